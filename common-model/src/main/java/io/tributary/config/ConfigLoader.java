@@ -1,0 +1,134 @@
+package io.tributary.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads a service's configuration once, at startup: its reference file (every key with its default and
+ * description; a key set to {@code null} there is required), overlaid by the HOCON file given with
+ * {@code --config}, overlaid by {@linkplain EnvironmentOverrides environment variables}.
+ *
+ * <p>Each service keeps its reference in its own package ({@code io/tributary/producer/reference.conf}, …) rather
+ * than at the classpath root, so a classpath holding both services still gives each exactly its own keys.
+ *
+ * <p>A key under {@code tributary} that the reference does not know is an error (with the closest known key as a
+ * hint), because a misspelt key would otherwise be ignored in silence and its default used.
+ */
+public final class ConfigLoader {
+
+    /** The root every Tributary key lives under. */
+    public static final String ROOT = "tributary";
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param referenceResource the classpath resource holding the service's keys and defaults
+     * @param file              the user's configuration file, or null to run on defaults and environment alone
+     * @param environment       the process environment (pass {@code System.getenv()})
+     * @throws InvalidConfigException when the file is missing or not HOCON, or names an unknown key
+     */
+    public static Config load(String referenceResource, Path file, Map<String, String> environment) {
+        Config reference = loadReference(referenceResource);
+        Map<String, ConfigValueType> knownKeys = knownKeys(reference);
+        Config fromFile = file == null ? ConfigFactory.empty() : parseFile(file);
+        rejectUnknownKeys(fromFile, reference, knownKeys);
+        Config fromEnvironment = EnvironmentOverrides.from(knownKeys, environment);
+        try {
+            return fromEnvironment.withFallback(fromFile).withFallback(reference).resolve();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException("cannot resolve the configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The service's reference (keys, defaults, descriptions) alone. */
+    public static Config loadReference(String referenceResource) {
+        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), referenceResource,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** Every key under {@link #ROOT} the reference knows, in order. */
+    public static Set<String> knownKeyNames(Config reference) {
+        return knownKeys(reference).keySet();
+    }
+
+    private static Config parseFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException("configuration file " + file.toAbsolutePath() + " does not exist"
+                    + " (or is not a regular file); pass an existing HOCON file with --config");
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException("configuration file " + file + " is not valid HOCON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every leaf key under {@link #ROOT} in the reference, with the type of its default (NULL when required). */
+    static Map<String, ConfigValueType> knownKeys(Config reference) {
+        Map<String, ConfigValueType> keys = new TreeMap<>();
+        if (reference.hasPathOrNull(ROOT)) {
+            collectLeaves(ROOT, reference.getValue(ROOT), keys);
+        }
+        return keys;
+    }
+
+    private static void collectLeaves(String path, ConfigValue value, Map<String, ConfigValueType> keys) {
+        if (value.valueType() == ConfigValueType.OBJECT && !((ConfigObject) value).isEmpty()) {
+            for (Map.Entry<String, ConfigValue> child : ((ConfigObject) value).entrySet()) {
+                collectLeaves(path + "." + ConfigUtil.joinPath(child.getKey()), child.getValue(), keys);
+            }
+        } else {
+            keys.put(path, value.valueType());
+        }
+    }
+
+    private static void rejectUnknownKeys(Config fromFile, Config reference, Map<String, ConfigValueType> knownKeys) {
+        if (!fromFile.hasPathOrNull(ROOT)) {
+            return;
+        }
+        Map<String, ConfigValueType> given = new TreeMap<>();
+        collectLeaves(ROOT, fromFile.getValue(ROOT), given);
+        List<String> problems = new ArrayList<>();
+        for (String key : given.keySet()) {
+            if (!isKnown(key, reference)) {
+                String hint = KeySuggestion.closest(key, knownKeys.keySet())
+                        .map(known -> " (did you mean " + known + "?)").orElse("");
+                problems.add("unknown configuration key " + key + hint);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(String.join("; ", problems)
+                    + ". The configuration reference in README.md lists every key.");
+        }
+    }
+
+    /** Known: the reference has the key, or an ancestor of it that is an empty object (a free-form map). */
+    private static boolean isKnown(String key, Config reference) {
+        if (reference.hasPathOrNull(key)) {
+            return true;
+        }
+        List<String> segments = ConfigUtil.splitPath(key);
+        for (int length = segments.size() - 1; length > 0; length--) {
+            String prefix = ConfigUtil.joinPath(segments.subList(0, length));
+            if (reference.hasPathOrNull(prefix)) {
+                ConfigValue value = reference.getValue(prefix);
+                return value.valueType() == ConfigValueType.OBJECT && ((ConfigObject) value).isEmpty();
+            }
+        }
+        return false;
+    }
+}

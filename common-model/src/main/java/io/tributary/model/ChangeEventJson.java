@@ -1,0 +1,94 @@
+package io.tributary.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/**
+ * The JSON form of {@link ChangeEvent} on the Kafka topic, and of the record key.
+ *
+ * <p>A value looks like
+ * <pre>{@code
+ * {"op":"u",
+ *  "source":{"database":"app","schema":"public","table":"orders","lsn":"0/1A2B3C8","commitLsn":"0/1A2B4F0",
+ *            "xid":771,"commitTimestamp":"2026-11-22T06:00:00.123456Z"},
+ *  "key":{"id":42},"before":null,"after":{"id":42,"status":"shipped"}}
+ * }</pre>
+ * and a key {@code {"schema":"public","table":"orders","key":{"id":42}}}, so the topic works with log compaction
+ * and with tools that read keys. Numbers keep their exact decimal form; whole numbers read back as longs (or big
+ * integers), so an event equals itself after a round trip. Unknown fields are ignored, so a newer
+ * producer can add fields before subscribers learn them. Thread-safe.
+ */
+public final class ChangeEventJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private ChangeEventJson() {
+    }
+
+    /** The mapper every Tributary component uses for change data, configured for exact numbers. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(ChangeEvent event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the change event of " + event.tableId() + " at "
+                    + event.source().lsn() + " as JSON", e);
+        }
+    }
+
+    /**
+     * @throws MalformedChangeEventException saying what is wrong (not JSON, a missing or ill-typed field)
+     */
+    public static ChangeEvent decode(byte[] json) {
+        if (json == null) {
+            throw new MalformedChangeEventException("the record has no value (a tombstone?)", null);
+        }
+        try {
+            ChangeEvent event = MAPPER.readValue(json, ChangeEvent.class);
+            if (event == null) {
+                throw new MalformedChangeEventException("the record's value is JSON null", null);
+            }
+            return event;
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+            throw new MalformedChangeEventException("not a change event: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The record key: the table and the row's key, as JSON. */
+    public static byte[] encodeKey(ChangeEvent event) {
+        ObjectNode key = MAPPER.createObjectNode();
+        key.put("schema", event.source().schema());
+        key.put("table", event.source().table());
+        key.set("key", event.key());
+        try {
+            return MAPPER.writeValueAsBytes(key);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the record key of " + event.tableId() + " as JSON", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "(no detail)";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,96 @@
+package io.tributary.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventJsonTest {
+
+    private static final SourceInfo SOURCE = new SourceInfo("app", "public", "orders", Lsn.parse("0/1A2B3C8"),
+            Lsn.parse("0/1A2B4F0"), 771, Instant.parse("2026-11-22T06:00:00.123456Z"));
+
+    private static ObjectNode object(String json) throws Exception {
+        return (ObjectNode) ChangeEventJson.mapper().readTree(json);
+    }
+
+    @Test
+    void updateEventSurvivesARoundTripWithExactValues() throws Exception {
+        ChangeEvent event = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":42}"),
+                object("{\"id\":42,\"status\":\"new\"}"),
+                object("{\"id\":42,\"status\":\"shipped\",\"price\":12.50,\"big\":9223372036854775807,"
+                        + "\"tags\":[\"a\",null],\"doc\":{\"nested\":true},\"note\":\"quote \\\" and \\\\ and ünïcødé\"}"));
+
+        ChangeEvent decoded = ChangeEventJson.decode(ChangeEventJson.encode(event));
+
+        assertEquals(event, decoded);
+        assertEquals(new BigDecimal("12.50"), decoded.after().get("price").decimalValue(), "trailing zero kept");
+        assertEquals(Long.MAX_VALUE, decoded.after().get("big").longValue());
+    }
+
+    @Test
+    void deleteEventKeepsNullAfterAndWritesLsnAndOpAsText() throws Exception {
+        ChangeEvent event = new ChangeEvent(Operation.DELETE, SOURCE, object("{\"id\":42}"), object("{\"id\":42}"), null);
+
+        byte[] json = ChangeEventJson.encode(event);
+        JsonNode tree = ChangeEventJson.mapper().readTree(json);
+        ChangeEvent decoded = ChangeEventJson.decode(json);
+
+        assertEquals("d", tree.get("op").asText());
+        assertEquals("0/1A2B3C8", tree.get("source").get("lsn").asText());
+        assertEquals("2026-11-22T06:00:00.123456Z", tree.get("source").get("commitTimestamp").asText());
+        assertNull(decoded.after());
+        assertEquals(event, decoded);
+    }
+
+    @Test
+    void keyNamesTableAndKeyColumns() throws Exception {
+        ChangeEvent event = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"a\":1,\"b\":\"x\"}"), null,
+                object("{\"a\":1,\"b\":\"x\"}"));
+
+        String key = new String(ChangeEventJson.encodeKey(event), StandardCharsets.UTF_8);
+
+        assertEquals("{\"schema\":\"public\",\"table\":\"orders\",\"key\":{\"a\":1,\"b\":\"x\"}}", key);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredSoNewerProducersCanAddThem() throws Exception {
+        ChangeEvent event = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"id\":1}"), null, object("{\"id\":1}"));
+        ObjectNode tree = (ObjectNode) ChangeEventJson.mapper().readTree(ChangeEventJson.encode(event));
+        tree.put("addedLater", "x");
+
+        assertEquals(event, ChangeEventJson.decode(tree.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void malformedRecordsAreRejectedSayingWhatIsWrong() {
+        assertMalformed("not json at all", "not a change event");
+        assertMalformed("{\"op\":\"x\",\"source\":{}}", "unknown operation 'x'");
+        assertMalformed("{\"op\":\"c\",\"key\":{\"id\":1},\"after\":{\"id\":1}}", "source");
+        assertMalformed("null", "JSON null");
+        assertThrows(MalformedChangeEventException.class, () -> ChangeEventJson.decode(null));
+    }
+
+    @Test
+    void rowChangesMustCarryTheirKeyAndAfterImage() throws Exception {
+        IllegalArgumentException noKey = assertThrows(IllegalArgumentException.class,
+                () -> new ChangeEvent(Operation.CREATE, SOURCE, object("{}"), null, object("{\"id\":1}")));
+        assertTrue(noKey.getMessage().contains("public.orders"), noKey.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":1}"), null, null));
+    }
+
+    private static void assertMalformed(String json, String expectedFragment) {
+        MalformedChangeEventException error = assertThrows(MalformedChangeEventException.class,
+                () -> ChangeEventJson.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(error.getMessage().contains(expectedFragment),
+                "expected '" + expectedFragment + "' in: " + error.getMessage());
+    }
+}

@@ -1,0 +1,133 @@
+package io.tributary.subscriber;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.ops.ServiceLauncher;
+import io.tributary.subscriber.apply.BulkApplier;
+import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import io.tributary.subscriber.consume.ChangeConsumer;
+import io.tributary.subscriber.consume.ChangeConsumer.Backoff;
+import io.tributary.subscriber.consume.KafkaConsumerFactory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscriber service: checks Elasticsearch and the topic, then consumes and applies on one thread until closed
+ * or failed.
+ *
+ * <p>{@link #start()} throws when Elasticsearch or the topic cannot be found (with what to fix); {@link #close()}
+ * lets the current batch finish and commit (or be abandoned uncommitted if Elasticsearch is down), then leaves the
+ * group. Thread-safe.
+ */
+public final class EsSubscriber implements ServiceLauncher.Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EsSubscriber.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+
+    private final SubscriberSettings settings;
+    private final MeterRegistry metrics;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean consuming;
+    private volatile Throwable failure;
+    private volatile ChangeConsumer changeConsumer;
+    private Thread thread;
+
+    public EsSubscriber(SubscriberSettings settings, MeterRegistry metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        Gauge.builder("tributary.subscriber.ready", () -> isReady() ? 1 : 0)
+                .description("1 while consuming and Elasticsearch accepts the changes").register(metrics);
+    }
+
+    /** @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found */
+    @Override
+    public synchronized void start() {
+        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearchUrls(),
+                settings.elasticsearchUsername(), settings.elasticsearchPassword());
+        checkElasticsearch(elasticsearch);
+        Consumer<byte[], byte[]> kafka = KafkaConsumerFactory.create(settings);
+        try {
+            KafkaConsumerFactory.requireTopic(kafka, settings.topic(), settings.kafkaBootstrapServers());
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        ChangeConsumer loop = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply, POLL_TIMEOUT,
+                new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff()), () -> stopRequested);
+        loop.subscribe(settings.topic());
+        changeConsumer = loop;
+        consuming = true;
+        LOG.info("consuming {} as group {} into Elasticsearch {}", settings.topic(), settings.groupId(),
+                settings.elasticsearchUrls());
+        thread = new Thread(() -> consume(loop, kafka, elasticsearch), "tributary-consumer");
+        thread.start();
+    }
+
+    private void consume(ChangeConsumer loop, Consumer<byte[], byte[]> kafka, ElasticsearchClient elasticsearch) {
+        try {
+            while (!stopRequested) {
+                loop.runOnce();
+            }
+            LOG.info("stopped consuming {}", settings.topic());
+        } catch (Throwable e) {
+            failure = e;
+            LOG.error("consuming {} failed: {}", settings.topic(), e.getMessage(), e);
+        } finally {
+            consuming = false;
+            kafka.close();
+            try {
+                elasticsearch._transport().close();
+            } catch (IOException e) {
+                LOG.warn("closing the Elasticsearch client failed: {}", e.getMessage());
+            }
+            finished.countDown();
+        }
+    }
+
+    private void checkElasticsearch(ElasticsearchClient elasticsearch) {
+        try {
+            elasticsearch.cluster().health();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " does not answer"
+                    + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls,"
+                    + " username and password", e);
+        }
+    }
+
+    /** True while consuming and Elasticsearch accepts the changes (the readiness probe). */
+    @Override
+    public boolean isReady() {
+        ChangeConsumer loop = changeConsumer;
+        return consuming && loop != null && loop.isApplying();
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void awaitTermination() throws InterruptedException {
+        finished.await();
+    }
+
+    /** Stops after the current batch; idempotent. */
+    @Override
+    public void close() throws InterruptedException {
+        stopRequested = true;
+        Thread running;
+        synchronized (this) {
+            running = thread;
+        }
+        if (running != null) {
+            running.join();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.tributary.subscriber.consume;
+
+import io.tributary.subscriber.SubscriberSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Builds the Kafka consumer with the settings correctness depends on: no auto-commit (offsets are committed only
+ * after Elasticsearch accepted the records), start from the earliest record for a new group. The user's
+ * {@code tributary.kafka.properties} come first and cannot override these.
+ */
+public final class KafkaConsumerFactory {
+
+    private KafkaConsumerFactory() {
+    }
+
+    public static Consumer<byte[], byte[]> create(SubscriberSettings settings) {
+        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-es-subscriber");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return new KafkaConsumer<>(config);
+    }
+
+    /** @throws IllegalStateException when the brokers cannot be reached or the topic does not exist */
+    public static void requireTopic(Consumer<byte[], byte[]> consumer, String topic, String bootstrapServers) {
+        List<PartitionInfo> partitions;
+        try {
+            partitions = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30s; check"
+                    + " tributary.kafka.bootstrap-servers and that the brokers are up", e);
+        }
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers
+                    + "; start etl-producer first (it creates the topic) or check tributary.kafka.topic");
+        }
+    }
+}

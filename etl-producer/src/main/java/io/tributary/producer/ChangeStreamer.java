@@ -1,0 +1,133 @@
+package io.tributary.producer;
+
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
+import io.tributary.producer.decoding.ChangeAssembler;
+import io.tributary.producer.decoding.PgOutputDecoder;
+import io.tributary.producer.decoding.PgOutputMessage;
+import io.tributary.producer.decoding.PgOutputMessage.Begin;
+import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.publish.AckTracker;
+import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import io.tributary.producer.publish.KafkaPublisher;
+import io.tributary.producer.replication.WalStream;
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The producer's one loop: read a message from the slot, decode it, publish its events to Kafka, and report as
+ * flushed what the {@link AckTracker} allows, nothing more. Each {@link #runOnce} handles at most one message.
+ *
+ * <p>Backpressure: when {@code maxUnacknowledgedEvents} events wait for Kafka, the loop stops reading from the slot
+ * (PostgreSQL keeps the WAL) and only keeps the connection alive, so memory stays bounded whatever the size of a
+ * transaction or of the backlog.
+ *
+ * <p>Not thread-safe: run by the replication thread only.
+ */
+final class ChangeStreamer {
+
+    private static final long IDLE_WAIT_MILLIS = 5;
+
+    private final WalStream stream;
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final ChangeAssembler assembler;
+    private final KafkaPublisher publisher;
+    private final AckTracker tracker;
+    private final long maxUnacknowledgedEvents;
+    private final Duration statusInterval;
+    private final Clock clock;
+    private final AtomicLong receivedLsn;
+    private final AtomicLong flushedLsn;
+    private InFlightTransaction transaction;
+    private long lastKeepAliveMillis;
+
+    ChangeStreamer(WalStream stream, ChangeAssembler assembler, KafkaPublisher publisher, AckTracker tracker,
+                   StreamingLimits limits, Clock clock, StreamPositions positions) {
+        this.stream = stream;
+        this.assembler = assembler;
+        this.publisher = publisher;
+        this.tracker = tracker;
+        this.maxUnacknowledgedEvents = limits.maxUnacknowledgedEvents();
+        this.statusInterval = limits.statusInterval();
+        this.clock = clock;
+        this.receivedLsn = positions.received();
+        this.flushedLsn = positions.flushed();
+        this.lastKeepAliveMillis = clock.millis();
+    }
+
+    /** How much may wait for Kafka, and how often PostgreSQL hears from us. */
+    record StreamingLimits(long maxUnacknowledgedEvents, Duration statusInterval) {
+    }
+
+    /** The positions the metrics show: last received and last reported as flushed. */
+    record StreamPositions(AtomicLong received, AtomicLong flushed) {
+    }
+
+    /** Handles at most one message; waits briefly when there is none or when Kafka is behind. */
+    void runOnce() throws SQLException, InterruptedException {
+        if (tracker.unacknowledgedEvents() >= maxUnacknowledgedEvents) {
+            tracker.awaitCapacity(maxUnacknowledgedEvents, statusInterval.toMillis());
+            keepAliveWhileNotReading();
+            reportFlushed();
+            return;
+        }
+        ByteBuffer message = stream.readPending();
+        if (message == null) {
+            reportFlushed();
+            Thread.sleep(IDLE_WAIT_MILLIS);
+            return;
+        }
+        Lsn walLsn = stream.lastReceivedLsn();
+        receivedLsn.set(walLsn.value());
+        handle(decoder.decode(message, walLsn), walLsn);
+        reportFlushed();
+    }
+
+    private void handle(PgOutputMessage message, Lsn walLsn) {
+        if (message instanceof Begin) {
+            transaction = tracker.begin();
+        }
+        for (ChangeEvent event : assembler.accept(message, walLsn)) {
+            publisher.publish(event, transaction);
+        }
+        if (message instanceof Commit commit) {
+            tracker.committed(transaction, commit.endLsn());
+            transaction = null;
+        }
+    }
+
+    /**
+     * Reports the tracker's flushable position; pgjdbc sends it at the status interval.
+     *
+     * @throws io.tributary.producer.publish.KafkaSendFailedException when a send failed
+     */
+    private void reportFlushed() {
+        Lsn flushable = tracker.flushableLsn();
+        if (flushable.value() != flushedLsn.get()) {
+            stream.reportFlushed(flushable);
+            flushedLsn.set(flushable.value());
+        }
+    }
+
+    /** pgjdbc answers keepalives only while reading; while we do not read, send the status ourselves. */
+    private void keepAliveWhileNotReading() throws SQLException {
+        long now = clock.millis();
+        if (now - lastKeepAliveMillis >= statusInterval.toMillis()) {
+            stream.sendStatusNow();
+            lastKeepAliveMillis = now;
+        }
+    }
+
+    /**
+     * Graceful stop: waits for Kafka to acknowledge everything sent, then reports and sends the final flushed
+     * position. An open transaction's events stay unflushed; PostgreSQL sends that transaction again next time.
+     */
+    void drainAndReportFinalPosition() throws SQLException {
+        publisher.flush();
+        reportFlushed();
+        stream.sendStatusNow();
+    }
+}

@@ -1,0 +1,195 @@
+package io.tributary.producer.decoding;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import io.tributary.model.TableId;
+import io.tributary.producer.decoding.PgOutputMessage.Begin;
+import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.decoding.PgOutputMessage.Delete;
+import io.tributary.producer.decoding.PgOutputMessage.Insert;
+import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.producer.decoding.PgOutputMessage.Truncate;
+import io.tributary.producer.decoding.PgOutputMessage.Update;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns decoded pgoutput messages into {@link ChangeEvent}s: it remembers each table's shape from its Relation
+ * message (so a Relation sent mid-stream after DDL applies from the next row on), the open transaction from its
+ * Begin, and builds one event per changed row.
+ *
+ * <p>Key columns come from the Relation message's key flags (the replica identity: the primary key, a chosen
+ * index, or every column under REPLICA IDENTITY FULL), never from a catalog query mid-stream. A row of a table
+ * without any key column cannot be addressed downstream and fails with an error naming the table.
+ *
+ * <p>Not thread-safe: one instance belongs to one replication stream.
+ */
+public final class ChangeAssembler {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String database;
+    private final ValueConverter converter = new ValueConverter();
+    private final Map<Integer, Relation> relations = new HashMap<>();
+    private Begin transaction;
+
+    /** @param database the database the slot decodes, named in every event's source */
+    public ChangeAssembler(String database) {
+        this.database = database;
+    }
+
+    /**
+     * @param message the next message of the stream
+     * @param walLsn  the WAL position the server sent with it: for a row change, the change's own LSN
+     * @return the change events the message carries: one for a row change, one per table for a truncate, else none
+     */
+    public List<ChangeEvent> accept(PgOutputMessage message, Lsn walLsn) {
+        if (message instanceof Begin begin) {
+            transaction = begin;
+        } else if (message instanceof Commit) {
+            transaction = null;
+        } else if (message instanceof Relation relation) {
+            relations.put(relation.relationId(), relation);
+        } else if (message instanceof Insert insert) {
+            return List.of(insertEvent(insert, walLsn));
+        } else if (message instanceof Update update) {
+            return List.of(updateEvent(update, walLsn));
+        } else if (message instanceof Delete delete) {
+            return List.of(deleteEvent(delete, walLsn));
+        } else if (message instanceof Truncate truncate) {
+            return truncateEvents(truncate, walLsn);
+        }
+        return List.of();
+    }
+
+    private ChangeEvent insertEvent(Insert insert, Lsn lsn) {
+        Relation relation = relation(insert.relationId(), lsn);
+        ObjectNode after = row(relation, insert.newTuple(), null, lsn);
+        return new ChangeEvent(Operation.CREATE, source(relation, lsn), key(relation, after, lsn), null, after);
+    }
+
+    private ChangeEvent updateEvent(Update update, Lsn lsn) {
+        Relation relation = relation(update.relationId(), lsn);
+        ObjectNode before = update.oldTuple() == null ? null : oldRow(relation, update.oldKind(), update.oldTuple(), lsn);
+        TupleData fullOldRow = update.oldKind() == 'O' ? update.oldTuple() : null;
+        ObjectNode after = row(relation, update.newTuple(), fullOldRow, lsn);
+        return new ChangeEvent(Operation.UPDATE, source(relation, lsn), key(relation, after, lsn), before, after);
+    }
+
+    private ChangeEvent deleteEvent(Delete delete, Lsn lsn) {
+        Relation relation = relation(delete.relationId(), lsn);
+        ObjectNode before = oldRow(relation, delete.oldKind(), delete.oldTuple(), lsn);
+        return new ChangeEvent(Operation.DELETE, source(relation, lsn), key(relation, before, lsn), before, null);
+    }
+
+    private List<ChangeEvent> truncateEvents(Truncate truncate, Lsn lsn) {
+        List<ChangeEvent> events = new ArrayList<>(truncate.relationIds().size());
+        for (int relationId : truncate.relationIds()) {
+            Relation relation = relation(relationId, lsn);
+            events.add(new ChangeEvent(Operation.TRUNCATE, source(relation, lsn), NODES.objectNode(), null, null));
+        }
+        return events;
+    }
+
+    /** The old row: under 'K' only the key columns carry values, so only those are kept. */
+    private ObjectNode oldRow(Relation relation, char kind, TupleData tuple, Lsn lsn) {
+        ObjectNode row = row(relation, tuple, null, lsn);
+        if (kind == 'K') {
+            for (Column column : relation.columns()) {
+                if (!column.key()) {
+                    row.remove(column.name());
+                }
+            }
+        }
+        return row;
+    }
+
+    /**
+     * A row image. An unchanged TOASTed value is taken from the full old row when PostgreSQL sent one (REPLICA
+     * IDENTITY FULL); otherwise the column is left out rather than given a placeholder.
+     */
+    private ObjectNode row(Relation relation, TupleData tuple, TupleData fullOldRow, Lsn lsn) {
+        List<Column> columns = relation.columns();
+        if (tuple.values().size() != columns.size()) {
+            throw new UndecodableMessageException(lsn, "a row of " + tableId(relation) + " has "
+                    + tuple.values().size() + " values but its Relation message has " + columns.size() + " columns");
+        }
+        ObjectNode row = NODES.objectNode();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            TupleData.Value value = tuple.values().get(i);
+            if (value instanceof TupleData.UnchangedToast) {
+                value = fullOldRow == null ? null : fullOldRow.values().get(i);
+                if (value == null || value instanceof TupleData.UnchangedToast) {
+                    continue;
+                }
+            }
+            row.set(column.name(), convert(relation, column, value, lsn));
+        }
+        return row;
+    }
+
+    private JsonNode convert(Relation relation, Column column, TupleData.Value value, Lsn lsn) {
+        if (value instanceof TupleData.Text text) {
+            try {
+                return converter.convert(column.typeOid(), text.text());
+            } catch (IllegalArgumentException e) {
+                throw new UndecodableMessageException(lsn, "column " + column.name() + " of " + tableId(relation)
+                        + " (type oid " + column.typeOid() + "): " + e.getMessage(), e);
+            }
+        }
+        return NODES.nullNode();
+    }
+
+    private ObjectNode key(Relation relation, ObjectNode row, Lsn lsn) {
+        ObjectNode key = NODES.objectNode();
+        for (Column column : relation.columns()) {
+            if (column.key()) {
+                JsonNode value = row.get(column.name());
+                if (value == null) {
+                    throw new UndecodableMessageException(lsn, "key column " + column.name() + " of "
+                            + tableId(relation) + " has no value in the change");
+                }
+                key.set(column.name(), value);
+            }
+        }
+        if (key.isEmpty()) {
+            throw new UnkeyedTableException(tableId(relation), lsn);
+        }
+        return key;
+    }
+
+    private SourceInfo source(Relation relation, Lsn lsn) {
+        if (transaction == null) {
+            throw new UndecodableMessageException(lsn, "a change of " + tableId(relation) + " outside a transaction");
+        }
+        return new SourceInfo(database, schemaOf(relation), relation.name(), lsn, transaction.finalLsn(),
+                transaction.xid(), transaction.commitTimestamp());
+    }
+
+    private Relation relation(int relationId, Lsn lsn) {
+        Relation relation = relations.get(relationId);
+        if (relation == null) {
+            throw new UndecodableMessageException(lsn, "a change of relation id " + relationId
+                    + " arrived before its Relation message");
+        }
+        return relation;
+    }
+
+    private static TableId tableId(Relation relation) {
+        return new TableId(schemaOf(relation), relation.name());
+    }
+
+    /** pgoutput sends an empty namespace for pg_catalog. */
+    private static String schemaOf(Relation relation) {
+        return relation.namespace().isEmpty() ? "pg_catalog" : relation.namespace();
+    }
+}

@@ -1,0 +1,116 @@
+package io.tributary.producer.publish;
+
+import io.tributary.model.Lsn;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Decides how far PostgreSQL may be told the stream is flushed.
+ *
+ * <p><b>Invariant:</b> the flushable LSN is the end LSN of the newest transaction that has committed and whose
+ * events, <em>and every earlier transaction's events</em>, Kafka has acknowledged. It never moves past a
+ * transaction with an unacknowledged event, whatever order Kafka's acknowledgements arrive in, and it stops for
+ * good once any send has failed (the stream must then be restarted from the last flushed position, which replays
+ * the failed events).
+ *
+ * <p>Memory is one small entry per transaction still waiting for Kafka, whatever the transaction's size.
+ *
+ * <p>Thread-safe: the replication thread begins, counts and commits transactions; Kafka's I/O thread reports
+ * acknowledgements.
+ */
+public final class AckTracker {
+
+    private final Deque<InFlightTransaction> transactions = new ArrayDeque<>();
+    private Lsn flushable;
+    private long unacknowledgedEvents;
+    private RuntimeException firstFailure;
+
+    /** @param alreadyFlushed the position PostgreSQL already holds as flushed for this slot */
+    public AckTracker(Lsn alreadyFlushed) {
+        this.flushable = alreadyFlushed;
+    }
+
+    /** A transaction's Begin arrived; its events will be counted against the returned handle. */
+    public synchronized InFlightTransaction begin() {
+        InFlightTransaction transaction = new InFlightTransaction();
+        transactions.addLast(transaction);
+        return transaction;
+    }
+
+    /** An event of {@code transaction} was handed to Kafka. */
+    public synchronized void sent(InFlightTransaction transaction) {
+        transaction.pendingEvents++;
+        unacknowledgedEvents++;
+    }
+
+    /** Kafka acknowledged one event of {@code transaction}. */
+    public synchronized void acknowledged(InFlightTransaction transaction) {
+        transaction.pendingEvents--;
+        unacknowledgedEvents--;
+        notifyAll();
+    }
+
+    /** Kafka gave up on one event of {@code transaction}: nothing will be flushed past it, ever. */
+    public synchronized void failed(InFlightTransaction transaction, String what, Exception cause) {
+        transaction.pendingEvents--;
+        unacknowledgedEvents--;
+        if (firstFailure == null) {
+            firstFailure = new KafkaSendFailedException(what, cause);
+        }
+        notifyAll();
+    }
+
+    /** The transaction's Commit arrived; {@code endLsn} is the position just past its commit record. */
+    public synchronized void committed(InFlightTransaction transaction, Lsn endLsn) {
+        transaction.endLsn = endLsn;
+    }
+
+    /**
+     * The newest position that may be reported to PostgreSQL as flushed (see the class invariant).
+     *
+     * @throws KafkaSendFailedException once any send has failed
+     */
+    public synchronized Lsn flushableLsn() {
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        while (!transactions.isEmpty()) {
+            InFlightTransaction oldest = transactions.peekFirst();
+            if (oldest.endLsn == null || oldest.pendingEvents > 0) {
+                break;
+            }
+            if (oldest.endLsn.isAfter(flushable)) {
+                flushable = oldest.endLsn;
+            }
+            transactions.removeFirst();
+        }
+        return flushable;
+    }
+
+    /** Events handed to Kafka and not yet acknowledged or failed. */
+    public synchronized long unacknowledgedEvents() {
+        return unacknowledgedEvents;
+    }
+
+    /**
+     * Waits until fewer than {@code limit} events are unacknowledged, a send failed, or {@code timeoutMillis}
+     * passed. The replication loop calls this instead of reading on when Kafka falls behind (backpressure).
+     */
+    public synchronized void awaitCapacity(long limit, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        long remaining;
+        while (unacknowledgedEvents >= limit && firstFailure == null
+                && (remaining = deadline - System.nanoTime()) > 0) {
+            wait(Math.max(1, remaining / 1_000_000L));
+        }
+    }
+
+    /** One transaction on its way to Kafka. Fields are guarded by the tracker's lock. */
+    public static final class InFlightTransaction {
+        private long pendingEvents;
+        private Lsn endLsn;
+
+        private InFlightTransaction() {
+        }
+    }
+}

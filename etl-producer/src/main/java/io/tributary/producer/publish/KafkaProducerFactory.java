@@ -1,0 +1,37 @@
+package io.tributary.producer.publish;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Builds the Kafka producer with the settings correctness depends on: idempotence and {@code acks=all} (no
+ * duplicates or reordering from retries, nothing acknowledged before the in-sync replicas have it). The user's
+ * {@code tributary.kafka.properties} come first, so they can tune batching and add security settings, but never
+ * override these.
+ */
+public final class KafkaProducerFactory {
+
+    private KafkaProducerFactory() {
+    }
+
+    public static Producer<byte[], byte[]> create(String bootstrapServers, Map<String, String> userProperties,
+                                                  String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.putAll(userProperties);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(config);
+    }
+}

@@ -1,0 +1,81 @@
+package io.tributary.producer.publish;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TablePartitioner;
+import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Sends change events to the topic, each table's events to the partition {@link TablePartitioner} names, and
+ * reports every acknowledgement or failure to the {@link AckTracker}, which alone decides what may be flushed.
+ *
+ * <p>The Kafka producer is idempotent with {@code acks=all} (see {@link KafkaProducerFactory}), so events of one
+ * partition are stored in the order they were sent, retries included. Used by the replication thread only.
+ */
+public final class KafkaPublisher implements AutoCloseable {
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final int partitions;
+    private final AckTracker tracker;
+    private final MeterRegistry metrics;
+    private final Timer sendLatency;
+
+    public KafkaPublisher(Producer<byte[], byte[]> producer, String topic, int partitions, AckTracker tracker,
+                          MeterRegistry metrics) {
+        this.producer = producer;
+        this.topic = topic;
+        this.partitions = partitions;
+        this.tracker = tracker;
+        this.metrics = metrics;
+        this.sendLatency = Timer.builder("tributary.producer.kafka.send.latency")
+                .description("Time from handing an event to Kafka until Kafka acknowledged it")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
+    }
+
+    /** Hands the event to Kafka; returns at once unless Kafka's buffer is full (then it blocks, see max.block.ms). */
+    public void publish(ChangeEvent event, InFlightTransaction transaction) {
+        int partition = TablePartitioner.partitionFor(event.tableId(), partitions);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
+                ChangeEventJson.encodeKey(event), ChangeEventJson.encode(event));
+        tracker.sent(transaction);
+        long startNanos = System.nanoTime();
+        try {
+            producer.send(record, (metadata, exception) -> {
+                if (exception == null) {
+                    sendLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+                    tracker.acknowledged(transaction);
+                } else {
+                    tracker.failed(transaction, describe(event, partition), exception);
+                }
+            });
+        } catch (RuntimeException e) {
+            tracker.failed(transaction, describe(event, partition), e);
+            throw e;
+        }
+        metrics.counter("tributary.producer.events", "table", event.tableId().toString(), "op", event.op().code())
+                .increment();
+    }
+
+    /** Waits until Kafka has acknowledged or failed every event sent so far. */
+    public void flush() {
+        producer.flush();
+    }
+
+    private String describe(ChangeEvent event, int partition) {
+        return "the '" + event.op().code() + "' event of " + event.tableId() + " key " + event.key() + " at "
+                + event.source().lsn() + " for " + topic + "-" + partition;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,96 @@
+package io.tributary.producer.publish;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the change topic exists with enough partitions before the first event is sent.
+ *
+ * <p>Routing uses the <em>configured</em> partition count, not whatever the topic has: adding partitions to the
+ * topic by hand must not silently move tables to other partitions (which would break their order). A topic with
+ * fewer partitions than configured is an error; one with more leaves the extra partitions unused.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private TopicSetup() {
+    }
+
+    /**
+     * @param replicationFactor the replication factor for a new topic; -1 takes the broker's default
+     * @throws IllegalStateException when the topic has fewer partitions than configured, or Kafka cannot be reached
+     */
+    public static void ensureTopic(String bootstrapServers, Map<String, String> userProperties, String topic,
+                                   int partitions, int replicationFactor) {
+        Map<String, Object> config = new java.util.HashMap<>(userProperties);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            Optional<TopicDescription> existing = describe(admin, topic);
+            if (existing.isEmpty()) {
+                create(admin, topic, partitions, replicationFactor);
+                existing = describe(admin, topic);
+            }
+            int actual = existing.orElseThrow(() -> new IllegalStateException("topic " + topic
+                    + " was created but cannot be described")).partitions().size();
+            if (actual < partitions) {
+                throw new IllegalStateException("topic " + topic + " has " + actual + " partitions but"
+                        + " tributary.kafka.partitions is " + partitions + "; add partitions to the topic"
+                        + " (kafka-topics --alter --partitions " + partitions + ") or configure " + actual);
+            }
+            if (actual > partitions) {
+                LOG.warn("topic {} has {} partitions; tables are routed over the configured {} only", topic, actual,
+                        partitions);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot set up topic " + topic + " on " + bootstrapServers + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                    + TIMEOUT_SECONDS + "s; check tributary.kafka.bootstrap-servers and that the brokers are up", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting up topic " + topic, e);
+        }
+    }
+
+    private static Optional<TopicDescription> describe(Admin admin, String topic)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            return Optional.of(admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static void create(Admin admin, String topic, int partitions, int replicationFactor)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Optional<Short> replicas = replicationFactor < 1 ? Optional.empty() : Optional.of((short) replicationFactor);
+        try {
+            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(partitions), replicas)))
+                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("created topic {} with {} partitions", topic, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.tributary.producer.replication;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.postgresql.PGProperty;
+
+/**
+ * How to reach the database: its JDBC URL and credentials. Opens the two kinds of connection the producer uses,
+ * a plain one for setup queries and a replication one for the stream.
+ *
+ * @param url      {@code jdbc:postgresql://host:port/database}
+ * @param user     a role with the REPLICATION attribute (or superuser)
+ * @param password its password; may be empty
+ */
+public record PostgresEndpoint(String url, String user, String password) {
+
+    /**
+     * Session settings the value converter relies on: ISO dates, UTC, shortest exact floats, hex bytea. They apply
+     * to the walsender too, where pgoutput renders each value.
+     */
+    private static final String SESSION_OPTIONS =
+            "-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres";
+
+    /** A connection for catalog queries and setup statements. */
+    public Connection openQueryConnection() throws SQLException {
+        Properties properties = baseProperties();
+        PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer");
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /** A logical replication connection (walsender) to the database. */
+    Connection openReplicationConnection() throws SQLException {
+        Properties properties = baseProperties();
+        PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-stream");
+        PGProperty.REPLICATION.set(properties, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+        PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+        PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
+        return DriverManager.getConnection(url, properties);
+    }
+
+    private Properties baseProperties() {
+        Properties properties = new Properties();
+        PGProperty.USER.set(properties, user);
+        PGProperty.PASSWORD.set(properties, password);
+        PGProperty.CONNECT_TIMEOUT.set(properties, 10);
+        return properties;
+    }
+
+    @Override
+    public String toString() {
+        return url + " as " + user;
+    }
+}

@@ -1,0 +1,84 @@
+package io.tributary.producer.replication;
+
+import io.tributary.model.Lsn;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * The open pgoutput stream of one logical slot: messages in, flushed positions out.
+ *
+ * <p>What is reported as flushed (and applied) is exactly what the caller passes to {@link #reportFlushed}: this
+ * class never advances it by itself. pgjdbc sends the status to the server at the status interval and whenever the
+ * server asks for it. Not thread-safe: owned by the replication thread.
+ */
+public final class WalStream implements AutoCloseable {
+
+    private final Connection connection;
+    private final PGReplicationStream stream;
+
+    private WalStream(Connection connection, PGReplicationStream stream) {
+        this.connection = connection;
+        this.stream = stream;
+    }
+
+    /**
+     * Starts streaming the slot. The server resumes after the slot's confirmed flush position.
+     *
+     * @param statusInterval how often the flushed position is sent to the server
+     */
+    public static WalStream open(PostgresEndpoint endpoint, String slot, String publication, Duration statusInterval)
+            throws SQLException {
+        Connection connection = endpoint.openReplicationConnection();
+        try {
+            PGReplicationStream stream = connection.unwrap(PGConnection.class).getReplicationAPI()
+                    .replicationStream().logical()
+                    .withSlotName(slot)
+                    .withStartPosition(LogSequenceNumber.INVALID_LSN)
+                    .withSlotOption("proto_version", 1)
+                    .withSlotOption("publication_names", publication)
+                    .withStatusInterval((int) statusInterval.toMillis(), TimeUnit.MILLISECONDS)
+                    .start();
+            return new WalStream(connection, stream);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** The next message, or null when none has arrived; also answers the server's keepalives. */
+    public ByteBuffer readPending() throws SQLException {
+        return stream.readPending();
+    }
+
+    /** The WAL position the server sent with the last message. */
+    public Lsn lastReceivedLsn() {
+        return Lsn.of(stream.getLastReceiveLSN().asLong());
+    }
+
+    /** Tells the server (at the next status update) that everything up to {@code lsn} is safely downstream. */
+    public void reportFlushed(Lsn lsn) {
+        LogSequenceNumber position = LogSequenceNumber.valueOf(lsn.value());
+        stream.setFlushedLSN(position);
+        stream.setAppliedLSN(position);
+    }
+
+    /** Sends the status update now rather than at the next interval. */
+    public void sendStatusNow() throws SQLException {
+        stream.forceUpdateStatus();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            stream.close();
+        } finally {
+            connection.close();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.tributary.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.TableId;
+import io.tributary.model.TablePartitioner;
+import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The producer against a real PostgreSQL and a real Kafka broker. */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class EtlProducerIT {
+
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    private final RunningPostgres postgres;
+    private final RunningKafka kafka;
+    private String database;
+    private String topic;
+    private ProducerSettings settings;
+    private EtlProducer producer;
+
+    EtlProducerIT(RunningPostgres postgres, RunningKafka kafka) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    @BeforeEach
+    void freshDatabaseAndTopic() throws Exception {
+        int run = RUN.incrementAndGet();
+        database = "producer_it_" + run + "_" + System.nanoTime() % 100_000;
+        topic = "producer-it-" + database;
+        postgres.createDatabase(database);
+        sql("CREATE TABLE public.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean)",
+            "CREATE TABLE sales.order_lines (order_id bigint, line int, qty int, price numeric(10,2),"
+                    + " PRIMARY KEY (order_id, line))");
+        settings = new ProducerSettings(new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(),
+                postgres.password()), "slot_" + database, "pub_" + database,
+                List.of(TableId.parse("public.customers"), TableId.parse("sales.order_lines")),
+                Duration.ofMillis(200), kafka.bootstrapServers(), topic, 4, 1, 10_000, Map.of(), 0);
+    }
+
+    @AfterEach
+    void stopProducer() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    private void sql(String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
+                postgres.password()); Statement statement = connection.createStatement()) {
+            if (statements[0].startsWith("CREATE TABLE")) {
+                statement.execute("CREATE SCHEMA IF NOT EXISTS sales");
+            }
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private String queryOne(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
+                postgres.password()); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    private Lsn confirmedFlushLsn() throws SQLException {
+        return Lsn.parse(queryOne("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
+                + settings.slot() + "'"));
+    }
+
+    private EtlProducer startProducer() throws SQLException {
+        EtlProducer started = new EtlProducer(settings, new SimpleMeterRegistry());
+        started.start();
+        return started;
+    }
+
+    @Test
+    void publishesEveryRowChangeOfEachTableToItsPartitionInCommitOrder() throws Exception {
+        producer = startProducer();
+        sql("INSERT INTO public.customers VALUES (1, 'Ada', true), (2, 'Grace', false)",
+            "INSERT INTO sales.order_lines VALUES (10, 1, 3, 9.90), (10, 2, 1, 120.00)",
+            "UPDATE public.customers SET name = 'Ada L.' WHERE id = 1",
+            "UPDATE sales.order_lines SET qty = 4 WHERE order_id = 10 AND line = 1",
+            "DELETE FROM public.customers WHERE id = 2",
+            "DELETE FROM sales.order_lines WHERE order_id = 10 AND line = 2");
+
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 8, Duration.ofSeconds(60));
+
+        assertEquals(8, records.size(), () -> "records: " + records);
+        Map<String, List<Received>> byTable = records.stream()
+                .collect(Collectors.groupingBy(r -> r.event().tableId().toString()));
+        for (Map.Entry<String, List<Received>> table : byTable.entrySet()) {
+            int expectedPartition = TablePartitioner.partitionFor(TableId.parse(table.getKey()), 4);
+            assertTrue(table.getValue().stream().allMatch(r -> r.partition() == expectedPartition),
+                    table.getKey() + " all in partition " + expectedPartition);
+            List<Received> inOffsetOrder = table.getValue().stream()
+                    .sorted(Comparator.comparingLong(Received::offset)).toList();
+            List<Lsn> lsns = inOffsetOrder.stream().map(r -> r.event().source().lsn()).toList();
+            assertEquals(lsns.stream().sorted().toList(), lsns, "offsets follow commit order for " + table.getKey());
+        }
+        List<String> customerChanges = byTable.get("public.customers").stream()
+                .sorted(Comparator.comparingLong(Received::offset))
+                .map(r -> r.event().op().code() + r.event().key()).toList();
+        assertEquals(List.of("c{\"id\":1}", "c{\"id\":2}", "u{\"id\":1}", "d{\"id\":2}"), customerChanges);
+
+        ChangeEvent lineUpdate = byTable.get("sales.order_lines").stream().map(Received::event)
+                .filter(e -> e.op() == Operation.UPDATE).findFirst().orElseThrow();
+        assertEquals("{\"order_id\":10,\"line\":1}", lineUpdate.key().toString());
+        assertEquals("{\"order_id\":10,\"line\":1,\"qty\":4,\"price\":\"9.90\"}", lineUpdate.after().toString());
+        assertEquals(database, lineUpdate.source().database());
+    }
+
+    @Test
+    void confirmedFlushLsnAdvancesOnlyAfterKafkaAcknowledged() throws Exception {
+        producer = startProducer();
+        sql("INSERT INTO public.customers VALUES (1, 'before the outage', null)");
+        await("the first change flushed", () -> TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1,
+                Duration.ofSeconds(1)).size() == 1);
+        Lsn beforeOutage = awaitStableFlushLsn();
+
+        kafka.stop();
+        try {
+            sql("INSERT INTO public.customers VALUES (2, 'during the outage', null)");
+            Lsn committed = Lsn.parse(queryOne("SELECT pg_current_wal_lsn()"));
+            Thread.sleep(3_000);
+            assertEquals(beforeOutage, confirmedFlushLsn(),
+                    "nothing may be confirmed while Kafka holds none of the new transaction");
+            assertTrue(committed.isAfter(beforeOutage));
+        } finally {
+            kafka.start();
+        }
+
+        await("the slot confirms past the outage transaction", () -> {
+            try {
+                return confirmedFlushLsn().isAfter(beforeOutage);
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(60));
+        assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());
+    }
+
+    @Test
+    void restartResumesFromTheFlushedPositionWithoutLosingACommittedChange() throws Exception {
+        producer = startProducer();
+        sql("INSERT INTO public.customers VALUES (1, 'first run', null)");
+        await("the first run's change is in Kafka", () -> TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1,
+                Duration.ofSeconds(1)).size() == 1);
+        producer.close();
+        producer = null;
+
+        sql("INSERT INTO public.customers VALUES (2, 'while stopped', null)",
+            "UPDATE public.customers SET name = 'updated while stopped' WHERE id = 1");
+        producer = startProducer();
+        sql("INSERT INTO public.customers VALUES (3, 'second run', null)");
+
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 4, Duration.ofSeconds(60));
+        assertEquals(List.of("c1", "c2", "u1", "c3"), records.stream()
+                .map(r -> r.event().op().code() + r.event().key().get("id").asLong()).toList(),
+                "every committed change once, in commit order (a graceful stop replays nothing)");
+    }
+
+    private Lsn awaitStableFlushLsn() throws Exception {
+        Lsn previous = confirmedFlushLsn();
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(300);
+            Lsn current = confirmedFlushLsn();
+            if (current.equals(previous) && current.isValid()) {
+                return current;
+            }
+            previous = current;
+        }
+        throw new AssertionError("confirmed_flush_lsn kept moving: " + previous);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

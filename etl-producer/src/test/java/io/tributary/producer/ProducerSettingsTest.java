@@ -1,0 +1,79 @@
+package io.tributary.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.config.InvalidConfigException;
+import io.tributary.model.TableId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProducerSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> requiredEnvironment() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("TRIBUTARY_POSTGRES_URL", "jdbc:postgresql://db:5432/app");
+        environment.put("TRIBUTARY_POSTGRES_USER", "replicator");
+        environment.put("TRIBUTARY_POSTGRES_TABLES", "public.orders,sales.lines");
+        environment.put("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        return environment;
+    }
+
+    @Test
+    void requiredKeysFromTheEnvironmentAndDocumentedDefaults() {
+        ProducerSettings settings = ProducerSettings.load(null, requiredEnvironment());
+
+        assertEquals(List.of(TableId.parse("public.orders"), TableId.parse("sales.lines")), settings.tables());
+        assertEquals("tributary", settings.slot());
+        assertEquals("tributary.changes", settings.topic());
+        assertEquals(12, settings.partitions());
+        assertEquals(8080, settings.httpPort());
+        assertEquals("", settings.postgres().password());
+    }
+
+    @Test
+    void fileSetsKafkaPropertiesPassedThroughToTheClient() throws Exception {
+        Path file = dir.resolve("producer.conf");
+        Files.writeString(file, "tributary.kafka.properties { \"security.protocol\" = SSL, linger.ms = 20 }");
+
+        ProducerSettings settings = ProducerSettings.load(file, requiredEnvironment());
+
+        assertEquals(Map.of("security.protocol", "SSL", "linger.ms", "20"), settings.kafkaProperties());
+    }
+
+    @Test
+    void missingRequiredKeyIsNamed() {
+        Map<String, String> environment = requiredEnvironment();
+        environment.remove("TRIBUTARY_POSTGRES_URL");
+
+        InvalidConfigException error = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(null, environment));
+        assertTrue(error.getMessage().startsWith("tributary.postgres.url is required but not set"), error.getMessage());
+    }
+
+    @Test
+    void malformedValuesAreNamedWithWhatIsAccepted() {
+        assertRejected("TRIBUTARY_POSTGRES_URL", "postgres://db/app", "tributary.postgres.url must look like jdbc:postgresql://");
+        assertRejected("TRIBUTARY_POSTGRES_SLOT", "My-Slot", "tributary.postgres.slot must be 1 to 63 lower-case");
+        assertRejected("TRIBUTARY_KAFKA_PARTITIONS", "0", "tributary.kafka.partitions must be between 1 and 100000, got 0");
+        assertRejected("TRIBUTARY_POSTGRES_TABLES", "a.b.c", "tributary.postgres.tables not a table name");
+        assertRejected("TRIBUTARY_HTTP_PORT", "http", "tributary.http.port must be a whole number");
+    }
+
+    private static void assertRejected(String variable, String value, String expected) {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put(variable, value);
+        InvalidConfigException error = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(null, environment));
+        assertTrue(error.getMessage().contains(expected), "expected '" + expected + "' in: " + error.getMessage());
+    }
+}

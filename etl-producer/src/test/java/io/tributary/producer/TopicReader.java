@@ -1,0 +1,53 @@
+package io.tributary.producer;
+
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a whole topic from the beginning, for assertions: every partition, in offset order. */
+final class TopicReader {
+
+    /** One record: where it is and what it holds. */
+    record Received(int partition, long offset, ChangeEvent event) {
+    }
+
+    private TopicReader() {
+    }
+
+    /** Reads until at least {@code expected} records arrived or {@code timeout} passed; returns what arrived. */
+    static List<Received> readAtLeast(String bootstrapServers, String topic, int expected, Duration timeout) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<Received> received = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (received.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
+                }
+            }
+            // Anything beyond the expected count (duplicates, strays) should show in the assertions too.
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
+            }
+        }
+        return received;
+    }
+}

@@ -1,0 +1,142 @@
+package io.tributary.producer.decoding;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.producer.decoding.PgOutputMessage.Begin;
+import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.decoding.PgOutputMessage.Delete;
+import io.tributary.producer.decoding.PgOutputMessage.Insert;
+import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.producer.decoding.PgOutputMessage.Truncate;
+import io.tributary.producer.decoding.PgOutputMessage.Update;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ChangeAssemblerTest {
+
+    private static final Instant COMMITTED = Instant.parse("2026-11-22T06:00:00Z");
+    private static final Relation LINES = new Relation(10, "sales", "order_lines", 'd', List.of(
+            new Column(true, "order_id", ValueConverter.INT8, -1),
+            new Column(true, "line", ValueConverter.INT4, -1),
+            new Column(false, "price", ValueConverter.NUMERIC, -1),
+            new Column(false, "note", 25, -1)));
+
+    private final ChangeAssembler assembler = new ChangeAssembler("app");
+
+    @BeforeEach
+    void openTransaction() {
+        assembler.accept(LINES, Lsn.of(90));
+        assembler.accept(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
+    }
+
+    private ChangeEvent single(PgOutputMessage message, long lsn) {
+        List<ChangeEvent> events = assembler.accept(message, Lsn.of(lsn));
+        assertEquals(1, events.size());
+        return events.get(0);
+    }
+
+    @Test
+    void insertBecomesACreateEventWithCompositeKeyAndSource() {
+        ChangeEvent event = single(new Insert(10, tuple("7", "2", "12.50", "café")), 110);
+
+        assertEquals(Operation.CREATE, event.op());
+        assertEquals("{\"order_id\":7,\"line\":2}", event.key().toString());
+        assertEquals("{\"order_id\":7,\"line\":2,\"price\":\"12.50\",\"note\":\"café\"}", event.after().toString());
+        assertNull(event.before());
+        assertEquals("app", event.source().database());
+        assertEquals("sales.order_lines", event.tableId().toString());
+        assertEquals(Lsn.of(110), event.source().lsn());
+        assertEquals(Lsn.of(500), event.source().commitLsn());
+        assertEquals(42, event.source().xid());
+        assertEquals(COMMITTED, event.source().commitTimestamp());
+    }
+
+    @Test
+    void deleteByKeyKeepsOnlyTheKeyColumnsInBefore() {
+        ChangeEvent event = single(new Delete(10, 'K', tuple("7", "2", null, null)), 120);
+
+        assertEquals(Operation.DELETE, event.op());
+        assertEquals("{\"order_id\":7,\"line\":2}", event.before().toString());
+        assertEquals("{\"order_id\":7,\"line\":2}", event.key().toString());
+        assertNull(event.after());
+    }
+
+    @Test
+    void unchangedToastIsFilledFromTheFullOldRowOrLeftOutNeverAPlaceholder() {
+        ChangeEvent full = single(new Update(10, 'O', tuple("7", "2", "1", "long text"),
+                tuple("7", "2", "2", PgOutputBytes.UNCHANGED)), 130);
+        assertEquals("long text", full.after().get("note").asText());
+
+        ChangeEvent keyOnly = single(new Update(10, ' ', null, tuple("7", "2", "3", PgOutputBytes.UNCHANGED)), 140);
+        assertFalse(keyOnly.after().has("note"));
+        assertEquals("3", keyOnly.after().get("price").asText());
+    }
+
+    @Test
+    void relationSentMidStreamChangesTheNextRows() {
+        assembler.accept(new Relation(10, "sales", "order_lines", 'd', List.of(
+                new Column(true, "order_id", ValueConverter.INT8, -1),
+                new Column(true, "line", ValueConverter.INT4, -1),
+                new Column(false, "qty", ValueConverter.INT2, -1))), Lsn.of(150));
+
+        ChangeEvent event = single(new Insert(10, tuple("7", "3", "5")), 151);
+
+        assertEquals("{\"order_id\":7,\"line\":3,\"qty\":5}", event.after().toString());
+    }
+
+    @Test
+    void truncateGivesOneEventPerTable() {
+        List<ChangeEvent> events = assembler.accept(new Truncate(0, List.of(10)), Lsn.of(160));
+
+        assertEquals(1, events.size());
+        assertEquals(Operation.TRUNCATE, events.get(0).op());
+    }
+
+    @Test
+    void tableWithoutKeyColumnsFailsNamingTheTableAndTheFix() {
+        assembler.accept(new Relation(11, "public", "audit", 'n',
+                List.of(new Column(false, "msg", 25, -1))), Lsn.of(170));
+
+        UnkeyedTableException error = assertThrows(UnkeyedTableException.class,
+                () -> assembler.accept(new Insert(11, tuple("x")), Lsn.of(171)));
+        assertTrue(error.getMessage().contains("public.audit"), error.getMessage());
+        assertTrue(error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+    }
+
+    @Test
+    void badValueNamesColumnTableAndLsn() {
+        UndecodableMessageException error = assertThrows(UndecodableMessageException.class,
+                () -> assembler.accept(new Insert(10, tuple("seven", "2", "1", "x")), Lsn.of(180)));
+        assertTrue(error.getMessage().contains("0/B4"), error.getMessage());
+        assertTrue(error.getMessage().contains("column order_id of sales.order_lines"), error.getMessage());
+    }
+
+    @Test
+    void changeOfUnknownRelationFails() {
+        assertThrows(UndecodableMessageException.class, () -> assembler.accept(new Insert(99, tuple("1")), Lsn.of(190)));
+    }
+
+    @Test
+    void changeOutsideATransactionFails() {
+        assembler.accept(new Commit(0, Lsn.of(500), Lsn.of(530), COMMITTED), Lsn.of(530));
+        assertThrows(UndecodableMessageException.class,
+                () -> assembler.accept(new Insert(10, tuple("7", "2", "1", "x")), Lsn.of(600)));
+    }
+
+    private static TupleData tuple(String... values) {
+        return new TupleData(Arrays.stream(values).map(value -> value == null ? new TupleData.Null()
+                : value.equals(PgOutputBytes.UNCHANGED) ? new TupleData.UnchangedToast()
+                : (TupleData.Value) new TupleData.Text(value)).toList());
+    }
+}

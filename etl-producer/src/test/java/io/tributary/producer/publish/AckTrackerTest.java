@@ -1,0 +1,103 @@
+package io.tributary.producer.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.model.Lsn;
+import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import org.junit.jupiter.api.Test;
+
+class AckTrackerTest {
+
+    private final AckTracker tracker = new AckTracker(Lsn.of(100));
+
+    private InFlightTransaction transactionWithEvents(int events) {
+        InFlightTransaction transaction = tracker.begin();
+        for (int i = 0; i < events; i++) {
+            tracker.sent(transaction);
+        }
+        return transaction;
+    }
+
+    @Test
+    void startsAtThePositionPostgresAlreadyHolds() {
+        assertEquals(Lsn.of(100), tracker.flushableLsn());
+    }
+
+    @Test
+    void committedTransactionIsFlushableOnlyOnceKafkaAcknowledgedAllItsEvents() {
+        InFlightTransaction first = transactionWithEvents(2);
+        tracker.committed(first, Lsn.of(200));
+        assertEquals(Lsn.of(100), tracker.flushableLsn());
+
+        tracker.acknowledged(first);
+        assertEquals(Lsn.of(100), tracker.flushableLsn(), "one event still unacknowledged");
+
+        tracker.acknowledged(first);
+        assertEquals(Lsn.of(200), tracker.flushableLsn());
+    }
+
+    @Test
+    void laterTransactionAcknowledgedFirstWaitsForTheEarlierOne() {
+        InFlightTransaction first = transactionWithEvents(1);
+        tracker.committed(first, Lsn.of(200));
+        InFlightTransaction second = transactionWithEvents(1);
+        tracker.committed(second, Lsn.of(300));
+
+        tracker.acknowledged(second);
+        assertEquals(Lsn.of(100), tracker.flushableLsn(), "must not pass the unacknowledged first transaction");
+
+        tracker.acknowledged(first);
+        assertEquals(Lsn.of(300), tracker.flushableLsn());
+    }
+
+    @Test
+    void openTransactionIsNeverFlushedEvenWhenAllItsEventsAreAcknowledged() {
+        InFlightTransaction open = transactionWithEvents(3);
+        tracker.acknowledged(open);
+        tracker.acknowledged(open);
+        tracker.acknowledged(open);
+
+        assertEquals(Lsn.of(100), tracker.flushableLsn());
+    }
+
+    @Test
+    void transactionWithoutEventsIsFlushableAtCommit() {
+        InFlightTransaction empty = tracker.begin();
+        tracker.committed(empty, Lsn.of(150));
+
+        assertEquals(Lsn.of(150), tracker.flushableLsn());
+    }
+
+    @Test
+    void aFailedSendStopsFlushingForGood() {
+        InFlightTransaction first = transactionWithEvents(2);
+        tracker.committed(first, Lsn.of(200));
+        tracker.acknowledged(first);
+        tracker.failed(first, "the 'c' event of public.t", new RuntimeException("broker gone"));
+
+        KafkaSendFailedException error = assertThrows(KafkaSendFailedException.class, tracker::flushableLsn);
+        assertTrue(error.getMessage().contains("public.t") && error.getMessage().contains("broker gone"));
+        assertEquals(0, tracker.unacknowledgedEvents());
+    }
+
+    @Test
+    void memoryIsOneEntryPerTransactionNotPerEvent() {
+        InFlightTransaction huge = transactionWithEvents(1_000_000);
+        assertEquals(1_000_000, tracker.unacknowledgedEvents());
+        for (int i = 0; i < 1_000_000; i++) {
+            tracker.acknowledged(huge);
+        }
+        tracker.committed(huge, Lsn.of(999));
+        assertEquals(Lsn.of(999), tracker.flushableLsn());
+    }
+
+    @Test
+    void awaitCapacityReturnsWhenBelowTheLimit() throws Exception {
+        InFlightTransaction transaction = transactionWithEvents(2);
+        tracker.acknowledged(transaction);
+        tracker.awaitCapacity(2, 10_000);
+        assertEquals(1, tracker.unacknowledgedEvents());
+    }
+}

@@ -1,0 +1,72 @@
+package io.tributary.producer.publish;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import io.tributary.model.TableId;
+import io.tributary.model.TablePartitioner;
+import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+class KafkaPublisherTest {
+
+    private final MockProducer<byte[], byte[]> kafka =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final AckTracker tracker = new AckTracker(Lsn.of(1));
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final KafkaPublisher publisher = new KafkaPublisher(kafka, "changes", 12, tracker, metrics);
+
+    private static ChangeEvent insert(String table, long id) {
+        ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", id);
+        return new ChangeEvent(Operation.CREATE, new SourceInfo("app", "public", table, Lsn.of(10 + id), Lsn.of(50),
+                7, Instant.EPOCH), row, null, row);
+    }
+
+    @Test
+    void sendsEachTableToItsPartitionWithTableAndKeyAsRecordKey() throws Exception {
+        InFlightTransaction transaction = tracker.begin();
+        publisher.publish(insert("orders", 1), transaction);
+
+        ProducerRecord<byte[], byte[]> record = kafka.history().get(0);
+        assertEquals("changes", record.topic());
+        assertEquals(TablePartitioner.partitionFor(TableId.parse("public.orders"), 12), record.partition());
+        assertEquals("{\"schema\":\"public\",\"table\":\"orders\",\"key\":{\"id\":1}}", new String(record.key()));
+        assertEquals(insert("orders", 1), ChangeEventJson.decode(record.value()));
+    }
+
+    @Test
+    void flushableLsnFollowsKafkaAcknowledgements() {
+        InFlightTransaction transaction = tracker.begin();
+        publisher.publish(insert("orders", 1), transaction);
+        publisher.publish(insert("customers", 2), transaction);
+        tracker.committed(transaction, Lsn.of(60));
+
+        kafka.completeNext();
+        assertEquals(Lsn.of(1), tracker.flushableLsn());
+        kafka.completeNext();
+        assertEquals(Lsn.of(60), tracker.flushableLsn());
+        assertEquals(1.0, metrics.counter("tributary.producer.events", "table", "public.orders", "op", "c").count());
+    }
+
+    @Test
+    void aRejectedSendIsNeverFlushed() {
+        InFlightTransaction transaction = tracker.begin();
+        publisher.publish(insert("orders", 1), transaction);
+        tracker.committed(transaction, Lsn.of(60));
+
+        kafka.errorNext(new org.apache.kafka.common.errors.TimeoutException("no broker"));
+
+        assertThrows(KafkaSendFailedException.class, tracker::flushableLsn);
+    }
+}

@@ -1,0 +1,184 @@
+package io.tributary.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * One single-node Elasticsearch, unpacked from the integ-test zip and daemonised with {@code bin/elasticsearch -d}
+ * as the service user, with its own copy of the configuration directory. Stopping and starting again keeps the
+ * ports and the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
+ */
+final class ElasticsearchProcess {
+
+    static final String CLUSTER_NAME = "tributary";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final ServiceUser user;
+    private final Path home;
+    private final Path directory;
+    private final Path configDirectory;
+    private final Path pidFile;
+    private final Path logFile;
+    private final Path launcherLog;
+    private final int httpPort;
+
+    private ElasticsearchProcess(ServiceUser user, Path home, Path directory, int httpPort) {
+        this.user = user;
+        this.home = home;
+        this.directory = directory;
+        this.configDirectory = directory.resolve("config");
+        this.pidFile = directory.resolve("elasticsearch.pid");
+        this.logFile = directory.resolve("logs").resolve(CLUSTER_NAME + ".log");
+        this.launcherLog = directory.resolve("elasticsearch-launcher.log");
+        this.httpPort = httpPort;
+    }
+
+    /** Unpacks the distribution if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
+    static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort) {
+        String version = settings.artifacts().elasticsearchVersion();
+        Path zip = StackArtifacts.existing(settings.artifacts().elasticsearchZip(), "Elasticsearch distribution");
+        Path home = settings.cache().installOnce("elasticsearch-" + version, destination -> Unpacker.unzip(zip,
+                destination)).resolve("elasticsearch-" + version);
+        Path directory = settings.newServiceDirectory("elasticsearch-" + httpPort, true);
+        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), home, directory, httpPort);
+        elasticsearch.writeConfiguration(transportPort);
+        settings.user().own(directory);
+        return elasticsearch;
+    }
+
+    private void writeConfiguration(int transportPort) {
+        try {
+            copyDirectory(home.resolve("config"), configDirectory);
+            Files.createDirectories(directory.resolve("data"));
+            Files.createDirectories(directory.resolve("logs"));
+            Files.writeString(configDirectory.resolve("elasticsearch.yml"), String.join("\n",
+                    "# tributary local-stack: single node on loopback, no security",
+                    "cluster.name: " + CLUSTER_NAME,
+                    "node.name: local",
+                    "discovery.type: single-node",
+                    "network.host: 127.0.0.1",
+                    "http.port: " + httpPort,
+                    "transport.port: " + transportPort,
+                    "xpack.security.enabled: false",
+                    "path.data: \"" + directory.resolve("data") + "\"",
+                    "path.logs: \"" + directory.resolve("logs") + "\"",
+                    "cluster.routing.allocation.disk.threshold_enabled: false",
+                    "action.destructive_requires_name: false",
+                    ""));
+            Path jvmOptions = configDirectory.resolve("jvm.options.d");
+            Files.createDirectories(jvmOptions);
+            Files.writeString(jvmOptions.resolve("heap.options"), "-Xms512m\n-Xmx512m\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the Elasticsearch configuration in " + directory, e);
+        }
+    }
+
+    /** Launches the daemon and waits until the cluster is yellow; stops it again if it does not get there in time. */
+    void start() {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the stale pid file " + pidFile, e);
+        }
+        List<String> command = user.command(
+                Map.of("ES_JAVA_HOME", System.getProperty("java.home"), "ES_PATH_CONF", configDirectory.toString()),
+                List.of(home.resolve("bin").resolve("elasticsearch").toString(), "-d", "-p", pidFile.toString()));
+        try {
+            // Working directory = ours: the default jvm.options write gc logs to the relative path logs/.
+            ProcessRunner.run("start Elasticsearch on " + url(), command, directory, launcherLog,
+                    START_TIMEOUT);
+            Poll.until("Elasticsearch on " + url() + " to report cluster health yellow", START_TIMEOUT,
+                    POLL_INTERVAL, this::healthy, () -> ""); // the log tail is added below
+        } catch (LocalStackException e) {
+            LocalStackException failure = new LocalStackException(e.getMessage() + LogTail.describe(logFile), e);
+            try {
+                stop();
+            } catch (RuntimeException stopFailure) {
+                failure.addSuppressed(stopFailure);
+            }
+            throw failure;
+        }
+    }
+
+    /** Stops the node (SIGTERM), killing it if it has not exited after a minute. */
+    void stop() {
+        Optional<ProcessHandle> node = pid().flatMap(ProcessHandle::of);
+        if (node.isEmpty()) {
+            return;
+        }
+        ProcessHandle handle = node.get();
+        handle.destroy();
+        try {
+            handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            handle.destroyForcibly();
+            throw new LocalStackException("Elasticsearch on " + url() + " did not stop within "
+                    + STOP_TIMEOUT.toSeconds() + " s and was killed" + LogTail.describe(logFile));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while stopping Elasticsearch on " + url(), e);
+        } catch (ExecutionException e) {
+            throw new LocalStackException("could not wait for Elasticsearch on " + url() + " to stop", e);
+        }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    private boolean healthy() throws IOException, InterruptedException {
+        URI health = URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=5s");
+        HttpRequest request = HttpRequest.newBuilder(health)
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    private Optional<Long> pid() {
+        try {
+            return Files.exists(pidFile) ? Optional.of(Long.parseLong(Files.readString(pidFile).trim()))
+                    : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            throw new LocalStackException("could not read the Elasticsearch pid file " + pidFile, e);
+        }
+    }
+
+    private static void copyDirectory(Path source, Path target) throws IOException {
+        try (Stream<Path> paths = Files.walk(source)) {
+            for (Path each : (Iterable<Path>) paths::iterator) {
+                Path copy = target.resolve(source.relativize(each).toString());
+                if (Files.isDirectory(each)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(each, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}

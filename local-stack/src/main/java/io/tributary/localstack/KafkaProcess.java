@@ -1,0 +1,220 @@
+package io.tributary.localstack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One single-node KRaft Kafka (broker and controller in one) running as a child JVM, so that the broker's
+ * classpath (Scala, Kafka server, its own logging binding) stays out of this JVM. The storage is formatted once;
+ * stopping and starting again keeps the port and the log directories. Not thread-safe: {@link RunningKafka}
+ * serialises calls.
+ */
+final class KafkaProcess {
+
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+
+    private final List<Path> classpath;
+    private final Path directory;
+    private final Path serverProperties;
+    private final Path logFile;
+    private final int port;
+    private Process process;
+
+    private KafkaProcess(List<Path> classpath, Path directory, int port) {
+        this.classpath = classpath;
+        this.directory = directory;
+        this.serverProperties = directory.resolve("server.properties");
+        this.logFile = directory.resolve("kafka.log");
+        this.port = port;
+    }
+
+    /** Writes the configuration of a new broker on 127.0.0.1:{@code port} and formats its storage. */
+    static KafkaProcess format(StackSettings settings, int port, int controllerPort) {
+        List<Path> classpath = settings.artifacts().kafkaClasspath();
+        classpath.forEach(jar -> StackArtifacts.existing(jar, "Kafka broker classpath entry"));
+        Path directory = settings.newServiceDirectory("kafka-" + port, false);
+        KafkaProcess kafka = new KafkaProcess(classpath, directory, port);
+        kafka.writeConfiguration(controllerPort);
+        ProcessRunner.run("format the Kafka storage in " + directory,
+                kafka.javaCommand("256m", "kafka.tools.StorageTool", "format",
+                        "--cluster-id", KafkaClusterId.random(new SecureRandom()).value(),
+                        "--config", kafka.serverProperties.toString()),
+                directory, directory.resolve("kafka-storage-format.log"), FORMAT_TIMEOUT);
+        return kafka;
+    }
+
+    private void writeConfiguration(int controllerPort) {
+        Map<String, String> settings = Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", directory.resolve("data").toString()),
+                Map.entry("num.partitions", "1"),
+                Map.entry("auto.create.topics.enable", "false"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "10"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // After a kill -9 the restarted broker cannot register until the dead incarnation's session
+                // expires (default 9 s); short sessions make kill-and-restart tests fast.
+                Map.entry("broker.heartbeat.interval.ms", "500"),
+                Map.entry("broker.session.timeout.ms", "4000"));
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        try (var out = Files.newBufferedWriter(serverProperties)) {
+            properties.store(out, "tributary local-stack: single-node KRaft broker");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + serverProperties, e);
+        }
+        writeLogbackConfiguration();
+    }
+
+    /** The broker logs through slf4j to logback on its console, which is appended to {@link #logFile}. */
+    private void writeLogbackConfiguration() {
+        String configuration = """
+                <configuration>
+                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger - %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="kafka.request.logger" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
+                </configuration>
+                """;
+        try {
+            Files.writeString(directory.resolve("logback.xml"), configuration);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the broker's logging configuration", e);
+        }
+    }
+
+    /** Starts the broker JVM and waits until it answers an admin request; kills it if it does not in time. */
+    void start() {
+        process = ProcessRunner.start("start the Kafka broker on 127.0.0.1:" + port,
+                javaCommand("512m", "kafka.Kafka", serverProperties.toString()), directory, logFile);
+        try {
+            Poll.until("the Kafka broker to listen on 127.0.0.1:" + port, START_TIMEOUT, POLL_INTERVAL,
+                    () -> exitedYet() || portOpen(), () -> LogTail.describe(logFile));
+            try (Admin admin = Admin.create(adminProperties(bootstrapServers()))) {
+                Poll.until("the Kafka broker on " + bootstrapServers() + " to answer describeCluster",
+                        START_TIMEOUT, POLL_INTERVAL, () -> exitedYet() || hasNodes(admin),
+                        () -> LogTail.describe(logFile));
+            }
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
+        }
+    }
+
+    /** Stops the broker cleanly (SIGTERM: controlled shutdown), killing it if it has not exited after a minute. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new LocalStackException("the Kafka broker on 127.0.0.1:" + port + " did not stop within "
+                        + STOP_TIMEOUT.toSeconds() + " s and was killed" + LogTail.describe(logFile));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while stopping the Kafka broker on 127.0.0.1:" + port, e);
+        }
+        process = null;
+    }
+
+    /** Kills the broker JVM (SIGKILL) and waits for it to be gone. */
+    void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while killing the Kafka broker on 127.0.0.1:" + port, e);
+        }
+        process = null;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    static Properties adminProperties(String bootstrapServers) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin");
+        return properties;
+    }
+
+    private List<String> javaCommand(String maxHeap, String mainClass, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-Djava.awt.headless=true",
+                "-Dlogback.configurationFile=" + directory.resolve("logback.xml"),
+                "-cp", classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+                mainClass));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /** Throws (ending a wait) when the broker JVM has exited; false otherwise. */
+    private boolean exitedYet() {
+        if (!process.isAlive()) {
+            throw new LocalStackException("the Kafka broker on 127.0.0.1:" + port + " exited with code "
+                    + process.exitValue() + " while starting" + LogTail.describe(logFile));
+        }
+        return false;
+    }
+
+    private boolean portOpen() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasNodes(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        return !admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty();
+    }
+}

@@ -1,0 +1,122 @@
+package io.tributary.localstack;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local PostgreSQL, Kafka and Elasticsearch of this JVM. Each is started on the first call of its method (on
+ * new free loopback ports, in a new directory under {@code target/local-stack}) and the same instance is returned
+ * afterwards. One JVM shutdown hook stops everything that was started, in reverse order, also when tests fail.
+ * A service that failed to start is not tried again in the same JVM: later calls fail at once with the first error.
+ *
+ * <p>Thread-safe: concurrent first calls start a service once; different services may start concurrently.
+ */
+public final class LocalStack {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private static final StartOnce<RunningPostgres> POSTGRES =
+            new StartOnce<>("PostgreSQL", RunningPostgres::launch, RunningPostgres::stop);
+    private static final StartOnce<RunningKafka> KAFKA =
+            new StartOnce<>("Kafka", RunningKafka::launch, RunningKafka::stop);
+    private static final StartOnce<RunningElasticsearch> ELASTICSEARCH =
+            new StartOnce<>("Elasticsearch", RunningElasticsearch::launch, RunningElasticsearch::stop);
+
+    /** Stop actions of the started services, in start order; guarded by the class lock. */
+    private static final List<StartOnce<?>> STARTED = new ArrayList<>();
+    private static StackSettings settings;
+    private static boolean shutdownHookRegistered;
+
+    private LocalStack() {
+    }
+
+    public static RunningPostgres postgres() {
+        return POSTGRES.get();
+    }
+
+    public static RunningKafka kafka() {
+        return KAFKA.get();
+    }
+
+    public static RunningElasticsearch elasticsearch() {
+        return ELASTICSEARCH.get();
+    }
+
+    private static synchronized StackSettings settings() {
+        if (settings == null) {
+            settings = StackSettings.forThisJvm();
+        }
+        return settings;
+    }
+
+    private static synchronized void started(StartOnce<?> service) {
+        STARTED.add(service);
+        if (!shutdownHookRegistered) {
+            Runtime.getRuntime().addShutdownHook(new Thread(LocalStack::stopAll, "local-stack-shutdown"));
+            shutdownHookRegistered = true;
+        }
+    }
+
+    private static void stopAll() {
+        List<StartOnce<?>> services;
+        synchronized (LocalStack.class) {
+            services = new ArrayList<>(STARTED);
+        }
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).stopQuietly();
+        }
+    }
+
+    /** One service: started at most once, its first failure remembered. */
+    private static final class StartOnce<T> {
+
+        private final String name;
+        private final Function<StackSettings, T> launcher;
+        private final Consumer<T> stopper;
+        private T running;
+        private RuntimeException failure;
+
+        StartOnce(String name, Function<StackSettings, T> launcher, Consumer<T> stopper) {
+            this.name = name;
+            this.launcher = launcher;
+            this.stopper = stopper;
+        }
+
+        synchronized T get() {
+            if (running != null) {
+                return running;
+            }
+            if (failure != null) {
+                throw new LocalStackException(name + " failed to start earlier in this JVM; first failure: "
+                        + failure.getMessage(), failure);
+            }
+            try {
+                running = launcher.apply(settings());
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+            started(this);
+            return running;
+        }
+
+        void stopQuietly() {
+            T service;
+            synchronized (this) {
+                service = running;
+            }
+            if (service == null) {
+                return;
+            }
+            try {
+                stopper.accept(service);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not stop {} cleanly at JVM exit", name, e);
+            }
+        }
+    }
+}

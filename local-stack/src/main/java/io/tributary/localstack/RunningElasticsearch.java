@@ -1,0 +1,68 @@
+package io.tributary.localstack;
+
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Elasticsearch started by {@link LocalStack}: plain HTTP on 127.0.0.1, security off, disk
+ * watermarks off. {@link #stop()} / {@link #start()} keep the port and the data.
+ *
+ * <p>Thread-safe: lifecycle calls are serialised; {@link #url()} never changes.
+ */
+public final class RunningElasticsearch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunningElasticsearch.class);
+
+    private final ElasticsearchProcess process;
+    private boolean running;
+
+    private RunningElasticsearch(ElasticsearchProcess process) {
+        this.process = process;
+    }
+
+    /** Configures a new node on free ports and starts it. */
+    static RunningElasticsearch launch(StackSettings settings) {
+        long started = System.nanoTime();
+        RunningElasticsearch elasticsearch = new RunningElasticsearch(
+                ElasticsearchProcess.configure(settings, FreePorts.next(), FreePorts.next()));
+        elasticsearch.start();
+        LOG.info("Elasticsearch ready on {} in {} ms (log: {})", elasticsearch.url(),
+                (System.nanoTime() - started) / 1_000_000, elasticsearch.logFile());
+        return elasticsearch;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String url() {
+        return process.url();
+    }
+
+    /** Stops the node. Does nothing if it is stopped. */
+    public synchronized void stop() {
+        if (running) {
+            process.stop();
+            running = false;
+            LOG.info("Elasticsearch on {} stopped", url());
+        }
+    }
+
+    /** Starts the node again on the same port and data; returns once the cluster is yellow. */
+    public synchronized void start() {
+        if (!running) {
+            long started = System.nanoTime();
+            process.start();
+            running = true;
+            LOG.info("Elasticsearch on {} started in {} ms", url(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The node's main log. */
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public String toString() {
+        return "Elasticsearch at " + url();
+    }
+}

@@ -1,0 +1,123 @@
+package io.tributary.localstack;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server started by {@link LocalStack}: listens on 127.0.0.1, superuser {@value #USER}, trust
+ * authentication (any password is accepted), {@code wal_level=logical}. {@link #stop()} and {@link #start()} keep
+ * the data directory and the port, so a test can restart the database under a running client.
+ *
+ * <p>Thread-safe: stop/start calls are serialised; the address getters never change.
+ */
+public final class RunningPostgres {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunningPostgres.class);
+    private static final String USER = PostgresProcess.SUPERUSER;
+    private static final String DUPLICATE_DATABASE = "42P04";
+
+    private final PostgresProcess process;
+    private boolean running;
+
+    private RunningPostgres(PostgresProcess process) {
+        this.process = process;
+    }
+
+    /** Creates a new cluster on a free port and starts it; stops it again if startup fails. */
+    static RunningPostgres launch(StackSettings settings) {
+        long started = System.nanoTime();
+        PostgresProcess process = PostgresProcess.create(settings, FreePorts.next());
+        RunningPostgres postgres = new RunningPostgres(process);
+        try {
+            postgres.start();
+        } catch (RuntimeException e) {
+            try {
+                process.stop(); // pg_ctl may have left a server behind that never became ready
+            } catch (RuntimeException stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            throw e;
+        }
+        LOG.info("PostgreSQL {} ready on 127.0.0.1:{} in {} ms (log: {})", postgres.majorVersion(), postgres.port(),
+                (System.nanoTime() - started) / 1_000_000, postgres.logFile());
+        return postgres;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    public int port() {
+        return process.port();
+    }
+
+    /** The superuser, {@value #USER}. */
+    public String user() {
+        return USER;
+    }
+
+    /** A password for clients that insist on one; trust authentication ignores it. */
+    public String password() {
+        return "postgres";
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** Creates database {@code name} unless it exists and returns its JDBC URL. */
+    public String createDatabase(String name) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user(), password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+        } catch (SQLException e) {
+            if (!DUPLICATE_DATABASE.equals(e.getSQLState())) {
+                throw new LocalStackException("could not create database '" + name + "' on " + jdbcUrl("postgres")
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return jdbcUrl(name);
+    }
+
+    /** The server's major version, e.g. 17. */
+    public int majorVersion() {
+        return process.majorVersion();
+    }
+
+    /** Stops the server (fast shutdown: clients are disconnected). Does nothing if it is stopped. */
+    public synchronized void stop() {
+        if (running) {
+            process.stop();
+            running = false;
+            LOG.info("PostgreSQL on 127.0.0.1:{} stopped", port());
+        }
+    }
+
+    /** Starts the server again on the same port and data directory. Does nothing if it is running. */
+    public synchronized void start() {
+        if (!running) {
+            long started = System.nanoTime();
+            process.start();
+            running = true;
+            LOG.info("PostgreSQL on 127.0.0.1:{} started in {} ms", port(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The server log. */
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL at " + host() + ":" + port();
+    }
+}

@@ -1,0 +1,28 @@
+package io.tributary.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tributary.config.ConfigLoader;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.subscriber.SubscriberSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** README.md's configuration reference names every key the services know, so the documentation cannot drift. */
+class ConfigReferenceDocumentedTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {ProducerSettings.REFERENCE, SubscriberSettings.REFERENCE})
+    void readmeListsEveryKeyOfTheReference(String reference) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+
+        List<String> undocumented = ConfigLoader.knownKeyNames(ConfigLoader.loadReference(reference)).stream()
+                .filter(key -> !readme.contains("`" + key + "`"))
+                .toList();
+
+        assertEquals(List.of(), undocumented, "keys of " + reference + " missing from README.md's configuration reference");
+    }
+}

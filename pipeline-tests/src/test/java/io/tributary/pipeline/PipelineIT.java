@@ -1,0 +1,201 @@
+package io.tributary.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TableId;
+import io.tributary.producer.EtlProducer;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.subscriber.EsSubscriber;
+import io.tributary.subscriber.SubscriberSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole pipeline against real services: rows written to PostgreSQL end up in Elasticsearch equal to the final
+ * PostgreSQL rows, through etl-producer, Kafka and es-subscriber.
+ */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PipelineIT {
+
+    private final RunningPostgres postgres;
+    private final RunningKafka kafka;
+    private final RunningElasticsearch elasticsearch;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String database;
+    private EtlProducer producer;
+    private EsSubscriber subscriber;
+
+    PipelineIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.elasticsearch = elasticsearch;
+    }
+
+    @BeforeEach
+    void startPipeline() throws Exception {
+        database = "pipeline_" + System.nanoTime() % 1_000_000;
+        postgres.createDatabase(database);
+        sql("CREATE SCHEMA shop",
+            "CREATE TABLE shop.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean, balance bigint)",
+            "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
+                    + " PRIMARY KEY (order_id, line))");
+        String topic = "pipeline-" + database;
+        ProducerSettings producerSettings = new ProducerSettings(
+                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
+                "slot_" + database, "pub_" + database,
+                List.of(TableId.parse("shop.customers"), TableId.parse("shop.order_lines")),
+                Duration.ofMillis(200), kafka.bootstrapServers(), topic, 3, 1, 10_000, Map.of(), 0);
+        producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
+        producer.start();
+        SubscriberSettings subscriberSettings = new SubscriberSettings(kafka.bootstrapServers(), topic,
+                "group-" + database, 500, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
+                Duration.ofMillis(100), Duration.ofSeconds(2), 0);
+        subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
+        subscriber.start();
+    }
+
+    @AfterEach
+    void stopPipeline() throws Exception {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    @Test
+    void elasticsearchEndsEqualToPostgresAfterInsertsUpdatesAndDeletesInTwoTables() throws Exception {
+        sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
+            "INSERT INTO shop.order_lines VALUES (1, 23, 'lamp', 1), (12, 3, 'desk', 2), (12, 4, 'chair', 4)");
+        sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
+            "UPDATE shop.order_lines SET qty = qty * 10 WHERE order_id = 12",
+            "DELETE FROM shop.customers WHERE id = 2",
+            "DELETE FROM shop.order_lines WHERE order_id = 12 AND line = 4");
+        // Many changes to one row in one transaction: only the last may remain.
+        inOneTransaction("UPDATE shop.customers SET balance = 1 WHERE id = 3",
+            "UPDATE shop.customers SET balance = 2 WHERE id = 3",
+            "UPDATE shop.customers SET balance = 3 WHERE id = 3");
+
+        awaitElasticsearchEqualsPostgres("shop.customers", "id");
+        awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
+    }
+
+    private void awaitElasticsearchEqualsPostgres(String table, String... keyColumns) throws Exception {
+        Map<String, Map<String, Object>> expected = postgresRows(table, keyColumns);
+        Map<String, Map<String, Object>> actual = Map.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            actual = elasticsearchDocuments(table);
+            if (actual.equals(expected)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(expected, actual, "documents of index " + table + " (by _id) should equal the PostgreSQL rows");
+    }
+
+    /** The table's rows keyed the way the subscriber computes document ids (composite keys as a JSON array). */
+    private Map<String, Map<String, Object>> postgresRows(String table, String... keyColumns) throws SQLException {
+        Map<String, Map<String, Object>> rows = new TreeMap<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData meta = result.getMetaData();
+            while (result.next()) {
+                Map<String, Object> row = new TreeMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    Object value = result.getObject(i);
+                    row.put(meta.getColumnName(i), value instanceof Number n ? n.longValue() : value);
+                }
+                String id = keyColumns.length == 1 ? String.valueOf(row.get(keyColumns[0]))
+                        : "[" + String.join(",", java.util.Arrays.stream(keyColumns)
+                                .map(c -> String.valueOf(row.get(c))).toList()) + "]";
+                rows.put(id, row);
+            }
+        }
+        return rows;
+    }
+
+    private Map<String, Map<String, Object>> elasticsearchDocuments(String index) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=1000"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return Map.of();
+        }
+        Map<String, Map<String, Object>> documents = new TreeMap<>();
+        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
+            Map<String, Object> document = new TreeMap<>();
+            ObjectNode source = (ObjectNode) hit.get("_source");
+            source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
+            documents.put(hit.get("_id").asText(), document);
+        }
+        return documents;
+    }
+
+    private static Object plain(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isIntegralNumber()) {
+            return value.longValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        return value.asText();
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+    }
+
+    private void inOneTransaction(String... statements) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+            connection.commit();
+        }
+    }
+
+    private void sql(String... statements) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+}
