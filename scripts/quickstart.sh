@@ -33,7 +33,7 @@ trap 'exit 130' INT TERM
 # GET http://127.0.0.1:PORT/PATH and print the status code, with bash alone (no curl needed).
 http_status() {
   local status
-  exec 3<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || { echo 000; return; }
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || { echo 000; return; }
   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
   status=$(head -n 1 <&3 | awk '{print $2}')
   exec 3>&-

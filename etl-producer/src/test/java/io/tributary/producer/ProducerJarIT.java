@@ -1,0 +1,142 @@
+package io.tributary.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.Lsn;
+import io.tributary.producer.TopicReader.Received;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The runnable jar as operators run it: configured by environment variables, stopped by SIGTERM. */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ProducerJarIT {
+
+    private static final Path JAR = Path.of("target", "etl-producer.jar");
+
+    @Test
+    void configurationMistakeExitsWithStatus2NamingTheKeyAndItsVariable() throws Exception {
+        Process process = start(Map.of("TRIBUTARY_POSTGRES_USER", "x", "TRIBUTARY_POSTGRES_TABLES", "public.t",
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", "localhost:1"), Path.of("target", "producer-jar-config.log"));
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = Files.readString(Path.of("target", "producer-jar-config.log"));
+        assertEquals(2, process.exitValue(), output);
+        assertTrue(output.contains("tributary.postgres.url is required but not set")
+                && output.contains("TRIBUTARY_POSTGRES_URL"), output);
+    }
+
+    @Test
+    void sigtermWaitsForKafkaThenConfirmsTheLastTransactionToPostgres(RunningPostgres postgres, RunningKafka kafka)
+            throws Exception {
+        String database = "producer_jar_" + System.nanoTime() % 100_000;
+        String url = postgres.createDatabase(database);
+        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        int httpPort = freePort();
+        String topic = "producer-jar-" + database;
+        Path log = Path.of("target", "producer-jar-" + database + ".log");
+        Process process = start(Map.of(
+                "TRIBUTARY_POSTGRES_URL", url,
+                "TRIBUTARY_POSTGRES_USER", postgres.user(),
+                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
+                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
+                "TRIBUTARY_POSTGRES_TABLES", "public.items",
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "TRIBUTARY_KAFKA_TOPIC", topic,
+                "TRIBUTARY_KAFKA_PARTITIONS", "2",
+                "TRIBUTARY_HTTP_PORT", String.valueOf(httpPort)), log);
+        try {
+            awaitReady(httpPort, process, log);
+            sql(postgres, url, "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 500) g");
+            List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 500, Duration.ofSeconds(60));
+            assertEquals(500, records.size());
+            Lsn commitOfTheInsert = records.get(0).event().source().commitLsn();
+
+            process.destroy();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the producer stops within a minute of SIGTERM");
+
+            assertEquals(143, process.exitValue(), "a JVM ends on SIGTERM with 128+15 after its shutdown hooks");
+            assertTrue(Files.readString(log).contains("stopped streaming slot slot_" + database), "graceful stop logged");
+            Lsn confirmed = Lsn.parse(query(postgres, url, "SELECT confirmed_flush_lsn FROM pg_replication_slots"
+                    + " WHERE slot_name = 'slot_" + database + "'"));
+            assertTrue(confirmed.isAfter(commitOfTheInsert), "confirmed " + confirmed
+                    + " must pass the commit record at " + commitOfTheInsert + " so a restart does not resend it");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Process start(Map<String, String> environment, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toString());
+        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    private static void awaitReady(int port, Process process, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the producer exited: " + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep waiting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the producer did not become ready: " + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sql(RunningPostgres postgres, String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String query(RunningPostgres postgres, String url, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}
