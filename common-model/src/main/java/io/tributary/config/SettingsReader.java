@@ -2,12 +2,15 @@ package io.tributary.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -112,6 +115,19 @@ public final class SettingsReader {
             throw invalid(key, "must be one of " + allowed + ", got '" + value + "'");
         }
         return value;
+    }
+
+    /**
+     * A free-form object of settings passed through to a client library, flattened to dotted names:
+     * {@code { "security.protocol" = SSL, linger.ms = 5 }} gives {@code security.protocol=SSL, linger.ms=5}.
+     */
+    public Map<String, String> flatStringMap(String key) {
+        Config object = read(key, config::getConfig, "an object of settings such as { \"security.protocol\" = SSL }");
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+            values.put(String.join(".", ConfigUtil.splitPath(entry.getKey())), String.valueOf(entry.getValue().unwrapped()));
+        }
+        return values;
     }
 
     /** Converts a value with {@code parser}; an IllegalArgumentException from it becomes an error naming the key. */

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.ops.ServiceLauncher;
+import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.consume.ChangeConsumer;
@@ -12,7 +13,6 @@ import io.tributary.subscriber.consume.KafkaConsumerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +32,8 @@ public final class EsSubscriber implements ServiceLauncher.Service {
 
     private final SubscriberSettings settings;
     private final MeterRegistry metrics;
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile boolean stopRequested;
-    private volatile boolean consuming;
-    private volatile Throwable failure;
+    private final ServiceLoop loop = new ServiceLoop("tributary-consumer");
     private volatile ChangeConsumer changeConsumer;
-    private Thread thread;
 
     public EsSubscriber(SubscriberSettings settings, MeterRegistry metrics) {
         this.settings = settings;
@@ -51,43 +47,41 @@ public final class EsSubscriber implements ServiceLauncher.Service {
     public synchronized void start() {
         ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearchUrls(),
                 settings.elasticsearchUsername(), settings.elasticsearchPassword());
-        checkElasticsearch(elasticsearch);
-        Consumer<byte[], byte[]> kafka = KafkaConsumerFactory.create(settings);
+        Consumer<byte[], byte[]> kafka;
+        try {
+            checkElasticsearch(elasticsearch);
+            kafka = KafkaConsumerFactory.create(settings);
+        } catch (RuntimeException e) {
+            quietlyClose(elasticsearch);
+            throw e;
+        }
         try {
             KafkaConsumerFactory.requireTopic(kafka, settings.topic(), settings.kafkaBootstrapServers());
         } catch (RuntimeException e) {
             kafka.close();
+            quietlyClose(elasticsearch);
             throw e;
         }
-        ChangeConsumer loop = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply, POLL_TIMEOUT,
-                new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff()), () -> stopRequested);
-        loop.subscribe(settings.topic());
-        changeConsumer = loop;
-        consuming = true;
+        ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply,
+                POLL_TIMEOUT, new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff()),
+                loop::stopRequested);
+        consumer.subscribe(settings.topic());
+        changeConsumer = consumer;
         LOG.info("consuming {} as group {} into Elasticsearch {}", settings.topic(), settings.groupId(),
                 settings.elasticsearchUrls());
-        thread = new Thread(() -> consume(loop, kafka, elasticsearch), "tributary-consumer");
-        thread.start();
+        loop.start(consumer::runOnce,
+                () -> LOG.info("stopped consuming {}", settings.topic()),
+                () -> {
+                    kafka.close();
+                    quietlyClose(elasticsearch);
+                });
     }
 
-    private void consume(ChangeConsumer loop, Consumer<byte[], byte[]> kafka, ElasticsearchClient elasticsearch) {
+    private static void quietlyClose(ElasticsearchClient elasticsearch) {
         try {
-            while (!stopRequested) {
-                loop.runOnce();
-            }
-            LOG.info("stopped consuming {}", settings.topic());
-        } catch (Throwable e) {
-            failure = e;
-            LOG.error("consuming {} failed: {}", settings.topic(), e.getMessage(), e);
-        } finally {
-            consuming = false;
-            kafka.close();
-            try {
-                elasticsearch._transport().close();
-            } catch (IOException e) {
-                LOG.warn("closing the Elasticsearch client failed: {}", e.getMessage());
-            }
-            finished.countDown();
+            elasticsearch._transport().close();
+        } catch (IOException e) {
+            LOG.warn("closing the Elasticsearch client failed: {}", e.getMessage());
         }
     }
 
@@ -104,30 +98,23 @@ public final class EsSubscriber implements ServiceLauncher.Service {
     /** True while consuming and Elasticsearch accepts the changes (the readiness probe). */
     @Override
     public boolean isReady() {
-        ChangeConsumer loop = changeConsumer;
-        return consuming && loop != null && loop.isApplying();
+        ChangeConsumer consumer = changeConsumer;
+        return loop.isRunning() && consumer != null && consumer.isApplying();
     }
 
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return loop.failure();
     }
 
     @Override
     public void awaitTermination() throws InterruptedException {
-        finished.await();
+        loop.awaitTermination();
     }
 
     /** Stops after the current batch; idempotent. */
     @Override
     public void close() throws InterruptedException {
-        stopRequested = true;
-        Thread running;
-        synchronized (this) {
-            running = thread;
-        }
-        if (running != null) {
-            running.join();
-        }
+        loop.stop();
     }
 }

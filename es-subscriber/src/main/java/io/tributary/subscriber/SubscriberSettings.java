@@ -1,14 +1,11 @@
 package io.tributary.subscriber;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,21 +51,12 @@ public record SubscriberSettings(
                 read.requiredString("tributary.kafka.topic"),
                 read.requiredString("tributary.kafka.group-id"),
                 read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
-                kafkaProperties(config),
+                read.flatStringMap("tributary.kafka.properties"),
                 read.httpUrls("tributary.elasticsearch.urls"),
                 read.optionalString("tributary.elasticsearch.username").orElse(""),
                 read.optionalString("tributary.elasticsearch.password").orElse(""),
                 initial,
                 max,
                 read.intBetween("tributary.http.port", 0, 65_535));
-    }
-
-    private static Map<String, String> kafkaProperties(Config config) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> entry : config.getConfig("tributary.kafka.properties").entrySet()) {
-            properties.put(String.join(".", ConfigUtil.splitPath(entry.getKey())),
-                    String.valueOf(entry.getValue().unwrapped()));
-        }
-        return properties;
     }
 }

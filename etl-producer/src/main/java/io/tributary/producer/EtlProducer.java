@@ -3,6 +3,7 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.ops.ServiceLauncher;
+import io.tributary.ops.ServiceLoop;
 import io.tributary.model.Lsn;
 import io.tributary.producer.ChangeStreamer.StreamPositions;
 import io.tributary.producer.ChangeStreamer.StreamingLimits;
@@ -17,7 +18,6 @@ import io.tributary.producer.replication.WalStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +39,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private final MeterRegistry metrics;
     private final AtomicLong receivedLsn = new AtomicLong();
     private final AtomicLong flushedLsn = new AtomicLong();
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile boolean stopRequested;
-    private volatile boolean streaming;
-    private volatile Throwable failure;
-    private Thread thread;
+    private final ServiceLoop loop = new ServiceLoop("tributary-replication");
 
     public EtlProducer(ProducerSettings settings, MeterRegistry metrics) {
         this.settings = settings;
@@ -52,7 +48,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 .description("WAL position of the last message received from the slot").register(metrics);
         Gauge.builder("tributary.producer.flushed.lsn", flushedLsn, AtomicLong::get)
                 .description("WAL position last reported to PostgreSQL as flushed (safely in Kafka)").register(metrics);
-        Gauge.builder("tributary.producer.streaming", () -> streaming ? 1 : 0)
+        Gauge.builder("tributary.producer.streaming", () -> loop.isRunning() ? 1 : 0)
                 .description("1 while the slot is being streamed").register(metrics);
     }
 
@@ -92,49 +88,35 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 Clock.systemUTC(), new StreamPositions(receivedLsn, flushedLsn));
         LOG.info("streaming slot {} of {} (publication {}, from {}) to topic {} ({} partitions)", settings.slot(),
                 database, settings.publication(), slot.confirmedFlushLsn(), settings.topic(), settings.partitions());
-        streaming = true;
-        thread = new Thread(() -> stream(streamer, stream, publisher), "tributary-replication");
-        thread.start();
-    }
-
-    private void stream(ChangeStreamer streamer, WalStream stream, KafkaPublisher publisher) {
-        try {
-            while (!stopRequested) {
-                streamer.runOnce();
-            }
-            streamer.drainAndReportFinalPosition();
-            LOG.info("stopped streaming slot {}; flushed position {}", settings.slot(), Lsn.of(flushedLsn.get()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = e;
-        } catch (Throwable e) {
-            failure = e;
-            LOG.error("streaming slot {} failed at received position {}; last flushed position {}: {}",
-                    settings.slot(), Lsn.of(receivedLsn.get()), Lsn.of(flushedLsn.get()), e.getMessage(), e);
-        } finally {
-            streaming = false;
-            quietlyClose(stream);
-            publisher.close();
-            finished.countDown();
-        }
+        loop.start(streamer::runOnce,
+                () -> {
+                    streamer.drainAndReportFinalPosition();
+                    LOG.info("stopped streaming slot {}; flushed position {}", settings.slot(), flushedLsn());
+                },
+                () -> {
+                    quietlyClose(stream);
+                    publisher.close();
+                    loop.failure().ifPresent(e -> LOG.error("streaming slot {} stopped at received position {};"
+                            + " last flushed position {}", settings.slot(), Lsn.of(receivedLsn.get()), flushedLsn()));
+                });
     }
 
     /** True while the slot is being streamed (the readiness probe). */
     @Override
     public boolean isReady() {
-        return streaming;
+        return loop.isRunning();
     }
 
     /** Why streaming ended, if it ended by failing. */
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return loop.failure();
     }
 
     /** Blocks until streaming has ended, by {@link #close()} or by a failure. */
     @Override
     public void awaitTermination() throws InterruptedException {
-        finished.await();
+        loop.awaitTermination();
     }
 
     /** The position last reported to PostgreSQL as flushed. */
@@ -145,14 +127,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     /** Stops gracefully: see the class description. Idempotent. */
     @Override
     public void close() throws InterruptedException {
-        stopRequested = true;
-        Thread running;
-        synchronized (this) {
-            running = thread;
-        }
-        if (running != null) {
-            running.join();
-        }
+        loop.stop();
     }
 
     private static void quietlyClose(WalStream stream) {

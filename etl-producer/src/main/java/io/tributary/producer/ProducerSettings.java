@@ -1,15 +1,12 @@
 package io.tributary.producer;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.TableId;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,16 +72,7 @@ public record ProducerSettings(
                 read.intBetween("tributary.kafka.partitions", 1, 100_000),
                 read.intBetween("tributary.kafka.replication-factor", -1, 32),
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
-                kafkaProperties(config),
+                read.flatStringMap("tributary.kafka.properties"),
                 read.intBetween("tributary.http.port", 0, 65_535));
-    }
-
-    private static Map<String, String> kafkaProperties(Config config) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> entry : config.getConfig("tributary.kafka.properties").entrySet()) {
-            properties.put(String.join(".", ConfigUtil.splitPath(entry.getKey())),
-                    String.valueOf(entry.getValue().unwrapped()));
-        }
-        return properties;
     }
 }
