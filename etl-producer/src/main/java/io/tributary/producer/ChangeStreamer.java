@@ -76,6 +76,7 @@ final class ChangeStreamer {
         }
         ByteBuffer message = stream.readPending();
         if (message == null) {
+            tracker.idleAt(stream.lastReceivedLsn());
             reportFlushed();
             Thread.sleep(IDLE_WAIT_MILLIS);
             return;

@@ -193,6 +193,30 @@ class EtlProducerIT {
                 "every committed change once, in commit order (a graceful stop replays nothing)");
     }
 
+    @Test
+    void idleSlotConfirmsTheServerPositionWhileOnlyUnpublishedTablesChange() throws Exception {
+        sql("CREATE TABLE public.not_published (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+        producer = startProducer();
+        Lsn start = confirmedFlushLsn();
+        Lsn written = Lsn.INVALID;
+        for (int i = 0; i < 20; i++) {
+            sql("INSERT INTO public.not_published DEFAULT VALUES");
+            written = Lsn.parse(queryOne("SELECT pg_current_wal_lsn()"));
+        }
+        Lsn target = written;
+
+        await("the slot's confirmed position to pass the unpublished writes", () -> {
+            try {
+                return confirmedFlushLsn().compareTo(target) >= 0;
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        assertTrue(confirmedFlushLsn().isAfter(start));
+        assertEquals(0, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(2)).size(),
+                "nothing of the unpublished table was published");
+    }
+
     private Lsn awaitStableFlushLsn() throws Exception {
         Lsn previous = confirmedFlushLsn();
         for (int i = 0; i < 50; i++) {

@@ -13,6 +13,11 @@ import java.util.Deque;
  * good once any send has failed (the stream must then be restarted from the last flushed position, which replays
  * the failed events).
  *
+ * <p>When nothing is in flight, the position the server reports in its keepalives may be flushed too
+ * ({@link #idleAt}): every transaction that committed before it has been received and acknowledged, and any
+ * transaction still running commits after it and will be sent. This keeps a slot whose tables are quiet from
+ * holding back WAL on a busy database.
+ *
  * <p>Memory is one small entry per transaction still waiting for Kafka, whatever the transaction's size.
  *
  * <p>Thread-safe: the replication thread begins, counts and commits transactions; Kafka's I/O thread reports
@@ -74,7 +79,23 @@ public final class AckTracker {
         if (firstFailure != null) {
             throw firstFailure;
         }
-        while (!transactions.isEmpty()) {
+        removeAcknowledgedTransactions();
+        return flushable;
+    }
+
+    /**
+     * The stream is idle at {@code serverPosition} (a keepalive's WAL position, no data pending): if no transaction
+     * is in flight, that position becomes flushable.
+     */
+    public synchronized void idleAt(Lsn serverPosition) {
+        removeAcknowledgedTransactions();
+        if (transactions.isEmpty() && firstFailure == null && serverPosition.isAfter(flushable)) {
+            flushable = serverPosition;
+        }
+    }
+
+    private void removeAcknowledgedTransactions() {
+        while (firstFailure == null && !transactions.isEmpty()) {
             InFlightTransaction oldest = transactions.peekFirst();
             if (oldest.endLsn == null || oldest.pendingEvents > 0) {
                 break;
@@ -84,7 +105,6 @@ public final class AckTracker {
             }
             transactions.removeFirst();
         }
-        return flushable;
     }
 
     /** Events handed to Kafka and not yet acknowledged or failed. */

@@ -13,9 +13,12 @@ import org.postgresql.replication.PGReplicationStream;
 /**
  * The open pgoutput stream of one logical slot: messages in, flushed positions out.
  *
- * <p>What is reported as flushed (and applied) is exactly what the caller passes to {@link #reportFlushed}: this
- * class never advances it by itself. pgjdbc sends the status to the server at the status interval and whenever the
- * server asks for it. Not thread-safe: owned by the replication thread.
+ * <p>What is reported as flushed (and applied) is exactly what the caller passes to {@link #reportFlushed}: nothing
+ * else advances it. In particular pgjdbc's "automatic flush" is switched off: it moves the flushed position to the
+ * server's WAL end on a keepalive whenever the last message's LSN is not past the last flushed one, which is true
+ * in the middle of a long transaction whose changes began before an already flushed one committed, and would
+ * confirm changes Kafka does not hold yet. pgjdbc sends the status at the status interval and whenever the server
+ * asks for it. Not thread-safe: owned by the replication thread.
  */
 public final class WalStream implements AutoCloseable {
 
@@ -43,6 +46,7 @@ public final class WalStream implements AutoCloseable {
                     .withSlotOption("proto_version", 1)
                     .withSlotOption("publication_names", publication)
                     .withStatusInterval((int) statusInterval.toMillis(), TimeUnit.MILLISECONDS)
+                    .withAutomaticFlush(false)
                     .start();
             return new WalStream(connection, stream);
         } catch (SQLException | RuntimeException e) {
@@ -56,7 +60,10 @@ public final class WalStream implements AutoCloseable {
         return stream.readPending();
     }
 
-    /** The WAL position the server sent with the last message. */
+    /**
+     * The WAL position of the last message, or the server's position from a later keepalive: when no data is
+     * pending, every transaction that committed before it has been sent.
+     */
     public Lsn lastReceivedLsn() {
         return Lsn.of(stream.getLastReceiveLSN().asLong());
     }

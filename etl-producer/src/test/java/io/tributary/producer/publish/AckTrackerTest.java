@@ -94,6 +94,30 @@ class AckTrackerTest {
     }
 
     @Test
+    void idleServerPositionIsFlushableOnlyWhenNothingIsInFlight() {
+        InFlightTransaction open = transactionWithEvents(1);
+        tracker.idleAt(Lsn.of(900));
+        assertEquals(Lsn.of(100), tracker.flushableLsn(), "an open transaction may commit before 900");
+
+        tracker.acknowledged(open);
+        tracker.committed(open, Lsn.of(200));
+        tracker.idleAt(Lsn.of(900));
+        assertEquals(Lsn.of(900), tracker.flushableLsn());
+
+        tracker.idleAt(Lsn.of(800));
+        assertEquals(Lsn.of(900), tracker.flushableLsn(), "never moves back");
+    }
+
+    @Test
+    void idleServerPositionIsIgnoredAfterAFailedSend() {
+        InFlightTransaction transaction = transactionWithEvents(1);
+        tracker.failed(transaction, "x", new RuntimeException("down"));
+        tracker.committed(transaction, Lsn.of(200));
+        tracker.idleAt(Lsn.of(900));
+        assertThrows(KafkaSendFailedException.class, tracker::flushableLsn);
+    }
+
+    @Test
     void awaitCapacityReturnsWhenBelowTheLimit() throws Exception {
         InFlightTransaction transaction = transactionWithEvents(2);
         tracker.acknowledged(transaction);
