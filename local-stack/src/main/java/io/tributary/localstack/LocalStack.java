@@ -1,7 +1,10 @@
 package io.tributary.localstack;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -13,14 +16,17 @@ import org.slf4j.LoggerFactory;
  * afterwards. One JVM shutdown hook stops everything that was started, in reverse order, also when tests fail.
  * A service that failed to start is not tried again in the same JVM: later calls fail at once with the first error.
  *
+ * <p>Each {@link PostgresMajor} is a service of its own: {@link #postgres(PostgresMajor)} starts that major's server
+ * (run directory {@code postgres<major>-<port>}) independently of the others, so a test can use PostgreSQL 14 and 17
+ * side by side; {@link #postgres()} is the {@linkplain PostgresMajor#DEFAULT default} major's.
+ *
  * <p>Thread-safe: concurrent first calls start a service once; different services may start concurrently.
  */
 public final class LocalStack {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
-    private static final StartOnce<RunningPostgres> POSTGRES =
-            new StartOnce<>("PostgreSQL", RunningPostgres::launch, RunningPostgres::stop);
+    private static final Map<PostgresMajor, StartOnce<RunningPostgres>> POSTGRES = postgresPerMajor();
     private static final StartOnce<RunningKafka> KAFKA =
             new StartOnce<>("Kafka", RunningKafka::launch, RunningKafka::stop);
     private static final StartOnce<RunningElasticsearch> ELASTICSEARCH =
@@ -34,8 +40,22 @@ public final class LocalStack {
     private LocalStack() {
     }
 
+    /** The server of the {@linkplain PostgresMajor#DEFAULT default major}, PostgreSQL 17. */
     public static RunningPostgres postgres() {
-        return POSTGRES.get();
+        return postgres(PostgresMajor.DEFAULT);
+    }
+
+    /** The server of {@code major}, e.g. {@code LocalStack.postgres(PostgresMajor.V14)}. */
+    public static RunningPostgres postgres(PostgresMajor major) {
+        return POSTGRES.get(major).get();
+    }
+
+    /**
+     * The server of major version {@code major}, e.g. {@code LocalStack.postgres(14)}; throws
+     * {@link IllegalArgumentException} naming the supported majors if {@link PostgresMajor} does not list it.
+     */
+    public static RunningPostgres postgres(int major) {
+        return postgres(PostgresMajor.of(major));
     }
 
     public static RunningKafka kafka() {
@@ -44,6 +64,15 @@ public final class LocalStack {
 
     public static RunningElasticsearch elasticsearch() {
         return ELASTICSEARCH.get();
+    }
+
+    private static Map<PostgresMajor, StartOnce<RunningPostgres>> postgresPerMajor() {
+        Map<PostgresMajor, StartOnce<RunningPostgres>> services = new EnumMap<>(PostgresMajor.class);
+        for (PostgresMajor major : PostgresMajor.values()) {
+            services.put(major, new StartOnce<>(major.toString(),
+                    settings -> RunningPostgres.launch(settings, major), RunningPostgres::stop));
+        }
+        return Collections.unmodifiableMap(services);
     }
 
     private static synchronized StackSettings settings() {

@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line for the quickstart: {@code java -jar local-stack.jar [--only postgres,kafka,elasticsearch]
- * [--env-file PATH]}. Starts the chosen services (all by default, concurrently), prints one line per service,
- * writes their addresses to the env file if asked, prints {@value #READY} and runs until SIGINT/SIGTERM, when the
+ * [--postgres-major 14|17] [--env-file PATH]}. Starts the chosen services (all by default, concurrently; PostgreSQL
+ * of the given major, {@link PostgresMajor#DEFAULT} by default), prints one line per service, writes their
+ * addresses to the env file if asked, prints {@value #READY} and runs until SIGINT/SIGTERM, when the
  * {@link LocalStack} shutdown hook stops everything. Exits 2 on a bad command line, 1 when a service fails to
  * start. Used from the main thread only.
  */
@@ -47,12 +48,14 @@ public final class LocalStackMain {
      * Parsed command line.
      *
      * @param services the services to start
+     * @param postgresMajor the major of PostgreSQL, if it is started
      * @param envFile where to write KEY=value lines, if anywhere
      */
-    record Options(Set<Service> services, Optional<Path> envFile) {
+    record Options(Set<Service> services, PostgresMajor postgresMajor, Optional<Path> envFile) {
 
         static Options parse(String... args) {
             Set<Service> services = EnumSet.allOf(Service.class);
+            PostgresMajor postgresMajor = PostgresMajor.DEFAULT;
             Optional<Path> envFile = Optional.empty();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -62,11 +65,21 @@ public final class LocalStackMain {
                             services.add(Service.parse(name));
                         }
                     }
+                    case "--postgres-major" -> postgresMajor = postgresMajor(value(args, ++i, "--postgres-major"));
                     case "--env-file" -> envFile = Optional.of(Path.of(value(args, ++i, "--env-file")));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
-            return new Options(services, envFile);
+            return new Options(services, postgresMajor, envFile);
+        }
+
+        private static PostgresMajor postgresMajor(String text) {
+            try {
+                return PostgresMajor.of(Integer.parseInt(text.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--postgres-major needs a major version number like "
+                        + PostgresMajor.DEFAULT.number() + ", not '" + text + "'", e);
+            }
         }
 
         private static String value(String[] args, int index, String option) {
@@ -87,13 +100,15 @@ public final class LocalStackMain {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.err.println(
-                    "usage: java -jar local-stack.jar [--only postgres,kafka,elasticsearch] [--env-file PATH]");
+                    "usage: java -jar local-stack.jar [--only postgres,kafka,elasticsearch]"
+                            + " [--postgres-major " + PostgresMajor.supported().replace(", ", "|") + "]"
+                            + " [--env-file PATH]");
             System.exit(2);
             return;
         }
         Map<String, String> environment;
         try {
-            environment = start(options.services(), System.out);
+            environment = start(options.services(), options.postgresMajor(), System.out);
             if (options.envFile().isPresent()) {
                 writeEnvFile(options.envFile().get(), environment);
             }
@@ -112,23 +127,23 @@ public final class LocalStackMain {
     }
 
     /** Starts {@code services} concurrently, prints one line each and returns the env-file entries. */
-    static Map<String, String> start(Set<Service> services, PrintStream out) {
+    static Map<String, String> start(Set<Service> services, PostgresMajor postgresMajor, PrintStream out) {
         List<CompletableFuture<Map<String, String>>> starts = new ArrayList<>();
         for (Service service : services) {
-            starts.add(CompletableFuture.supplyAsync(() -> startOne(service, out)));
+            starts.add(CompletableFuture.supplyAsync(() -> startOne(service, postgresMajor, out)));
         }
         Map<String, String> environment = new LinkedHashMap<>();
         starts.forEach(start -> environment.putAll(start.join()));
         return environment;
     }
 
-    private static Map<String, String> startOne(Service service, PrintStream out) {
+    private static Map<String, String> startOne(Service service, PostgresMajor postgresMajor, PrintStream out) {
         Map<String, String> environment = new LinkedHashMap<>();
         switch (service) {
             case POSTGRES -> {
-                RunningPostgres postgres = LocalStack.postgres();
-                out.printf("postgres       %s:%d user=%s  log: %s%n", postgres.host(), postgres.port(),
-                        postgres.user(), postgres.logFile());
+                RunningPostgres postgres = LocalStack.postgres(postgresMajor);
+                out.printf("postgres %-5d %s:%d user=%s  log: %s%n", postgres.majorVersion(), postgres.host(),
+                        postgres.port(), postgres.user(), postgres.logFile());
                 environment.put("POSTGRES_HOST", postgres.host());
                 environment.put("POSTGRES_PORT", Integer.toString(postgres.port()));
                 environment.put("POSTGRES_USER", postgres.user());

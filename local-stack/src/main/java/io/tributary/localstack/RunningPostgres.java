@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server started by {@link LocalStack}: listens on 127.0.0.1, superuser {@value #USER}, trust
+ * A PostgreSQL server of one {@link PostgresMajor} started by {@link LocalStack}: listens on 127.0.0.1, superuser {@value #USER}, trust
  * authentication (any password is accepted), {@code wal_level=logical}. {@link #stop()} and {@link #start()} keep
  * the data directory and the port, so a test can restart the database under a running client.
  *
@@ -30,10 +30,10 @@ public final class RunningPostgres {
         this.process = process;
     }
 
-    /** Creates a new cluster on a free port and starts it; stops it again if startup fails. */
-    static RunningPostgres launch(StackSettings settings) {
+    /** Creates a new {@code major} cluster on a free port and starts it; stops it again if startup fails. */
+    static RunningPostgres launch(StackSettings settings, PostgresMajor major) {
         long started = System.nanoTime();
-        PostgresProcess process = PostgresProcess.create(settings, FreePorts.next());
+        PostgresProcess process = PostgresProcess.create(settings, major, FreePorts.next());
         RunningPostgres postgres = new RunningPostgres(process);
         try {
             postgres.start();
@@ -45,8 +45,8 @@ public final class RunningPostgres {
             }
             throw e;
         }
-        LOG.info("PostgreSQL {} ready on 127.0.0.1:{} in {} ms (log: {})", postgres.majorVersion(), postgres.port(),
-                (System.nanoTime() - started) / 1_000_000, postgres.logFile());
+        LOG.info("{} ready in {} ms (log: {})", process, (System.nanoTime() - started) / 1_000_000,
+                postgres.logFile());
         return postgres;
     }
 
@@ -87,7 +87,7 @@ public final class RunningPostgres {
         return jdbcUrl(name);
     }
 
-    /** The server's major version, e.g. 17. */
+    /** The server's major version, e.g. 17: the {@link PostgresMajor} it was started as. */
     public int majorVersion() {
         return process.majorVersion();
     }
@@ -97,7 +97,7 @@ public final class RunningPostgres {
         if (running) {
             process.stop();
             running = false;
-            LOG.info("PostgreSQL on 127.0.0.1:{} stopped", port());
+            LOG.info("{} stopped", process);
         }
     }
 
@@ -107,7 +107,7 @@ public final class RunningPostgres {
             long started = System.nanoTime();
             process.start();
             running = true;
-            LOG.info("PostgreSQL on 127.0.0.1:{} started in {} ms", port(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("{} started in {} ms", process, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -118,6 +118,6 @@ public final class RunningPostgres {
 
     @Override
     public String toString() {
-        return "PostgreSQL at " + host() + ":" + port();
+        return process.major() + " at " + host() + ":" + port();
     }
 }

