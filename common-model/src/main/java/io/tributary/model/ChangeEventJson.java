@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -32,11 +35,35 @@ public final class ChangeEventJson {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .nodeFactory(new LongIntegersNodeFactory())
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     private ChangeEventJson() {
+    }
+
+    /**
+     * Reads every whole number that fits 64 bits as a long node (larger ones stay big integers), so a value
+     * converted from a column and the same value read back from JSON are equal nodes.
+     */
+    private static final class LongIntegersNodeFactory extends JsonNodeFactory {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public NumericNode numberNode(int value) {
+            return LongNode.valueOf(value);
+        }
+
+        @Override
+        public NumericNode numberNode(short value) {
+            return LongNode.valueOf(value);
+        }
+
+        @Override
+        public NumericNode numberNode(byte value) {
+            return LongNode.valueOf(value);
+        }
     }
 
     /** The mapper every Tributary component uses for change data, configured for exact numbers. */

@@ -26,6 +26,7 @@ class ChangeEventJsonTest {
         ChangeEvent event = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":42}"),
                 object("{\"id\":42,\"status\":\"new\"}"),
                 object("{\"id\":42,\"status\":\"shipped\",\"price\":12.50,\"big\":9223372036854775807,"
+                        + "\"bigger\":12345678901234567890123,"
                         + "\"tags\":[\"a\",null],\"doc\":{\"nested\":true},\"note\":\"quote \\\" and \\\\ and ünïcødé\"}"));
 
         ChangeEvent decoded = ChangeEventJson.decode(ChangeEventJson.encode(event));
@@ -33,6 +34,7 @@ class ChangeEventJsonTest {
         assertEquals(event, decoded);
         assertEquals(new BigDecimal("12.50"), decoded.after().get("price").decimalValue(), "trailing zero kept");
         assertEquals(Long.MAX_VALUE, decoded.after().get("big").longValue());
+        assertEquals(new java.math.BigInteger("12345678901234567890123"), decoded.after().get("bigger").bigIntegerValue());
     }
 
     @Test

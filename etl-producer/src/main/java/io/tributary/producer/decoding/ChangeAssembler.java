@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns decoded pgoutput messages into {@link ChangeEvent}s: it remembers each table's shape from its Relation
@@ -37,13 +38,27 @@ public final class ChangeAssembler {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String database;
-    private final ValueConverter converter = new ValueConverter();
+    private final ValueConverter converter;
     private final Map<Integer, Relation> relations = new HashMap<>();
     private Begin transaction;
 
-    /** @param database the database the slot decodes, named in every event's source */
+    /**
+     * An assembler that knows the built-in types only: values of enums, domains, extension types and their arrays
+     * keep their text form. {@code numeric} values become strings.
+     *
+     * @param database the database the slot decodes, named in every event's source
+     */
     public ChangeAssembler(String database) {
+        this(database, new ValueConverter(PgTypes.builtIn(), NumericMode.STRING));
+    }
+
+    /**
+     * @param database  the database the slot decodes, named in every event's source
+     * @param converter turns column values into JSON, with the database's type catalog
+     */
+    public ChangeAssembler(String database, ValueConverter converter) {
         this.database = database;
+        this.converter = Objects.requireNonNull(converter, "converter");
     }
 
     /**

@@ -1,130 +1,194 @@
 package io.tributary.producer.decoding;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.tributary.model.ChangeEventJson;
-import java.io.IOException;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
+import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
- * Turns a column value from PostgreSQL's text output form into its JSON value, chosen by the column's type OID.
+ * Turns a column value from PostgreSQL's text output form into its JSON value, chosen by the column's type.
  *
- * <p>Numbers stay exact: integers become JSON numbers, {@code numeric} a string (a JSON reader would otherwise
- * round it through a double), NaN and infinities strings. Timestamps become ISO-8601. {@code json}/{@code jsonb}
- * are embedded, not quoted. A type this converter does not know keeps its text form, so a new type never stops the
- * stream. The replication session runs with {@code DateStyle=ISO}, {@code TimeZone=UTC} and
- * {@code extra_float_digits=3}, which is what the parsing here relies on. Thread-safe.
+ * <p>The JSON form of each type (docs/design.md, "Value conversion", has the whole table):
+ * <ul>
+ *   <li>{@code int2}, {@code int4}, {@code int8}, {@code oid}: numbers. {@code numeric}: exact, a string or a number
+ *       as {@link NumericMode} says. {@code float4}/{@code float8}: the number PostgreSQL printed (the shortest
+ *       text that reads back to the same value); {@code NaN} and {@code ±Infinity} strings. {@code bool}: boolean.
+ *   <li>Dates and times: ISO-8601 strings ({@link TemporalValues}); {@code interval}: an ISO-8601 duration
+ *       ({@link IntervalValues}).
+ *   <li>{@code json}/{@code jsonb}: embedded JSON, numbers exact. {@code bytea}: base64. {@code hstore}: an object
+ *       of strings and nulls ({@link HstoreParser}).
+ *   <li>Arrays: nested JSON arrays of converted elements ({@link ArrayLiteralParser}). Domains: as their base type.
+ *   <li>Text types, {@code uuid}, enums, network addresses, {@code money}, {@code bit}/{@code varbit}, and every type
+ *       without a form of its own or not known at all: the text as PostgreSQL printed it, so a new type never stops
+ *       the stream.
+ * </ul>
+ *
+ * <p>Built-in types are known by OID without a database; enums, domains, extension types and their arrays are looked
+ * up in {@link PgTypes}. The replication session runs with {@code DateStyle=ISO}, {@code TimeZone=UTC},
+ * {@code extra_float_digits=3}, {@code bytea_output=hex} and {@code IntervalStyle=postgres}, which is what the
+ * parsing relies on. Thread-safe.
  */
-final class ValueConverter {
+public final class ValueConverter {
 
+    // Built-in type OIDs (fixed in every database).
     static final int BOOL = 16;
     static final int BYTEA = 17;
+    static final int CHAR = 18;
+    static final int NAME = 19;
     static final int INT8 = 20;
     static final int INT2 = 21;
     static final int INT4 = 23;
+    static final int TEXT = 25;
     static final int OID = 26;
     static final int JSON = 114;
+    static final int BOX = 603;
+    static final int CIDR = 650;
     static final int FLOAT4 = 700;
     static final int FLOAT8 = 701;
+    static final int MACADDR8 = 774;
+    static final int MONEY = 790;
+    static final int MACADDR = 829;
+    static final int INET = 869;
+    static final int BPCHAR = 1042;
+    static final int VARCHAR = 1043;
     static final int DATE = 1082;
+    static final int TIME = 1083;
     static final int TIMESTAMP = 1114;
     static final int TIMESTAMPTZ = 1184;
+    static final int INTERVAL = 1186;
+    static final int TIMETZ = 1266;
+    static final int BIT = 1560;
+    static final int VARBIT = 1562;
     static final int NUMERIC = 1700;
+    static final int UUID = 2950;
     static final int JSONB = 3802;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = ChangeEventJson.mapper();
 
-    /** {@code 2026-11-22 06:00:00.123456}: DateStyle ISO with up to six fraction digits. */
-    private static final DateTimeFormatter ISO_SPACE_LOCAL = new DateTimeFormatterBuilder()
-            .appendPattern("uuuu-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .toFormatter();
-    /** The same with PostgreSQL's offset forms {@code +00}, {@code +05:30}, {@code -03:30:15}. */
-    private static final DateTimeFormatter ISO_SPACE_OFFSET = new DateTimeFormatterBuilder()
-            .append(ISO_SPACE_LOCAL)
-            .appendOffset("+HH:mm:ss", "+00")
-            .toFormatter();
+    private final PgTypes types;
+    private final NumericMode numericMode;
+
+    /**
+     * @param types       the types to look non-built-in OIDs up in; {@link PgTypes#builtIn()} without a database
+     * @param numericMode the JSON form of {@code numeric} values
+     */
+    public ValueConverter(PgTypes types, NumericMode numericMode) {
+        this.types = Objects.requireNonNull(types, "types");
+        this.numericMode = Objects.requireNonNull(numericMode, "numericMode");
+    }
 
     /**
      * @param typeOid the column's type, from the Relation message
-     * @param text    the value in PostgreSQL's text form
-     * @throws IllegalArgumentException when the text does not fit the type (the caller adds table and column)
+     * @param text    the value in PostgreSQL's text form (never SQL NULL: that is the caller's JSON null)
+     * @throws IllegalArgumentException naming the text when it does not fit the type (the caller adds table and
+     *                                  column)
      */
     JsonNode convert(int typeOid, String text) {
         return switch (typeOid) {
-            case INT2, INT4 -> NODES.numberNode((long) Integer.parseInt(text));
-            case INT8 -> NODES.numberNode(Long.parseLong(text));
-            case OID -> NODES.numberNode(Long.parseLong(text));
-            case BOOL -> NODES.booleanNode(parseBoolean(text));
+            case INT2, INT4, INT8, OID -> integer(text);
+            case NUMERIC -> numeric(text);
             case FLOAT4, FLOAT8 -> floatingPoint(text);
-            case NUMERIC -> NODES.textNode(text);
-            case JSON, JSONB -> embeddedJson(text);
+            case BOOL -> NODES.booleanNode(bool(text));
+            case TEXT, VARCHAR, BPCHAR, NAME, CHAR, UUID, INET, CIDR, MACADDR, MACADDR8, MONEY, BIT, VARBIT ->
+                    NODES.textNode(text);
+            case JSON, JSONB -> EmbeddedJson.parse(text);
             case BYTEA -> NODES.textNode(base64OfHex(text));
-            case TIMESTAMP -> NODES.textNode(timestamp(text));
-            case TIMESTAMPTZ -> NODES.textNode(timestampWithZone(text));
-            case DATE -> NODES.textNode(text);
-            default -> NODES.textNode(text);
+            case DATE -> NODES.textNode(TemporalValues.date(text));
+            case TIME -> NODES.textNode(TemporalValues.time(text));
+            case TIMETZ -> NODES.textNode(TemporalValues.timeWithZone(text));
+            case TIMESTAMP -> NODES.textNode(TemporalValues.timestamp(text));
+            case TIMESTAMPTZ -> NODES.textNode(TemporalValues.timestampWithZone(text));
+            case INTERVAL -> NODES.textNode(IntervalValues.toIso8601(text));
+            default -> convertByCatalog(typeOid, text);
         };
     }
 
-    private static boolean parseBoolean(String text) {
-        return switch (text) {
-            case "t" -> true;
-            case "f" -> false;
-            default -> throw new IllegalArgumentException("not a boolean: '" + text + "'");
-        };
+    /** Arrays, domains, enums, hstore and anything else: by what the catalog says the type is. */
+    private JsonNode convertByCatalog(int typeOid, String text) {
+        PgType type = types.lookup(typeOid).orElse(null);
+        if (type == null) {
+            return NODES.textNode(text);
+        }
+        if (type.isArray()) {
+            return array(type, text);
+        }
+        if (type.isDomain()) {
+            return convert(type.baseTypeOid(), text);
+        }
+        if (type.kind() == 'b' && type.name().equals("hstore")) {
+            return HstoreParser.parse(text);
+        }
+        return NODES.textNode(text);
     }
 
+    /** The array's elements are separated by the element type's delimiter (';' for {@code box}). */
+    private JsonNode array(PgType arrayType, String text) {
+        int elementOid = arrayType.elementOid();
+        char delimiter = types.lookup(elementOid).map(PgType::delimiter).orElse(',');
+        return ArrayLiteralParser.parse(text, delimiter, element -> {
+            try {
+                return convert(elementOid, element);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException("an array of type " + arrayType.name(), text,
+                        "element " + InvalidValueException.quote(element) + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static JsonNode integer(String text) {
+        try {
+            return NODES.numberNode(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            throw new InvalidValueException("an integer", text);
+        }
+    }
+
+    private JsonNode numeric(String text) {
+        if (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity")) {
+            return NODES.textNode(text);
+        }
+        BigDecimal value = decimal(text, "a numeric");
+        return numericMode == NumericMode.NUMBER ? DecimalNode.valueOf(value) : NODES.textNode(text);
+    }
+
+    /** Exact as printed: with {@code extra_float_digits=3}, the shortest text that reads back to the same value. */
     private static JsonNode floatingPoint(String text) {
         return switch (text) {
             case "NaN", "Infinity", "-Infinity" -> NODES.textNode(text);
-            default -> {
-                // Exact as printed: the shortest text that reads back to the same float or double.
-                yield NODES.numberNode(new java.math.BigDecimal(text));
-            }
+            case "-0" -> DoubleNode.valueOf(-0.0d); // a decimal has no negative zero
+            default -> DecimalNode.valueOf(decimal(text, "a floating-point number"));
         };
     }
 
-    private static JsonNode embeddedJson(String text) {
+    private static BigDecimal decimal(String text, String expected) {
         try {
-            return MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidValueException(expected, text);
         }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text) {
+            case "t" -> true;
+            case "f" -> false;
+            default -> throw new InvalidValueException("a boolean (t or f)", text);
+        };
     }
 
     private static String base64OfHex(String text) {
         if (!text.startsWith("\\x")) {
-            throw new IllegalArgumentException("bytea is not in hex form (\\x…); the server's bytea_output must be 'hex'");
+            throw new InvalidValueException("bytea in hex form (\\x…); the session's bytea_output must be 'hex'",
+                    text);
         }
-        return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(text, 2, text.length()));
-    }
-
-    /** ISO-8601 without offset; infinities and BC dates keep PostgreSQL's text. */
-    private static String timestamp(String text) {
         try {
-            return LocalDateTime.parse(text, ISO_SPACE_LOCAL).toString();
-        } catch (DateTimeParseException e) {
-            return text;
+            return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(text, 2, text.length()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("bytea in hex form", text, e.getMessage(), e);
         }
     }
-
-    /** ISO-8601 in UTC ({@code …Z}); infinities and BC dates keep PostgreSQL's text. */
-    private static String timestampWithZone(String text) {
-        try {
-            return OffsetDateTime.parse(text, ISO_SPACE_OFFSET).toInstant().toString();
-        } catch (DateTimeParseException e) {
-            return text;
-        }
-    }
-
 }
