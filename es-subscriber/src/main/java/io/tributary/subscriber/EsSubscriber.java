@@ -8,7 +8,6 @@ import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.consume.ChangeConsumer;
-import io.tributary.subscriber.consume.ChangeConsumer.Backoff;
 import io.tributary.subscriber.consume.KafkaConsumerFactory;
 import java.io.IOException;
 import java.time.Duration;
@@ -63,7 +62,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             throw e;
         }
         ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply,
-                POLL_TIMEOUT, new Backoff(settings.retryInitialBackoff(), settings.retryMaxBackoff()),
+                POLL_TIMEOUT, settings.retryBackoff(),
                 loop::stopRequested);
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;

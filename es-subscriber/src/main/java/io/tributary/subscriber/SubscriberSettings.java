@@ -3,6 +3,7 @@ package io.tributary.subscriber;
 import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
+import io.tributary.ops.RetryBackoff;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +23,7 @@ public record SubscriberSettings(
         List<URI> elasticsearchUrls,
         String elasticsearchUsername,
         String elasticsearchPassword,
-        Duration retryInitialBackoff,
-        Duration retryMaxBackoff,
+        RetryBackoff retryBackoff,
         int httpPort) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
@@ -55,8 +55,7 @@ public record SubscriberSettings(
                 read.httpUrls("tributary.elasticsearch.urls"),
                 read.optionalString("tributary.elasticsearch.username").orElse(""),
                 read.optionalString("tributary.elasticsearch.password").orElse(""),
-                initial,
-                max,
+                new RetryBackoff(initial, max),
                 read.intBetween("tributary.http.port", 0, 65_535));
     }
 }

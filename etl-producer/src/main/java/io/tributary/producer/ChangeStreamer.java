@@ -25,9 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * (PostgreSQL keeps the WAL) and only keeps the connection alive, so memory stays bounded whatever the size of a
  * transaction or of the backlog.
  *
+ * <p>One instance is one stream session: one replication connection and its Kafka producer. After a lost
+ * connection the session is closed and a new one starts from the slot's confirmed position.
+ *
  * <p>Not thread-safe: run by the replication thread only.
  */
-final class ChangeStreamer {
+final class ChangeStreamer implements AutoCloseable {
 
     private static final long IDLE_WAIT_MILLIS = 5;
 
@@ -41,6 +44,7 @@ final class ChangeStreamer {
     private final Clock clock;
     private final AtomicLong receivedLsn;
     private final AtomicLong flushedLsn;
+    private final AtomicLong lagMillis;
     private InFlightTransaction transaction;
     private long lastKeepAliveMillis;
 
@@ -55,6 +59,7 @@ final class ChangeStreamer {
         this.clock = clock;
         this.receivedLsn = positions.received();
         this.flushedLsn = positions.flushed();
+        this.lagMillis = positions.lagMillis();
         this.lastKeepAliveMillis = clock.millis();
     }
 
@@ -62,8 +67,11 @@ final class ChangeStreamer {
     record StreamingLimits(long maxUnacknowledgedEvents, Duration statusInterval) {
     }
 
-    /** The positions the metrics show: last received and last reported as flushed. */
-    record StreamPositions(AtomicLong received, AtomicLong flushed) {
+    /**
+     * What the metrics show: the last position received, the last reported as flushed, and how far behind the
+     * source the stream was when it received its last transaction (0 when idle).
+     */
+    record StreamPositions(AtomicLong received, AtomicLong flushed, AtomicLong lagMillis) {
     }
 
     /** Handles at most one message; waits briefly when there is none or when Kafka is behind. */
@@ -77,6 +85,10 @@ final class ChangeStreamer {
         ByteBuffer message = stream.readPending();
         if (message == null) {
             tracker.idleAt(stream.lastReceivedLsn());
+            receivedLsn.set(stream.lastReceivedLsn().value());
+            if (transaction == null) {
+                lagMillis.set(0);
+            }
             reportFlushed();
             Thread.sleep(IDLE_WAIT_MILLIS);
             return;
@@ -88,8 +100,9 @@ final class ChangeStreamer {
     }
 
     private void handle(PgOutputMessage message, Lsn walLsn) {
-        if (message instanceof Begin) {
+        if (message instanceof Begin begin) {
             transaction = tracker.begin();
+            lagMillis.set(Math.max(0, clock.millis() - begin.commitTimestamp().toEpochMilli()));
         }
         for (ChangeEvent event : assembler.accept(message, walLsn)) {
             publisher.publish(event, transaction);
@@ -130,5 +143,18 @@ final class ChangeStreamer {
         publisher.flush();
         reportFlushed();
         stream.sendStatusNow();
+    }
+
+    /** Closes the replication connection and the Kafka producer (waiting for what it still sends). */
+    @Override
+    public void close() {
+        try {
+            stream.close();
+        } catch (SQLException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ChangeStreamer.class)
+                    .warn("closing the replication connection failed: {}", e.getMessage());
+        } finally {
+            publisher.close();
+        }
     }
 }

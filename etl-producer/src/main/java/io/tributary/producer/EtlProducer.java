@@ -1,110 +1,264 @@
 package io.tributary.producer;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.model.Lsn;
+import io.tributary.model.TableId;
 import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
-import io.tributary.model.Lsn;
 import io.tributary.producer.ChangeStreamer.StreamPositions;
 import io.tributary.producer.ChangeStreamer.StreamingLimits;
+import io.tributary.producer.ProducerSettings.ReplicaIdentity;
+import io.tributary.producer.ProducerSettings.Source;
+import io.tributary.producer.ProducerSettings.Target;
 import io.tributary.producer.decoding.ChangeAssembler;
+import io.tributary.producer.decoding.PgTypes;
+import io.tributary.producer.decoding.ValueConverter;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.KafkaProducerFactory;
 import io.tributary.producer.publish.KafkaPublisher;
+import io.tributary.producer.publish.KafkaSendFailedException;
 import io.tributary.producer.publish.TopicSetup;
+import io.tributary.producer.replication.Heartbeat;
+import io.tributary.producer.replication.PublicationSetup;
+import io.tributary.producer.replication.ReplicationErrors;
+import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
-import io.tributary.producer.replication.SlotSetup;
+import io.tributary.producer.replication.SlotLock;
+import io.tributary.producer.replication.TableSelection;
+import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.producer.replication.WalStream;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The walreceiver service: prepares PostgreSQL and Kafka, then streams the slot into the topic on one thread until
- * closed or failed.
+ * The walreceiver service.
  *
- * <p>Lifecycle: {@link #start()} does the setup (any problem there is thrown to the caller, who should exit), then
- * streams in the background; {@link #close()} stops reading, waits for Kafka to acknowledge what was sent, reports
- * the final flushed position to PostgreSQL and closes everything. A failure while streaming ends the stream without
- * reporting anything Kafka does not hold; {@link #failure()} then tells why. Thread-safe.
+ * <p>{@link #start()} checks the database and Kafka and fails with what to fix (wal_level, REPLICATION privilege,
+ * unknown tables, unreachable Kafka, a topic with too few partitions), takes the slot's lock and opens the first
+ * session, so the slot exists when it returns. A second producer for the same slot finds the lock taken, returns
+ * from {@link #start()} as a standby and waits in the background until the active one dies. The streaming thread
+ * obtains the slot for each session (see {@link SlotKeeper} for a lost slot) and streams it until the connection is lost,
+ * PostgreSQL restarts or Kafka gives up on a change; then it closes the session and starts a new one from the
+ * slot's confirmed position after a backoff. Only what Kafka acknowledged is ever confirmed to PostgreSQL, so a
+ * new session may resend changes (at least once), never skip one.
+ *
+ * <p>{@link #close()} stops reading, waits for Kafka to acknowledge what was sent, reports the final flushed
+ * position to PostgreSQL and closes everything. Thread-safe.
  */
 public final class EtlProducer implements ServiceLauncher.Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtlProducer.class);
+    private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
 
     private final ProducerSettings settings;
     private final MeterRegistry metrics;
-    private final AtomicLong receivedLsn = new AtomicLong();
-    private final AtomicLong flushedLsn = new AtomicLong();
+    private final Clock clock = Clock.systemUTC();
     private final ServiceLoop loop = new ServiceLoop("tributary-replication");
+    private final StreamPositions positions = new StreamPositions(new AtomicLong(), new AtomicLong(), new AtomicLong());
+    private final AtomicReference<AckTracker> currentTracker = new AtomicReference<>();
+    private final Counter reconnects;
+    private volatile ChangeStreamer session;
+    private SlotLock lock;
+    private SlotKeeper slotKeeper;
+    private Heartbeat heartbeat;
+    private String database;
+    private PgTypes types;
+    private int failedAttempts;
+    private long retryAtMillis;
 
     public EtlProducer(ProducerSettings settings, MeterRegistry metrics) {
         this.settings = settings;
         this.metrics = metrics;
-        Gauge.builder("tributary.producer.received.lsn", receivedLsn, AtomicLong::get)
-                .description("WAL position of the last message received from the slot").register(metrics);
-        Gauge.builder("tributary.producer.flushed.lsn", flushedLsn, AtomicLong::get)
+        Gauge.builder("tributary.producer.received.lsn", positions.received(), AtomicLong::get)
+                .description("WAL position last received from the server").register(metrics);
+        Gauge.builder("tributary.producer.flushed.lsn", positions.flushed(), AtomicLong::get)
                 .description("WAL position last reported to PostgreSQL as flushed (safely in Kafka)").register(metrics);
-        Gauge.builder("tributary.producer.streaming", () -> loop.isRunning() ? 1 : 0)
-                .description("1 while the slot is being streamed").register(metrics);
+        Gauge.builder("tributary.producer.lag.bytes", positions,
+                        p -> Math.max(0, p.received().get() - p.flushed().get()))
+                .description("WAL received but not yet confirmed to PostgreSQL").register(metrics);
+        Gauge.builder("tributary.producer.lag.milliseconds", positions.lagMillis(), AtomicLong::get)
+                .description("Receive time minus commit time of the last transaction; 0 when idle").register(metrics);
+        Gauge.builder("tributary.producer.streaming", () -> session != null ? 1 : 0)
+                .description("1 while this producer streams the slot (0 while standby or reconnecting)")
+                .register(metrics);
+        Gauge.builder("tributary.producer.unacknowledged.events", currentTracker,
+                        t -> t.get() == null ? 0 : t.get().unacknowledgedEvents())
+                .description("Events sent to Kafka and not yet acknowledged").register(metrics);
+        reconnects = Counter.builder("tributary.producer.reconnects")
+                .description("Stream sessions restarted after a lost connection or a Kafka failure").register(metrics);
     }
 
     /**
-     * Prepares the database and topic, opens the stream and starts streaming in the background.
+     * Checks the database and Kafka, prepares the publication and topic, and starts streaming in the background.
      *
-     * @throws IllegalStateException or SQLException with what to fix, when setup fails
+     * @throws IllegalStateException or SQLException with what to fix, when a check fails
      */
     @Override
     public synchronized void start() throws SQLException {
-        SlotSetup setup = new SlotSetup(settings.postgres());
-        setup.checkWalLevel();
-        String database = setup.databaseName();
-        setup.ensurePublication(settings.publication(), settings.tables());
-        SlotInfo slot = setup.ensureSlot(settings.slot());
-        TopicSetup.ensureTopic(settings.kafkaBootstrapServers(), settings.kafkaProperties(), settings.topic(),
-                settings.partitions(), settings.replicationFactor());
+        Source source = settings.source();
+        try (Connection connection = source.endpoint().openQueryConnection()) {
+            ServerChecks.requireLogicalWalLevel(connection);
+            ServerChecks.requireReplicationPrivilege(connection);
+            if (source.slotFailover() && ServerChecks.majorVersion(connection) < 17) {
+                throw new IllegalStateException("tributary.postgres.slot-failover = true needs PostgreSQL 17 or"
+                        + " later; this server is " + ServerChecks.majorVersion(connection));
+            }
+            database = connection.getCatalog();
+            List<TableId> tables = TableSelection.resolve(connection, source.tables().stream()
+                    .map(TableId::toString).toList());
+            ServerChecks.checkReplicaIdentity(connection, tables, source.replicaIdentity() == ReplicaIdentity.FULL);
+            PublicationSetup.ensurePublication(connection, source.publication(), tables);
+            types = new TypeCatalogLoader(source.endpoint()).loadTypes();
+            LOG.info("streaming tables {} of database {}", tables, database);
+        }
+        Target target = settings.target();
+        TopicSetup.ensureTopic(target.bootstrapServers(), target.properties(), target.topic(), target.partitions(),
+                target.replicationFactor());
+        lock = new SlotLock(source.endpoint(), source.slot());
+        slotKeeper = new SlotKeeper(settings, database, metrics);
+        heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
+        try {
+            if (lock.tryAcquire()) {
+                // Active: the slot exists (created if need be) before start() returns, so no later change is missed.
+                session = openSession();
+            }
+        } catch (SQLException | RuntimeException e) {
+            heartbeat.close();
+            lock.close();
+            throw e;
+        }
+        loop.start(this::runOnce, this::stopGracefully, this::closeEverything);
+    }
 
+    /** One step: wait as standby or for a retry, open a session, or stream one message of the open session. */
+    private void runOnce() throws Exception {
+        ChangeStreamer streaming = session;
+        if (streaming == null) {
+            openSessionWhenDue();
+            return;
+        }
+        try {
+            streaming.runOnce();
+            heartbeat.emitIfDue(clock.millis());
+        } catch (SQLException | KafkaSendFailedException e) {
+            if (!isRetriable(e)) {
+                throw e;
+            }
+            endSessionAfter(e);
+        }
+    }
+
+    private void openSessionWhenDue() throws Exception {
+        long now = clock.millis();
+        if (now < retryAtMillis) {
+            pause(Math.min(retryAtMillis - now, 200));
+            return;
+        }
+        try {
+            if (!lock.tryAcquire()) {
+                pause(STANDBY_POLL.toMillis());
+                return;
+            }
+            session = openSession();
+            failedAttempts = 0;
+        } catch (SQLException e) {
+            if (!ReplicationErrors.isRetriable(e)) {
+                throw e;
+            }
+            scheduleRetry(e);
+        }
+    }
+
+    private ChangeStreamer openSession() throws SQLException {
+        Source source = settings.source();
+        Target target = settings.target();
+        SlotInfo slot = slotKeeper.obtain();
         AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
-        Gauge.builder("tributary.producer.unacknowledged.events", tracker, AckTracker::unacknowledgedEvents)
-                .description("Events sent to Kafka and not yet acknowledged").register(metrics);
         KafkaPublisher publisher = new KafkaPublisher(
-                KafkaProducerFactory.create(settings.kafkaBootstrapServers(), settings.kafkaProperties(),
-                        "tributary-etl-producer-" + settings.slot()),
-                settings.topic(), settings.partitions(), tracker, metrics);
+                KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
+                        "tributary-etl-producer-" + source.slot()),
+                target.topic(), target.partitions(), tracker, metrics);
         WalStream stream;
         try {
-            stream = WalStream.open(settings.postgres(), settings.slot(), settings.publication(),
-                    settings.statusInterval());
+            stream = WalStream.open(source.endpoint(), source.slot(), source.publication(), source.statusInterval());
         } catch (SQLException | RuntimeException e) {
             publisher.close();
             throw e;
         }
-        flushedLsn.set(slot.confirmedFlushLsn().value());
-        ChangeStreamer streamer = new ChangeStreamer(stream, new ChangeAssembler(database), publisher, tracker,
-                new StreamingLimits(settings.maxUnacknowledgedEvents(), settings.statusInterval()),
-                Clock.systemUTC(), new StreamPositions(receivedLsn, flushedLsn));
-        LOG.info("streaming slot {} of {} (publication {}, from {}) to topic {} ({} partitions)", settings.slot(),
-                database, settings.publication(), slot.confirmedFlushLsn(), settings.topic(), settings.partitions());
-        loop.start(streamer::runOnce,
-                () -> {
-                    streamer.drainAndReportFinalPosition();
-                    LOG.info("stopped streaming slot {}; flushed position {}", settings.slot(), flushedLsn());
-                },
-                () -> {
-                    quietlyClose(stream);
-                    publisher.close();
-                    loop.failure().ifPresent(e -> LOG.error("streaming slot {} stopped at received position {};"
-                            + " last flushed position {}", settings.slot(), Lsn.of(receivedLsn.get()), flushedLsn()));
-                });
+        currentTracker.set(tracker);
+        positions.flushed().set(slot.confirmedFlushLsn().value());
+        LOG.info("streaming slot {} of {} (publication {}) from {} to topic {} ({} partitions)", source.slot(),
+                database, source.publication(), slot.confirmedFlushLsn(), target.topic(), target.partitions());
+        ChangeAssembler assembler = new ChangeAssembler(database, new ValueConverter(types, source.numericMode()));
+        return new ChangeStreamer(stream, assembler, publisher, tracker,
+                new StreamingLimits(target.maxUnacknowledgedEvents(), source.statusInterval()), clock, positions);
     }
 
-    /** True while the slot is being streamed (the readiness probe). */
+    private void endSessionAfter(Exception error) {
+        ChangeStreamer ended = session;
+        session = null;
+        ended.close();
+        reconnects.increment();
+        if (!lock.isHeld()) {
+            LOG.warn("lost the lock of slot {} with the connection; taking it again before streaming",
+                    settings.source().slot());
+        }
+        scheduleRetry(error);
+    }
+
+    private void scheduleRetry(Exception error) {
+        Duration delay = settings.source().reconnectBackoff().delayAfter(failedAttempts++);
+        retryAtMillis = clock.millis() + delay.toMillis();
+        LOG.warn("stream of slot {} interrupted (attempt {}), retrying in {} ms from the last confirmed position {}: {}",
+                settings.source().slot(), failedAttempts, delay.toMillis(), flushedLsn(), error.getMessage());
+    }
+
+    private static boolean isRetriable(Exception error) {
+        return error instanceof KafkaSendFailedException
+                || error instanceof SQLException sql && ReplicationErrors.isRetriable(sql);
+    }
+
+    private void pause(long millis) throws InterruptedException {
+        long until = clock.millis() + millis;
+        while (!loop.stopRequested() && clock.millis() < until) {
+            Thread.sleep(Math.min(50, Math.max(1, until - clock.millis())));
+        }
+    }
+
+    private void stopGracefully() throws SQLException {
+        ChangeStreamer streaming = session;
+        if (streaming != null) {
+            streaming.drainAndReportFinalPosition();
+            LOG.info("stopped streaming slot {}; flushed position {}", settings.source().slot(), flushedLsn());
+        }
+    }
+
+    private void closeEverything() {
+        ChangeStreamer streaming = session;
+        session = null;
+        if (streaming != null) {
+            streaming.close();
+        }
+        heartbeat.close();
+        lock.close();
+        loop.failure().ifPresent(e -> LOG.error("streaming slot {} stopped at received position {}; last flushed"
+                + " position {}", settings.source().slot(), Lsn.of(positions.received().get()), flushedLsn()));
+    }
+
+    /** True while this producer streams the slot (the readiness probe); false while standby or reconnecting. */
     @Override
     public boolean isReady() {
-        return loop.isRunning();
+        return session != null;
     }
 
     /** Why streaming ended, if it ended by failing. */
@@ -121,20 +275,12 @@ public final class EtlProducer implements ServiceLauncher.Service {
 
     /** The position last reported to PostgreSQL as flushed. */
     public Lsn flushedLsn() {
-        return Lsn.of(flushedLsn.get());
+        return Lsn.of(positions.flushed().get());
     }
 
     /** Stops gracefully: see the class description. Idempotent. */
     @Override
     public void close() throws InterruptedException {
         loop.stop();
-    }
-
-    private static void quietlyClose(WalStream stream) {
-        try {
-            stream.close();
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("closing the replication connection failed: {}", e.getMessage());
-        }
     }
 }

@@ -4,35 +4,79 @@ import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.decoding.NumericMode;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Everything the producer is configured with, read and validated once at startup. The keys, their defaults and
  * descriptions are in {@code io/tributary/producer/reference.conf}; README.md lists them.
+ *
+ * @param source   the database side
+ * @param target   the Kafka side
+ * @param httpPort the port of /metrics and /health
  */
-public record ProducerSettings(
-        PostgresEndpoint postgres,
-        String slot,
-        String publication,
-        List<TableId> tables,
-        Duration statusInterval,
-        String kafkaBootstrapServers,
-        String topic,
-        int partitions,
-        int replicationFactor,
-        long maxUnacknowledgedEvents,
-        Map<String, String> kafkaProperties,
-        int httpPort) {
+public record ProducerSettings(Source source, Target target, int httpPort) {
 
     public static final String REFERENCE = "io/tributary/producer/reference.conf";
 
-    public ProducerSettings {
-        tables = List.copyOf(tables);
-        kafkaProperties = Map.copyOf(kafkaProperties);
+    /** What to do when the slot is missing although this producer streamed before. */
+    public enum OnSlotLoss {
+        /** Stop with an error: an operator decides (restore the slot, or re-snapshot). */
+        FAIL,
+        /** Create a new slot and stream on, loudly: changes made while there was no slot are not in Kafka. */
+        RECREATE
+    }
+
+    /** Whether to change the tables' replica identity at startup. */
+    public enum ReplicaIdentity {
+        /** Leave it as it is; tables without a primary key or identity index are warned about. */
+        DEFAULT,
+        /** Set REPLICA IDENTITY FULL on every streamed table: complete before-images of every row. */
+        FULL
+    }
+
+    /**
+     * The database side.
+     *
+     * @param tables            table names or patterns ({@code *} matches any characters), resolved at startup
+     * @param heartbeatInterval how often to write a heartbeat message into the WAL; zero for never
+     * @param numericMode       how {@code numeric} values are written: exact strings or exact JSON numbers
+     */
+    public record Source(PostgresEndpoint endpoint, String slot, String publication, List<TableId> tables,
+                         Duration statusInterval, ReplicaIdentity replicaIdentity, OnSlotLoss onSlotLoss,
+                         boolean slotFailover, RetryBackoff reconnectBackoff, Duration heartbeatInterval,
+                         NumericMode numericMode) {
+
+        public Source {
+            tables = List.copyOf(tables);
+        }
+
+        /** The documented defaults for everything but what names the database, slot and tables. */
+        public static Source of(PostgresEndpoint endpoint, String slot, String publication, List<TableId> tables) {
+            return new Source(endpoint, slot, publication, tables, Duration.ofSeconds(1), ReplicaIdentity.DEFAULT,
+                    OnSlotLoss.FAIL, false, new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+                    Duration.ZERO, NumericMode.STRING);
+        }
+    }
+
+    /** The Kafka side. */
+    public record Target(String bootstrapServers, String topic, int partitions, int replicationFactor,
+                         long maxUnacknowledgedEvents, Map<String, String> properties) {
+
+        public Target {
+            properties = Map.copyOf(properties);
+        }
+
+        /** The documented defaults for everything but the brokers, topic and partitions. */
+        public static Target of(String bootstrapServers, String topic, int partitions) {
+            return new Target(bootstrapServers, topic, partitions, -1, 50_000, Map.of());
+        }
     }
 
     /** @throws io.tributary.config.InvalidConfigException naming the key at fault */
@@ -42,6 +86,10 @@ public record ProducerSettings(
 
     static ProducerSettings from(Config config) {
         SettingsReader read = new SettingsReader(config);
+        return new ProducerSettings(source(read), target(read), read.intBetween("tributary.http.port", 0, 65_535));
+    }
+
+    private static Source source(SettingsReader read) {
         String url = read.requiredString("tributary.postgres.url");
         if (!url.startsWith("jdbc:postgresql://")) {
             throw read.invalid("tributary.postgres.url", "must look like jdbc:postgresql://host:5432/database, got '"
@@ -60,19 +108,37 @@ public record ProducerSettings(
                         throw read.invalid("tributary.postgres.tables", e.getMessage());
                     }
                 }).toList();
-        return new ProducerSettings(
+        Duration initial = read.durationAtLeast("tributary.postgres.reconnect.initial-backoff", Duration.ofMillis(10));
+        Duration max = read.durationAtLeast("tributary.postgres.reconnect.max-backoff", Duration.ofMillis(10));
+        if (max.compareTo(initial) < 0) {
+            throw read.invalid("tributary.postgres.reconnect.max-backoff", "must not be shorter than"
+                    + " tributary.postgres.reconnect.initial-backoff (" + initial.toMillis() + "ms)");
+        }
+        return new Source(
                 new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
                         read.optionalString("tributary.postgres.password").orElse("")),
                 slot,
                 read.requiredString("tributary.postgres.publication"),
                 tables,
                 read.durationAtLeast("tributary.postgres.status-interval", Duration.ofMillis(100)),
+                ReplicaIdentity.valueOf(read.oneOf("tributary.postgres.replica-identity", List.of("default", "full"))
+                        .toUpperCase(Locale.ROOT)),
+                OnSlotLoss.valueOf(read.oneOf("tributary.postgres.on-slot-loss", List.of("fail", "recreate"))
+                        .toUpperCase(Locale.ROOT)),
+                read.bool("tributary.postgres.slot-failover"),
+                new RetryBackoff(initial, max),
+                read.durationAtLeast("tributary.postgres.heartbeat-interval", Duration.ZERO),
+                NumericMode.valueOf(read.oneOf("tributary.postgres.numeric-mode", List.of("string", "number"))
+                        .toUpperCase(Locale.ROOT)));
+    }
+
+    private static Target target(SettingsReader read) {
+        return new Target(
                 read.requiredString("tributary.kafka.bootstrap-servers"),
                 read.requiredString("tributary.kafka.topic"),
                 read.intBetween("tributary.kafka.partitions", 1, 100_000),
                 read.intBetween("tributary.kafka.replication-factor", -1, 32),
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
-                read.flatStringMap("tributary.kafka.properties"),
-                read.intBetween("tributary.http.port", 0, 65_535));
+                read.flatStringMap("tributary.kafka.properties"));
     }
 }

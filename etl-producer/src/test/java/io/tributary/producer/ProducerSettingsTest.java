@@ -32,12 +32,15 @@ class ProducerSettingsTest {
     void requiredKeysFromTheEnvironmentAndDocumentedDefaults() {
         ProducerSettings settings = ProducerSettings.load(null, requiredEnvironment());
 
-        assertEquals(List.of(TableId.parse("public.orders"), TableId.parse("sales.lines")), settings.tables());
-        assertEquals("tributary", settings.slot());
-        assertEquals("tributary.changes", settings.topic());
-        assertEquals(12, settings.partitions());
+        assertEquals(List.of(TableId.parse("public.orders"), TableId.parse("sales.lines")), settings.source().tables());
+        assertEquals("tributary", settings.source().slot());
+        assertEquals(ProducerSettings.OnSlotLoss.FAIL, settings.source().onSlotLoss());
+        assertEquals(ProducerSettings.ReplicaIdentity.DEFAULT, settings.source().replicaIdentity());
+        assertEquals(java.time.Duration.ZERO, settings.source().heartbeatInterval());
+        assertEquals("tributary.changes", settings.target().topic());
+        assertEquals(12, settings.target().partitions());
         assertEquals(8080, settings.httpPort());
-        assertEquals("", settings.postgres().password());
+        assertEquals("", settings.source().endpoint().password());
     }
 
     @Test
@@ -47,7 +50,7 @@ class ProducerSettingsTest {
 
         ProducerSettings settings = ProducerSettings.load(file, requiredEnvironment());
 
-        assertEquals(Map.of("security.protocol", "SSL", "linger.ms", "20"), settings.kafkaProperties());
+        assertEquals(Map.of("security.protocol", "SSL", "linger.ms", "20"), settings.target().properties());
     }
 
     @Test
@@ -67,6 +70,8 @@ class ProducerSettingsTest {
         assertRejected("TRIBUTARY_KAFKA_PARTITIONS", "0", "tributary.kafka.partitions must be between 1 and 100000, got 0");
         assertRejected("TRIBUTARY_POSTGRES_TABLES", "a.b.c", "tributary.postgres.tables not a table name");
         assertRejected("TRIBUTARY_HTTP_PORT", "http", "tributary.http.port must be a whole number");
+        assertRejected("TRIBUTARY_POSTGRES_ON_SLOT_LOSS", "ignore", "tributary.postgres.on-slot-loss must be one of [fail, recreate]");
+        assertRejected("TRIBUTARY_POSTGRES_RECONNECT_MAX_BACKOFF", "10ms", "tributary.postgres.reconnect.max-backoff must not be shorter");
     }
 
     private static void assertRejected(String variable, String value, String expected) {

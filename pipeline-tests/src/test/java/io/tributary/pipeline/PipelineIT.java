@@ -11,6 +11,7 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.replication.PostgresEndpoint;
@@ -68,16 +69,15 @@ class PipelineIT {
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
         String topic = "pipeline-" + database;
-        ProducerSettings producerSettings = new ProducerSettings(
+        ProducerSettings producerSettings = new ProducerSettings(ProducerSettings.Source.of(
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database,
-                List.of(TableId.parse("shop.customers"), TableId.parse("shop.order_lines")),
-                Duration.ofMillis(200), kafka.bootstrapServers(), topic, 3, 1, 10_000, Map.of(), 0);
+                "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
+                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
         producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
         producer.start();
         SubscriberSettings subscriberSettings = new SubscriberSettings(kafka.bootstrapServers(), topic,
                 "group-" + database, 500, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
-                Duration.ofMillis(100), Duration.ofSeconds(2), 0);
+                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
         subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
         subscriber.start();
     }

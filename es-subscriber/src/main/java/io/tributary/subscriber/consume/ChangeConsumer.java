@@ -3,6 +3,7 @@ package io.tributary.subscriber.consume;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.MalformedChangeEventException;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,23 +44,14 @@ public final class ChangeConsumer {
     private final Consumer<byte[], byte[]> consumer;
     private final BatchApplier applier;
     private final Duration pollTimeout;
-    private final Backoff backoff;
+    private final RetryBackoff backoff;
     private final BooleanSupplier stopRequested;
     private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
     private volatile boolean applying = true;
     private boolean retrying;
 
-    /** Retry delays: doubling from {@code initial} up to {@code max}. */
-    public record Backoff(Duration initial, Duration max) {
-
-        Duration after(int attempt) {
-            long millis = initial.toMillis() << Math.min(attempt, 20);
-            return Duration.ofMillis(Math.min(millis, max.toMillis()));
-        }
-    }
-
     public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, Duration pollTimeout,
-                          Backoff backoff, BooleanSupplier stopRequested) {
+                          RetryBackoff backoff, BooleanSupplier stopRequested) {
         this.consumer = consumer;
         this.applier = applier;
         this.pollTimeout = pollTimeout;
@@ -149,7 +141,7 @@ public final class ChangeConsumer {
                         throw e;
                     }
                     applying = false;
-                    Duration delay = backoff.after(attempt++);
+                    Duration delay = backoff.delayAfter(attempt++);
                     LOG.warn("applying {} events failed (attempt {}), retrying in {} ms: {}", events.size(), attempt,
                             delay.toMillis(), e.getMessage());
                     retrying = true;

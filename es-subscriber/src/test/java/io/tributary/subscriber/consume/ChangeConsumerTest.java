@@ -14,7 +14,7 @@ import io.tributary.model.MalformedChangeEventException;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.subscriber.apply.ApplyFailedException;
-import io.tributary.subscriber.consume.ChangeConsumer.Backoff;
+import io.tributary.ops.RetryBackoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class ChangeConsumerTest {
             throw new ApplyFailedException("connection refused", true, null);
         }
         applied.add(events);
-    }, Duration.ZERO, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)), () -> false);
+    }, Duration.ZERO, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), () -> false);
 
     @BeforeEach
     void assignTwoPartitions() {
@@ -113,14 +113,5 @@ class ChangeConsumerTest {
 
         assertTrue(error.getMessage().startsWith("record changes-1@0: not a change event"), error.getMessage());
         assertFalse(kafka.committed(java.util.Set.of(P1)).containsKey(P1) && kafka.committed(java.util.Set.of(P1)).get(P1) != null);
-    }
-
-    @Test
-    void backoffDoublesUpToTheMaximum() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        assertEquals(100, backoff.after(0).toMillis());
-        assertEquals(400, backoff.after(2).toMillis());
-        assertEquals(1000, backoff.after(10).toMillis());
-        assertEquals(1000, backoff.after(500).toMillis());
     }
 }

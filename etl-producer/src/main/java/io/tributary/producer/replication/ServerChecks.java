@@ -1,0 +1,103 @@
+package io.tributary.producer.replication;
+
+import io.tributary.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Startup checks of the database, each failing with what to change: logical decoding enabled, a role allowed to
+ * replicate, and tables whose changes can be keyed. With {@code replica-identity = full} it sets REPLICA IDENTITY
+ * FULL on every streamed table, so events carry complete before-images.
+ */
+public final class ServerChecks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerChecks.class);
+
+    private ServerChecks() {
+    }
+
+    /** @throws IllegalStateException when wal_level is not logical */
+    public static void requireLogicalWalLevel(Connection connection) throws SQLException {
+        String walLevel = single(connection, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            throw new IllegalStateException("PostgreSQL has wal_level = " + walLevel + "; logical decoding needs"
+                    + " wal_level = logical (ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL)");
+        }
+    }
+
+    /** @throws IllegalStateException when the role may not open a replication connection */
+    public static void requireReplicationPrivilege(Connection connection) throws SQLException {
+        String role = single(connection, "SELECT current_user");
+        String allowed = single(connection,
+                "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user");
+        if (!"t".equals(allowed)) {
+            throw new IllegalStateException("role " + role + " lacks the REPLICATION attribute; run"
+                    + " ALTER ROLE " + role + " WITH REPLICATION (as a superuser), or configure tributary.postgres.user"
+                    + " with a role that has it");
+        }
+    }
+
+    /** The server's major version, e.g. 17. */
+    public static int majorVersion(Connection connection) throws SQLException {
+        return Integer.parseInt(single(connection, "SHOW server_version_num")) / 10_000;
+    }
+
+    /**
+     * Warns about tables whose updates and deletes cannot be keyed (no primary key, and replica identity default
+     * or nothing), or with {@code setFull} makes every table REPLICA IDENTITY FULL.
+     */
+    public static void checkReplicaIdentity(Connection connection, List<TableId> tables, boolean setFull)
+            throws SQLException {
+        List<TableId> unkeyed = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT c.relreplident,"
+                + " EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            for (TableId table : tables) {
+                query.setString(1, table.schema());
+                query.setString(2, table.table());
+                try (ResultSet result = query.executeQuery()) {
+                    result.next();
+                    String identity = result.getString(1);
+                    boolean hasPrimaryKey = result.getBoolean(2);
+                    if (setFull && !"f".equals(identity)) {
+                        setFull(connection, table);
+                    } else if ("n".equals(identity) || "d".equals(identity) && !hasPrimaryKey) {
+                        unkeyed.add(table);
+                    }
+                }
+            }
+        }
+        if (!unkeyed.isEmpty()) {
+            LOG.warn("tables {} have no primary key and no replica identity columns: their changes cannot be keyed"
+                    + " and will stop the producer; add a primary key, ALTER TABLE … REPLICA IDENTITY FULL (or USING"
+                    + " INDEX), or set tributary.postgres.replica-identity = full", unkeyed);
+        }
+    }
+
+    private static void setFull(Connection connection, TableId table) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE " + Identifiers.qualified(table) + " REPLICA IDENTITY FULL");
+            LOG.info("set REPLICA IDENTITY FULL on {} (tributary.postgres.replica-identity = full)", table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set REPLICA IDENTITY FULL on " + table + " ("
+                    + e.getMessage() + "); the role must own the table, or set it yourself and use"
+                    + " tributary.postgres.replica-identity = default", e);
+        }
+    }
+
+    static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            if (!result.next()) {
+                throw new SQLException("no row from: " + sql);
+            }
+            return result.getString(1);
+        }
+    }
+}

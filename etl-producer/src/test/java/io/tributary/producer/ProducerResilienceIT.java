@@ -1,0 +1,165 @@
+package io.tributary.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.ProducerSettings.OnSlotLoss;
+import io.tributary.producer.ProducerSettings.Source;
+import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.PostgresEndpoint;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The producer when PostgreSQL restarts, the slot disappears, or a second producer wants the same slot. */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ProducerResilienceIT {
+
+    private final RunningPostgres postgres;
+    private final RunningKafka kafka;
+    private String database;
+    private String url;
+    private String topic;
+    private final List<EtlProducer> producers = new java.util.ArrayList<>();
+
+    ProducerResilienceIT(RunningPostgres postgres, RunningKafka kafka) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        database = "resilience_" + System.nanoTime() % 1_000_000;
+        url = postgres.createDatabase(database);
+        topic = "resilience-" + database;
+        sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+    }
+
+    @AfterEach
+    void stopProducers() throws Exception {
+        for (EtlProducer producer : producers) {
+            producer.close();
+        }
+    }
+
+    private ProducerSettings settings(OnSlotLoss onSlotLoss) {
+        Source defaults = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()),
+                "slot_" + database, "pub_" + database, List.of(TableId.parse("public.items")));
+        Source source = new Source(defaults.endpoint(), defaults.slot(), defaults.publication(), defaults.tables(),
+                Duration.ofMillis(200), defaults.replicaIdentity(), onSlotLoss, false,
+                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ZERO, defaults.numericMode());
+        return new ProducerSettings(source, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2), 0);
+    }
+
+    private EtlProducer started(ProducerSettings settings, SimpleMeterRegistry metrics) throws Exception {
+        EtlProducer producer = new EtlProducer(settings, metrics);
+        producers.add(producer);
+        producer.start();
+        return producer;
+    }
+
+    @Test
+    void resumesAfterPostgresRestartsWithoutLosingACommittedChange() throws Exception {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EtlProducer producer = started(settings(OnSlotLoss.FAIL), metrics);
+        sql("INSERT INTO public.items VALUES (1, 'before the restart')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+
+        postgres.stop();
+        postgres.start();
+        sql("INSERT INTO public.items VALUES (2, 'after the restart')");
+
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(60));
+        assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
+        assertTrue(metrics.counter("tributary.producer.reconnects").count() >= 1, "the reconnect is counted");
+        assertTrue(producer.isReady());
+    }
+
+    @Test
+    void slotDroppedWhileStoppedIsAnErrorByDefaultAndRecreatedOnlyWhenAllowed() throws Exception {
+        EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+        first.close();
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')",
+            "INSERT INTO public.items VALUES (2, 'committed while there was no slot')");
+
+        SlotLostException error = assertThrows(SlotLostException.class,
+                () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
+        assertTrue(error.getMessage().contains("replication slot slot_" + database + " is missing although topic "
+                + topic + " holds events of database " + database), error.getMessage());
+
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
+        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
+        assertEquals(List.of(1L, 3L), records.stream().map(r -> r.event().key().get("id").asLong()).toList(),
+                "the gap (row 2) is reported, not hidden; streaming goes on from the new slot");
+        assertEquals(1.0, metrics.counter("tributary.producer.slot.recreations").count());
+        assertTrue(recreated.isReady());
+    }
+
+    @Test
+    void secondProducerForTheSameSlotWaitsAsStandbyAndTakesOver() throws Exception {
+        EtlProducer active = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        EtlProducer standby = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        assertTrue(active.isReady());
+        assertFalse(standby.isReady(), "the slot's lock is taken: the second producer must not stream");
+
+        sql("INSERT INTO public.items VALUES (1, 'from the active one')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+        active.close();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!standby.isReady() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(standby.isReady(), "the standby takes over within seconds");
+        sql("INSERT INTO public.items VALUES (2, 'from the standby')");
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
+        assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());
+    }
+
+    private void sql(String... statements) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                 Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+                return;
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("08") && !e.getSQLState().startsWith("57")) {
+                    throw e;
+                }
+                last = e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+}
