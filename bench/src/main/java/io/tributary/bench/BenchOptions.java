@@ -1,0 +1,118 @@
+package io.tributary.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The producer benchmark's command line, parsed and checked once. A bad option throws naming the option and the
+ * value; nothing is silently repaired.
+ *
+ * @param smallChanges   row changes written as small transactions (five changes each, rounded up)
+ * @param writers        JDBC connections writing the small transactions concurrently
+ * @param bulkRows       rows of the one bulk transaction (0 = none)
+ * @param producerJar    the runnable etl-producer jar, started as a child JVM
+ * @param producerHeap   the child's {@code -Xmx}, e.g. {@code 256m}
+ * @param recvlogical    the {@code pg_recvlogical} executable
+ * @param profiling      whether the producer child records a JFR profile (then summarised)
+ * @param order          which drain runs first
+ * @param drainTimeout   how long either drain may take before the run fails
+ * @param partitions     the topic's partitions ({@code tributary.kafka.partitions})
+ * @param outputRoot     where each run's directory (configuration, logs, report) is created
+ */
+record BenchOptions(long smallChanges, int writers, long bulkRows, Path producerJar, String producerHeap,
+                    Path recvlogical, Profiling profiling, DrainOrder order, Duration drainTimeout, int partitions,
+                    Path outputRoot) {
+
+    /** Whether the producer child is profiled. A profiled run's figures include the recorder's overhead. */
+    enum Profiling { NONE, JFR }
+
+    /** Which slot is drained first; swapping shows whether going first or second favours a drain. */
+    enum DrainOrder { RECVLOGICAL_FIRST, PRODUCER_FIRST }
+
+    static final String USAGE = String.join("\n",
+            "usage: run-producer-bench.sh [options]",
+            "  --small-changes N     row changes in small transactions, 5 per transaction (default 200000)",
+            "  --writers N           JDBC connections writing them concurrently (default 4)",
+            "  --bulk-rows N         rows in the one bulk transaction (default 500000; the issue's target: 5000000)",
+            "  --producer-heap SIZE  -Xmx of the producer child JVM (default 256m)",
+            "  --producer-jar PATH   runnable producer jar (default ../etl-producer/target/etl-producer.jar)",
+            "  --pg-recvlogical PATH pg_recvlogical executable (default /usr/bin/pg_recvlogical)",
+            "  --partitions N        topic partitions (default 12)",
+            "  --timeout-minutes N   limit for each drain (default 30)",
+            "  --jfr                 record a JFR profile of the producer and print its hot spots",
+            "  --producer-first      drain the producer's slot first (default: pg_recvlogical's first)",
+            "  --output DIR          run directories go here (default target/producer-bench)");
+
+    static BenchOptions parse(String[] args) {
+        long smallChanges = 200_000;
+        int writers = 4;
+        long bulkRows = 500_000;
+        Path producerJar = Path.of("../etl-producer/target/etl-producer.jar");
+        String producerHeap = "256m";
+        Path recvlogical = Path.of("/usr/bin/pg_recvlogical");
+        Profiling profiling = Profiling.NONE;
+        DrainOrder order = DrainOrder.RECVLOGICAL_FIRST;
+        long timeoutMinutes = 30;
+        int partitions = 12;
+        Path outputRoot = Path.of("target/producer-bench");
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String option = rest.remove(0);
+            switch (option) {
+                case "--small-changes" -> smallChanges = number(option, value(option, rest), 1, 1_000_000_000L);
+                case "--writers" -> writers = (int) number(option, value(option, rest), 1, 64);
+                case "--bulk-rows" -> bulkRows = number(option, value(option, rest), 0, 1_000_000_000L);
+                case "--producer-jar" -> producerJar = Path.of(value(option, rest));
+                case "--producer-heap" -> producerHeap = heapSize(option, value(option, rest));
+                case "--pg-recvlogical" -> recvlogical = Path.of(value(option, rest));
+                case "--partitions" -> partitions = (int) number(option, value(option, rest), 1, 10_000);
+                case "--timeout-minutes" -> timeoutMinutes = number(option, value(option, rest), 1, 24 * 60);
+                case "--jfr" -> profiling = Profiling.JFR;
+                case "--producer-first" -> order = DrainOrder.PRODUCER_FIRST;
+                case "--output" -> outputRoot = Path.of(value(option, rest));
+                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        if (!Files.isRegularFile(producerJar)) {
+            throw new IllegalArgumentException("--producer-jar: " + producerJar.toAbsolutePath()
+                    + " does not exist (build it: mvn -B package -DskipTests -pl etl-producer -am)");
+        }
+        if (!Files.isExecutable(recvlogical)) {
+            throw new IllegalArgumentException("--pg-recvlogical: " + recvlogical + " is not an executable"
+                    + " (install the PostgreSQL client tools, e.g. apt-get install postgresql-client)");
+        }
+        return new BenchOptions(smallChanges, writers, bulkRows, producerJar.toAbsolutePath().normalize(),
+                producerHeap, recvlogical, profiling, order, Duration.ofMinutes(timeoutMinutes), partitions,
+                outputRoot.toAbsolutePath().normalize());
+    }
+
+    private static String value(String option, List<String> rest) {
+        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return rest.remove(0);
+    }
+
+    private static long number(String option, String text, long min, long max) {
+        long value;
+        try {
+            value = Long.parseLong(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'", e);
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static String heapSize(String option, String text) {
+        if (!text.matches("[1-9][0-9]*[kmgKMG]")) {
+            throw new IllegalArgumentException(option + " must look like 256m or 1g (as for -Xmx), got '" + text + "'");
+        }
+        return text;
+    }
+}

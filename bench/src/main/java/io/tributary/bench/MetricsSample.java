@@ -1,0 +1,47 @@
+package io.tributary.bench;
+
+/**
+ * The few figures the benchmark reads from one scrape of the producer's {@code /metrics} (Prometheus text format).
+ *
+ * @param atNanos       when the scrape answered ({@link System#nanoTime()})
+ * @param flushedLsn    {@code tributary_producer_flushed_lsn}: the position reported to PostgreSQL as flushed
+ * @param receivedLsn   {@code tributary_producer_received_lsn}: the WAL position of the last message read
+ * @param events        the sum of {@code tributary_producer_events_total} over tables and operations
+ * @param heapUsedBytes the sum of {@code jvm_memory_used_bytes} over the heap's pools
+ */
+record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes) {
+
+    /** @throws IllegalArgumentException when a value is not a number */
+    static MetricsSample parse(long atNanos, String text) {
+        double flushed = 0;
+        double received = 0;
+        double events = 0;
+        double heap = 0;
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int nameEnd = line.indexOf('{');
+            int valueStart = line.lastIndexOf(' ') + 1;
+            String name = line.substring(0, nameEnd >= 0 ? nameEnd : valueStart - 1);
+            switch (name) {
+                case "tributary_producer_flushed_lsn" -> flushed = value(line, valueStart);
+                case "tributary_producer_received_lsn" -> received = value(line, valueStart);
+                case "tributary_producer_events_total" -> events += value(line, valueStart);
+                case "jvm_memory_used_bytes" -> heap += line.contains("area=\"heap\"") ? value(line, valueStart) : 0;
+                default -> {
+                }
+            }
+        }
+        // Gauges are doubles; LSNs and counts stay exact up to 2^53.
+        return new MetricsSample(atNanos, (long) flushed, (long) received, (long) events, (long) heap);
+    }
+
+    private static double value(String line, int start) {
+        try {
+            return Double.parseDouble(line.substring(start).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a metric value: '" + line + "'", e);
+        }
+    }
+}
