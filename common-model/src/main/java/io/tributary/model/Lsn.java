@@ -61,6 +61,8 @@ public record Lsn(long value) implements Comparable<Lsn> {
     @JsonValue
     @Override
     public String toString() {
-        return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);
+        // On the hot path (every event's JSON): no String.format.
+        return Long.toHexString(value >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.tributary.producer.publish;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
@@ -7,6 +8,8 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TablePartitioner;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +29,7 @@ public final class KafkaPublisher implements AutoCloseable {
     private final AckTracker tracker;
     private final MeterRegistry metrics;
     private final Timer sendLatency;
+    private final Map<String, Counter> eventCounters = new HashMap<>();
 
     public KafkaPublisher(Producer<byte[], byte[]> producer, String topic, int partitions, AckTracker tracker,
                           MeterRegistry metrics) {
@@ -60,8 +64,9 @@ public final class KafkaPublisher implements AutoCloseable {
             tracker.failed(transaction, describe(event, partition), e);
             throw e;
         }
-        metrics.counter("tributary.producer.events", "table", event.tableId().toString(), "op", event.op().code())
-                .increment();
+        eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
+                key -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
+                        "op", event.op().code())).increment();
     }
 
     /** Waits until Kafka has acknowledged or failed every event sent so far. */
