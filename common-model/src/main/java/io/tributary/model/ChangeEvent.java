@@ -1,6 +1,8 @@
 package io.tributary.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,10 +18,20 @@ import java.util.Objects;
  * @param before the row before the change (for deletes at least the key; the whole row with REPLICA IDENTITY FULL);
  *               null when PostgreSQL did not send it
  * @param after  the row after the change; null for deletes and truncates
+ * @param unchanged columns of an update whose values PostgreSQL did not send because they did not change (large
+ *               TOASTed values without REPLICA IDENTITY FULL): they are absent from {@code after}, and a reader
+ *               must keep the values it already has; empty when every column is in {@code after}
  */
-public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after) {
+public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unchanged) {
+
+    /** An event whose {@code after} holds every column. */
+    public ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after) {
+        this(op, source, key, before, after, List.of());
+    }
 
     public ChangeEvent {
+        unchanged = unchanged == null ? List.of() : List.copyOf(unchanged);
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(key, "key");

@@ -53,6 +53,21 @@ class ChangeEventJsonTest {
     }
 
     @Test
+    void unchangedColumnsAreListedOnlyWhenThereAreAny() throws Exception {
+        ChangeEvent partial = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":1}"), null,
+                object("{\"id\":1,\"status\":\"x\"}"), java.util.List.of("big_text"));
+        ChangeEvent complete = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":1}"), null,
+                object("{\"id\":1,\"status\":\"x\"}"));
+
+        assertEquals(partial, ChangeEventJson.decode(ChangeEventJson.encode(partial)));
+        assertEquals(java.util.List.of("big_text"),
+                java.util.List.of(ChangeEventJson.mapper().readTree(ChangeEventJson.encode(partial)).get("unchanged").get(0).asText()));
+        assertNull(ChangeEventJson.mapper().readTree(ChangeEventJson.encode(complete)).get("unchanged"),
+                "no field when every column is present");
+        assertEquals(complete, ChangeEventJson.decode(ChangeEventJson.encode(complete)));
+    }
+
+    @Test
     void keyNamesTableAndKeyColumns() throws Exception {
         ChangeEvent event = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"a\":1,\"b\":\"x\"}"), null,
                 object("{\"a\":1,\"b\":\"x\"}"));

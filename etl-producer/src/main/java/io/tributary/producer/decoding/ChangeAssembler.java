@@ -96,7 +96,8 @@ public final class ChangeAssembler {
         ObjectNode before = update.oldTuple() == null ? null : oldRow(relation, update.oldKind(), update.oldTuple(), lsn);
         TupleData fullOldRow = update.oldKind() == 'O' ? update.oldTuple() : null;
         ObjectNode after = row(relation, update.newTuple(), fullOldRow, lsn);
-        return new ChangeEvent(Operation.UPDATE, source(relation, lsn), key(relation, after, lsn), before, after);
+        return new ChangeEvent(Operation.UPDATE, source(relation, lsn), key(relation, after, lsn), before, after,
+                unchangedColumns(relation, update.newTuple(), fullOldRow));
     }
 
     private ChangeEvent deleteEvent(Delete delete, Lsn lsn) {
@@ -127,9 +128,23 @@ public final class ChangeAssembler {
         return row;
     }
 
+    /** The columns PostgreSQL sent as unchanged TOAST that the full old row (if any) could not fill in. */
+    private static List<String> unchangedColumns(Relation relation, TupleData tuple, TupleData fullOldRow) {
+        List<String> unchanged = new ArrayList<>(0);
+        for (int i = 0; i < tuple.values().size(); i++) {
+            if (tuple.values().get(i) instanceof TupleData.UnchangedToast
+                    && (fullOldRow == null || !(fullOldRow.values().get(i) instanceof TupleData.Text
+                    || fullOldRow.values().get(i) instanceof TupleData.Null))) {
+                unchanged.add(relation.columns().get(i).name());
+            }
+        }
+        return unchanged;
+    }
+
     /**
      * A row image. An unchanged TOASTed value is taken from the full old row when PostgreSQL sent one (REPLICA
-     * IDENTITY FULL); otherwise the column is left out rather than given a placeholder.
+     * IDENTITY FULL); otherwise the column is left out, never given a placeholder, and the event lists it as
+     * unchanged ({@link #unchangedColumns}).
      */
     private ObjectNode row(Relation relation, TupleData tuple, TupleData fullOldRow, Lsn lsn) {
         List<Column> columns = relation.columns();

@@ -81,6 +81,8 @@ class ChangeAssemblerTest {
         ChangeEvent keyOnly = single(new Update(10, ' ', null, tuple("7", "2", "3", PgOutputBytes.UNCHANGED)), 140);
         assertFalse(keyOnly.after().has("note"));
         assertEquals("3", keyOnly.after().get("price").asText());
+        assertEquals(List.of("note"), keyOnly.unchanged(), "the event says which columns keep their stored value");
+        assertEquals(List.of(), full.unchanged());
     }
 
     @Test
