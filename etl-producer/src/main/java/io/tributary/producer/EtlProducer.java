@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.Lsn;
+import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
@@ -72,6 +73,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private SlotKeeper slotKeeper;
     private Heartbeat heartbeat;
     private String database;
+    private List<TableId> tables;
     private PgTypes types;
     private int failedAttempts;
     private long retryAtMillis;
@@ -114,7 +116,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                         + " later; this server is " + ServerChecks.majorVersion(connection));
             }
             database = connection.getCatalog();
-            List<TableId> tables = TableSelection.resolve(connection, source.tables().stream()
+            tables = TableSelection.resolve(connection, source.tables().stream()
                     .map(TableId::toString).toList());
             ServerChecks.checkReplicaIdentity(connection, tables, source.replicaIdentity() == ReplicaIdentity.FULL);
             PublicationSetup.ensurePublication(connection, source.publication(), tables);
@@ -122,10 +124,13 @@ public final class EtlProducer implements ServiceLauncher.Service {
             LOG.info("streaming tables {} of database {}", tables, database);
         }
         Target target = settings.target();
-        TopicSetup.ensureTopic(target.bootstrapServers(), target.properties(), target.topic(), target.partitions(),
+        Routing routing = target.routing();
+        List<String> topics = routing.topicPerTable()
+                ? tables.stream().map(routing::topicFor).distinct().toList() : List.of(routing.topic());
+        TopicSetup.ensureTopics(target.bootstrapServers(), target.properties(), topics, target.partitions(),
                 target.replicationFactor());
         lock = new SlotLock(source.endpoint(), source.slot());
-        slotKeeper = new SlotKeeper(settings, database, metrics);
+        slotKeeper = new SlotKeeper(settings, database, topics, metrics);
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
         try {
             if (lock.tryAcquire()) {
@@ -187,7 +192,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
                         "tributary-etl-producer-" + source.slot()),
-                target.topic(), target.partitions(), tracker, metrics);
+                target.routing(), tracker, metrics);
         WalStream stream;
         try {
             stream = WalStream.open(source.endpoint(), source.slot(), source.publication(), source.statusInterval());

@@ -3,12 +3,15 @@ package io.tributary.producer;
 import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
+import io.tributary.model.Routing;
+import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.decoding.NumericMode;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,8 +68,13 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
         }
     }
 
-    /** The Kafka side. */
-    public record Target(String bootstrapServers, String topic, int partitions, int replicationFactor,
+    /**
+     * The Kafka side.
+     *
+     * @param routing which topic and partition each change goes to (topic name or pattern, partition count,
+     *                partition-by, pinned tables)
+     */
+    public record Target(String bootstrapServers, Routing routing, int replicationFactor,
                          long maxUnacknowledgedEvents, Map<String, String> properties) {
 
         public Target {
@@ -75,7 +83,16 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
 
         /** The documented defaults for everything but the brokers, topic and partitions. */
         public static Target of(String bootstrapServers, String topic, int partitions) {
-            return new Target(bootstrapServers, topic, partitions, -1, 50_000, Map.of());
+            return new Target(bootstrapServers, Routing.byTable(topic, partitions), -1, 50_000, Map.of());
+        }
+
+        /** The topic name, or pattern with ${schema} and ${table}. */
+        public String topic() {
+            return routing.topic();
+        }
+
+        public int partitions() {
+            return routing.partitions();
         }
     }
 
@@ -133,10 +150,33 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
     }
 
     private static Target target(SettingsReader read) {
+        String topic = read.requiredString("tributary.kafka.topic");
+        if (!topic.replace("${schema}", "s").replace("${table}", "t").matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw read.invalid("tributary.kafka.topic", "must be a Kafka topic name (letters, digits, '.', '_', '-')"
+                    + " optionally with ${schema} and ${table} (quote it in HOCON), got '" + topic + "'");
+        }
+        int partitions = read.intBetween("tributary.kafka.partitions", 1, 100_000);
+        PartitionBy partitionBy = PartitionBy.valueOf(read.oneOf("tributary.kafka.partition-by",
+                List.of("table", "key")).toUpperCase(Locale.ROOT));
+        Map<TableId, Integer> pins = new LinkedHashMap<>();
+        read.flatStringMap("tributary.kafka.pinned-partitions").forEach((table, partition) -> {
+            try {
+                pins.put(TableId.parse(table), Integer.parseInt(partition));
+            } catch (IllegalArgumentException e) {
+                throw read.invalid("tributary.kafka.pinned-partitions", "entry " + table + " = " + partition
+                        + " is not \"schema.table\" = partition number");
+            }
+        });
+        Routing routing;
+        try {
+            routing = new Routing(topic, partitions, partitionBy, pins);
+        } catch (IllegalArgumentException e) {
+            throw read.invalid("tributary.kafka.pinned-partitions", e.getMessage()
+                    + " (tributary.kafka.partitions is " + partitions + ")");
+        }
         return new Target(
                 read.requiredString("tributary.kafka.bootstrap-servers"),
-                read.requiredString("tributary.kafka.topic"),
-                read.intBetween("tributary.kafka.partitions", 1, 100_000),
+                routing,
                 read.intBetween("tributary.kafka.replication-factor", -1, 32),
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
                 read.flatStringMap("tributary.kafka.properties"));

@@ -8,6 +8,7 @@ import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
 import io.tributary.producer.replication.SlotInfo;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,15 @@ final class SlotKeeper {
     private final ProducerSettings settings;
     private final ReplicationSlots slots;
     private final String database;
+    private final List<String> topics;
     private final Counter losses;
     private final Counter recreations;
     private boolean streamedBefore;
 
-    SlotKeeper(ProducerSettings settings, String database, MeterRegistry metrics) {
+    /** @param topics the topics this producer writes to (one, or one per table) */
+    SlotKeeper(ProducerSettings settings, String database, List<String> topics, MeterRegistry metrics) {
         this.settings = settings;
+        this.topics = List.copyOf(topics);
         this.slots = new ReplicationSlots(settings.source().endpoint());
         this.database = database;
         this.losses = Counter.builder("tributary.producer.slot.losses")
@@ -74,10 +78,15 @@ final class SlotKeeper {
             return Optional.of("this producer streamed from it since it started");
         }
         ProducerSettings.Target target = settings.target();
-        Optional<ChangeEvent> last = TopicHistory.lastEventOf(target.bootstrapServers(), target.properties(),
-                target.topic(), database);
-        return last.map(event -> "topic " + target.topic() + " holds events of database " + database
-                + " (the newest committed at " + event.source().commitLsn() + ", " + event.source().commitTimestamp()
-                + ")");
+        for (String topic : topics) {
+            Optional<ChangeEvent> last = TopicHistory.lastEventOf(target.bootstrapServers(), target.properties(),
+                    topic, database);
+            if (last.isPresent()) {
+                ChangeEvent event = last.get();
+                return Optional.of("topic " + topic + " holds events of database " + database + " (the newest"
+                        + " committed at " + event.source().commitLsn() + ", " + event.source().commitTimestamp() + ")");
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -88,6 +88,65 @@ class ProducerJarIT {
         }
     }
 
+    @Test
+    void killMinus9MidWorkloadThenRestartLosesNoCommittedChangeAndKeepsCommitOrder(RunningPostgres postgres,
+                                                                                 RunningKafka kafka) throws Exception {
+        String database = "producer_kill_" + System.nanoTime() % 100_000;
+        String url = postgres.createDatabase(database);
+        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL)");
+        String topic = "producer-kill-" + database;
+        Map<String, String> environment = Map.of(
+                "TRIBUTARY_POSTGRES_URL", url,
+                "TRIBUTARY_POSTGRES_USER", postgres.user(),
+                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
+                "TRIBUTARY_POSTGRES_TABLES", "public.items",
+                "TRIBUTARY_POSTGRES_STATUS_INTERVAL", "100ms",
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "TRIBUTARY_KAFKA_TOPIC", topic,
+                "TRIBUTARY_HTTP_PORT", String.valueOf(freePort()));
+        int transactions = 1500;
+        Process first = start(environment, Path.of("target", "producer-kill-1-" + database + ".log"));
+        Process second = null;
+        try (Connection writer = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = writer.createStatement()) {
+            awaitReady(Integer.parseInt(environment.get("TRIBUTARY_HTTP_PORT")), first,
+                    Path.of("target", "producer-kill-1-" + database + ".log"));
+            for (int i = 1; i <= transactions; i++) {
+                statement.execute("INSERT INTO public.items VALUES (" + i + ", 0)");
+                if (i % 3 == 0) {
+                    statement.execute("UPDATE public.items SET n = n + 1 WHERE id = " + (i - 1));
+                }
+                if (i == transactions / 3) {
+                    first.destroyForcibly().waitFor();
+                }
+                if (i == 2 * transactions / 3) {
+                    second = start(environment, Path.of("target", "producer-kill-2-" + database + ".log"));
+                }
+            }
+        } finally {
+            first.destroyForcibly();
+        }
+        try {
+            int changes = transactions + transactions / 3;
+            List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, changes,
+                    Duration.ofSeconds(120));
+
+            List<Lsn> firstSeen = records.stream().map(r -> r.event().source().lsn()).distinct().toList();
+            assertEquals(changes, firstSeen.size(), "every committed change at least once (records incl. replays: "
+                    + records.size() + ")");
+            assertEquals(firstSeen.stream().sorted().toList(), firstSeen,
+                    "in commit order: only replays of already sent changes may repeat");
+            assertTrue(records.stream().filter(r -> r.event().op() == io.tributary.model.Operation.CREATE)
+                    .map(r -> r.event().key().get("id").asInt()).distinct().count() == transactions);
+        } finally {
+            if (second != null) {
+                second.destroy();
+                second.waitFor(30, TimeUnit.SECONDS);
+                second.destroyForcibly();
+            }
+        }
+    }
+
     private static Process start(Map<String, String> environment, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", JAR.toString());

@@ -59,9 +59,21 @@ public final class ChangeConsumer {
         this.stopRequested = stopRequested;
     }
 
-    /** Subscribes to {@code topic}, remembering partitions revoked while a batch is being retried. */
+    /**
+     * Subscribes to {@code topic} — or, when it contains {@code ${schema}}/{@code ${table}}, to every topic matching
+     * it — remembering partitions revoked while a batch is being retried.
+     */
     public void subscribe(String topic) {
-        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+        ConsumerRebalanceListener listener = rebalanceListener();
+        if (TopicNames.isPattern(topic)) {
+            consumer.subscribe(TopicNames.regex(topic), listener);
+        } else {
+            consumer.subscribe(List.of(topic), listener);
+        }
+    }
+
+    private ConsumerRebalanceListener rebalanceListener() {
+        return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Between batches everything polled is applied and committed; during a retry the batch is abandoned.
@@ -82,7 +94,7 @@ public final class ChangeConsumer {
                 revokedDuringBatch.addAll(partitions);
                 LOG.warn("partitions lost: {}", partitions);
             }
-        });
+        };
     }
 
     /** False while Elasticsearch refuses the current batch. */

@@ -37,13 +37,21 @@ public final class KafkaConsumerFactory {
 
     /** @throws IllegalStateException when the brokers cannot be reached or the topic does not exist */
     public static void requireTopic(Consumer<byte[], byte[]> consumer, String topic, String bootstrapServers) {
-        List<PartitionInfo> partitions;
+        Map<String, List<PartitionInfo>> topics;
         try {
-            partitions = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
+            topics = consumer.listTopics(Duration.ofSeconds(30));
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30s; check"
                     + " tributary.kafka.bootstrap-servers and that the brokers are up", e);
         }
+        if (TopicNames.isPattern(topic)) {
+            if (topics.keySet().stream().noneMatch(name -> TopicNames.regex(topic).matcher(name).matches())) {
+                throw new IllegalStateException("no topic on " + bootstrapServers + " matches " + topic
+                        + "; start etl-producer first (it creates the topics) or check tributary.kafka.topic");
+            }
+            return;
+        }
+        List<PartitionInfo> partitions = topics.get(topic);
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers
                     + "; start etl-producer first (it creates the topic) or check tributary.kafka.topic");

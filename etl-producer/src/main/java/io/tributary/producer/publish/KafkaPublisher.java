@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.model.TablePartitioner;
+import io.tributary.model.Routing;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends change events to the topic, each table's events to the partition {@link TablePartitioner} names, and
+ * Sends change events to the topic and partition {@link Routing} names (by default each table to one partition), and
  * reports every acknowledgement or failure to the {@link AckTracker}, which alone decides what may be flushed.
  *
  * <p>The Kafka producer is idempotent with {@code acks=all} (see {@link KafkaProducerFactory}), so events of one
@@ -24,18 +24,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class KafkaPublisher implements AutoCloseable {
 
     private final Producer<byte[], byte[]> producer;
-    private final String topic;
-    private final int partitions;
+    private final Routing routing;
     private final AckTracker tracker;
     private final MeterRegistry metrics;
     private final Timer sendLatency;
     private final Map<String, Counter> eventCounters = new HashMap<>();
 
-    public KafkaPublisher(Producer<byte[], byte[]> producer, String topic, int partitions, AckTracker tracker,
+    public KafkaPublisher(Producer<byte[], byte[]> producer, Routing routing, AckTracker tracker,
                           MeterRegistry metrics) {
         this.producer = producer;
-        this.topic = topic;
-        this.partitions = partitions;
+        this.routing = routing;
         this.tracker = tracker;
         this.metrics = metrics;
         this.sendLatency = Timer.builder("tributary.producer.kafka.send.latency")
@@ -46,9 +44,11 @@ public final class KafkaPublisher implements AutoCloseable {
 
     /** Hands the event to Kafka; returns at once unless Kafka's buffer is full (then it blocks, see max.block.ms). */
     public void publish(ChangeEvent event, InFlightTransaction transaction) {
-        int partition = TablePartitioner.partitionFor(event.tableId(), partitions);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition,
-                ChangeEventJson.encodeKey(event), ChangeEventJson.encode(event));
+        byte[] key = ChangeEventJson.encodeKey(event);
+        String topic = routing.topicFor(event.tableId());
+        int partition = routing.partitionFor(event.tableId(), key);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key,
+                ChangeEventJson.encode(event));
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -57,15 +57,15 @@ public final class KafkaPublisher implements AutoCloseable {
                     sendLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
                     tracker.acknowledged(transaction);
                 } else {
-                    tracker.failed(transaction, describe(event, partition), exception);
+                    tracker.failed(transaction, describe(event, topic, partition), exception);
                 }
             });
         } catch (RuntimeException e) {
-            tracker.failed(transaction, describe(event, partition), e);
+            tracker.failed(transaction, describe(event, topic, partition), e);
             throw e;
         }
         eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
-                key -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
+                name -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
                         "op", event.op().code())).increment();
     }
 
@@ -74,7 +74,7 @@ public final class KafkaPublisher implements AutoCloseable {
         producer.flush();
     }
 
-    private String describe(ChangeEvent event, int partition) {
+    private static String describe(ChangeEvent event, String topic, int partition) {
         return "the '" + event.op().code() + "' event of " + event.tableId() + " key " + event.key() + " at "
                 + event.source().lsn() + " for " + topic + "-" + partition;
     }

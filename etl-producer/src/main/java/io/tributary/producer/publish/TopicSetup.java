@@ -1,5 +1,6 @@
 package io.tributary.producer.publish;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,21 +35,34 @@ public final class TopicSetup {
      * @param replicationFactor the replication factor for a new topic; -1 takes the broker's default
      * @throws IllegalStateException when the topic has fewer partitions than configured, or Kafka cannot be reached
      */
-    public static void ensureTopic(String bootstrapServers, Map<String, String> userProperties, String topic,
-                                   int partitions, int replicationFactor) {
+    public static void ensureTopics(String bootstrapServers, Map<String, String> userProperties,
+                                    Collection<String> topics, int partitions, int replicationFactor) {
         Map<String, Object> config = new java.util.HashMap<>(userProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
+            for (String topic : topics) {
+                ensureTopic(admin, bootstrapServers, topic, partitions, replicationFactor);
+            }
+        }
+    }
+
+    private static void ensureTopic(Admin admin, String bootstrapServers, String topic, int partitions,
+                                    int replicationFactor) {
+        try {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
                 create(admin, topic, partitions, replicationFactor);
-                existing = describe(admin, topic);
+                // A new topic's metadata reaches every broker a moment after the creation is acknowledged.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+                while ((existing = describe(admin, topic)).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
             }
             int actual = existing.orElseThrow(() -> new IllegalStateException("topic " + topic
                     + " was created but cannot be described")).partitions().size();
             if (actual < partitions) {
-                throw new IllegalStateException("topic " + topic + " has " + actual + " partitions but"
-                        + " tributary.kafka.partitions is " + partitions + "; add partitions to the topic"
+                throw new IllegalStateException("topic " + topic + " has " + actual + " partitions but routing"
+                        + " needs " + partitions + " (tributary.kafka.partitions); add partitions to the topic"
                         + " (kafka-topics --alter --partitions " + partitions + ") or configure " + actual);
             }
             if (actual > partitions) {

@@ -9,6 +9,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
+import io.tributary.model.Routing;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
@@ -25,7 +26,7 @@ class KafkaPublisherTest {
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final AckTracker tracker = new AckTracker(Lsn.of(1));
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final KafkaPublisher publisher = new KafkaPublisher(kafka, "changes", 12, tracker, metrics);
+    private final KafkaPublisher publisher = new KafkaPublisher(kafka, Routing.byTable("changes", 12), tracker, metrics);
 
     private static ChangeEvent insert(String table, long id) {
         ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", id);

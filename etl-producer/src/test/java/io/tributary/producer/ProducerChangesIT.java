@@ -1,0 +1,208 @@
+package io.tributary.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.LocalStack;
+import io.tributary.localstack.PostgresMajor;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Operation;
+import io.tributary.model.Routing;
+import io.tributary.model.TableId;
+import io.tributary.producer.ProducerSettings.ReplicaIdentity;
+import io.tributary.producer.ProducerSettings.Source;
+import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.PostgresEndpoint;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What the producer publishes for DDL, truncates, TOASTed values and tables without a primary key, on every
+ * PostgreSQL major the local stack offers (17 and 14); and the startup checks that name what to fix.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class ProducerChangesIT {
+
+    private final RunningKafka kafka = LocalStack.kafka();
+    private final List<EtlProducer> producers = new ArrayList<>();
+    private RunningPostgres postgres;
+    private String url;
+    private String topic;
+
+    @AfterEach
+    void stopProducers() throws Exception {
+        for (EtlProducer producer : producers) {
+            producer.close();
+        }
+    }
+
+    private void freshDatabase(PostgresMajor major, String... tables) throws SQLException {
+        postgres = LocalStack.postgres(major);
+        String database = "changes_" + major.number() + "_" + System.nanoTime() % 1_000_000;
+        url = postgres.createDatabase(database);
+        topic = "changes-" + database;
+        sql(tables);
+    }
+
+    private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user) throws Exception {
+        return start(tables, identity, user, Routing.byTable(topic, 2));
+    }
+
+    private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing)
+            throws Exception {
+        String suffix = topic.replace('-', '_');
+        Source defaults = Source.of(new PostgresEndpoint(url, user, postgres.password()), "slot_" + suffix,
+                "pub_" + suffix, tables.stream().map(TableId::parse).toList());
+        Source source = new Source(defaults.endpoint(), defaults.slot(), defaults.publication(), defaults.tables(),
+                Duration.ofMillis(200), identity, defaults.onSlotLoss(), false, defaults.reconnectBackoff(),
+                Duration.ZERO, defaults.numericMode());
+        ProducerSettings.Target target = new ProducerSettings.Target(kafka.bootstrapServers(), routing, -1, 10_000,
+                java.util.Map.of());
+        EtlProducer producer = new EtlProducer(new ProducerSettings(source, target, 0), new SimpleMeterRegistry());
+        producers.add(producer);
+        producer.start();
+        return producer;
+    }
+
+    private List<ChangeEvent> events(int expected) {
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, expected, Duration.ofSeconds(60));
+        assertEquals(expected, records.size(), () -> "records: " + records);
+        return records.stream().map(Received::event).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void ddlMidStreamChangesTheEventsFromTheNextRowOn(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY, a text)");
+        start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres");
+        sql("INSERT INTO public.t VALUES (1, 'one')",
+            "ALTER TABLE public.t ADD COLUMN b int",
+            "INSERT INTO public.t VALUES (2, 'two', 5)",
+            "ALTER TABLE public.t RENAME COLUMN a TO label",
+            "INSERT INTO public.t VALUES (3, 'three', 6)",
+            "ALTER TABLE public.t ALTER COLUMN b TYPE numeric(10,2)",
+            "INSERT INTO public.t VALUES (4, 'four', 7.5)",
+            "ALTER TABLE public.t DROP COLUMN b",
+            "INSERT INTO public.t VALUES (5, 'five')");
+
+        List<String> afters = events(5).stream().map(e -> e.after().toString()).toList();
+
+        assertEquals(List.of(
+                "{\"id\":1,\"a\":\"one\"}",
+                "{\"id\":2,\"a\":\"two\",\"b\":5}",
+                "{\"id\":3,\"label\":\"three\",\"b\":6}",
+                "{\"id\":4,\"label\":\"four\",\"b\":\"7.50\"}",
+                "{\"id\":5,\"label\":\"five\"}"), afters);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void truncateIsPublishedOncePerTable(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.a (id int PRIMARY KEY)", "CREATE TABLE public.b (id int PRIMARY KEY)");
+        start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres");
+        sql("INSERT INTO public.a VALUES (1)", "INSERT INTO public.b VALUES (1)", "TRUNCATE public.a, public.b");
+
+        List<ChangeEvent> events = events(4);
+
+        List<String> truncated = events.stream().filter(e -> e.op() == Operation.TRUNCATE)
+                .map(e -> e.tableId().toString()).sorted().toList();
+        assertEquals(List.of("public.a", "public.b"), truncated);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void unchangedToastIsListedWithoutFullIdentityAndFilledInWithIt(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.docs (id int PRIMARY KEY, body text, n int)",
+                "ALTER TABLE public.docs ALTER COLUMN body SET STORAGE EXTERNAL");
+        start(List.of("public.docs"), ReplicaIdentity.DEFAULT, "postgres");
+        sql("INSERT INTO public.docs VALUES (1, repeat('x', 20000), 0)",
+            "UPDATE public.docs SET n = 1 WHERE id = 1",
+            "ALTER TABLE public.docs REPLICA IDENTITY FULL",
+            "UPDATE public.docs SET n = 2 WHERE id = 1");
+
+        List<ChangeEvent> events = events(3);
+
+        assertEquals(20000, events.get(0).after().get("body").asText().length());
+        ChangeEvent withoutFull = events.get(1);
+        assertFalse(withoutFull.after().has("body"), "no placeholder for the value PostgreSQL did not send");
+        assertEquals(List.of("body"), withoutFull.unchanged());
+        ChangeEvent withFull = events.get(2);
+        assertEquals(20000, withFull.after().get("body").asText().length(), "filled in from the old row");
+        assertEquals(List.of(), withFull.unchanged());
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void tableWithoutPrimaryKeyIsKeyedByAllColumnsUnderReplicaIdentityFull(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.log (at int, msg text)");
+        start(List.of("public.log"), ReplicaIdentity.FULL, "postgres");
+        sql("INSERT INTO public.log VALUES (1, 'a')", "UPDATE public.log SET msg = 'b'", "DELETE FROM public.log");
+
+        List<ChangeEvent> events = events(3);
+
+        assertEquals("{\"at\":1,\"msg\":\"a\"}", events.get(0).key().toString());
+        assertEquals("{\"at\":1,\"msg\":\"a\"}", events.get(1).before().toString(), "full before-image");
+        assertEquals("{\"at\":1,\"msg\":\"b\"}", events.get(1).key().toString());
+        assertEquals(Operation.DELETE, events.get(2).op());
+        assertEquals("{\"at\":1,\"msg\":\"b\"}", events.get(2).key().toString());
+    }
+
+    @Test
+    void routingPinsTablesSpreadsRowsByKeyAndNamesOneTopicPerTable() throws Exception {
+        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.pinned (id int PRIMARY KEY)",
+                "CREATE TABLE public.spread (id int PRIMARY KEY)");
+        String perTable = topic + ".${schema}.${table}";
+        start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres", new Routing(perTable, 4,
+                Routing.PartitionBy.KEY, java.util.Map.of(TableId.parse("public.pinned"), 3)));
+        sql("INSERT INTO public.pinned SELECT generate_series(1, 20)", "INSERT INTO public.spread SELECT generate_series(1, 40)");
+
+        List<Received> pinned = TopicReader.readAtLeast(kafka.bootstrapServers(), topic + ".public.pinned", 20,
+                Duration.ofSeconds(60));
+        List<Received> spread = TopicReader.readAtLeast(kafka.bootstrapServers(), topic + ".public.spread", 40,
+                Duration.ofSeconds(60));
+
+        assertEquals(20, pinned.size());
+        assertTrue(pinned.stream().allMatch(r -> r.partition() == 3), "a pinned table stays in its partition");
+        assertEquals(40, spread.size());
+        assertEquals(4, spread.stream().map(Received::partition).distinct().count(), "rows spread over all partitions");
+    }
+
+    @Test
+    void startupNamesTheRoleWithoutReplicationAndTheTableEntriesThatMatchNothing() throws Exception {
+        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)",
+                "DO $$ BEGIN CREATE ROLE reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+
+        IllegalStateException privilege = assertThrows(IllegalStateException.class,
+                () -> start(List.of("public.t"), ReplicaIdentity.DEFAULT, "reader"));
+        assertTrue(privilege.getMessage().contains("role reader lacks the REPLICATION attribute"), privilege.getMessage());
+
+        IllegalStateException unknown = assertThrows(IllegalStateException.class,
+                () -> start(List.of("public.t", "public.nope", "shop.*"), ReplicaIdentity.DEFAULT, "postgres"));
+        assertTrue(unknown.getMessage().contains("[public.nope, shop.*] match no table"), unknown.getMessage());
+    }
+
+    private void sql(String... statements) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+}
