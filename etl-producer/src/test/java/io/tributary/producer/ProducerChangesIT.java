@@ -61,16 +61,16 @@ class ProducerChangesIT {
     }
 
     private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user) throws Exception {
-        return start(tables, identity, user, Routing.byTable(topic, 2));
+        return start(tables, identity, user, Routing.byTable(topic, 2), false);
     }
 
-    private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing)
-            throws Exception {
+    private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing,
+                              boolean slotFailover) throws Exception {
         String suffix = topic.replace('-', '_');
         Source defaults = Source.of(new PostgresEndpoint(url, user, postgres.password()), "slot_" + suffix,
                 "pub_" + suffix, tables.stream().map(TableId::parse).toList());
         Source source = new Source(defaults.endpoint(), defaults.slot(), defaults.publication(), defaults.tables(),
-                Duration.ofMillis(200), identity, defaults.onSlotLoss(), false, defaults.reconnectBackoff(),
+                Duration.ofMillis(200), identity, defaults.onSlotLoss(), slotFailover, defaults.reconnectBackoff(),
                 Duration.ZERO, defaults.numericMode());
         ProducerSettings.Target target = new ProducerSettings.Target(kafka.bootstrapServers(), routing, -1, 10_000,
                 java.util.Map.of());
@@ -169,7 +169,7 @@ class ProducerChangesIT {
                 "CREATE TABLE public.spread (id int PRIMARY KEY)");
         String perTable = topic + ".${schema}.${table}";
         start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres", new Routing(perTable, 4,
-                Routing.PartitionBy.KEY, java.util.Map.of(TableId.parse("public.pinned"), 3)));
+                Routing.PartitionBy.KEY, java.util.Map.of(TableId.parse("public.pinned"), 3)), false);
         sql("INSERT INTO public.pinned SELECT generate_series(1, 20)", "INSERT INTO public.spread SELECT generate_series(1, 40)");
 
         List<Received> pinned = TopicReader.readAtLeast(kafka.bootstrapServers(), topic + ".public.pinned", 20,
@@ -181,6 +181,25 @@ class ProducerChangesIT {
         assertTrue(pinned.stream().allMatch(r -> r.partition() == 3), "a pinned table stays in its partition");
         assertEquals(40, spread.size());
         assertEquals(4, spread.stream().map(Received::partition).distinct().count(), "rows spread over all partitions");
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void slotFailoverCreatesAFailoverSlotOnPostgres17AndIsRefusedBefore(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        if (major.number() >= 17) {
+            start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 2), true);
+            try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+                 Statement statement = connection.createStatement();
+                 java.sql.ResultSet result = statement.executeQuery("SELECT failover FROM pg_replication_slots"
+                         + " WHERE slot_name = 'slot_" + topic.replace('-', '_') + "'")) {
+                assertTrue(result.next() && result.getBoolean(1), "the slot is created with FAILOVER");
+            }
+        } else {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> start(List.of("public.t"),
+                    ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 2), true));
+            assertTrue(refused.getMessage().contains("slot-failover = true needs PostgreSQL 17"), refused.getMessage());
+        }
     }
 
     @Test
