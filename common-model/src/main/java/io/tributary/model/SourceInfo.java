@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param table           the table's name
  * @param lsn             the WAL position of this change; it increases with every change of a row, in commit
  *                        order, so it is the version Elasticsearch keeps the newest change by
- * @param commitLsn       the LSN of the transaction's commit record (the same for every change of the transaction)
+ * @param commitLsn       the LSN of the transaction's commit record (the same for every change of the transaction);
+ *                        {@link Lsn#INVALID} ({@code 0/0}) when unknown: the test_decoding plugin names the commit
+ *                        only after the transaction's changes, which are sent before it
  * @param xid             the transaction id
- * @param commitTimestamp when the transaction committed
+ * @param commitTimestamp when the transaction committed; null when unknown (test_decoding, as for {@code commitLsn})
  */
 public record SourceInfo(String database, String schema, String table, Lsn lsn, Lsn commitLsn, long xid,
                          Instant commitTimestamp) {
@@ -24,7 +26,6 @@ public record SourceInfo(String database, String schema, String table, Lsn lsn, 
         Objects.requireNonNull(table, "source.table");
         Objects.requireNonNull(lsn, "source.lsn");
         Objects.requireNonNull(commitLsn, "source.commitLsn");
-        Objects.requireNonNull(commitTimestamp, "source.commitTimestamp");
     }
 
     public TableId tableId() {

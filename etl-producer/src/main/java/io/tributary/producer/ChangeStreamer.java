@@ -3,7 +3,7 @@ package io.tributary.producer;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.producer.decoding.ChangeAssembler;
-import io.tributary.producer.decoding.PgOutputDecoder;
+import io.tributary.producer.decoding.MessageDecoder;
 import io.tributary.producer.decoding.PgOutputMessage;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;
 import io.tributary.producer.decoding.PgOutputMessage.Commit;
@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,7 +36,7 @@ final class ChangeStreamer implements AutoCloseable {
     private static final long IDLE_WAIT_MILLIS = 5;
 
     private final WalStream stream;
-    private final PgOutputDecoder decoder = new PgOutputDecoder();
+    private final MessageDecoder decoder;
     private final ChangeAssembler assembler;
     private final KafkaPublisher publisher;
     private final AckTracker tracker;
@@ -48,9 +49,10 @@ final class ChangeStreamer implements AutoCloseable {
     private InFlightTransaction transaction;
     private long lastKeepAliveMillis;
 
-    ChangeStreamer(WalStream stream, ChangeAssembler assembler, KafkaPublisher publisher, AckTracker tracker,
-                   StreamingLimits limits, Clock clock, StreamPositions positions) {
+    ChangeStreamer(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
+                   AckTracker tracker, StreamingLimits limits, Clock clock, StreamPositions positions) {
         this.stream = stream;
+        this.decoder = decoder;
         this.assembler = assembler;
         this.publisher = publisher;
         this.tracker = tracker;
@@ -95,14 +97,16 @@ final class ChangeStreamer implements AutoCloseable {
         }
         Lsn walLsn = stream.lastReceivedLsn();
         receivedLsn.set(walLsn.value());
-        handle(decoder.decode(message, walLsn), walLsn);
+        for (PgOutputMessage decoded : decoder.decodeMessages(message, walLsn)) {
+            handle(decoded, walLsn);
+        }
         reportFlushed();
     }
 
     private void handle(PgOutputMessage message, Lsn walLsn) {
         if (message instanceof Begin begin) {
             transaction = tracker.begin();
-            lagMillis.set(Math.max(0, clock.millis() - begin.commitTimestamp().toEpochMilli()));
+            recordLag(begin.commitTimestamp());
         }
         for (ChangeEvent event : assembler.accept(message, walLsn)) {
             publisher.publish(event, transaction);
@@ -110,6 +114,14 @@ final class ChangeStreamer implements AutoCloseable {
         if (message instanceof Commit commit) {
             tracker.committed(transaction, commit.endLsn());
             transaction = null;
+            recordLag(commit.commitTimestamp());
+        }
+    }
+
+    /** Receive time minus commit time; test_decoding tells the commit time only at the commit. */
+    private void recordLag(Instant commitTimestamp) {
+        if (commitTimestamp != null) {
+            lagMillis.set(Math.max(0, clock.millis() - commitTimestamp.toEpochMilli()));
         }
     }
 

@@ -14,7 +14,12 @@ import io.tributary.producer.ProducerSettings.ReplicaIdentity;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.ProducerSettings.Target;
 import io.tributary.producer.decoding.ChangeAssembler;
+import io.tributary.producer.decoding.MessageDecoder;
+import io.tributary.producer.decoding.PgOutputDecoder;
 import io.tributary.producer.decoding.PgTypes;
+import io.tributary.producer.decoding.StreamedTable;
+import io.tributary.producer.decoding.TestDecodingParser;
+import io.tributary.producer.decoding.TypeNames;
 import io.tributary.producer.decoding.ValueConverter;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.KafkaProducerFactory;
@@ -22,12 +27,14 @@ import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.publish.KafkaSendFailedException;
 import io.tributary.producer.publish.TopicSetup;
 import io.tributary.producer.replication.Heartbeat;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PublicationSetup;
 import io.tributary.producer.replication.ReplicationErrors;
 import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.replication.SlotLock;
 import io.tributary.producer.replication.TableSelection;
+import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.producer.replication.WalStream;
 import java.sql.Connection;
@@ -75,6 +82,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private String database;
     private List<TableId> tables;
     private PgTypes types;
+    private List<StreamedTable> streamedTables;
+    private TypeNames typeNames;
     private int failedAttempts;
     private long retryAtMillis;
 
@@ -119,8 +128,15 @@ public final class EtlProducer implements ServiceLauncher.Service {
             tables = TableSelection.resolve(connection, source.tables().stream()
                     .map(TableId::toString).toList());
             ServerChecks.checkReplicaIdentity(connection, tables, source.replicaIdentity() == ReplicaIdentity.FULL);
-            PublicationSetup.ensurePublication(connection, source.publication(), tables);
+            if (source.plugin().needsPublication()) {
+                PublicationSetup.ensurePublication(connection, source.publication(), tables);
+            }
             types = new TypeCatalogLoader(source.endpoint()).loadTypes();
+            if (source.plugin() == OutputPlugin.TEST_DECODING) {
+                TestDecodingCatalogLoader loader = new TestDecodingCatalogLoader(source.endpoint());
+                streamedTables = loader.loadTables(tables);
+                typeNames = loader.loadTypeNames(streamedTables);
+            }
             LOG.info("streaming tables {} of database {}", tables, database);
         }
         Target target = settings.target();
@@ -195,17 +211,21 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 target.routing(), tracker, metrics);
         WalStream stream;
         try {
-            stream = WalStream.open(source.endpoint(), source.slot(), source.publication(), source.statusInterval());
+            stream = WalStream.open(source.endpoint(), source.slot(), source.plugin(), source.publication(),
+                    source.statusInterval());
         } catch (SQLException | RuntimeException e) {
             publisher.close();
             throw e;
         }
         currentTracker.set(tracker);
         positions.flushed().set(slot.confirmedFlushLsn().value());
-        LOG.info("streaming slot {} of {} (publication {}) from {} to topic {} ({} partitions)", source.slot(),
-                database, source.publication(), slot.confirmedFlushLsn(), target.topic(), target.partitions());
+        LOG.info("streaming slot {} of {} ({}{}) from {} to topic {} ({} partitions)", source.slot(), database,
+                source.plugin(), source.plugin().needsPublication() ? ", publication " + source.publication() : "",
+                slot.confirmedFlushLsn(), target.topic(), target.partitions());
+        MessageDecoder decoder = source.plugin() == OutputPlugin.TEST_DECODING
+                ? new TestDecodingParser(streamedTables, typeNames) : new PgOutputDecoder();
         ChangeAssembler assembler = new ChangeAssembler(database, new ValueConverter(types, source.numericMode()));
-        return new ChangeStreamer(stream, assembler, publisher, tracker,
+        return new ChangeStreamer(stream, decoder, assembler, publisher, tracker,
                 new StreamingLimits(target.maxUnacknowledgedEvents(), source.statusInterval()), clock, positions);
     }
 

@@ -8,6 +8,7 @@ import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.decoding.NumericMode;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +51,10 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
      * @param tables            table names or patterns ({@code *} matches any characters), resolved at startup
      * @param heartbeatInterval how often to write a heartbeat message into the WAL; zero for never
      * @param numericMode       how {@code numeric} values are written: exact strings or exact JSON numbers
+     * @param plugin            the output plugin: pgoutput (with the publication) or test_decoding
      */
-    public record Source(PostgresEndpoint endpoint, String slot, String publication, List<TableId> tables,
+    public record Source(PostgresEndpoint endpoint, OutputPlugin plugin, String slot, String publication,
+                         List<TableId> tables,
                          Duration statusInterval, ReplicaIdentity replicaIdentity, OnSlotLoss onSlotLoss,
                          boolean slotFailover, RetryBackoff reconnectBackoff, Duration heartbeatInterval,
                          NumericMode numericMode) {
@@ -62,7 +65,8 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
 
         /** The documented defaults for everything but what names the database, slot and tables. */
         public static Source of(PostgresEndpoint endpoint, String slot, String publication, List<TableId> tables) {
-            return new Source(endpoint, slot, publication, tables, Duration.ofSeconds(1), ReplicaIdentity.DEFAULT,
+            return new Source(endpoint, OutputPlugin.PGOUTPUT, slot, publication, tables, Duration.ofSeconds(1),
+                    ReplicaIdentity.DEFAULT,
                     OnSlotLoss.FAIL, false, new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
                     Duration.ZERO, NumericMode.STRING);
         }
@@ -134,6 +138,7 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
         return new Source(
                 new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
                         read.optionalString("tributary.postgres.password").orElse("")),
+                OutputPlugin.named(read.oneOf("tributary.postgres.plugin", List.of("pgoutput", "test_decoding"))),
                 slot,
                 read.requiredString("tributary.postgres.publication"),
                 tables,

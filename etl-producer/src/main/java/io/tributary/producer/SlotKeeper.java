@@ -38,7 +38,7 @@ final class SlotKeeper {
     SlotKeeper(ProducerSettings settings, String database, List<String> topics, MeterRegistry metrics) {
         this.settings = settings;
         this.topics = List.copyOf(topics);
-        this.slots = new ReplicationSlots(settings.source().endpoint());
+        this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().plugin());
         this.database = database;
         this.losses = Counter.builder("tributary.producer.slot.losses")
                 .description("Times the slot was found missing although the producer had streamed from it")
@@ -84,7 +84,7 @@ final class SlotKeeper {
             if (last.isPresent()) {
                 ChangeEvent event = last.get();
                 return Optional.of("topic " + topic + " holds events of database " + database + " (the newest"
-                        + " committed at " + event.source().commitLsn() + ", " + event.source().commitTimestamp() + ")");
+                        + " at " + event.source().lsn() + ")");
             }
         }
         return Optional.empty();

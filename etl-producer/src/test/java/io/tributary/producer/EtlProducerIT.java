@@ -69,7 +69,7 @@ class EtlProducerIT {
 
     /** Fast status updates and reconnects, so the tests see positions move quickly. */
     private ProducerSettings settingsWith(ProducerSettings.Source source) {
-        ProducerSettings.Source quick = new ProducerSettings.Source(source.endpoint(), source.slot(),
+        ProducerSettings.Source quick = new ProducerSettings.Source(source.endpoint(), source.plugin(), source.slot(),
                 source.publication(), source.tables(), Duration.ofMillis(200), source.replicaIdentity(),
                 source.onSlotLoss(), source.slotFailover(),
                 new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)), source.heartbeatInterval(),

@@ -17,6 +17,7 @@ import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.ReplicaIdentity;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -66,10 +67,15 @@ class ProducerChangesIT {
 
     private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing,
                               boolean slotFailover) throws Exception {
+        return start(tables, identity, user, routing, slotFailover, OutputPlugin.PGOUTPUT);
+    }
+
+    private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing,
+                              boolean slotFailover, OutputPlugin plugin) throws Exception {
         String suffix = topic.replace('-', '_');
         Source defaults = Source.of(new PostgresEndpoint(url, user, postgres.password()), "slot_" + suffix,
                 "pub_" + suffix, tables.stream().map(TableId::parse).toList());
-        Source source = new Source(defaults.endpoint(), defaults.slot(), defaults.publication(), defaults.tables(),
+        Source source = new Source(defaults.endpoint(), plugin, defaults.slot(), defaults.publication(), defaults.tables(),
                 Duration.ofMillis(200), identity, defaults.onSlotLoss(), slotFailover, defaults.reconnectBackoff(),
                 Duration.ZERO, defaults.numericMode());
         ProducerSettings.Target target = new ProducerSettings.Target(kafka.bootstrapServers(), routing, -1, 10_000,
@@ -161,6 +167,34 @@ class ProducerChangesIT {
         assertEquals("{\"at\":1,\"msg\":\"b\"}", events.get(1).key().toString());
         assertEquals(Operation.DELETE, events.get(2).op());
         assertEquals("{\"at\":1,\"msg\":\"b\"}", events.get(2).key().toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(PostgresMajor.class)
+    void testDecodingPluginStreamsTheSameChangesWithoutAPublication(PostgresMajor major) throws Exception {
+        freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY, label text, tags text[])",
+                "CREATE TABLE public.other (id int PRIMARY KEY)");
+        start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 2), false,
+                OutputPlugin.TEST_DECODING);
+        sql("INSERT INTO public.t VALUES (1, 'it''s \"quoted\"', '{a,\"b c\",NULL}')",
+            "INSERT INTO public.other VALUES (1)",
+            "UPDATE public.t SET id = 2, label = NULL WHERE id = 1",
+            "DELETE FROM public.t WHERE id = 2");
+
+        List<ChangeEvent> events = events(3);
+
+        assertEquals("{\"id\":1,\"label\":\"it's \\\"quoted\\\"\",\"tags\":[\"a\",\"b c\",null]}",
+                events.get(0).after().toString());
+        assertEquals("{\"id\":1}", events.get(1).before().toString(), "the old key of a key change");
+        assertEquals("{\"id\":2,\"label\":null,\"tags\":[\"a\",\"b c\",null]}", events.get(1).after().toString());
+        assertEquals(Operation.DELETE, events.get(2).op());
+        assertTrue(events.stream().noneMatch(e -> e.tableId().table().equals("other")), "only configured tables");
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_publication")) {
+            result.next();
+            assertEquals(0, result.getInt(1), "test_decoding needs no publication");
+        }
     }
 
     @Test

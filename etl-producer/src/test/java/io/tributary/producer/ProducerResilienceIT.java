@@ -63,7 +63,7 @@ class ProducerResilienceIT {
     private ProducerSettings settings(OnSlotLoss onSlotLoss) {
         Source defaults = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("public.items")));
-        Source source = new Source(defaults.endpoint(), defaults.slot(), defaults.publication(), defaults.tables(),
+        Source source = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(), defaults.tables(),
                 Duration.ofMillis(200), defaults.replicaIdentity(), onSlotLoss, false,
                 new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ZERO, defaults.numericMode());
         return new ProducerSettings(source, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2), 0);

@@ -27,10 +27,16 @@ import java.util.List;
  * (an unknown message letter or tuple kind, a truncated buffer, bytes left over) throws
  * {@link UndecodableMessageException} with the LSN and the offending byte, never a guess. Stateless and thread-safe.
  */
-public final class PgOutputDecoder {
+public final class PgOutputDecoder implements MessageDecoder {
 
     /** PostgreSQL counts timestamps in microseconds from 2000-01-01 00:00:00 UTC. */
     private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+
+    /** The one message the bytes hold: {@link #decode}. */
+    @Override
+    public List<PgOutputMessage> decodeMessages(ByteBuffer message, Lsn lsn) {
+        return List.of(decode(message, lsn));
+    }
 
     /**
      * @param message the message bytes, from its first byte (the letter) to its end

@@ -5,13 +5,16 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /**
- * The open pgoutput stream of one logical slot: messages in, flushed positions out.
+ * The open stream of one logical slot (pgoutput or test_decoding, see {@link OutputPlugin}): messages in, flushed
+ * positions out.
  *
  * <p>What is reported as flushed (and applied) is exactly what the caller passes to {@link #reportFlushed}: nothing
  * else advances it. In particular pgjdbc's "automatic flush" is switched off: it moves the flushed position to the
@@ -31,20 +34,34 @@ public final class WalStream implements AutoCloseable {
     }
 
     /**
-     * Starts streaming the slot. The server resumes after the slot's confirmed flush position.
-     *
-     * @param statusInterval how often the flushed position is sent to the server
+     * Starts streaming a pgoutput slot: {@link #open(PostgresEndpoint, String, OutputPlugin, String, Duration)} with
+     * {@link OutputPlugin#PGOUTPUT}.
      */
     public static WalStream open(PostgresEndpoint endpoint, String slot, String publication, Duration statusInterval)
             throws SQLException {
+        return open(endpoint, slot, OutputPlugin.PGOUTPUT, publication, statusInterval);
+    }
+
+    /**
+     * Starts streaming the slot with the plugin's options. The server resumes after the slot's confirmed flush
+     * position.
+     *
+     * @param plugin         the slot's output plugin
+     * @param publication    the publication pgoutput streams; test_decoding ignores it
+     * @param statusInterval how often the flushed position is sent to the server
+     */
+    public static WalStream open(PostgresEndpoint endpoint, String slot, OutputPlugin plugin, String publication,
+                                 Duration statusInterval) throws SQLException {
         Connection connection = endpoint.openReplicationConnection();
         try {
-            PGReplicationStream stream = connection.unwrap(PGConnection.class).getReplicationAPI()
+            ChainedLogicalStreamBuilder builder = connection.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream().logical()
                     .withSlotName(slot)
-                    .withStartPosition(LogSequenceNumber.INVALID_LSN)
-                    .withSlotOption("proto_version", 1)
-                    .withSlotOption("publication_names", publication)
+                    .withStartPosition(LogSequenceNumber.INVALID_LSN);
+            for (Map.Entry<String, String> option : plugin.slotOptions(publication).entrySet()) {
+                builder = builder.withSlotOption(option.getKey(), option.getValue());
+            }
+            PGReplicationStream stream = builder
                     .withStatusInterval((int) statusInterval.toMillis(), TimeUnit.MILLISECONDS)
                     .withAutomaticFlush(false)
                     .start();
