@@ -8,17 +8,23 @@ import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.consume.ChangeConsumer;
+import io.tributary.subscriber.consume.ConsumerMetrics;
+import io.tributary.subscriber.consume.DeadLetterPublisher;
+import io.tributary.subscriber.consume.DeadLetterTopic;
 import io.tributary.subscriber.consume.KafkaConsumerFactory;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscriber service: checks Elasticsearch and the topic, then consumes and applies on one thread until closed
- * or failed.
+ * The subscriber service: checks Elasticsearch and the topic, creates the dead-letter topic when it is missing, then
+ * consumes and applies on one thread until closed or failed.
  *
  * <p>{@link #start()} throws when Elasticsearch or the topic cannot be found (with what to fix); {@link #close()}
  * lets the current batch finish and commit (or be abandoned uncommitted if Elasticsearch is down), then leaves the
@@ -54,24 +60,30 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
+        Producer<byte[], byte[]> deadLetterProducer;
         try {
-            KafkaConsumerFactory.requireTopic(kafka, settings.topic(), settings.kafkaBootstrapServers());
+            Set<String> topics = KafkaConsumerFactory.requireTopic(kafka, settings.topic(),
+                    settings.kafkaBootstrapServers());
+            DeadLetterTopic.createIfMissing(settings, topics);
+            deadLetterProducer = DeadLetterTopic.createProducer(settings);
         } catch (RuntimeException e) {
             kafka.close();
             quietlyClose(elasticsearch);
             throw e;
         }
         ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply,
-                POLL_TIMEOUT, settings.retryBackoff(),
+                new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
+                new ConsumerMetrics(metrics, Clock.systemUTC()), POLL_TIMEOUT, settings.retryBackoff(),
                 loop::stopRequested);
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;
-        LOG.info("consuming {} as group {} into Elasticsearch {}", settings.topic(), settings.groupId(),
-                settings.elasticsearchUrls());
+        LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", settings.topic(),
+                settings.groupId(), settings.elasticsearchUrls(), settings.deadLetterTopic());
         loop.start(consumer::runOnce,
                 () -> LOG.info("stopped consuming {}", settings.topic()),
                 () -> {
                     kafka.close();
+                    deadLetterProducer.close(Duration.ofSeconds(5));
                     quietlyClose(elasticsearch);
                 });
     }

@@ -4,19 +4,26 @@ import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
 import io.tributary.ops.RetryBackoff;
+import io.tributary.subscriber.consume.TopicNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the subscriber is configured with, read and validated once at startup. The keys, their defaults and
  * descriptions are in {@code io/tributary/subscriber/reference.conf}; README.md lists them.
+ *
+ * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
+ *                        pattern (the subscriber would read its own dead letters)
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
         String topic,
+        String deadLetterTopic,
         String groupId,
         int maxPollRecords,
         Map<String, String> kafkaProperties,
@@ -27,10 +34,24 @@ public record SubscriberSettings(
         int httpPort) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
+    private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     public SubscriberSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
         elasticsearchUrls = List.copyOf(elasticsearchUrls);
+        deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
+            throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
+        });
+    }
+
+    /** The settings with the default dead-letter topic ({@code topic + ".dlq"}); {@code topic} must be one name. */
+    public SubscriberSettings(String kafkaBootstrapServers, String topic, String groupId, int maxPollRecords,
+                              Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
+                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
+                              int httpPort) {
+        this(kafkaBootstrapServers, topic, topic + ".dlq", groupId, maxPollRecords, kafkaProperties,
+                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort);
     }
 
     /** @throws io.tributary.config.InvalidConfigException naming the key at fault */
@@ -46,9 +67,12 @@ public record SubscriberSettings(
             throw read.invalid("tributary.elasticsearch.retry.max-backoff", "must not be shorter than"
                     + " tributary.elasticsearch.retry.initial-backoff (" + initial.toMillis() + "ms)");
         }
+        String topic = read.requiredString("tributary.kafka.topic");
+        String deadLetterTopic = deadLetterTopic(read, topic);
         return new SubscriberSettings(
                 read.requiredString("tributary.kafka.bootstrap-servers"),
-                read.requiredString("tributary.kafka.topic"),
+                topic,
+                deadLetterTopic,
                 read.requiredString("tributary.kafka.group-id"),
                 read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
                 read.flatStringMap("tributary.kafka.properties"),
@@ -57,5 +81,30 @@ public record SubscriberSettings(
                 read.optionalString("tributary.elasticsearch.password").orElse(""),
                 new RetryBackoff(initial, max),
                 read.intBetween("tributary.http.port", 0, 65_535));
+    }
+
+    private static String deadLetterTopic(SettingsReader read, String topic) {
+        Optional<String> configured = read.optionalString(DEAD_LETTER_KEY);
+        if (configured.isEmpty() && TopicNames.isPattern(topic)) {
+            throw read.invalid(DEAD_LETTER_KEY, "must be set when tributary.kafka.topic is a pattern ('" + topic
+                    + "')");
+        }
+        String deadLetterTopic = configured.orElse(topic + ".dlq");
+        Optional<String> problem = deadLetterProblem(topic, deadLetterTopic);
+        if (problem.isPresent()) {
+            throw read.invalid(DEAD_LETTER_KEY, "'" + deadLetterTopic + "' " + problem.get());
+        }
+        return deadLetterTopic;
+    }
+
+    private static Optional<String> deadLetterProblem(String topic, String deadLetterTopic) {
+        if (!LEGAL_TOPIC.matcher(deadLetterTopic).matches()) {
+            return Optional.of("is not a Kafka topic name (1 to 249 of a-z, A-Z, 0-9, '.', '_', '-')");
+        }
+        if (deadLetterTopic.equals(topic) || TopicNames.regex(topic).matcher(deadLetterTopic).matches()) {
+            return Optional.of("is matched by tributary.kafka.topic ('" + topic + "'): the subscriber would read"
+                    + " its own dead letters");
+        }
+        return Optional.empty();
     }
 }

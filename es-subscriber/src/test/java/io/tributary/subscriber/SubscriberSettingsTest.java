@@ -28,6 +28,24 @@ class SubscriberSettingsTest {
         assertEquals("tributary-es-subscriber", settings.groupId());
         assertEquals("tributary.changes", settings.topic());
         assertEquals(8081, settings.httpPort());
+        assertEquals("tributary.changes.dlq", settings.deadLetterTopic());
+    }
+
+    @Test
+    void aPatternTopicNeedsADeadLetterTopicItDoesNotMatch() {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_KAFKA_TOPIC", "cdc.${schema}.${table}");
+        InvalidConfigException unset = assertThrows(InvalidConfigException.class,
+                () -> SubscriberSettings.load(null, environment));
+        assertTrue(unset.getMessage().startsWith("tributary.kafka.dead-letter-topic must be set"), unset.getMessage());
+
+        environment.put("TRIBUTARY_KAFKA_DEAD_LETTER_TOPIC", "cdc.shop.dlq");
+        InvalidConfigException matched = assertThrows(InvalidConfigException.class,
+                () -> SubscriberSettings.load(null, environment));
+        assertTrue(matched.getMessage().contains("would read its own dead letters"), matched.getMessage());
+
+        environment.put("TRIBUTARY_KAFKA_DEAD_LETTER_TOPIC", "cdc-dead-letters");
+        assertEquals("cdc-dead-letters", SubscriberSettings.load(null, environment).deadLetterTopic());
     }
 
     @Test

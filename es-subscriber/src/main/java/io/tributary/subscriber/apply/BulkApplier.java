@@ -2,41 +2,55 @@ package io.tributary.subscriber.apply;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.VersionType;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.transport.TransportException;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
-import io.tributary.model.Operation;
-import io.tributary.subscriber.mapping.DocumentIds;
-import io.tributary.subscriber.mapping.IndexNaming;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Applies change events to Elasticsearch with the bulk API.
+ * Applies change events to Elasticsearch with the bulk API, as {@link BatchPlan} plans them.
  *
  * <p><b>Replay-proof:</b> every write carries {@code version_type=external} with the change's LSN as version, so
  * Elasticsearch keeps the newest change of each row whatever order or how often changes arrive; a stale change
- * answers 409, which is counted and is not an error. Inserts, updates and snapshot reads index the whole row;
- * an update that changed the key deletes the old document too; a delete deletes; a truncate deletes the table's
- * index (this Elasticsearch has no delete-by-query), after applying everything before it.
+ * answers 409, which is counted and is not an error. A truncate deletes the table's index after everything before
+ * it is applied (this Elasticsearch has no delete-by-query).
  *
- * <p>{@link #apply} returns only when Elasticsearch accepted every event; otherwise it throws and the caller must
- * not commit the events' offsets. Used by one consumer thread at a time.
+ * <p><b>Unchanged columns</b> of updates are filled in from the row's newest state: earlier events of the batch,
+ * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
+ * version, so the whole merged document is indexed).
+ *
+ * <p>{@link #apply} returns only when every event is either accepted by Elasticsearch or rejected for good (the
+ * returned {@link Rejection}s, for the dead-letter topic); what Elasticsearch accepted stays applied. A request
+ * refused as a whole for its content (400, 413) is split in halves until the culprits are found. Answers are sorted
+ * by {@link Verdict}. Used by one consumer thread at a time.
  */
 public final class BulkApplier {
 
     private final ElasticsearchClient client;
     private final MeterRegistry metrics;
     private final Timer bulkLatency;
+    private final DistributionSummary bulkOperations;
+
+    /** A bulk request refused as a whole because of what it carries. */
+    private static final class ContentRefused extends Exception {
+        private final String kind;
+
+        ContentRefused(String kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
 
     public BulkApplier(ElasticsearchClient client, MeterRegistry metrics) {
         this.client = client;
@@ -45,123 +59,145 @@ public final class BulkApplier {
                 .description("Time of one bulk request to Elasticsearch")
                 .publishPercentiles(0.5, 0.99)
                 .register(metrics);
+        this.bulkOperations = DistributionSummary.builder("tributary.subscriber.bulk.operations")
+                .description("Operations in one bulk request to Elasticsearch")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
     }
 
-    /** Applies {@code events} in order. */
-    public void apply(List<ChangeEvent> events) throws ApplyFailedException {
-        List<BulkOperation> pending = new ArrayList<>();
-        for (ChangeEvent event : events) {
-            if (event.op() == Operation.TRUNCATE) {
-                executeBulk(pending);
+    /**
+     * Applies {@code events} in order.
+     *
+     * @return the events rejected for good, in batch order; every other event is applied
+     * @throws ApplyFailedException retriable when Elasticsearch cannot take the batch now (nothing may be committed;
+     *                              applying it again is harmless); not retriable when the setup is at fault
+     */
+    public List<Rejection> apply(List<ChangeEvent> events) throws ApplyFailedException {
+        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events));
+        BatchPlan plan = BatchPlan.of(events, stored);
+        List<Rejection> rejections = new ArrayList<>(plan.rejections());
+        List<PlannedWrite> pending = new ArrayList<>();
+        for (PlannedWrite write : plan.writes()) {
+            if (write.isTruncate()) {
+                applyWrites(pending, rejections);
                 pending.clear();
-                truncate(event);
+                truncate(write, rejections);
             } else {
-                addOperations(event, pending);
+                pending.add(write);
             }
         }
-        executeBulk(pending);
+        applyWrites(pending, rejections);
+        plan.unchangedMissing().forEach(index ->
+                metrics.counter("tributary.subscriber.unchanged.missing", "index", index).increment());
+        rejections.sort(Comparator.comparingInt(Rejection::position));
+        return rejections;
     }
 
-    private void addOperations(ChangeEvent event, List<BulkOperation> operations) throws ApplyFailedException {
-        String index;
-        try {
-            index = IndexNaming.indexFor(event.tableId());
-        } catch (IllegalArgumentException e) {
-            throw new ApplyFailedException(e.getMessage(), false, e);
-        }
-        long version = event.source().lsn().value();
-        String id = DocumentIds.idFor(event.key());
-        switch (event.op()) {
-            case CREATE, READ, UPDATE -> {
-                String oldId = previousIdWhenKeyChanged(event);
-                if (oldId != null) {
-                    operations.add(BulkOperation.of(b -> b.delete(d -> d.index(index).id(oldId)
-                            .version(version).versionType(VersionType.External))));
-                }
-                operations.add(BulkOperation.of(b -> b.index(i -> i.index(index).id(id)
-                        .version(version).versionType(VersionType.External).document(event.after()))));
-            }
-            case DELETE -> operations.add(BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)
-                    .version(version).versionType(VersionType.External))));
-            case TRUNCATE -> throw new IllegalStateException("truncates are applied on their own");
-        }
-    }
-
-    /** The old document id when an update changed the row's key (the before image then holds the old key). */
-    private static String previousIdWhenKeyChanged(ChangeEvent event) {
-        if (event.op() != Operation.UPDATE || event.before() == null) {
-            return null;
-        }
-        ObjectNode oldKey = JsonNodeFactory.instance.objectNode();
-        for (Iterator<String> names = event.key().fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!event.before().has(name)) {
-                return null;
-            }
-            oldKey.set(name, event.before().get(name));
-        }
-        return oldKey.equals(event.key()) ? null : DocumentIds.idFor(oldKey);
-    }
-
-    private void executeBulk(List<BulkOperation> operations) throws ApplyFailedException {
-        if (operations.isEmpty()) {
+    private void applyWrites(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
+        if (writes.isEmpty()) {
             return;
         }
         BulkResponse response;
+        try {
+            response = bulk(writes);
+        } catch (ContentRefused refused) {
+            if (writes.size() == 1) {
+                PlannedWrite write = writes.get(0);
+                rejections.add(new Rejection(write.position(), write.index(), write.id(), refused.kind,
+                        refused.getMessage()));
+                return;
+            }
+            int half = writes.size() / 2;
+            applyWrites(writes.subList(0, half), rejections);
+            applyWrites(writes.subList(half, writes.size()), rejections);
+            return;
+        }
+        readItems(writes, response.items(), rejections);
+    }
+
+    private BulkResponse bulk(List<PlannedWrite> writes) throws ApplyFailedException, ContentRefused {
+        List<BulkOperation> operations = new ArrayList<>();
+        writes.forEach(write -> operations.addAll(write.operations()));
+        String what = "bulk request of " + operations.size() + " operations (" + describe(writes.get(0)) + " …)";
+        bulkOperations.record(operations.size());
         long start = System.nanoTime();
         try {
-            response = client.bulk(b -> b.operations(operations));
+            return client.bulk(b -> b.operations(operations));
         } catch (IOException e) {
-            throw unavailable(e);
+            int status = Failures.status(e);
+            Verdict verdict = Verdict.forRequest(status, null);
+            if (verdict == Verdict.REJECT) {
+                throw new ContentRefused("http-" + status, "HTTP " + status + ": " + e.getMessage());
+            }
+            throw Failures.requestFailed(what, e);
         } catch (ElasticsearchException e) {
-            throw new ApplyFailedException("Elasticsearch refused the bulk request: " + e.getMessage(),
-                    isTransient(e.status()), e);
+            Verdict verdict = Verdict.forRequest(e.status(), e.error().type());
+            if (verdict == Verdict.REJECT) {
+                throw new ContentRefused(e.error().type(), e.status() + " " + e.error().type() + ": "
+                        + e.error().reason());
+            }
+            throw Failures.requestFailed(what, e);
         } finally {
-            bulkLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            bulkLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-        List<String> failures = new ArrayList<>();
-        boolean allTransient = true;
-        for (BulkResponseItem item : response.items()) {
-            if (item.error() == null) {
-                metrics.counter("tributary.subscriber.documents", "index", item.index(),
-                        "action", item.operationType().jsonValue()).increment();
-            } else if (item.status() == 409 && "version_conflict_engine_exception".equals(item.error().type())) {
-                metrics.counter("tributary.subscriber.version.conflicts", "index", item.index()).increment();
-            } else {
-                allTransient &= isTransient(item.status());
-                failures.add(item.index() + "/" + item.id() + ": " + item.status() + " " + item.error().type()
-                        + " " + item.error().reason());
+    }
+
+    private void readItems(List<PlannedWrite> writes, List<BulkResponseItem> items, List<Rejection> rejections)
+            throws ApplyFailedException {
+        int next = 0;
+        String retryBecause = null;
+        for (PlannedWrite write : writes) {
+            Rejection rejected = null;
+            for (int i = 0; i < write.operations().size(); i++) {
+                BulkResponseItem item = items.get(next++);
+                ErrorCause error = item.error();
+                Verdict verdict = Verdict.forItem(item.operationType(), item.status(),
+                        error == null ? null : error.type());
+                switch (verdict) {
+                    case APPLIED -> metrics.counter("tributary.subscriber.documents", "index", item.index(),
+                            "action", item.operationType().jsonValue()).increment();
+                    case STALE -> metrics.counter("tributary.subscriber.version.conflicts", "index", item.index())
+                            .increment();
+                    case RETRY -> retryBecause = retryBecause != null ? retryBecause : itemText(item);
+                    case FATAL -> throw new ApplyFailedException("Elasticsearch refused " + itemText(item)
+                            + " (check the user's privileges on the index)", false, null);
+                    case REJECT -> rejected = rejected != null ? rejected : new Rejection(write.position(),
+                            item.index(), item.id(), error.type(), itemText(item));
+                }
+            }
+            if (rejected != null) {
+                rejections.add(rejected);
             }
         }
-        if (!failures.isEmpty()) {
-            throw new ApplyFailedException("Elasticsearch rejected " + failures.size() + " of "
-                    + response.items().size() + " operations, first: " + failures.subList(0, Math.min(3, failures.size())),
-                    allTransient, null);
+        if (retryBecause != null) {
+            throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause,
+                    true, null);
         }
     }
 
-    private void truncate(ChangeEvent event) throws ApplyFailedException {
-        String index = IndexNaming.indexFor(event.tableId());
+    private void truncate(PlannedWrite write, List<Rejection> rejections) throws ApplyFailedException {
+        String what = "truncate of " + write.event().tableId() + " (delete index " + write.index() + ")";
         try {
-            client.indices().delete(d -> d.index(index).ignoreUnavailable(true));
-            metrics.counter("tributary.subscriber.truncates", "index", index).increment();
+            client.indices().delete(d -> d.index(write.index()).ignoreUnavailable(true));
+            metrics.counter("tributary.subscriber.truncates", "index", write.index()).increment();
         } catch (IOException e) {
-            throw unavailable(e);
+            throw Failures.requestFailed(what, e);
         } catch (ElasticsearchException e) {
-            throw new ApplyFailedException("cannot truncate " + event.tableId() + " (delete index " + index + "): "
-                    + e.getMessage(), isTransient(e.status()), e);
+            if (Verdict.forRequest(e.status(), e.error().type()) != Verdict.REJECT) {
+                throw Failures.requestFailed(what, e);
+            }
+            rejections.add(new Rejection(write.position(), write.index(), "", e.error().type(),
+                    what + ": " + e.getMessage()));
         }
     }
 
-    /** No answer, or an HTTP error without an Elasticsearch error body (a proxy, an overloaded node). */
-    private static ApplyFailedException unavailable(IOException e) {
-        int status = e instanceof TransportException transport ? transport.statusCode() : -1;
-        boolean retriable = status < 0 || isTransient(status);
-        return new ApplyFailedException((status < 0 ? "Elasticsearch is unreachable: "
-                : "Elasticsearch answered HTTP " + status + ": ") + e.getMessage(), retriable, e);
+    private static String describe(PlannedWrite write) {
+        return write.index() + "/" + write.id() + " at " + write.event().source().lsn();
     }
 
-    private static boolean isTransient(int status) {
-        return status == 429 || status >= 500;
+    private static String itemText(BulkResponseItem item) {
+        ErrorCause error = item.error();
+        return item.operationType().jsonValue() + " " + item.index() + "/" + item.id() + ": " + item.status()
+                + (error == null ? "" : " " + error.type() + " " + error.reason());
     }
 }

@@ -1,23 +1,20 @@
 package io.tributary.subscriber.consume;
 
 import io.tributary.model.ChangeEvent;
-import io.tributary.model.ChangeEventJson;
-import io.tributary.model.MalformedChangeEventException;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
+import io.tributary.subscriber.apply.Rejection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,14 +23,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subscriber's loop: poll a batch, apply it to Elasticsearch, commit its offsets. Each {@link #runOnce} handles
- * one batch completely before the next poll, so each partition is applied strictly in order.
+ * The subscriber's loop: poll a batch, apply it to Elasticsearch, dead-letter what can never be applied, commit its
+ * offsets. Each {@link #runOnce} handles one batch completely before the next poll, so each partition is applied
+ * strictly in order.
  *
- * <p><b>Invariant:</b> an offset is committed only after Elasticsearch accepted every record before it. While
+ * <p><b>Invariant:</b> an offset is committed only after every record before it is applied (Elasticsearch accepted
+ * it, or holds a newer version) or dead-lettered (Kafka acknowledged its dead letter). A record that is not a change
+ * event, or that Elasticsearch rejects for good, goes to the dead-letter topic and its partition moves on. While
  * Elasticsearch is unavailable the batch is retried with exponential backoff, the partitions paused and the
  * consumer still polling (so it keeps its group membership and memory stays at one batch). If partitions are
- * taken away meanwhile, the batch is abandoned uncommitted and the partitions still owned are rewound to its start:
- * the new owner, or this consumer, applies those records again, which external versioning makes harmless.
+ * taken away meanwhile, the batch is abandoned uncommitted (nothing dead-lettered) and the partitions still owned
+ * are rewound to its start: the new owner, or this consumer, applies those records again, which external
+ * versioning makes harmless.
  *
  * <p>Not thread-safe: owned by the consumer thread.
  */
@@ -43,6 +44,8 @@ public final class ChangeConsumer {
 
     private final Consumer<byte[], byte[]> consumer;
     private final BatchApplier applier;
+    private final DeadLetterPublisher deadLetters;
+    private final ConsumerMetrics metrics;
     private final Duration pollTimeout;
     private final RetryBackoff backoff;
     private final BooleanSupplier stopRequested;
@@ -50,10 +53,13 @@ public final class ChangeConsumer {
     private volatile boolean applying = true;
     private boolean retrying;
 
-    public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, Duration pollTimeout,
-                          RetryBackoff backoff, BooleanSupplier stopRequested) {
+    public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, DeadLetterPublisher deadLetters,
+                          ConsumerMetrics metrics, Duration pollTimeout, RetryBackoff backoff,
+                          BooleanSupplier stopRequested) {
         this.consumer = consumer;
         this.applier = applier;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
         this.pollTimeout = pollTimeout;
         this.backoff = backoff;
         this.stopRequested = stopRequested;
@@ -103,56 +109,50 @@ public final class ChangeConsumer {
     }
 
     /**
-     * Polls one batch and applies it completely (retrying while Elasticsearch is unavailable), then commits.
+     * Polls one batch and applies it completely (retrying while Elasticsearch is unavailable), dead-letters the
+     * records that can never be applied, then commits.
      *
-     * @throws ApplyFailedException when Elasticsearch rejects a record for good
-     * @throws MalformedChangeEventException when a record is not a change event (naming its partition and offset)
+     * @throws ApplyFailedException when Elasticsearch refuses the batch for a reason of the setup (credentials,
+     *                              privileges, URL), not of the records
+     * @throws org.apache.kafka.common.KafkaException when Kafka does not take a dead letter (nothing is committed)
      */
-    public void runOnce() throws ApplyFailedException {
+    public void runOnce() throws ApplyFailedException, InterruptedException {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+        metrics.polled(consumer);
         if (records.isEmpty()) {
+            metrics.caughtUp();
             return;
         }
         revokedDuringBatch.clear();
-        List<ChangeEvent> events = new ArrayList<>(records.count());
-        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            events.add(decode(record));
-            firstOffsets.putIfAbsent(partition, record.offset());
-            nextOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+        Batch batch = new Batch(records);
+        Optional<List<Rejection>> rejections = applyWithRetries(batch.events());
+        if (rejections.isEmpty()) {
+            rewind(batch.firstOffsets());
+            return;
         }
-        if (applyWithRetries(events)) {
-            commit(nextOffsets);
-        } else {
-            rewind(firstOffsets);
-        }
+        deadLetters.publish(batch.deadLetters(rejections.get()));
+        commit(batch.nextOffsets());
+        metrics.applied(batch.events());
     }
 
-    private static ChangeEvent decode(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return ChangeEventJson.decode(record.value());
-        } catch (MalformedChangeEventException e) {
-            throw new MalformedChangeEventException("record " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + ": " + e.getMessage(), e);
+    /** @return the rejected events when applied; empty when abandoned (partitions revoked or a stop requested) */
+    private Optional<List<Rejection>> applyWithRetries(List<ChangeEvent> events) throws ApplyFailedException {
+        if (events.isEmpty()) {
+            return Optional.of(List.of());
         }
-    }
-
-    /** @return true when applied; false when abandoned because partitions were revoked or a stop was requested */
-    private boolean applyWithRetries(List<ChangeEvent> events) throws ApplyFailedException {
         int attempt = 0;
         try {
             while (true) {
                 try {
-                    applier.apply(events);
+                    List<Rejection> rejections = applier.apply(events);
                     applying = true;
-                    return true;
+                    return Optional.of(rejections);
                 } catch (ApplyFailedException e) {
                     if (!e.retriable()) {
                         throw e;
                     }
                     applying = false;
+                    metrics.retried();
                     Duration delay = backoff.delayAfter(attempt++);
                     LOG.warn("applying {} events failed (attempt {}), retrying in {} ms: {}", events.size(), attempt,
                             delay.toMillis(), e.getMessage());
@@ -162,7 +162,7 @@ public final class ChangeConsumer {
                     if (!revokedDuringBatch.isEmpty() || stopRequested.getAsBoolean()) {
                         LOG.info("abandoning the uncommitted batch (revoked: {}, stopping: {})", revokedDuringBatch,
                                 stopRequested.getAsBoolean());
-                        return false;
+                        return Optional.empty();
                     }
                 }
             }

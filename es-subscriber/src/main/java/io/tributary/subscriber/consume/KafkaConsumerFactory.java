@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,8 +36,11 @@ public final class KafkaConsumerFactory {
         return new KafkaConsumer<>(config);
     }
 
-    /** @throws IllegalStateException when the brokers cannot be reached or the topic does not exist */
-    public static void requireTopic(Consumer<byte[], byte[]> consumer, String topic, String bootstrapServers) {
+    /**
+     * @return the names of every topic on the cluster
+     * @throws IllegalStateException when the brokers cannot be reached or the topic does not exist
+     */
+    public static Set<String> requireTopic(Consumer<byte[], byte[]> consumer, String topic, String bootstrapServers) {
         Map<String, List<PartitionInfo>> topics;
         try {
             topics = consumer.listTopics(Duration.ofSeconds(30));
@@ -49,12 +53,13 @@ public final class KafkaConsumerFactory {
                 throw new IllegalStateException("no topic on " + bootstrapServers + " matches " + topic
                         + "; start etl-producer first (it creates the topics) or check tributary.kafka.topic");
             }
-            return;
+            return topics.keySet();
         }
         List<PartitionInfo> partitions = topics.get(topic);
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrapServers
                     + "; start etl-producer first (it creates the topic) or check tributary.kafka.topic");
         }
+        return topics.keySet();
     }
 }

@@ -6,17 +6,17 @@ import java.util.regex.Pattern;
  * Topic names as the producer writes them: one name, or a pattern with {@code ${schema}} and {@code ${table}}
  * (one topic per table), which the subscriber follows as a regular expression, new tables' topics included.
  */
-final class TopicNames {
+public final class TopicNames {
 
     private TopicNames() {
     }
 
-    static boolean isPattern(String topic) {
+    public static boolean isPattern(String topic) {
         return topic.contains("${schema}") || topic.contains("${table}");
     }
 
     /** {@code cdc.${schema}.${table}} matches {@code cdc.shop.orders}; everything else matches itself. */
-    static Pattern regex(String topic) {
+    public static Pattern regex(String topic) {
         String placeholders = "\\$\\{(schema|table)}";
         StringBuilder regex = new StringBuilder();
         int start = 0;

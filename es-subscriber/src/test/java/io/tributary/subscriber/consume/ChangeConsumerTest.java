@@ -1,53 +1,77 @@
 package io.tributary.subscriber.consume;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
-import io.tributary.model.MalformedChangeEventException;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
-import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.ops.RetryBackoff;
+import io.tributary.subscriber.apply.ApplyFailedException;
+import io.tributary.subscriber.apply.Rejection;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ChangeConsumerTest {
 
     private static final String TOPIC = "changes";
+    private static final String DLQ = "changes.dlq";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+    private static final Instant NOW = Instant.parse("2026-11-22T06:00:10Z");
 
     private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    private final MockProducer<byte[], byte[]> deadLetterProducer = new MockProducer<>(true, null,
+            new ByteArraySerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final List<List<ChangeEvent>> applied = new ArrayList<>();
     private final AtomicInteger failuresToGo = new AtomicInteger();
+    private final List<Rejection> rejectNext = new ArrayList<>();
     private boolean failForGood;
 
-    private final ChangeConsumer loop = new ChangeConsumer(kafka, events -> {
-        if (failForGood) {
-            throw new ApplyFailedException("mapper_parsing_exception", false, null);
-        }
-        if (failuresToGo.getAndDecrement() > 0) {
-            throw new ApplyFailedException("connection refused", true, null);
-        }
-        applied.add(events);
-    }, Duration.ZERO, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), () -> false);
+    private final ChangeConsumer loop = newLoop(deadLetterProducer);
+
+    private ChangeConsumer newLoop(MockProducer<byte[], byte[]> producer) {
+        return new ChangeConsumer(kafka, events -> {
+            if (failForGood) {
+                throw new ApplyFailedException("security_exception: unable to authenticate", false, null);
+            }
+            if (failuresToGo.getAndDecrement() > 0) {
+                throw new ApplyFailedException("connection refused", true, null);
+            }
+            applied.add(events);
+            List<Rejection> rejections = List.copyOf(rejectNext);
+            rejectNext.clear();
+            return rejections;
+        }, new DeadLetterPublisher(producer, DLQ, metrics), new ConsumerMetrics(metrics, Clock.fixed(NOW,
+                ZoneOffset.UTC)), Duration.ZERO, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)),
+                () -> false);
+    }
 
     @BeforeEach
     void assignTwoPartitions() {
@@ -59,11 +83,21 @@ class ChangeConsumerTest {
     private static byte[] event(long id, long lsn) {
         ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", id);
         return ChangeEventJson.encode(new ChangeEvent(Operation.CREATE,
-                new SourceInfo("app", "public", "t", Lsn.of(lsn), Lsn.of(lsn), 1, Instant.EPOCH), row, null, row));
+                new SourceInfo("app", "public", "t", Lsn.of(lsn), Lsn.of(lsn), 1, Instant.parse("2026-11-22T06:00:00Z")),
+                row, null, row));
     }
 
     private void add(TopicPartition partition, long offset, byte[] value) {
-        kafka.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, null, value));
+        kafka.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, ("k" + offset).getBytes(), value));
+    }
+
+    private Long committed(TopicPartition partition) {
+        var offset = kafka.committed(Set.of(partition)).get(partition);
+        return offset == null ? null : offset.offset();
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -78,8 +112,10 @@ class ChangeConsumerTest {
         assertEquals(List.of(1L, 2L), applied.get(0).stream()
                 .filter(e -> e.key().get("id").asLong() < 3).map(e -> e.key().get("id").asLong()).toList(),
                 "partition 0 in offset order");
-        assertEquals(2, kafka.committed(java.util.Set.of(P0)).get(P0).offset());
-        assertEquals(1, kafka.committed(java.util.Set.of(P1)).get(P1).offset());
+        assertEquals(2, committed(P0));
+        assertEquals(1, committed(P1));
+        assertEquals(10_000, metrics.get("tributary.subscriber.end.to.end.lag").gauge().value(),
+                "applied at NOW, committed in PostgreSQL 10 s earlier");
     }
 
     @Test
@@ -91,27 +127,90 @@ class ChangeConsumerTest {
 
         assertEquals(1, applied.size());
         assertTrue(loop.isApplying());
-        assertEquals(1, kafka.committed(java.util.Set.of(P0)).get(P0).offset());
+        assertEquals(1, committed(P0));
         assertTrue(kafka.paused().isEmpty(), "partitions resumed after the retry");
+        assertEquals(3, metrics.get("tributary.subscriber.retries").counter().count());
     }
 
     @Test
-    void aRejectedBatchIsNotCommitted() {
+    void aFailureOfTheSetupStopsWithoutCommitOrDeadLetters() {
         add(P0, 0, event(1, 10));
         failForGood = true;
 
         assertThrows(ApplyFailedException.class, loop::runOnce);
 
-        assertNull(kafka.committed(java.util.Set.of(P0)).get(P0));
+        assertNull(committed(P0));
+        assertTrue(deadLetterProducer.history().isEmpty(), "a setup problem is not the records' fault");
     }
 
     @Test
-    void aRecordThatIsNotAChangeEventIsNamedByPartitionAndOffset() {
-        add(P1, 0, "{oops".getBytes());
+    void aRecordThatIsNotAChangeEventIsDeadLetteredWithItsOriginalBytesAndThePartitionMovesOn() throws Exception {
+        byte[] garbage = "{oops".getBytes(StandardCharsets.UTF_8);
+        add(P1, 0, garbage);
+        add(P1, 1, event(2, 11));
 
-        MalformedChangeEventException error = assertThrows(MalformedChangeEventException.class, loop::runOnce);
+        loop.runOnce();
 
-        assertTrue(error.getMessage().startsWith("record changes-1@0: not a change event"), error.getMessage());
-        assertFalse(kafka.committed(java.util.Set.of(P1)).containsKey(P1) && kafka.committed(java.util.Set.of(P1)).get(P1) != null);
+        assertEquals(1, deadLetterProducer.history().size());
+        ProducerRecord<byte[], byte[]> letter = deadLetterProducer.history().get(0);
+        assertEquals(DLQ, letter.topic());
+        assertArrayEquals(garbage, letter.value());
+        assertArrayEquals("k0".getBytes(), letter.key());
+        assertEquals(TOPIC, header(letter, DeadLetterPublisher.TOPIC));
+        assertEquals("1", header(letter, DeadLetterPublisher.PARTITION));
+        assertEquals("0", header(letter, DeadLetterPublisher.OFFSET));
+        assertEquals(Batch.NOT_A_CHANGE_EVENT, header(letter, DeadLetterPublisher.KIND));
+        assertTrue(header(letter, DeadLetterPublisher.REASON).startsWith("not a change event"));
+        assertEquals(1, applied.get(0).size(), "the record after it is applied");
+        assertEquals(2, committed(P1));
+        assertEquals(1, metrics.get("tributary.subscriber.dead.letters").tag("reason", Batch.NOT_A_CHANGE_EVENT)
+                .counter().count());
+    }
+
+    @Test
+    void eventsElasticsearchRejectsForGoodAreDeadLetteredNamingIndexAndId() throws Exception {
+        add(P0, 0, event(1, 10));
+        add(P0, 1, event(2, 11));
+        add(P0, 2, event(3, 12));
+        rejectNext.add(new Rejection(1, "public.t", "2", "document_parsing_exception", "400 failed to parse"));
+
+        loop.runOnce();
+
+        ProducerRecord<byte[], byte[]> letter = deadLetterProducer.history().get(0);
+        assertArrayEquals(event(2, 11), letter.value());
+        assertEquals("1", header(letter, DeadLetterPublisher.OFFSET));
+        assertEquals("public.t", header(letter, DeadLetterPublisher.INDEX));
+        assertEquals("2", header(letter, DeadLetterPublisher.ID));
+        assertEquals("400 failed to parse", header(letter, DeadLetterPublisher.REASON));
+        assertEquals(3, committed(P0));
+        assertEquals(1, metrics.get("tributary.subscriber.dead.letters").tags("index", "public.t",
+                "reason", "document_parsing_exception").counter().count());
+    }
+
+    @Test
+    void anOffsetIsNotCommittedWhenKafkaDoesNotTakeItsDeadLetter() {
+        MockProducer<byte[], byte[]> failing = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        failing.sendException = new KafkaException("broker down");
+        ChangeConsumer withFailingTopic = newLoop(failing);
+        withFailingTopic.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0));
+        kafka.updateBeginningOffsets(Map.of(P0, 0L));
+        add(P0, 0, "garbage".getBytes());
+
+        KafkaException error = assertThrows(KafkaException.class, withFailingTopic::runOnce);
+
+        assertTrue(error.getMessage().startsWith("could not write record changes-0@0"), error.getMessage());
+        assertNull(committed(P0));
+    }
+
+    @Test
+    void consumerLagIsReportedPerOwnedPartition() throws Exception {
+        kafka.updateEndOffsets(Map.of(P0, 5L, P1, 0L));
+        add(P0, 0, event(1, 10));
+
+        loop.runOnce();
+
+        assertEquals(4, metrics.get("tributary.subscriber.consumer.lag").tag("partition", "0").gauge().value());
     }
 }

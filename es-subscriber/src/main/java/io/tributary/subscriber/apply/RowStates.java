@@ -1,0 +1,83 @@
+package io.tributary.subscriber.apply;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEvent;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The newest state of each row a batch touches, to fill in the columns an update did not carry
+ * ({@link ChangeEvent#unchanged()}: unchanged TOAST values PostgreSQL left out of {@code after}).
+ *
+ * <p>A row's state is what the events before it in the batch left — a document, or none after a delete or a
+ * truncate of its table — and otherwise the document Elasticsearch stored before the batch. So several updates of
+ * one row in a batch merge against each other, in order, not only against Elasticsearch. Everything before the
+ * batch in its partition is applied (or dead-lettered) when the batch is planned, so the stored document is the
+ * row's state just before the batch's first change of it.
+ *
+ * <p>Not thread-safe: one instance plans one batch.
+ */
+final class RowStates {
+
+    /** The document of an insert, update or read, and whether a row state its unchanged columns needed was missing. */
+    record Merged(ObjectNode document, boolean stateMissing) {
+    }
+
+    private final Map<DocumentAddress, ObjectNode> stored;
+    /** Rows written by earlier events of the batch; a null value: deleted by one. */
+    private final Map<DocumentAddress, ObjectNode> written = new HashMap<>();
+    private final Set<String> truncatedIndexes = new HashSet<>();
+
+    /** @param stored documents read before the batch; a row without a document is absent */
+    RowStates(Map<DocumentAddress, ObjectNode> stored) {
+        this.stored = stored;
+    }
+
+    /**
+     * The document {@code event} (an insert, update or read) writes at {@code address}: its {@code after}, with each
+     * unchanged column's value taken from the row's state at {@code source} — the old address when the update
+     * changed the key, else {@code address}. Without such a state, {@code after} as it is, and
+     * {@link Merged#stateMissing()}. Records the result as the row's new state (and the old address as deleted).
+     */
+    Merged upsert(ChangeEvent event, DocumentAddress address, DocumentAddress source) {
+        ObjectNode document = event.after();
+        boolean missing = false;
+        if (!event.unchanged().isEmpty()) {
+            ObjectNode state = stateAt(source);
+            if (state == null) {
+                missing = true;
+            } else {
+                document = document.deepCopy();
+                for (String column : event.unchanged()) {
+                    if (state.has(column) && !document.has(column)) {
+                        document.set(column, state.get(column));
+                    }
+                }
+            }
+        }
+        if (!source.equals(address)) {
+            written.put(source, null);
+        }
+        written.put(address, document);
+        return new Merged(document, missing);
+    }
+
+    void delete(DocumentAddress address) {
+        written.put(address, null);
+    }
+
+    /** Every row of {@code index} is gone, whatever Elasticsearch stored before the batch. */
+    void truncate(String index) {
+        written.keySet().removeIf(address -> address.index().equals(index));
+        truncatedIndexes.add(index);
+    }
+
+    private ObjectNode stateAt(DocumentAddress address) {
+        if (written.containsKey(address)) {
+            return written.get(address);
+        }
+        return truncatedIndexes.contains(address.index()) ? null : stored.get(address);
+    }
+}

@@ -1,0 +1,61 @@
+package io.tributary.subscriber.apply;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch.core.MgetResponse;
+import co.elastic.clients.elasticsearch.core.get.GetResult;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetError;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetOperation;
+import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the documents a batch's updates with unchanged columns need, with one multi-get request. */
+final class StoredDocuments {
+
+    private StoredDocuments() {
+    }
+
+    /**
+     * @return the documents found; a missing document or index is absent
+     * @throws ApplyFailedException retriable when Elasticsearch cannot answer now; not retriable when it refuses the
+     *                              request (credentials, privileges)
+     */
+    static Map<DocumentAddress, ObjectNode> read(ElasticsearchClient client, Set<DocumentAddress> addresses)
+            throws ApplyFailedException {
+        if (addresses.isEmpty()) {
+            return Map.of();
+        }
+        List<MultiGetOperation> gets = addresses.stream()
+                .map(a -> MultiGetOperation.of(o -> o.index(a.index()).id(a.id()))).toList();
+        MgetResponse<ObjectNode> response;
+        try {
+            response = client.mget(m -> m.docs(gets), ObjectNode.class);
+        } catch (IOException e) {
+            throw Failures.requestFailed("reading " + addresses.size() + " stored documents", e);
+        } catch (ElasticsearchException e) {
+            throw Failures.requestFailed("reading " + addresses.size() + " stored documents", e);
+        }
+        Map<DocumentAddress, ObjectNode> found = new HashMap<>();
+        for (MultiGetResponseItem<ObjectNode> item : response.docs()) {
+            if (item.isResult()) {
+                GetResult<ObjectNode> result = item.result();
+                if (result.found() && result.source() != null) {
+                    found.put(new DocumentAddress(result.index(), result.id()), result.source());
+                }
+            } else if (item.isFailure()) {
+                MultiGetError failure = item.failure();
+                if (!"index_not_found_exception".equals(failure.error().type())) {
+                    throw new ApplyFailedException("cannot read the stored document " + failure.index() + "/"
+                            + failure.id() + ": " + failure.error().type() + " " + failure.error().reason(),
+                            true, null);
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,82 @@
+package io.tributary.subscriber.consume;
+
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.MalformedChangeEventException;
+import io.tributary.subscriber.apply.Rejection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One poll's records, decoded: the change events in poll order (each partition in offset order), the records that
+ * are not change events, and the offsets the batch starts at and commits.
+ */
+final class Batch {
+
+    static final String NOT_A_CHANGE_EVENT = "not-a-change-event";
+    private static final int MAX_KEY_TEXT = 200;
+
+    private final List<ChangeEvent> events = new ArrayList<>();
+    private final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
+    private final List<DeadLetter> undecodable = new ArrayList<>();
+    private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
+
+    Batch(ConsumerRecords<byte[], byte[]> records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            firstOffsets.putIfAbsent(partition, record.offset());
+            nextOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            try {
+                events.add(ChangeEventJson.decode(record.value()));
+                eventRecords.add(record);
+            } catch (MalformedChangeEventException e) {
+                undecodable.add(new DeadLetter(record, NOT_A_CHANGE_EVENT, e.getMessage(), "", "", keyText(record)));
+            }
+        }
+    }
+
+    List<ChangeEvent> events() {
+        return events;
+    }
+
+    Map<TopicPartition, Long> firstOffsets() {
+        return firstOffsets;
+    }
+
+    Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
+        return nextOffsets;
+    }
+
+    /**
+     * The records that are not change events and those of {@code rejections} (positions in {@link #events}), in
+     * partition and offset order.
+     */
+    List<DeadLetter> deadLetters(List<Rejection> rejections) {
+        List<DeadLetter> letters = new ArrayList<>(undecodable);
+        for (Rejection rejection : rejections) {
+            ChangeEvent event = events.get(rejection.position());
+            letters.add(new DeadLetter(eventRecords.get(rejection.position()), rejection.kind(), rejection.reason(),
+                    rejection.index(), rejection.id(), event.tableId() + " " + event.key()));
+        }
+        letters.sort(Comparator.comparing((DeadLetter l) -> l.record().topic())
+                .thenComparingInt(l -> l.record().partition()).thenComparingLong(l -> l.record().offset()));
+        return letters;
+    }
+
+    private static String keyText(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return "(no key)";
+        }
+        String text = new String(record.key(), StandardCharsets.UTF_8);
+        return text.length() <= MAX_KEY_TEXT ? text : text.substring(0, MAX_KEY_TEXT) + "…";
+    }
+}

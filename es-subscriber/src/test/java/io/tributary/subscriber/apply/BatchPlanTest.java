@@ -1,0 +1,127 @@
+package io.tributary.subscriber.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BatchPlanTest {
+
+    private static final DocumentAddress ROW_1 = new DocumentAddress("shop.docs", "1");
+
+    private static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) ChangeEventJson.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static SourceInfo source(String table, long lsn) {
+        return new SourceInfo("app", "shop", table, Lsn.of(lsn), Lsn.of(lsn), 7, null);
+    }
+
+    private static ChangeEvent update(long lsn, String after, String... unchanged) {
+        ObjectNode row = json(after);
+        return new ChangeEvent(Operation.UPDATE, source("docs", lsn), json("{\"id\":" + row.get("id") + "}"), null,
+                row, List.of(unchanged));
+    }
+
+    private static ChangeEvent delete(long lsn, long id) {
+        ObjectNode key = json("{\"id\":" + id + "}");
+        return new ChangeEvent(Operation.DELETE, source("docs", lsn), key, key, null);
+    }
+
+    /** The documents the plan indexes, in order. */
+    private static List<ObjectNode> indexed(BatchPlan plan) {
+        return plan.writes().stream().flatMap(w -> w.operations().stream())
+                .filter(BulkOperation::isIndex).map(op -> (ObjectNode) op.index().document()).toList();
+    }
+
+    @Test
+    void unchangedColumnsKeepTheStoredValues() {
+        List<ChangeEvent> events = List.of(update(20, "{\"id\":1,\"title\":\"new\"}", "body"));
+
+        BatchPlan plan = BatchPlan.of(events, Map.of(ROW_1, json("{\"id\":1,\"title\":\"old\",\"body\":\"BIG\"}")));
+
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(events));
+        assertEquals(List.of(json("{\"id\":1,\"title\":\"new\",\"body\":\"BIG\"}")), indexed(plan));
+        assertEquals(List.of(), plan.unchangedMissing());
+        assertEquals(20L, plan.writes().get(0).operations().get(0).index().version());
+    }
+
+    @Test
+    void severalUpdatesOfOneRowInABatchMergeAgainstEachOtherInOrder() {
+        BatchPlan plan = BatchPlan.of(List.of(
+                update(20, "{\"id\":1,\"title\":\"a\",\"body\":\"B1\"}"),
+                update(30, "{\"id\":1,\"title\":\"b\"}", "body"),
+                update(40, "{\"id\":1,\"body\":\"B2\"}", "title")),
+                Map.of(ROW_1, json("{\"id\":1,\"title\":\"old\",\"body\":\"B0\"}")));
+
+        assertEquals(List.of(json("{\"id\":1,\"title\":\"a\",\"body\":\"B1\"}"),
+                json("{\"id\":1,\"title\":\"b\",\"body\":\"B1\"}"),
+                json("{\"id\":1,\"body\":\"B2\",\"title\":\"b\"}")), indexed(plan));
+    }
+
+    @Test
+    void withoutAStoredDocumentTheRowIsIndexedAsItCameAndCounted() {
+        BatchPlan plan = BatchPlan.of(List.of(update(20, "{\"id\":1,\"title\":\"new\"}", "body")), Map.of());
+
+        assertEquals(List.of(json("{\"id\":1,\"title\":\"new\"}")), indexed(plan));
+        assertEquals(List.of("shop.docs"), plan.unchangedMissing());
+    }
+
+    @Test
+    void aDeleteOrTruncateEarlierInTheBatchHidesTheStoredDocument() {
+        Map<DocumentAddress, ObjectNode> stored = Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}"));
+        ChangeEvent truncate = new ChangeEvent(Operation.TRUNCATE, source("docs", 15), json("{}"), null, null);
+
+        BatchPlan afterDelete = BatchPlan.of(List.of(delete(10, 1), update(20, "{\"id\":1}", "body")), stored);
+        BatchPlan afterTruncate = BatchPlan.of(List.of(truncate, update(20, "{\"id\":1}", "body")), stored);
+
+        assertEquals(List.of(json("{\"id\":1}")), indexed(afterDelete));
+        assertEquals(List.of(json("{\"id\":1}")), indexed(afterTruncate));
+        assertEquals(1, afterTruncate.unchangedMissing().size());
+        assertTrue(afterTruncate.writes().get(0).isTruncate());
+    }
+
+    @Test
+    void aKeyChangeTakesUnchangedValuesFromTheOldDocumentAndDeletesIt() {
+        ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":2}"),
+                json("{\"id\":1}"), json("{\"id\":2,\"title\":\"t\"}"), List.of("body"));
+
+        BatchPlan plan = BatchPlan.of(List.of(moved), Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}")));
+
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(List.of(moved)));
+        List<BulkOperation> operations = plan.writes().get(0).operations();
+        assertEquals("1", operations.get(0).delete().id());
+        assertEquals("2", operations.get(1).index().id());
+        assertEquals(json("{\"id\":2,\"title\":\"t\",\"body\":\"BIG\"}"), operations.get(1).index().document());
+    }
+
+    @Test
+    void aTableWithoutAValidIndexNameIsRejectedAndTheRestPlanned() {
+        ObjectNode row = json("{\"id\":1}");
+        ChangeEvent bad = new ChangeEvent(Operation.CREATE, source("my table", 10), row, null, row);
+        ChangeEvent good = new ChangeEvent(Operation.CREATE, source("docs", 11), row, null, row);
+
+        BatchPlan plan = BatchPlan.of(List.of(bad, good), Map.of());
+
+        assertEquals(1, plan.rejections().size());
+        assertEquals(0, plan.rejections().get(0).position());
+        assertEquals(BatchPlan.UNMAPPABLE_TABLE, plan.rejections().get(0).kind());
+        assertEquals(1, plan.writes().size());
+        assertEquals(1, plan.writes().get(0).position());
+    }
+}
