@@ -2,7 +2,10 @@ package io.tributary.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,17 +24,28 @@ import java.util.Objects;
  * @param unchanged columns of an update whose values PostgreSQL did not send because they did not change (large
  *               TOASTed values without REPLICA IDENTITY FULL): they are absent from {@code after}, and a reader
  *               must keep the values it already has; empty when every column is in {@code after}
+ * @param types  each column's PostgreSQL type name as the catalog spells it ({@code int4}, {@code numeric},
+ *               {@code timestamptz}, {@code _text} for an array of text; a domain by its base type), in column
+ *               order, so readers can choose a mapping without access to the database; empty when unknown
  */
 public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unchanged) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unchanged,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> types) {
 
-    /** An event whose {@code after} holds every column. */
+    /** An event whose {@code after} holds every column, without type names. */
     public ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after) {
-        this(op, source, key, before, after, List.of());
+        this(op, source, key, before, after, List.of(), Map.of());
+    }
+
+    /** An event without type names. */
+    public ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after,
+                       List<String> unchanged) {
+        this(op, source, key, before, after, unchanged, Map.of());
     }
 
     public ChangeEvent {
         unchanged = unchanged == null ? List.of() : List.copyOf(unchanged);
+        types = types == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(types));
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(key, "key");

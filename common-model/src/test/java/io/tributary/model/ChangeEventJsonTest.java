@@ -68,6 +68,21 @@ class ChangeEventJsonTest {
     }
 
     @Test
+    void columnTypesTravelInColumnOrder() throws Exception {
+        java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
+        types.put("id", "int8");
+        types.put("total", "numeric");
+        types.put("tags", "_text");
+        ChangeEvent event = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"id\":1}"), null,
+                object("{\"id\":1,\"total\":\"1.00\",\"tags\":[]}"), java.util.List.of(), types);
+
+        ChangeEvent decoded = ChangeEventJson.decode(ChangeEventJson.encode(event));
+
+        assertEquals(event, decoded);
+        assertEquals(java.util.List.of("id", "total", "tags"), java.util.List.copyOf(decoded.types().keySet()));
+    }
+
+    @Test
     void keyNamesTableAndKeyColumns() throws Exception {
         ChangeEvent event = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"a\":1,\"b\":\"x\"}"), null,
                 object("{\"a\":1,\"b\":\"x\"}"));

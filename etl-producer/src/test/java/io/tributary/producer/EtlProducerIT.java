@@ -150,6 +150,8 @@ class EtlProducerIT {
         assertEquals("{\"order_id\":10,\"line\":1}", lineUpdate.key().toString());
         assertEquals("{\"order_id\":10,\"line\":1,\"qty\":4,\"price\":\"9.90\"}", lineUpdate.after().toString());
         assertEquals(database, lineUpdate.source().database());
+        assertEquals("{order_id=int8, line=int4, qty=int4, price=numeric}", lineUpdate.types().toString(),
+                "column types in column order, for readers that derive mappings");
     }
 
     @Test

@@ -61,11 +61,15 @@ class ProducerResilienceIT {
     }
 
     private ProducerSettings settings(OnSlotLoss onSlotLoss) {
+        return settings(onSlotLoss, Duration.ZERO);
+    }
+
+    private ProducerSettings settings(OnSlotLoss onSlotLoss, Duration heartbeat) {
         Source defaults = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("public.items")));
         Source source = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(), defaults.tables(),
                 Duration.ofMillis(200), defaults.replicaIdentity(), onSlotLoss, false,
-                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), Duration.ZERO, defaults.numericMode());
+                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), heartbeat, defaults.numericMode());
         return new ProducerSettings(source, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2), 0);
     }
 
@@ -136,6 +140,32 @@ class ProducerResilienceIT {
         sql("INSERT INTO public.items VALUES (2, 'from the standby')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());
+    }
+
+    @Test
+    void heartbeatMovesTheSlotForwardWithoutAnyWrites() throws Exception {
+        started(settings(OnSlotLoss.FAIL, Duration.ofMillis(200)), new SimpleMeterRegistry());
+        String confirmed = "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot_" + database + "'";
+        io.tributary.model.Lsn start = io.tributary.model.Lsn.parse(query(confirmed));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        io.tributary.model.Lsn now = start;
+        while (!now.isAfter(start) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            now = io.tributary.model.Lsn.parse(query(confirmed));
+        }
+        assertTrue(now.isAfter(start), "heartbeat messages move WAL, and the idle slot is confirmed past them");
+        assertEquals(0, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(1)).size(),
+                "heartbeats are not change events");
+    }
+
+    private String query(String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
     }
 
     private void sql(String... statements) throws SQLException {

@@ -17,7 +17,9 @@ import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +42,8 @@ public final class ChangeAssembler {
     private final String database;
     private final ValueConverter converter;
     private final Map<Integer, Relation> relations = new HashMap<>();
+    /** Column name to type name per relation, built once per Relation message and shared by its events. */
+    private final Map<Integer, Map<String, String>> columnTypes = new HashMap<>();
     private Begin transaction;
 
     /**
@@ -73,6 +77,7 @@ public final class ChangeAssembler {
             transaction = null;
         } else if (message instanceof Relation relation) {
             relations.put(relation.relationId(), relation);
+            columnTypes.put(relation.relationId(), typesOf(relation));
         } else if (message instanceof Insert insert) {
             return List.of(insertEvent(insert, walLsn));
         } else if (message instanceof Update update) {
@@ -88,7 +93,8 @@ public final class ChangeAssembler {
     private ChangeEvent insertEvent(Insert insert, Lsn lsn) {
         Relation relation = relation(insert.relationId(), lsn);
         ObjectNode after = row(relation, insert.newTuple(), null, lsn);
-        return new ChangeEvent(Operation.CREATE, source(relation, lsn), key(relation, after, lsn), null, after);
+        return new ChangeEvent(Operation.CREATE, source(relation, lsn), key(relation, after, lsn), null, after,
+                List.of(), columnTypes.get(relation.relationId()));
     }
 
     private ChangeEvent updateEvent(Update update, Lsn lsn) {
@@ -97,7 +103,7 @@ public final class ChangeAssembler {
         TupleData fullOldRow = update.oldKind() == 'O' ? update.oldTuple() : null;
         ObjectNode after = row(relation, update.newTuple(), fullOldRow, lsn);
         return new ChangeEvent(Operation.UPDATE, source(relation, lsn), key(relation, after, lsn), before, after,
-                unchangedColumns(relation, update.newTuple(), fullOldRow));
+                unchangedColumns(relation, update.newTuple(), fullOldRow), columnTypes.get(relation.relationId()));
     }
 
     private ChangeEvent deleteEvent(Delete delete, Lsn lsn) {
@@ -126,6 +132,14 @@ public final class ChangeAssembler {
             }
         }
         return row;
+    }
+
+    private Map<String, String> typesOf(Relation relation) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (Column column : relation.columns()) {
+            types.put(column.name(), converter.typeName(column.typeOid()));
+        }
+        return Collections.unmodifiableMap(types);
     }
 
     /** The columns PostgreSQL sent as unchanged TOAST that the full old row (if any) could not fill in. */

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a column value from PostgreSQL's text output form into its JSON value, chosen by the column's type.
@@ -190,5 +191,24 @@ public final class ValueConverter {
         } catch (IllegalArgumentException e) {
             throw new InvalidValueException("bytea in hex form", text, e.getMessage(), e);
         }
+    }
+
+    /**
+     * The type's name for readers of the events: the catalog's name ({@code int4}, {@code timestamptz}, an enum's
+     * own name), a domain's base type instead of the domain, {@code _} and the element's name for an array; the
+     * OID in decimal when the catalog does not know it.
+     */
+    String typeName(int typeOid) {
+        Optional<PgType> type = types.lookup(typeOid);
+        if (type.isEmpty()) {
+            return Integer.toString(typeOid);
+        }
+        if (type.get().isDomain()) {
+            return typeName(type.get().baseTypeOid());
+        }
+        if (type.get().isArray()) {
+            return "_" + typeName(type.get().elementOid());
+        }
+        return type.get().name();
     }
 }
