@@ -250,6 +250,50 @@ class ProducerChangesIT {
         assertTrue(unknown.getMessage().contains("[public.nope, shop.*] match no table"), unknown.getMessage());
     }
 
+    @Test
+    void allReplicationSlotsInUseIsReportedWithTheSettingToRaise() throws Exception {
+        freshDatabase(PostgresMajor.V14, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        int free;
+        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+             Statement statement = connection.createStatement();
+             java.sql.ResultSet result = statement.executeQuery("SELECT current_setting('max_replication_slots')::int"
+                     + " - (SELECT count(*) FROM pg_replication_slots)")) {
+            result.next();
+            free = result.getInt(1);
+        }
+        List<String> fillers = new ArrayList<>();
+        try {
+            for (int i = 0; i < free; i++) {
+                String filler = "filler_" + i + "_" + System.nanoTime() % 100_000;
+                sql("SELECT pg_create_logical_replication_slot('" + filler + "', 'test_decoding')");
+                fillers.add(filler);
+            }
+            IllegalStateException error = assertThrows(IllegalStateException.class,
+                    () -> start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres"));
+            assertTrue(error.getMessage().contains("all replication slots are in use")
+                    && error.getMessage().contains("raise max_replication_slots"), error.getMessage());
+        } finally {
+            for (String filler : fillers) {
+                sql("SELECT pg_drop_replication_slot('" + filler + "')");
+            }
+        }
+    }
+
+    @Test
+    void unreachableKafkaIsReportedWithTheSettingToCheck() throws Exception {
+        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        String suffix = topic.replace('-', '_');
+        Source source = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()), "slot_" + suffix,
+                "pub_" + suffix, List.of(TableId.parse("public.t")));
+        EtlProducer producer = new EtlProducer(new ProducerSettings(source,
+                ProducerSettings.Target.of("127.0.0.1:1", topic, 2), 0), new SimpleMeterRegistry());
+
+        IllegalStateException error = assertThrows(IllegalStateException.class, producer::start);
+
+        assertTrue(error.getMessage().contains("Kafka at 127.0.0.1:1 did not answer")
+                && error.getMessage().contains("tributary.kafka.bootstrap-servers"), error.getMessage());
+    }
+
     private void sql(String... statements) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
              Statement statement = connection.createStatement()) {

@@ -87,8 +87,9 @@ final class PostgresProcess {
                 "listen_addresses = '127.0.0.1'",
                 "unix_socket_directories = ''",
                 "wal_level = logical",
-                "max_replication_slots = 20",
-                "max_wal_senders = 20",
+                // Tests leave their slots behind and share one server per test JVM: room for dozens.
+                "max_replication_slots = 64",
+                "max_wal_senders = 32",
                 "fsync = off",
                 "full_page_writes = off",
                 ""));

@@ -1,0 +1,70 @@
+package io.tributary.producer.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The startup checks' decisions and messages. A wal_level other than logical cannot be set on the shared test
+ * server (its logical slots would stop it from starting), so the server's answers are played by a fake connection.
+ */
+class ServerChecksTest {
+
+    /** A connection whose single-value queries answer from {@code answers} (SQL text to value). */
+    private static Connection answering(Map<String, String> answers) {
+        return (Connection) Proxy.newProxyInstance(ServerChecksTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "createStatement" -> statement(answers);
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static Statement statement(Map<String, String> answers) {
+        return (Statement) Proxy.newProxyInstance(ServerChecksTest.class.getClassLoader(),
+                new Class<?>[] {Statement.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "executeQuery" -> result(answers.get((String) args[0]));
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static ResultSet result(String value) {
+        boolean[] read = {false};
+        return (ResultSet) Proxy.newProxyInstance(ServerChecksTest.class.getClassLoader(),
+                new Class<?>[] {ResultSet.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "next" -> {
+                        boolean first = !read[0] && value != null;
+                        read[0] = true;
+                        yield first;
+                    }
+                    case "getString" -> value;
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void walLevelReplicaIsRefusedWithTheFix() {
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> ServerChecks.requireLogicalWalLevel(answering(Map.of("SHOW wal_level", "replica"))));
+        assertEquals("PostgreSQL has wal_level = replica; logical decoding needs wal_level = logical"
+                + " (ALTER SYSTEM SET wal_level = logical, then restart PostgreSQL)", error.getMessage());
+    }
+
+    @Test
+    void walLevelLogicalPasses() throws Exception {
+        ServerChecks.requireLogicalWalLevel(answering(Map.of("SHOW wal_level", "logical")));
+    }
+
+    @Test
+    void majorVersionComesFromServerVersionNum() throws Exception {
+        assertEquals(14, ServerChecks.majorVersion(answering(Map.of("SHOW server_version_num", "140024"))));
+    }
+}
