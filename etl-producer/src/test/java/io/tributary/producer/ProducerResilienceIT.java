@@ -143,6 +143,35 @@ class ProducerResilienceIT {
     }
 
     @Test
+    void survivesAKafkaOutageLongerThanItsDeliveryTimeoutAndLosesNothing() throws Exception {
+        ProducerSettings base = settings(OnSlotLoss.FAIL);
+        ProducerSettings.Target impatient = new ProducerSettings.Target(base.target().bootstrapServers(),
+                base.target().routing(), -1, 10_000, java.util.Map.of("delivery.timeout.ms", "4000",
+                "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0"));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EtlProducer producer = started(new ProducerSettings(base.source(), impatient, 0), metrics);
+        sql("INSERT INTO public.items VALUES (1, 'before')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+
+        kafka.stop();
+        try {
+            for (int i = 2; i <= 20; i++) {
+                sql("INSERT INTO public.items VALUES (" + i + ", 'during the outage')");
+            }
+            Thread.sleep(8_000); // twice the delivery timeout: sends fail, sessions restart, nothing is confirmed
+            assertTrue(producer.failure().isEmpty(), "a Kafka outage is retried, not fatal");
+        } finally {
+            kafka.start();
+        }
+
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 20, Duration.ofSeconds(90));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(),
+                records.stream().map(r -> r.event().key().get("id").asLong()).distinct().toList(),
+                "every change once at least, in commit order");
+        assertTrue(metrics.counter("tributary.producer.reconnects").count() >= 1);
+    }
+
+    @Test
     void heartbeatMovesTheSlotForwardWithoutAnyWrites() throws Exception {
         started(settings(OnSlotLoss.FAIL, Duration.ofMillis(200)), new SimpleMeterRegistry());
         String confirmed = "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot_" + database + "'";

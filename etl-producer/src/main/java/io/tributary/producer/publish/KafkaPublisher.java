@@ -42,7 +42,11 @@ public final class KafkaPublisher implements AutoCloseable {
                 .register(metrics);
     }
 
-    /** Hands the event to Kafka; returns at once unless Kafka's buffer is full (then it blocks, see max.block.ms). */
+    /**
+     * Hands the event to Kafka; returns at once unless Kafka's buffer is full (then it blocks, see max.block.ms).
+     *
+     * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
+     */
     public void publish(ChangeEvent event, InFlightTransaction transaction) {
         byte[] key = ChangeEventJson.encodeKey(event);
         String topic = routing.topicFor(event.tableId());
@@ -61,8 +65,9 @@ public final class KafkaPublisher implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
+            // E.g. the buffer stayed full for max.block.ms while Kafka was down: retried by a new session.
             tracker.failed(transaction, describe(event, topic, partition), e);
-            throw e;
+            throw new KafkaSendFailedException(describe(event, topic, partition), e);
         }
         eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
                 name -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
