@@ -85,6 +85,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private List<StreamedTable> streamedTables;
     private TypeNames typeNames;
     private int failedAttempts;
+    private long flushedWhenOpened;
     private long retryAtMillis;
 
     public EtlProducer(ProducerSettings settings, MeterRegistry metrics) {
@@ -170,6 +171,9 @@ public final class EtlProducer implements ServiceLauncher.Service {
         }
         try {
             streaming.runOnce();
+            if (failedAttempts > 0 && positions.flushed().get() != flushedWhenOpened) {
+                failedAttempts = 0; // the session made progress: the next interruption starts the backoff anew
+            }
             heartbeat.emitIfDue(clock.millis());
         } catch (SQLException | KafkaSendFailedException e) {
             if (!isRetriable(e)) {
@@ -191,7 +195,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 return;
             }
             session = openSession();
-            failedAttempts = 0;
+            flushedWhenOpened = positions.flushed().get();
         } catch (SQLException e) {
             if (!ReplicationErrors.isRetriable(e)) {
                 throw e;
