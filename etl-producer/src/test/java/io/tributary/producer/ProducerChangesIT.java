@@ -280,6 +280,18 @@ class ProducerChangesIT {
     }
 
     @Test
+    void topicWithFewerPartitionsThanRoutingNeedsIsRefused() throws Exception {
+        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        kafka.createTopic(topic, 1);
+
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> start(List.of("public.t"),
+                ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 4), false));
+
+        assertTrue(error.getMessage().contains("topic " + topic + " has 1 partitions but routing needs 4"),
+                error.getMessage());
+    }
+
+    @Test
     void unreachableKafkaIsReportedWithTheSettingToCheck() throws Exception {
         freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)");
         String suffix = topic.replace('-', '_');
