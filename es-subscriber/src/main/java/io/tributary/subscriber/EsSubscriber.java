@@ -12,6 +12,7 @@ import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.consume.DeadLetterTopic;
 import io.tributary.subscriber.consume.KafkaConsumerFactory;
+import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +72,8 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
-        ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics)::apply,
+        ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics,
+                new TableMappings(settings.tables()))::apply,
                 new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()), POLL_TIMEOUT, settings.retryBackoff(),
                 loop::stopRequested);

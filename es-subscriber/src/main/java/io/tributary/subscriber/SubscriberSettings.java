@@ -3,8 +3,10 @@ package io.tributary.subscriber;
 import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
+import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.consume.TopicNames;
+import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
  *
  * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
  *                        pattern (the subscriber would read its own dead letters)
+ * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
+ *                        {@link TableMapping#defaults}
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -31,7 +35,8 @@ public record SubscriberSettings(
         String elasticsearchUsername,
         String elasticsearchPassword,
         RetryBackoff retryBackoff,
-        int httpPort) {
+        int httpPort,
+        Map<TableId, TableMapping> tables) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
@@ -40,9 +45,19 @@ public record SubscriberSettings(
     public SubscriberSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
         elasticsearchUrls = List.copyOf(elasticsearchUrls);
+        tables = Map.copyOf(tables);
         deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
             throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
         });
+    }
+
+    /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
+    public SubscriberSettings(String kafkaBootstrapServers, String topic, String deadLetterTopic, String groupId,
+                              int maxPollRecords, Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
+                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
+                              int httpPort) {
+        this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
+                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, Map.of());
     }
 
     /** The settings with the default dead-letter topic ({@code topic + ".dlq"}); {@code topic} must be one name. */
@@ -54,12 +69,19 @@ public record SubscriberSettings(
                 elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort);
     }
 
-    /** @throws io.tributary.config.InvalidConfigException naming the key at fault */
+    /**
+     * A relative {@code mapping-file} is resolved against the directory of {@code configFile}, or the working
+     * directory when there is none.
+     *
+     * @throws io.tributary.config.InvalidConfigException naming the key at fault
+     */
     public static SubscriberSettings load(Path configFile, Map<String, String> environment) {
-        return from(ConfigLoader.load(REFERENCE, configFile, environment));
+        Path base = configFile == null || configFile.toAbsolutePath().getParent() == null ? Path.of("")
+                : configFile.toAbsolutePath().getParent();
+        return from(ConfigLoader.load(REFERENCE, configFile, environment), base);
     }
 
-    static SubscriberSettings from(Config config) {
+    static SubscriberSettings from(Config config, Path baseDirectory) {
         SettingsReader read = new SettingsReader(config);
         Duration initial = read.durationAtLeast("tributary.elasticsearch.retry.initial-backoff", Duration.ofMillis(1));
         Duration max = read.durationAtLeast("tributary.elasticsearch.retry.max-backoff", Duration.ofMillis(1));
@@ -80,7 +102,8 @@ public record SubscriberSettings(
                 read.optionalString("tributary.elasticsearch.username").orElse(""),
                 read.optionalString("tributary.elasticsearch.password").orElse(""),
                 new RetryBackoff(initial, max),
-                read.intBetween("tributary.http.port", 0, 65_535));
+                read.intBetween("tributary.http.port", 0, 65_535),
+                TableSettingsReader.read(config, baseDirectory));
     }
 
     private static String deadLetterTopic(SettingsReader read, String topic) {

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.model.TableId;
+import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SubscriberSettingsTest {
 
@@ -73,5 +80,95 @@ class SubscriberSettingsTest {
                 () -> SubscriberSettings.load(null, backoffs));
         assertTrue(retry.getMessage().startsWith("tributary.elasticsearch.retry.max-backoff must not be shorter"),
                 retry.getMessage());
+    }
+
+    private static SubscriberSettings loadTables(Path directory, String tables) throws Exception {
+        Path file = directory.resolve("subscriber.conf");
+        Files.writeString(file, "tributary.tables " + tables + "\n");
+        return SubscriberSettings.load(file, requiredEnvironment());
+    }
+
+    private static String tablesError(Path directory, String tables) {
+        return assertThrows(InvalidConfigException.class, () -> loadTables(directory, tables)).getMessage();
+    }
+
+    @Test
+    void tableEntriesAreReadWithEveryField(@TempDir Path directory) throws Exception {
+        Files.writeString(directory.resolve("orders.json"), "{\"properties\":{\"id\":{\"type\":\"long\"}}}");
+
+        SubscriberSettings settings = loadTables(directory, "{ \"shop.orders\" { alias = orders, exclude = [notes],"
+                + " rename { total = amount }, routing = customer_id, mapping-file = orders.json },"
+                + " \"shop.lines\" { index = lines, columns = \"id, qty\" } }");
+
+        TableMapping orders = settings.tables().get(new TableId("shop", "orders"));
+        assertEquals("orders", orders.target());
+        assertEquals("orders-000001", orders.index());
+        assertEquals(Set.of("notes"), orders.exclude());
+        assertEquals(Map.of("total", "amount"), orders.rename());
+        assertEquals(Optional.of("customer_id"), orders.routing());
+        assertEquals("long", orders.mappingFile().orElseThrow().mappings().at("/properties/id/type").asText());
+        TableMapping lines = settings.tables().get(new TableId("shop", "lines"));
+        assertEquals("lines", lines.target());
+        assertEquals(Set.of("id", "qty"), lines.include());
+        assertEquals(Map.of(), SubscriberSettings.load(null, requiredEnvironment()).tables());
+    }
+
+    @Test
+    void tablesCanComeFromTheEnvironmentAsHocon() {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_TABLES", "\"shop.orders\" { routing = tenant_id }");
+
+        TableMapping orders = SubscriberSettings.load(null, environment).tables().get(new TableId("shop", "orders"));
+
+        assertEquals(Optional.of("tenant_id"), orders.routing());
+        assertEquals("shop.orders", orders.target());
+    }
+
+    @Test
+    void tableEntryMistakesNameTheEntryAndField(@TempDir Path directory) {
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { indx = o } }").startsWith(
+                "tributary.tables entry \"shop.orders\" has an unknown field 'indx' (known: [index, columns,"),
+                "unknown field");
+        assertTrue(tablesError(directory, "{ shop.orders { index = o } }").contains(
+                "quote table names, which contain a dot: \"shop.orders\""), "unquoted table name");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { columns = [a], exclude = [b] } }").contains(
+                "entry \"shop.orders\" sets both columns and exclude"), "columns and exclude");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { index = Orders } }").contains(
+                "entry \"shop.orders\".index 'Orders' contains upper-case letters"), "index naming");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { alias = \"a b\" } }").contains(
+                "entry \"shop.orders\".alias 'a b' contains ' '"), "alias naming");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { index = o, alias = a } }").contains(
+                "sets both index and alias"), "index and alias");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { routing = [a] } }").contains(
+                "entry \"shop.orders\".routing must be a non-empty string"), "routing type");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { columns = 5 } }").contains(
+                "entry \"shop.orders\".columns must be a list of column names, got 5"), "columns type");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { exclude = [a], rename { a = b } } }").contains(
+                "entry \"shop.orders\".rename.a renames column 'a', which exclude drops"), "rename of excluded");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { rename { a = c, b = c } } }").contains(
+                "is renamed too"), "two columns to one field");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { rename { a = _id } } }").contains(
+                "'_id' starts with '_'"), "metadata field");
+        assertTrue(tablesError(directory, "{ \"shop.my table\" { routing = a } }").contains(
+                "entry \"shop.my table\" needs an index or alias: table shop.my table cannot be indexed"),
+                "impossible default index");
+        assertTrue(tablesError(directory, "{ \"a.b.c\" { } }").contains("entry \"a.b.c\" is not a table name"),
+                "table name");
+        assertTrue(tablesError(directory, "{ \"shop.orders\" = 5 }").contains("must be an object"), "entry type");
+        String missing = tablesError(directory, "{ \"shop.orders\" { mapping-file = nowhere.json } }");
+        assertTrue(missing.contains("entry \"shop.orders\".mapping-file cannot read " + directory.resolve(
+                "nowhere.json")), missing);
+        assertTrue(missing.contains("TRIBUTARY_TABLES"), missing);
+    }
+
+    @Test
+    void aMappingFileMustHoldTheMappingsObject(@TempDir Path directory) throws Exception {
+        Files.writeString(directory.resolve("body.json"), "{\"mappings\":{\"properties\":{}}}");
+        Files.writeString(directory.resolve("list.json"), "[1]");
+
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { mapping-file = body.json } }").contains(
+                "holds a create-index body; give the mappings object alone"));
+        assertTrue(tablesError(directory, "{ \"shop.orders\" { mapping-file = list.json } }").contains(
+                "must hold a JSON object of mappings"));
     }
 }

@@ -7,21 +7,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.mapping.DocumentIds;
-import io.tributary.subscriber.mapping.IndexNaming;
+import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.subscriber.mapping.TableMappings;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A batch of events turned into Elasticsearch writes, in the batch's order, without any I/O.
  *
- * <p>Every write carries {@code version_type=external} with the event's LSN as version. Inserts, updates and
- * snapshot reads index the whole row — the unchanged columns of an update filled in from the row's newest state
- * ({@link RowStates}); an update that changed the key deletes the old document too; a delete deletes; a truncate
- * deletes the index. An event whose table has no valid index name is rejected here.
+ * <p>Every write goes to the table's {@linkplain TableMapping#target() index or alias} and carries
+ * {@code version_type=external} with the event's LSN as version, and the row's routing value when the table routes
+ * by a column. Inserts, updates and snapshot reads index the row as the table mapping
+ * {@linkplain TableMapping#shape shapes} it — the unchanged columns of an update filled in from the row's newest
+ * state ({@link RowStates}), under their field names; an update that changed the key (or, as its before-image shows,
+ * the routing value) deletes the old document too; a delete deletes; a truncate empties the index. The {@code _id}
+ * always comes from the event's key.
+ *
+ * <p>Rejected here: an event whose table has no valid index name, and a row whose routing value the event does not
+ * carry (a delete whose key and before-image lack the routing column cannot find its document).
  *
  * @param writes           what applies each event not rejected, in batch order
  * @param rejections       events rejected while planning
@@ -30,16 +38,17 @@ import java.util.Set;
 record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<String> unchangedMissing) {
 
     static final String UNMAPPABLE_TABLE = "unmappable-table";
+    static final String UNROUTABLE_ROW = "unroutable-row";
 
     /** The documents {@link #of} needs: those the batch's updates with unchanged columns take values from. */
-    static Set<DocumentAddress> lookups(List<ChangeEvent> events) {
+    static Set<DocumentAddress> lookups(List<ChangeEvent> events, TableMappings tables) {
         Set<DocumentAddress> addresses = new LinkedHashSet<>();
         for (ChangeEvent event : events) {
             if (!event.unchanged().isEmpty() && event.after() != null) {
                 try {
-                    String index = IndexNaming.indexFor(event.tableId());
-                    String oldId = previousIdWhenKeyChanged(event);
-                    addresses.add(new DocumentAddress(index, oldId != null ? oldId : DocumentIds.idFor(event.key())));
+                    TableMapping table = tables.forTable(event.tableId());
+                    table.routingValue(event.after(), event.key(), event.before()).ifPresent(routing ->
+                            addresses.add(source(event, table, address(event, table, routing))));
                 } catch (IllegalArgumentException e) {
                     // rejected by of()
                 }
@@ -49,51 +58,92 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
     }
 
     /** @param stored the documents at {@link #lookups}, read before the batch; absent when there is none */
-    static BatchPlan of(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored) {
+    static BatchPlan of(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables) {
         RowStates rows = new RowStates(stored);
         List<PlannedWrite> writes = new ArrayList<>(events.size());
         List<Rejection> rejections = new ArrayList<>();
         List<String> unchangedMissing = new ArrayList<>();
         for (int position = 0; position < events.size(); position++) {
             ChangeEvent event = events.get(position);
-            String index;
+            TableMapping table;
             try {
-                index = IndexNaming.indexFor(event.tableId());
+                table = tables.forTable(event.tableId());
             } catch (IllegalArgumentException e) {
                 rejections.add(new Rejection(position, "", "", UNMAPPABLE_TABLE, e.getMessage()));
                 continue;
             }
-            long version = event.source().lsn().value();
+            String index = table.target();
             if (event.op() == Operation.TRUNCATE) {
                 rows.truncate(index);
-                writes.add(new PlannedWrite(position, event, index, "", List.of()));
+                writes.add(new PlannedWrite(position, event, index, "", List.of(), table, Map.of()));
                 continue;
             }
-            DocumentAddress address = new DocumentAddress(index, DocumentIds.idFor(event.key()));
+            boolean delete = event.op() == Operation.DELETE;
+            Optional<String> routing = delete ? table.routingValue(event.key(), event.before())
+                    : table.routingValue(event.after(), event.key(), event.before());
+            if (routing.isEmpty()) {
+                rejections.add(new Rejection(position, index, DocumentIds.idFor(event.key()), UNROUTABLE_ROW,
+                        unroutable(event, table)));
+                continue;
+            }
+            DocumentAddress address = address(event, table, routing.get());
+            long version = event.source().lsn().value();
             List<BulkOperation> operations = new ArrayList<>(2);
-            if (event.op() == Operation.DELETE) {
+            Map<String, String> fieldTypes = Map.of();
+            if (delete) {
                 rows.delete(address);
                 operations.add(delete(address, version));
             } else {
-                String oldId = previousIdWhenKeyChanged(event);
-                DocumentAddress source = oldId == null ? address : new DocumentAddress(index, oldId);
-                RowStates.Merged merged = rows.upsert(event, address, source);
+                DocumentAddress source = source(event, table, address);
+                RowStates.Merged merged = rows.upsert(table.shape(event.after()), table.fieldsOf(event.unchanged()),
+                        address, source);
                 if (merged.stateMissing()) {
                     unchangedMissing.add(index);
                 }
-                if (oldId != null) {
+                if (!source.equals(address)) {
                     operations.add(delete(source, version));
                 }
-                operations.add(BulkOperation.of(b -> b.index(i -> i.index(index).id(address.id())
-                        .version(version).versionType(VersionType.External).document(merged.document()))));
+                operations.add(index(address, version, merged.document()));
+                fieldTypes = table.fieldTypes(event.types());
             }
-            writes.add(new PlannedWrite(position, event, index, address.id(), operations));
+            writes.add(new PlannedWrite(position, event, index, address.id(), operations, table, fieldTypes));
         }
         return new BatchPlan(List.copyOf(writes), List.copyOf(rejections), List.copyOf(unchangedMissing));
     }
 
+    private static DocumentAddress address(ChangeEvent event, TableMapping table, String routing) {
+        return new DocumentAddress(table.target(), DocumentIds.idFor(event.key()), routing);
+    }
+
+    /**
+     * Where the row's document was before {@code event}: at the old key when an update changed it, under the old
+     * routing value when the before-image shows a different one; else {@code address}.
+     */
+    private static DocumentAddress source(ChangeEvent event, TableMapping table, DocumentAddress address) {
+        String oldId = previousIdWhenKeyChanged(event);
+        String oldRouting = event.op() == Operation.UPDATE && event.before() != null
+                ? table.routingValue(event.before()).orElse(address.routing()) : address.routing();
+        return new DocumentAddress(address.index(), oldId != null ? oldId : address.id(), oldRouting);
+    }
+
+    private static String unroutable(ChangeEvent event, TableMapping table) {
+        String column = table.routing().orElseThrow();
+        String where = event.op() == Operation.DELETE ? "key and before-image" : "row";
+        return "table " + event.tableId() + " routes its documents (index " + table.target() + ") by column '"
+                + column + "', which this " + event.op().name().toLowerCase(java.util.Locale.ROOT) + "'s " + where
+                + " lack, so its document cannot be found; route by a key column, or set REPLICA IDENTITY FULL on"
+                + " the table so deletes carry the whole row";
+    }
+
+    private static BulkOperation index(DocumentAddress address, long version, ObjectNode document) {
+        return BulkOperation.of(b -> b.index(i -> i.index(address.index()).id(address.id())
+                .routing(address.routing().isEmpty() ? null : address.routing())
+                .version(version).versionType(VersionType.External).document(document)));
+    }
+
     private static BulkOperation delete(DocumentAddress address, long version) {
         return BulkOperation.of(b -> b.delete(d -> d.index(address.index()).id(address.id())
+                .routing(address.routing().isEmpty() ? null : address.routing())
                 .version(version).versionType(VersionType.External)));
     }
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
+import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Replay-proof:</b> every write carries {@code version_type=external} with the change's LSN as version, so
  * Elasticsearch keeps the newest change of each row whatever order or how often changes arrive; a stale change
- * answers 409, which is counted and is not an error. A truncate deletes the table's index after everything before
- * it is applied (this Elasticsearch has no delete-by-query).
+ * answers 409, which is counted and is not an error. Before each bulk request, the indices it writes to exist and
+ * map the fields it brings ({@link TargetIndexes}). A truncate empties the table's index — deletes it and creates
+ * it again with its mappings and aliases (this Elasticsearch has no delete-by-query) — after everything before it
+ * is applied, and before anything after it.
  *
  * <p><b>Unchanged columns</b> of updates are filled in from the row's newest state: earlier events of the batch,
  * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
@@ -39,6 +42,8 @@ public final class BulkApplier {
 
     private final ElasticsearchClient client;
     private final MeterRegistry metrics;
+    private final TableMappings tables;
+    private final TargetIndexes targets;
     private final Timer bulkLatency;
     private final DistributionSummary bulkOperations;
 
@@ -52,9 +57,12 @@ public final class BulkApplier {
         }
     }
 
-    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics) {
+    /** @param tables how each table's rows become documents */
+    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables) {
         this.client = client;
         this.metrics = metrics;
+        this.tables = tables;
+        this.targets = new TargetIndexes(client);
         this.bulkLatency = Timer.builder("tributary.subscriber.bulk.latency")
                 .description("Time of one bulk request to Elasticsearch")
                 .publishPercentiles(0.5, 0.99)
@@ -73,24 +81,40 @@ public final class BulkApplier {
      *                              applying it again is harmless); not retriable when the setup is at fault
      */
     public List<Rejection> apply(List<ChangeEvent> events) throws ApplyFailedException {
-        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events));
-        BatchPlan plan = BatchPlan.of(events, stored);
+        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events, tables));
+        BatchPlan plan = BatchPlan.of(events, stored, tables);
         List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
             if (write.isTruncate()) {
-                applyWrites(pending, rejections);
+                prepareAndApply(pending, rejections);
                 pending.clear();
-                truncate(write, rejections);
+                truncate(write);
             } else {
                 pending.add(write);
             }
         }
-        applyWrites(pending, rejections);
+        prepareAndApply(pending, rejections);
         plan.unchangedMissing().forEach(index ->
                 metrics.counter("tributary.subscriber.unchanged.missing", "index", index).increment());
         rejections.sort(Comparator.comparingInt(Rejection::position));
         return rejections;
+    }
+
+    /** Creates or extends the indices {@code writes} go to, then applies those whose index could be prepared. */
+    private void prepareAndApply(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
+        Map<String, TargetIndexes.Refusal> refused = targets.prepare(writes);
+        List<PlannedWrite> applicable = new ArrayList<>(writes.size());
+        for (PlannedWrite write : writes) {
+            TargetIndexes.Refusal refusal = refused.get(write.index());
+            if (refusal != null && write.indexesDocument()) {
+                rejections.add(new Rejection(write.position(), write.index(), write.id(), refusal.kind(),
+                        refusal.reason()));
+            } else {
+                applicable.add(write);
+            }
+        }
+        applyWrites(applicable, rejections);
     }
 
     private void applyWrites(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
@@ -175,20 +199,10 @@ public final class BulkApplier {
         }
     }
 
-    private void truncate(PlannedWrite write, List<Rejection> rejections) throws ApplyFailedException {
-        String what = "truncate of " + write.event().tableId() + " (delete index " + write.index() + ")";
-        try {
-            client.indices().delete(d -> d.index(write.index()).ignoreUnavailable(true));
-            metrics.counter("tributary.subscriber.truncates", "index", write.index()).increment();
-        } catch (IOException e) {
-            throw Failures.requestFailed(what, e);
-        } catch (ElasticsearchException e) {
-            if (Verdict.forRequest(e.status(), e.error().type()) != Verdict.REJECT) {
-                throw Failures.requestFailed(what, e);
-            }
-            rejections.add(new Rejection(write.position(), write.index(), "", e.error().type(),
-                    what + ": " + e.getMessage()));
-        }
+    private void truncate(PlannedWrite write) throws ApplyFailedException {
+        targets.truncate(write.index(), "truncate of " + write.event().tableId() + " (empty index " + write.index()
+                + ")");
+        metrics.counter("tributary.subscriber.truncates", "index", write.index()).increment();
     }
 
     private static String describe(PlannedWrite write) {

@@ -1,10 +1,15 @@
 package io.tributary.subscriber.apply;
 
-/** Where a row's document lives in Elasticsearch. */
-record DocumentAddress(String index, String id) {
+/**
+ * Where a row's document lives in Elasticsearch.
+ *
+ * @param index   the index or alias written to
+ * @param routing the routing value; empty when the document is routed by its id
+ */
+record DocumentAddress(String index, String id, String routing) {
 
     @Override
     public String toString() {
-        return index + "/" + id;
+        return index + "/" + id + (routing.isEmpty() ? "" : "?routing=" + routing);
     }
 }

@@ -3,16 +3,23 @@ package io.tributary.subscriber.apply;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
+import io.tributary.subscriber.mapping.TableMapping;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What applies one event: its bulk operations (an update that changed the key: a delete of the old document, then
- * the index of the new one), or — for a truncate, which has none — the deletion of {@code index}.
+ * What applies one event: its bulk operations (an update that changed the key or the routing value: a delete of the
+ * old document, then the index of the new one), or — for a truncate, which has none — emptying {@code index}.
  *
- * @param position the event's place in the batch
- * @param id       the document id; empty for a truncate
+ * @param position   the event's place in the batch
+ * @param index      the index or alias written to ({@link TableMapping#target()})
+ * @param id         the document id; empty for a truncate
+ * @param table      how the event's table is mapped
+ * @param fieldTypes each field of the table the event knows a PostgreSQL type for, with that type name; what the
+ *                   index's mapping must hold before the write (empty for deletes and truncates)
  */
-record PlannedWrite(int position, ChangeEvent event, String index, String id, List<BulkOperation> operations) {
+record PlannedWrite(int position, ChangeEvent event, String index, String id, List<BulkOperation> operations,
+                    TableMapping table, Map<String, String> fieldTypes) {
 
     PlannedWrite {
         operations = List.copyOf(operations);
@@ -20,5 +27,10 @@ record PlannedWrite(int position, ChangeEvent event, String index, String id, Li
 
     boolean isTruncate() {
         return event.op() == Operation.TRUNCATE;
+    }
+
+    /** True when the write indexes a document, so its index must exist and map its fields first. */
+    boolean indexesDocument() {
+        return operations.stream().anyMatch(BulkOperation::isIndex);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,21 +37,24 @@ final class RowStates {
     }
 
     /**
-     * The document {@code event} (an insert, update or read) writes at {@code address}: its {@code after}, with each
-     * unchanged column's value taken from the row's state at {@code source} — the old address when the update
-     * changed the key, else {@code address}. Without such a state, {@code after} as it is, and
-     * {@link Merged#stateMissing()}. Records the result as the row's new state (and the old address as deleted).
+     * The document an insert, update or read writes at {@code address}: {@code shaped} (its {@code after} as the
+     * table mapping shapes it), with each unchanged field's value taken from the row's state at {@code source} — the
+     * old address when the update changed the key or routing value, else {@code address}. Without such a state,
+     * {@code shaped} as it is, and {@link Merged#stateMissing()}. Records the result as the row's new state (and the
+     * old address as deleted).
+     *
+     * @param unchangedFields the fields of the event's unchanged columns (dropped columns left out)
      */
-    Merged upsert(ChangeEvent event, DocumentAddress address, DocumentAddress source) {
-        ObjectNode document = event.after();
+    Merged upsert(ObjectNode shaped, List<String> unchangedFields, DocumentAddress address, DocumentAddress source) {
+        ObjectNode document = shaped;
         boolean missing = false;
-        if (!event.unchanged().isEmpty()) {
+        if (!unchangedFields.isEmpty()) {
             ObjectNode state = stateAt(source);
             if (state == null) {
                 missing = true;
             } else {
                 document = document.deepCopy();
-                for (String column : event.unchanged()) {
+                for (String column : unchangedFields) {
                     if (state.has(column) && !document.has(column)) {
                         document.set(column, state.get(column));
                     }

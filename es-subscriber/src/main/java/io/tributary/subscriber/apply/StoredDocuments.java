@@ -9,12 +9,16 @@ import co.elastic.clients.elasticsearch.core.mget.MultiGetOperation;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the documents a batch's updates with unchanged columns need, with one multi-get request. */
+/**
+ * Reads the documents a batch's updates with unchanged columns need, with one multi-get request (with each row's
+ * routing value). Answers are matched to addresses by their order, as an alias answers with its index's name.
+ */
 final class StoredDocuments {
 
     private StoredDocuments() {
@@ -30,8 +34,9 @@ final class StoredDocuments {
         if (addresses.isEmpty()) {
             return Map.of();
         }
-        List<MultiGetOperation> gets = addresses.stream()
-                .map(a -> MultiGetOperation.of(o -> o.index(a.index()).id(a.id()))).toList();
+        List<DocumentAddress> ordered = new ArrayList<>(addresses);
+        List<MultiGetOperation> gets = ordered.stream().map(a -> MultiGetOperation.of(o -> o.index(a.index())
+                .id(a.id()).routing(a.routing().isEmpty() ? null : a.routing()))).toList();
         MgetResponse<ObjectNode> response;
         try {
             response = client.mget(m -> m.docs(gets), ObjectNode.class);
@@ -41,18 +46,19 @@ final class StoredDocuments {
             throw Failures.requestFailed("reading " + addresses.size() + " stored documents", e);
         }
         Map<DocumentAddress, ObjectNode> found = new HashMap<>();
-        for (MultiGetResponseItem<ObjectNode> item : response.docs()) {
+        List<MultiGetResponseItem<ObjectNode>> items = response.docs();
+        for (int i = 0; i < items.size(); i++) {
+            MultiGetResponseItem<ObjectNode> item = items.get(i);
             if (item.isResult()) {
                 GetResult<ObjectNode> result = item.result();
                 if (result.found() && result.source() != null) {
-                    found.put(new DocumentAddress(result.index(), result.id()), result.source());
+                    found.put(ordered.get(i), result.source());
                 }
             } else if (item.isFailure()) {
                 MultiGetError failure = item.failure();
                 if (!"index_not_found_exception".equals(failure.error().type())) {
-                    throw new ApplyFailedException("cannot read the stored document " + failure.index() + "/"
-                            + failure.id() + ": " + failure.error().type() + " " + failure.error().reason(),
-                            true, null);
+                    throw new ApplyFailedException("cannot read the stored document " + ordered.get(i) + ": "
+                            + failure.error().type() + " " + failure.error().reason(), true, null);
                 }
             }
         }

@@ -10,15 +10,25 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
+import io.tributary.model.TableId;
+import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.subscriber.mapping.TableMappings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BatchPlanTest {
 
-    private static final DocumentAddress ROW_1 = new DocumentAddress("shop.docs", "1");
+    private static final DocumentAddress ROW_1 = new DocumentAddress("shop.docs", "1", "");
+
+    private static final TableMappings DEFAULTS = new TableMappings(Map.of());
+
+    private static BatchPlan plan(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored) {
+        return BatchPlan.of(events, stored, DEFAULTS);
+    }
 
     private static ObjectNode json(String text) {
         try {
@@ -53,9 +63,9 @@ class BatchPlanTest {
     void unchangedColumnsKeepTheStoredValues() {
         List<ChangeEvent> events = List.of(update(20, "{\"id\":1,\"title\":\"new\"}", "body"));
 
-        BatchPlan plan = BatchPlan.of(events, Map.of(ROW_1, json("{\"id\":1,\"title\":\"old\",\"body\":\"BIG\"}")));
+        BatchPlan plan = plan(events, Map.of(ROW_1, json("{\"id\":1,\"title\":\"old\",\"body\":\"BIG\"}")));
 
-        assertEquals(Set.of(ROW_1), BatchPlan.lookups(events));
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(events, DEFAULTS));
         assertEquals(List.of(json("{\"id\":1,\"title\":\"new\",\"body\":\"BIG\"}")), indexed(plan));
         assertEquals(List.of(), plan.unchangedMissing());
         assertEquals(20L, plan.writes().get(0).operations().get(0).index().version());
@@ -63,7 +73,7 @@ class BatchPlanTest {
 
     @Test
     void severalUpdatesOfOneRowInABatchMergeAgainstEachOtherInOrder() {
-        BatchPlan plan = BatchPlan.of(List.of(
+        BatchPlan plan = plan(List.of(
                 update(20, "{\"id\":1,\"title\":\"a\",\"body\":\"B1\"}"),
                 update(30, "{\"id\":1,\"title\":\"b\"}", "body"),
                 update(40, "{\"id\":1,\"body\":\"B2\"}", "title")),
@@ -76,7 +86,7 @@ class BatchPlanTest {
 
     @Test
     void withoutAStoredDocumentTheRowIsIndexedAsItCameAndCounted() {
-        BatchPlan plan = BatchPlan.of(List.of(update(20, "{\"id\":1,\"title\":\"new\"}", "body")), Map.of());
+        BatchPlan plan = plan(List.of(update(20, "{\"id\":1,\"title\":\"new\"}", "body")), Map.of());
 
         assertEquals(List.of(json("{\"id\":1,\"title\":\"new\"}")), indexed(plan));
         assertEquals(List.of("shop.docs"), plan.unchangedMissing());
@@ -87,8 +97,8 @@ class BatchPlanTest {
         Map<DocumentAddress, ObjectNode> stored = Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}"));
         ChangeEvent truncate = new ChangeEvent(Operation.TRUNCATE, source("docs", 15), json("{}"), null, null);
 
-        BatchPlan afterDelete = BatchPlan.of(List.of(delete(10, 1), update(20, "{\"id\":1}", "body")), stored);
-        BatchPlan afterTruncate = BatchPlan.of(List.of(truncate, update(20, "{\"id\":1}", "body")), stored);
+        BatchPlan afterDelete = plan(List.of(delete(10, 1), update(20, "{\"id\":1}", "body")), stored);
+        BatchPlan afterTruncate = plan(List.of(truncate, update(20, "{\"id\":1}", "body")), stored);
 
         assertEquals(List.of(json("{\"id\":1}")), indexed(afterDelete));
         assertEquals(List.of(json("{\"id\":1}")), indexed(afterTruncate));
@@ -101,9 +111,9 @@ class BatchPlanTest {
         ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":2}"),
                 json("{\"id\":1}"), json("{\"id\":2,\"title\":\"t\"}"), List.of("body"));
 
-        BatchPlan plan = BatchPlan.of(List.of(moved), Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}")));
+        BatchPlan plan = plan(List.of(moved), Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}")));
 
-        assertEquals(Set.of(ROW_1), BatchPlan.lookups(List.of(moved)));
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(List.of(moved), DEFAULTS));
         List<BulkOperation> operations = plan.writes().get(0).operations();
         assertEquals("1", operations.get(0).delete().id());
         assertEquals("2", operations.get(1).index().id());
@@ -116,12 +126,69 @@ class BatchPlanTest {
         ChangeEvent bad = new ChangeEvent(Operation.CREATE, source("my table", 10), row, null, row);
         ChangeEvent good = new ChangeEvent(Operation.CREATE, source("docs", 11), row, null, row);
 
-        BatchPlan plan = BatchPlan.of(List.of(bad, good), Map.of());
+        BatchPlan plan = plan(List.of(bad, good), Map.of());
 
         assertEquals(1, plan.rejections().size());
         assertEquals(0, plan.rejections().get(0).position());
         assertEquals(BatchPlan.UNMAPPABLE_TABLE, plan.rejections().get(0).kind());
         assertEquals(1, plan.writes().size());
         assertEquals(1, plan.writes().get(0).position());
+    }
+
+    private static TableMappings docsMapped(Set<String> exclude, Map<String, String> rename, String routing) {
+        TableId docs = new TableId("shop", "docs");
+        return new TableMappings(Map.of(docs, new TableMapping(docs, "docs", Optional.empty(), Set.of(), exclude,
+                rename, Optional.ofNullable(routing), Optional.empty())));
+    }
+
+    @Test
+    void excludedAndRenamedColumnsShapeTheDocumentTheToastMergeAndTheFieldTypes() {
+        TableMappings tables = docsMapped(Set.of("secret"), Map.of("title", "headline", "body", "text"), null);
+        ChangeEvent event = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":1}"), null,
+                json("{\"id\":1,\"title\":\"new\",\"secret\":\"s\"}"), List.of("body"),
+                Map.of("id", "int4", "title", "text", "secret", "text", "body", "text"));
+        DocumentAddress row = new DocumentAddress("docs", "1", "");
+
+        assertEquals(Set.of(row), BatchPlan.lookups(List.of(event), tables));
+        BatchPlan plan = BatchPlan.of(List.of(event), Map.of(row,
+                json("{\"id\":1,\"headline\":\"old\",\"text\":\"BIG\"}")), tables);
+
+        assertEquals(List.of(json("{\"id\":1,\"headline\":\"new\",\"text\":\"BIG\"}")), indexed(plan));
+        assertEquals(Map.of("id", "int4", "headline", "text", "text", "text"), plan.writes().get(0).fieldTypes());
+        assertEquals("docs", plan.writes().get(0).index());
+    }
+
+    @Test
+    void routedWritesCarryTheRoutingValueAndADeleteWithoutItIsRejected() {
+        TableMappings tables = docsMapped(Set.of(), Map.of(), "tenant");
+        ChangeEvent insert = new ChangeEvent(Operation.CREATE, source("docs", 10), json("{\"id\":1}"), null,
+                json("{\"id\":1,\"tenant\":7}"));
+        ChangeEvent keyOnlyDelete = delete(11, 1);
+        ObjectNode fullRow = json("{\"id\":2,\"tenant\":\"t-2\"}");
+        ChangeEvent fullDelete = new ChangeEvent(Operation.DELETE, source("docs", 12), json("{\"id\":2}"), fullRow,
+                null);
+
+        BatchPlan plan = BatchPlan.of(List.of(insert, keyOnlyDelete, fullDelete), Map.of(), tables);
+
+        assertEquals("7", plan.writes().get(0).operations().get(0).index().routing());
+        assertEquals("t-2", plan.writes().get(1).operations().get(0).delete().routing());
+        assertEquals(1, plan.rejections().size());
+        Rejection rejected = plan.rejections().get(0);
+        assertEquals(1, rejected.position());
+        assertEquals(BatchPlan.UNROUTABLE_ROW, rejected.kind());
+        assertTrue(rejected.reason().contains("shop.docs") && rejected.reason().contains("'tenant'"),
+                rejected.reason());
+    }
+
+    @Test
+    void anUpdateThatMovesTheRowToAnotherRoutingValueDeletesTheOldDocument() {
+        TableMappings tables = docsMapped(Set.of(), Map.of(), "tenant");
+        ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":1}"),
+                json("{\"id\":1,\"tenant\":1}"), json("{\"id\":1,\"tenant\":2}"));
+
+        List<BulkOperation> operations = BatchPlan.of(List.of(moved), Map.of(), tables).writes().get(0).operations();
+
+        assertEquals("1", operations.get(0).delete().routing());
+        assertEquals("2", operations.get(1).index().routing());
     }
 }

@@ -10,11 +10,13 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
+import io.tributary.model.TableId;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
+import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,6 +87,14 @@ final class SubscriberHarness implements AutoCloseable {
         return new SubscriberSettings(kafka.bootstrapServers(), topic, deadLetterTopic(), groupId, maxPollRecords,
                 kafkaProperties, List.of(URI.create(elasticsearch.url())), "", "",
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+    }
+
+    /** Settings for {@link #group} with the given table entries. */
+    SubscriberSettings settings(Map<TableId, TableMapping> tables) {
+        SubscriberSettings base = settings(group, 100, Map.of());
+        return new SubscriberSettings(base.kafkaBootstrapServers(), base.topic(), base.deadLetterTopic(),
+                base.groupId(), base.maxPollRecords(), base.kafkaProperties(), base.elasticsearchUrls(), "", "",
+                base.retryBackoff(), 0, tables);
     }
 
     EsSubscriber startSubscriber(String groupId, int maxPollRecords) {
@@ -238,6 +248,17 @@ final class SubscriberHarness implements AutoCloseable {
         Map<String, JsonNode> sources = new TreeMap<>();
         documents(index).forEach((id, document) -> sources.put(id, document.get("source")));
         return sources;
+    }
+
+    /** GET {@code path} (from the root, {@code /index/_mapping}); null when Elasticsearch answers 404. */
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return ChangeEventJson.mapper().readTree(response.body());
     }
 
     void createIndex(String index, String body) throws Exception {

@@ -1,0 +1,258 @@
+package io.tributary.subscriber;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.tributary.config.InvalidConfigException;
+import io.tributary.config.SettingsReader;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TableId;
+import io.tributary.subscriber.mapping.IndexNaming;
+import io.tributary.subscriber.mapping.TableMapping;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and validates {@value #KEY}: a free-form object (the config loader accepts any key under it), so every
+ * entry and field is checked here, once, at startup. Entries are keyed by {@code "schema.table"} (quoted, as the
+ * name holds a dot) with the optional fields of {@link #FIELDS}. The environment variable {@code TRIBUTARY_TABLES}
+ * may hold the whole object as HOCON text.
+ *
+ * <p>Every mistake is an {@link InvalidConfigException} naming the entry and field: an unknown field, a wrong type,
+ * an impossible index or alias name, columns and exclude both set, a rename onto a dropped column or onto the same
+ * field twice, a mapping file that is missing or not a JSON object of mappings.
+ */
+final class TableSettingsReader {
+
+    static final String KEY = "tributary.tables";
+    static final List<String> FIELDS = List.of("index", "columns", "exclude", "rename", "routing", "alias",
+            "mapping-file");
+
+    private final SettingsReader read;
+    private final Path baseDirectory;
+
+    /** @param baseDirectory what a relative mapping-file path is resolved against */
+    private TableSettingsReader(SettingsReader read, Path baseDirectory) {
+        this.read = read;
+        this.baseDirectory = baseDirectory;
+    }
+
+    static Map<TableId, TableMapping> read(Config config, Path baseDirectory) {
+        SettingsReader read = new SettingsReader(config);
+        if (!config.hasPath(KEY)) {
+            return Map.of();
+        }
+        ConfigObject tables = tablesObject(config, read);
+        TableSettingsReader reader = new TableSettingsReader(read, baseDirectory);
+        Map<TableId, TableMapping> mappings = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : tables.entrySet()) {
+            TableMapping mapping = reader.entry(entry.getKey(), entry.getValue());
+            if (mappings.put(mapping.table(), mapping) != null) {
+                throw reader.invalid(ConfigUtil.joinPath(entry.getKey()), "names table " + mapping.table()
+                        + " a second time");
+            }
+        }
+        return mappings;
+    }
+
+    private static ConfigObject tablesObject(Config config, SettingsReader read) {
+        ConfigValue value = config.getValue(KEY);
+        if (value.valueType() == ConfigValueType.STRING) {
+            try {
+                return ConfigFactory.parseString((String) value.unwrapped()).root();
+            } catch (ConfigException e) {
+                throw read.invalid(KEY, "must be an object of tables (HOCON such as"
+                        + " '\"shop.orders\" { routing = tenant_id }'): " + e.getMessage());
+            }
+        }
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            throw read.invalid(KEY, "must be an object of tables such as { \"shop.orders\" { routing = tenant_id } },"
+                    + " got " + value.render());
+        }
+        return (ConfigObject) value;
+    }
+
+    private TableMapping entry(String name, ConfigValue value) {
+        TableId table;
+        try {
+            table = TableId.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw invalid(ConfigUtil.joinPath(name), "is not a table name: " + e.getMessage());
+        }
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            throw invalid(ConfigUtil.joinPath(name), "must be an object of table settings " + FIELDS + ", got "
+                    + value.render());
+        }
+        Config fields = ((ConfigObject) value).toConfig();
+        for (Map.Entry<String, ConfigValue> field : ((ConfigObject) value).entrySet()) {
+            if (!FIELDS.contains(field.getKey())) {
+                String hint = field.getValue().valueType() == ConfigValueType.OBJECT
+                        ? "; quote table names, which contain a dot: \"" + name + "." + field.getKey() + "\" { … }"
+                        : "";
+                throw invalid(ConfigUtil.joinPath(name), "has an unknown field '" + field.getKey() + "' (known: "
+                        + FIELDS + ")" + hint);
+            }
+        }
+        Set<String> include = columns(name, fields, "columns");
+        Set<String> exclude = columns(name, fields, "exclude");
+        if (fields.hasPath("columns") && include.isEmpty()) {
+            throw invalid(ConfigUtil.joinPath(name, "columns"), "must name at least one column (leave it out to keep"
+                    + " every column)");
+        }
+        if (!include.isEmpty() && !exclude.isEmpty()) {
+            throw invalid(ConfigUtil.joinPath(name), "sets both columns and exclude; set one of them");
+        }
+        Map<String, String> rename = rename(name, fields, include, exclude);
+        Optional<String> alias = indexName(name, fields, "alias");
+        Optional<String> index = indexName(name, fields, "index");
+        if (alias.isPresent() && index.isPresent()) {
+            throw invalid(ConfigUtil.joinPath(name), "sets both index and alias; with an alias, writes go through"
+                    + " it and the index created behind it is named " + alias.get() + TableMapping.FIRST_GENERATION);
+        }
+        String concrete;
+        if (alias.isPresent()) {
+            concrete = alias.get() + TableMapping.FIRST_GENERATION;
+        } else if (index.isPresent()) {
+            concrete = index.get();
+        } else {
+            try {
+                concrete = IndexNaming.indexFor(table);
+            } catch (IllegalArgumentException e) {
+                throw invalid(ConfigUtil.joinPath(name), "needs an index or alias: " + e.getMessage());
+            }
+        }
+        return new TableMapping(table, concrete, alias, include, exclude, rename, string(name, fields, "routing"),
+                mappingFile(name, fields));
+    }
+
+    private Optional<String> string(String entry, Config fields, String field) {
+        if (!fields.hasPath(field)) {
+            return Optional.empty();
+        }
+        ConfigValue value = fields.getValue(field);
+        if (value.valueType() != ConfigValueType.STRING || ((String) value.unwrapped()).isBlank()) {
+            throw invalid(ConfigUtil.joinPath(entry, field), "must be a non-empty string, got " + value.render());
+        }
+        return Optional.of((String) value.unwrapped());
+    }
+
+    private Optional<String> indexName(String entry, Config fields, String field) {
+        Optional<String> name = string(entry, fields, field);
+        name.flatMap(IndexNaming::problem).ifPresent(problem -> {
+            throw invalid(ConfigUtil.joinPath(entry, field), "'" + name.get() + "' " + problem);
+        });
+        return name;
+    }
+
+    private Set<String> columns(String entry, Config fields, String field) {
+        if (!fields.hasPath(field)) {
+            return Set.of();
+        }
+        ConfigValue value = fields.getValue(field);
+        List<String> names = new ArrayList<>();
+        if (value.valueType() == ConfigValueType.LIST) {
+            for (ConfigValue item : (Iterable<ConfigValue>) fields.getList(field)) {
+                if (item.valueType() != ConfigValueType.STRING || ((String) item.unwrapped()).isBlank()) {
+                    throw invalid(ConfigUtil.joinPath(entry, field), "must be a list of column names, got "
+                            + value.render());
+                }
+                names.add((String) item.unwrapped());
+            }
+        } else if (value.valueType() == ConfigValueType.STRING) {
+            for (String item : ((String) value.unwrapped()).split(",")) {
+                if (!item.isBlank()) {
+                    names.add(item.trim());
+                }
+            }
+        } else {
+            throw invalid(ConfigUtil.joinPath(entry, field), "must be a list of column names, got " + value.render());
+        }
+        return new LinkedHashSet<>(names);
+    }
+
+    private Map<String, String> rename(String entry, Config fields, Set<String> include, Set<String> exclude) {
+        if (!fields.hasPath("rename")) {
+            return Map.of();
+        }
+        ConfigValue value = fields.getValue("rename");
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            throw invalid(ConfigUtil.joinPath(entry, "rename"), "must be an object of column = field, got "
+                    + value.render());
+        }
+        Map<String, String> rename = new HashMap<>();
+        Map<String, String> columnByField = new HashMap<>();
+        for (Map.Entry<String, ConfigValue> pair : ((ConfigObject) value).entrySet()) {
+            String column = pair.getKey();
+            String where = ConfigUtil.joinPath(entry, "rename", column);
+            if (pair.getValue().valueType() != ConfigValueType.STRING
+                    || ((String) pair.getValue().unwrapped()).isBlank()) {
+                throw invalid(where, "must be a field name, got " + pair.getValue().render());
+            }
+            String field = (String) pair.getValue().unwrapped();
+            if (field.startsWith("_")) {
+                throw invalid(where, "'" + field + "' starts with '_', which Elasticsearch keeps for its own fields");
+            }
+            if (exclude.contains(column) || !include.isEmpty() && !include.contains(column)) {
+                throw invalid(where, "renames column '" + column + "', which " + (exclude.contains(column)
+                        ? "exclude drops" : "columns does not keep"));
+            }
+            String other = columnByField.put(field, column);
+            if (other != null) {
+                throw invalid(where, "renames '" + column + "' to '" + field + "', as column '" + other
+                        + "' is renamed too");
+            }
+            rename.put(column, field);
+        }
+        for (Map.Entry<String, String> pair : rename.entrySet()) {
+            String field = pair.getValue();
+            if (include.contains(field) && !rename.containsKey(field) && !field.equals(pair.getKey())) {
+                throw invalid(ConfigUtil.joinPath(entry, "rename", pair.getKey()), "renames '" + pair.getKey()
+                        + "' to '" + field + "', the field column '" + field + "' is kept as");
+            }
+        }
+        return rename;
+    }
+
+    private Optional<TableMapping.MappingFile> mappingFile(String entry, Config fields) {
+        Optional<String> text = string(entry, fields, "mapping-file");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        String where = ConfigUtil.joinPath(entry, "mapping-file");
+        Path path = baseDirectory.resolve(text.get()).toAbsolutePath().normalize();
+        JsonNode json;
+        try {
+            json = ChangeEventJson.mapper().readTree(Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw invalid(where, "cannot read " + path + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+        }
+        if (json == null || !json.isObject()) {
+            throw invalid(where, path + " must hold a JSON object of mappings such as {\"properties\": {…}}");
+        }
+        if (json.has("mappings")) {
+            throw invalid(where, path + " holds a create-index body; give the mappings object alone (what"
+                    + " GET /<index>/_mapping shows under \"mappings\")");
+        }
+        return Optional.of(new TableMapping.MappingFile(path, (ObjectNode) json));
+    }
+
+    /** @param what the entry, or the entry and field, in HOCON path form ({@code "shop.orders".columns}) */
+    private InvalidConfigException invalid(String what, String problem) {
+        return read.invalid(KEY, "entry " + what + " " + problem);
+    }
+}

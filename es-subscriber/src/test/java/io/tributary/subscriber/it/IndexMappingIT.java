@@ -1,0 +1,191 @@
+package io.tributary.subscriber.it;
+
+import static io.tributary.subscriber.it.SubscriberHarness.SCHEMA;
+import static io.tributary.subscriber.it.SubscriberHarness.json;
+import static io.tributary.subscriber.it.SubscriberHarness.source;
+import static io.tributary.subscriber.it.SubscriberHarness.truncate;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.Operation;
+import io.tributary.model.TableId;
+import io.tributary.subscriber.consume.DeadLetterPublisher;
+import io.tributary.subscriber.mapping.TableMapping;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Indices as the table mappings make them: derived mappings (extended by new columns), documents shaped and routed,
+ * writes through an alias, a mapping file used verbatim, and truncates that keep mapping and alias.
+ */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class IndexMappingIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final RunningKafka kafka;
+    private final RunningElasticsearch elasticsearch;
+    private SubscriberHarness harness;
+
+    IndexMappingIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
+        this.kafka = kafka;
+        this.elasticsearch = elasticsearch;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    /** A name unique to this run, fit for tables and indices. */
+    private String unique(String name) {
+        return name + "_" + harness.topic.substring(harness.topic.lastIndexOf('-') + 1);
+    }
+
+    private static ChangeEvent insert(String table, long lsn, String row, Map<String, String> types) {
+        ObjectNode after = json(row);
+        return new ChangeEvent(Operation.CREATE, source(table, lsn), SubscriberHarness.keyOf(after, "id"), null,
+                after, List.of(), types);
+    }
+
+    private static Map<String, String> types(String... columnsAndTypes) {
+        Map<String, String> types = new LinkedHashMap<>();
+        for (int i = 0; i < columnsAndTypes.length; i += 2) {
+            types.put(columnsAndTypes[i], columnsAndTypes[i + 1]);
+        }
+        return types;
+    }
+
+    private JsonNode properties(String index) throws Exception {
+        JsonNode mappings = harness.get("/" + index + "/_mapping");
+        assertNotNull(mappings, "index " + index);
+        return mappings.elements().next().path("mappings").path("properties");
+    }
+
+    @Test
+    void derivedMappingsFollowTheColumnTypesAndNewColumnsExtendThem() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "derived", 1);
+        String table = unique("typed");
+        harness.startSubscriber(harness.group, 100);
+        Map<String, String> types = types("id", "int8", "price", "numeric", "at", "timestamptz", "ok", "bool",
+                "name", "text", "data", "jsonb", "addr", "inet", "tags", "_text", "net", "cidr", "day", "date");
+        harness.send(0, insert(table, 10, "{\"id\":1,\"price\":\"12.50\",\"at\":\"2026-11-22T06:00:00.5Z\","
+                + "\"ok\":true,\"name\":\"n\",\"data\":{\"a\":1},\"addr\":\"10.1.2.3\",\"tags\":[\"x\"],"
+                + "\"net\":\"10.0.0.0/8\",\"day\":\"infinity\"}", types));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        String index = SCHEMA + "." + table;
+        JsonNode properties = properties(index);
+        assertEquals("long", properties.at("/id/type").asText());
+        assertEquals("keyword", properties.at("/price/type").asText());
+        assertEquals("double", properties.at("/price/fields/double/type").asText());
+        assertEquals("date", properties.at("/at/type").asText());
+        assertTrue(properties.at("/day/ignore_malformed").asBoolean(), properties.toString());
+        assertEquals("boolean", properties.at("/ok/type").asText());
+        assertEquals("text", properties.at("/name/type").asText());
+        assertEquals("keyword", properties.at("/name/fields/keyword/type").asText());
+        assertEquals("long", properties.at("/data/properties/a/type").asText(), "a dynamic object");
+        assertEquals("ip", properties.at("/addr/type").asText());
+        assertEquals("text", properties.at("/tags/type").asText());
+        assertEquals("keyword", properties.at("/net/type").asText());
+        assertEquals(1, harness.sources(index).size(), "'infinity' does not fail the document");
+
+        Map<String, String> withNewColumn = new LinkedHashMap<>(types);
+        withNewColumn.put("extra", "int4");
+        harness.send(0, insert(table, 20, "{\"id\":2,\"extra\":\"5\"}", withNewColumn));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        assertEquals("long", properties(index).at("/extra/type").asText(), "a string is not left to become text");
+        assertEquals(2, harness.sources(index).size());
+    }
+
+    @Test
+    void shapedRoutedDocumentsGoThroughAnAliasAndSurviveATruncateWithIt() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "alias", 1);
+        String table = unique("orders");
+        String alias = table.replace('_', '-');
+        TableId tableId = new TableId(SCHEMA, table);
+        TableMapping mapping = new TableMapping(tableId, alias + TableMapping.FIRST_GENERATION, Optional.of(alias),
+                Set.of(), Set.of("secret"), Map.of("title", "headline"), Optional.of("tenant"), Optional.empty());
+        harness.startSubscriber(harness.settings(Map.of(tableId, mapping)));
+        Map<String, String> types = types("id", "int4", "tenant", "int4", "title", "text", "secret", "text");
+        harness.send(0, insert(table, 10, "{\"id\":1,\"tenant\":7,\"title\":\"t\",\"secret\":\"s\"}", types));
+        harness.send(0, new ChangeEvent(Operation.DELETE, source(table, 11), json("{\"id\":1}"), json("{\"id\":1}"),
+                null));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        JsonNode document = harness.get("/" + alias + "/_doc/1?routing=7");
+        assertEquals(json("{\"id\":1,\"tenant\":7,\"headline\":\"t\"}"), document.get("_source"));
+        assertEquals("7", document.get("_routing").asText());
+        assertEquals(alias + "-000001", document.get("_index").asText(), "the index behind the alias");
+        JsonNode aliases = harness.get("/_alias/" + alias);
+        assertTrue(aliases.at("/" + alias + "-000001/aliases/" + alias + "/is_write_index").asBoolean(),
+                aliases.toString());
+        assertEquals("text", properties(alias).at("/headline/type").asText());
+        assertTrue(properties(alias).path("secret").isMissingNode(), "excluded columns are not mapped");
+        List<ConsumerRecord<byte[], byte[]>> letters = harness.readDeadLetters(1, WAIT);
+        assertEquals(1, letters.size(), "the delete without the routing column");
+        assertEquals("unroutable-row", new String(letters.get(0).headers().lastHeader(DeadLetterPublisher.KIND)
+                .value(), StandardCharsets.UTF_8));
+
+        JsonNode mappingBefore = properties(alias);
+        harness.send(0, truncate(table, 20));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        assertEquals(Map.of(), harness.sources(alias), "the truncate removed the documents");
+        assertEquals(mappingBefore, properties(alias), "and kept the mapping");
+        assertTrue(harness.get("/_alias/" + alias).at("/" + alias + "-000001/aliases/" + alias + "/is_write_index")
+                .asBoolean(), "and the alias");
+    }
+
+    @Test
+    void aMappingFileIsUsedVerbatimAndTruncatesKeepIt() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "file", 1);
+        String table = unique("files");
+        TableId tableId = new TableId(SCHEMA, table);
+        ObjectNode fileMappings = json("{\"dynamic\":\"false\",\"properties\":{\"id\":{\"type\":\"keyword\"},"
+                + "\"name\":{\"type\":\"keyword\",\"ignore_above\":10}}}");
+        TableMapping mapping = new TableMapping(tableId, SCHEMA + "." + table, Optional.empty(), Set.of(), Set.of(),
+                Map.of(), Optional.empty(), Optional.of(new TableMapping.MappingFile(Path.of("files.json"),
+                fileMappings)));
+        harness.startSubscriber(harness.settings(Map.of(tableId, mapping)));
+        harness.send(0, insert(table, 10, "{\"id\":1,\"name\":\"n\",\"size\":3}",
+                types("id", "int8", "name", "text", "size", "int4")));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        String index = SCHEMA + "." + table;
+        JsonNode mappings = harness.get("/" + index + "/_mapping").path(index).path("mappings");
+        assertEquals(fileMappings, mappings, "verbatim, not extended by the new column");
+        assertEquals(1, harness.sources(index).size());
+
+        harness.send(0, truncate(table, 20));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        assertEquals(Map.of(), harness.sources(index));
+        assertEquals(fileMappings, harness.get("/" + index + "/_mapping").path(index).path("mappings"));
+        assertNull(harness.get("/" + index + "/_doc/1"));
+    }
+}

@@ -1,0 +1,83 @@
+package io.tributary.subscriber.mapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEventJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FieldMappingsTest {
+
+    private static final String TEXT =
+            "{\"type\":\"text\",\"fields\":{\"keyword\":{\"type\":\"keyword\",\"ignore_above\":256}}}";
+
+    private static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) ChangeEventJson.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "int2        | {\"type\":\"long\"}",
+            "int4        | {\"type\":\"long\"}",
+            "int8        | {\"type\":\"long\"}",
+            "oid         | {\"type\":\"long\"}",
+            "_int8       | {\"type\":\"long\"}",
+            "float4      | {\"type\":\"double\",\"ignore_malformed\":true}",
+            "float8      | {\"type\":\"double\",\"ignore_malformed\":true}",
+            "numeric     | {\"type\":\"keyword\",\"fields\":{\"double\":{\"type\":\"double\","
+                    + "\"ignore_malformed\":true}}}",
+            "bool        | {\"type\":\"boolean\"}",
+            "date        | {\"type\":\"date\",\"ignore_malformed\":true}",
+            "timestamp   | {\"type\":\"date\",\"ignore_malformed\":true}",
+            "timestamptz | {\"type\":\"date\",\"ignore_malformed\":true}",
+            "_timestamptz| {\"type\":\"date\",\"ignore_malformed\":true}",
+            "json        | {\"type\":\"object\",\"dynamic\":true}",
+            "jsonb       | {\"type\":\"object\",\"dynamic\":true}",
+            "hstore      | {\"type\":\"object\",\"dynamic\":true}",
+            "bytea       | {\"type\":\"binary\"}",
+            "inet        | {\"type\":\"ip\",\"ignore_malformed\":true}",
+            "cidr        | {\"type\":\"keyword\"}",
+            "time        | {\"type\":\"keyword\"}",
+            "timetz      | {\"type\":\"keyword\"}",
+            "interval    | {\"type\":\"keyword\"}",
+            "money       | {\"type\":\"keyword\"}",
+            "bit         | {\"type\":\"keyword\"}",
+            "varbit      | {\"type\":\"keyword\"}",
+            "macaddr     | {\"type\":\"keyword\"}",
+            "macaddr8    | {\"type\":\"keyword\"}",
+    })
+    void eachTypeHasTheMappingOfItsJsonForm(String typeName, String mapping) {
+        assertEquals(json(mapping), json(FieldMappings.forType(typeName).toString()));
+    }
+
+    @ParameterizedTest(name = "{0} -> text with keyword")
+    @CsvSource({"text", "varchar", "bpchar", "name", "uuid", "citext", "mood", "_text", "tsvector", "int4range"})
+    void textTypesEnumsAndUnknownTypesAreTextWithAKeywordSubField(String typeName) {
+        assertEquals(json(TEXT), json(FieldMappings.forType(typeName).toString()));
+    }
+
+    @Test
+    void propertiesNameEachFieldInOrder() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", "int8");
+        fields.put("amount", "numeric");
+        fields.put("created", "timestamptz");
+
+        ObjectNode mappings = FieldMappings.properties(fields);
+
+        List<String> names = new ArrayList<>();
+        mappings.get("properties").fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("id", "amount", "created"), names);
+        assertEquals(FieldMappings.forType("numeric"), mappings.get("properties").get("amount"));
+    }
+}
