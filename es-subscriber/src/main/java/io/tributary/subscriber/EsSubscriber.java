@@ -12,6 +12,7 @@ import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.consume.DeadLetterTopic;
 import io.tributary.subscriber.consume.KafkaConsumerFactory;
+import io.tributary.subscriber.consume.PollLimits;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The subscriber service: checks Elasticsearch and the topic, creates the dead-letter topic when it is missing, then
- * consumes and applies on one thread until closed or failed.
+ * consumes on one thread, applying each batch with up to {@code tributary.elasticsearch.bulk.concurrency} bulk
+ * requests at once, until closed or failed.
  *
  * <p>{@link #start()} throws when Elasticsearch or the topic cannot be found (with what to fix); {@link #close()}
  * lets the current batch finish and commit (or be abandoned uncommitted if Elasticsearch is down), then leaves the
@@ -72,11 +74,14 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
-        ChangeConsumer consumer = new ChangeConsumer(kafka, new BulkApplier(elasticsearch, metrics,
-                new TableMappings(settings.tables()))::apply,
+        SubscriberSettings.Bulk bulk = settings.bulk();
+        BulkApplier applier = new BulkApplier(elasticsearch, metrics, new TableMappings(settings.tables()),
+                bulk.maxActions(), bulk.maxBytes(), bulk.concurrency());
+        ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply,
                 new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
-                new ConsumerMetrics(metrics, Clock.systemUTC()), POLL_TIMEOUT, settings.retryBackoff(),
-                loop::stopRequested);
+                new ConsumerMetrics(metrics, Clock.systemUTC()),
+                new PollLimits(POLL_TIMEOUT, bulk.maxActions(), bulk.maxWait()), settings.retryBackoff(),
+                Clock.systemUTC(), loop::stopRequested);
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;
         LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", settings.topic(),
@@ -85,6 +90,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
                 () -> LOG.info("stopped consuming {}", settings.topic()),
                 () -> {
                     kafka.close();
+                    applier.close();
                     deadLetterProducer.close(Duration.ofSeconds(5));
                     quietlyClose(elasticsearch);
                 });

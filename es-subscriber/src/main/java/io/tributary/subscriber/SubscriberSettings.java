@@ -1,6 +1,7 @@
 package io.tributary.subscriber;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.TableId;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  *                        pattern (the subscriber would read its own dead letters)
  * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
  *                        {@link TableMapping#defaults}
+ * @param bulk            how records are gathered into bulk requests ({@code tributary.elasticsearch.bulk})
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -36,11 +38,27 @@ public record SubscriberSettings(
         String elasticsearchPassword,
         RetryBackoff retryBackoff,
         int httpPort,
-        Map<TableId, TableMapping> tables) {
+        Map<TableId, TableMapping> tables,
+        Bulk bulk) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final String BULK = "tributary.elasticsearch.bulk.";
+
+    /**
+     * {@code tributary.elasticsearch.bulk}: how records become bulk requests.
+     *
+     * @param maxActions  operations per bulk request at most; also how many records are gathered before applying
+     * @param maxBytes    the estimated body size of one bulk request at most (a single larger write goes alone)
+     * @param maxWait     how long to keep polling for more records when fewer than {@code maxActions} arrived
+     * @param concurrency how many bulk requests (of different partitions) may run at once
+     */
+    public record Bulk(int maxActions, long maxBytes, Duration maxWait, int concurrency) {
+
+        /** The defaults of reference.conf. */
+        public static final Bulk DEFAULTS = new Bulk(2000, 5_000_000, Duration.ofMillis(200), 2);
+    }
 
     public SubscriberSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -49,6 +67,23 @@ public record SubscriberSettings(
         deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
             throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
         });
+    }
+
+    /** The settings with the default {@link Bulk} limits. */
+    public SubscriberSettings(String kafkaBootstrapServers, String topic, String deadLetterTopic, String groupId,
+                              int maxPollRecords, Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
+                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
+                              int httpPort, Map<TableId, TableMapping> tables) {
+        this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
+                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, tables,
+                Bulk.DEFAULTS);
+    }
+
+    /** These settings with {@code bulk} instead of their own. */
+    public SubscriberSettings withBulk(Bulk bulk) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
+                httpPort, tables, bulk);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -103,7 +138,36 @@ public record SubscriberSettings(
                 read.optionalString("tributary.elasticsearch.password").orElse(""),
                 new RetryBackoff(initial, max),
                 read.intBetween("tributary.http.port", 0, 65_535),
-                TableSettingsReader.read(config, baseDirectory));
+                TableSettingsReader.read(config, baseDirectory),
+                bulk(config, read));
+    }
+
+    private static Bulk bulk(Config config, SettingsReader read) {
+        int maxActions = read.intBetween(BULK + "max-actions", 1, 100_000);
+        long maxBytes = bytesAtLeast(config, read, BULK + "max-bytes", 1024);
+        Duration maxWait = read.durationAtLeast(BULK + "max-wait", Duration.ZERO);
+        if (maxWait.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw read.invalid(BULK + "max-wait", "must be at most 1m (the consumer must poll well within"
+                    + " max.poll.interval.ms), got " + maxWait.toMillis() + "ms");
+        }
+        int concurrency = read.intBetween(BULK + "concurrency", 1, 64);
+        return new Bulk(maxActions, maxBytes, maxWait, concurrency);
+    }
+
+    /** A size such as {@code 5MB} or {@code 512kB}, at least {@code min} bytes. */
+    private static long bytesAtLeast(Config config, SettingsReader read, String key, long min) {
+        long bytes;
+        try {
+            bytes = config.getBytes(key);
+        } catch (ConfigException.Missing e) {
+            throw read.invalid(key, "is required but not set");
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw read.invalid(key, "must be a size such as 5MB or 512kB, got " + config.getValue(key).render());
+        }
+        if (bytes < min) {
+            throw read.invalid(key, "must be at least " + min + " bytes, got " + bytes);
+        }
+        return bytes;
     }
 
     private static String deadLetterTopic(SettingsReader read, String topic) {

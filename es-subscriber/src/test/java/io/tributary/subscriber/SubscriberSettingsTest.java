@@ -10,6 +10,7 @@ import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,44 @@ class SubscriberSettingsTest {
                 () -> SubscriberSettings.load(null, backoffs));
         assertTrue(retry.getMessage().startsWith("tributary.elasticsearch.retry.max-backoff must not be shorter"),
                 retry.getMessage());
+    }
+
+    @Test
+    void bulkLimitsHaveDocumentedDefaultsAndCanBeSet() {
+        assertEquals(new SubscriberSettings.Bulk(2000, 5_000_000, Duration.ofMillis(200), 2),
+                SubscriberSettings.load(null, requiredEnvironment()).bulk());
+
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "500");
+        environment.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_BYTES", "512kB");
+        environment.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_WAIT", "0ms");
+        environment.put("TRIBUTARY_ELASTICSEARCH_BULK_CONCURRENCY", "4");
+        assertEquals(new SubscriberSettings.Bulk(500, 512_000, Duration.ZERO, 4),
+                SubscriberSettings.load(null, environment).bulk());
+    }
+
+    @Test
+    void badBulkLimitsAreNamedWithTheirValue() {
+        assertEquals("tributary.elasticsearch.bulk.max-actions must be between 1 and 100000, got 0",
+                bulkError("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "0"));
+        assertEquals("tributary.elasticsearch.bulk.max-bytes must be a size such as 5MB or 512kB, got \"lots\"",
+                bulkError("TRIBUTARY_ELASTICSEARCH_BULK_MAX_BYTES", "lots"));
+        assertEquals("tributary.elasticsearch.bulk.max-bytes must be at least 1024 bytes, got 100",
+                bulkError("TRIBUTARY_ELASTICSEARCH_BULK_MAX_BYTES", "100"));
+        assertEquals("tributary.elasticsearch.bulk.max-wait must be at most 1m (the consumer must poll well"
+                + " within max.poll.interval.ms), got 120000ms", bulkError("TRIBUTARY_ELASTICSEARCH_BULK_MAX_WAIT",
+                "2m"));
+        assertEquals("tributary.elasticsearch.bulk.concurrency must be between 1 and 64, got 0",
+                bulkError("TRIBUTARY_ELASTICSEARCH_BULK_CONCURRENCY", "0"));
+    }
+
+    /** The message of the error {@code variable = value} causes, up to where it says where the value came from. */
+    private static String bulkError(String variable, String value) {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put(variable, value);
+        String message = assertThrows(InvalidConfigException.class,
+                () -> SubscriberSettings.load(null, environment)).getMessage();
+        return message.replaceAll(" \\(from .*", "").replaceAll("; set tributary.*", "");
     }
 
     private static SubscriberSettings loadTables(Path directory, String tables) throws Exception {

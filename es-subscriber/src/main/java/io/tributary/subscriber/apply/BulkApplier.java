@@ -14,10 +14,13 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Applies change events to Elasticsearch with the bulk API, as {@link BatchPlan} plans them.
@@ -36,9 +39,20 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #apply} returns only when every event is either accepted by Elasticsearch or rejected for good (the
  * returned {@link Rejection}s, for the dead-letter topic); what Elasticsearch accepted stays applied. A request
  * refused as a whole for its content (400, 413) is split in halves until the culprits are found. Answers are sorted
- * by {@link Verdict}. Used by one consumer thread at a time.
+ * by {@link Verdict}.
+ *
+ * <p><b>Requests and order:</b> the writes are grouped by the topic-partition of their event and each partition's
+ * writes split into bulk requests of at most {@code maxActions} operations and about {@code maxBytes}
+ * ({@link BulkRequests}). A partition's requests run one after another, in order; different partitions' requests run
+ * concurrently, {@code concurrency} at most ({@link ConcurrentPartitions}). Every change of a row is in one partition,
+ * so each row's changes are applied in order (and external versions make any overlap harmless). A truncate is a
+ * barrier for the whole batch: everything polled before it is applied first, everything after it afterwards, so no
+ * concurrent write can recreate the index while it is deleted. Indices are created and mappings extended before the
+ * requests that need them, on the calling thread.
+ *
+ * <p>Used by one consumer thread at a time; {@link #close()} stops its request threads.
  */
-public final class BulkApplier {
+public final class BulkApplier implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final MeterRegistry metrics;
@@ -46,6 +60,9 @@ public final class BulkApplier {
     private final TargetIndexes targets;
     private final Timer bulkLatency;
     private final DistributionSummary bulkOperations;
+    private final int maxActions;
+    private final long maxBytes;
+    private final ConcurrentPartitions concurrentPartitions;
 
     /** A bulk request refused as a whole because of what it carries. */
     private static final class ContentRefused extends Exception {
@@ -57,9 +74,18 @@ public final class BulkApplier {
         }
     }
 
-    /** @param tables how each table's rows become documents */
-    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables) {
+    /**
+     * @param tables      how each table's rows become documents
+     * @param maxActions  operations per bulk request at most
+     * @param maxBytes    estimated bytes per bulk request at most
+     * @param concurrency bulk requests of different partitions running at once at most
+     */
+    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
+                       long maxBytes, int concurrency) {
         this.client = client;
+        this.maxActions = maxActions;
+        this.maxBytes = maxBytes;
+        this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
         this.metrics = metrics;
         this.tables = tables;
         this.targets = new TargetIndexes(client);
@@ -74,47 +100,62 @@ public final class BulkApplier {
     }
 
     /**
-     * Applies {@code events} in order.
+     * Applies {@code events}: each partition's in order.
      *
+     * @param partitions where each event came from: {@code partitions.get(i)} is the topic-partition of
+     *                   {@code events.get(i)}
      * @return the events rejected for good, in batch order; every other event is applied
      * @throws ApplyFailedException retriable when Elasticsearch cannot take the batch now (nothing may be committed;
      *                              applying it again is harmless); not retriable when the setup is at fault
      */
-    public List<Rejection> apply(List<ChangeEvent> events) throws ApplyFailedException {
+    public List<Rejection> apply(List<ChangeEvent> events, List<TopicPartition> partitions)
+            throws ApplyFailedException {
+        if (events.size() != partitions.size()) {
+            throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
+        }
         Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events, tables));
         BatchPlan plan = BatchPlan.of(events, stored, tables);
         List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
             if (write.isTruncate()) {
-                prepareAndApply(pending, rejections);
+                prepareAndApply(pending, partitions, rejections);
                 pending.clear();
                 truncate(write);
             } else {
                 pending.add(write);
             }
         }
-        prepareAndApply(pending, rejections);
+        prepareAndApply(pending, partitions, rejections);
         plan.unchangedMissing().forEach(index ->
                 metrics.counter("tributary.subscriber.unchanged.missing", "index", index).increment());
         rejections.sort(Comparator.comparingInt(Rejection::position));
         return rejections;
     }
 
-    /** Creates or extends the indices {@code writes} go to, then applies those whose index could be prepared. */
-    private void prepareAndApply(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
+    /**
+     * Creates or extends the indices {@code writes} go to, then applies those whose index could be prepared: each
+     * partition's in order, several partitions at once.
+     */
+    private void prepareAndApply(List<PlannedWrite> writes, List<TopicPartition> partitionOf,
+                                 List<Rejection> rejections) throws ApplyFailedException {
         Map<String, TargetIndexes.Refusal> refused = targets.prepare(writes);
-        List<PlannedWrite> applicable = new ArrayList<>(writes.size());
+        Map<TopicPartition, List<PlannedWrite>> byPartition = new LinkedHashMap<>();
         for (PlannedWrite write : writes) {
             TargetIndexes.Refusal refusal = refused.get(write.index());
             if (refusal != null && write.indexesDocument()) {
                 rejections.add(new Rejection(write.position(), write.index(), write.id(), refusal.kind(),
                         refusal.reason()));
             } else {
-                applicable.add(write);
+                byPartition.computeIfAbsent(partitionOf.get(write.position()), p -> new ArrayList<>()).add(write);
             }
         }
-        applyWrites(applicable, rejections);
+        Map<TopicPartition, List<List<PlannedWrite>>> requests = new LinkedHashMap<>();
+        byPartition.forEach((partition, partitionWrites) ->
+                requests.put(partition, BulkRequests.split(partitionWrites, maxActions, maxBytes)));
+        List<Rejection> found = Collections.synchronizedList(new ArrayList<>());
+        concurrentPartitions.runInOrder(requests, (partition, request) -> applyWrites(request, found));
+        rejections.addAll(found);
     }
 
     private void applyWrites(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
@@ -203,6 +244,12 @@ public final class BulkApplier {
         targets.truncate(write.index(), "truncate of " + write.event().tableId() + " (empty index " + write.index()
                 + ")");
         metrics.counter("tributary.subscriber.truncates", "index", write.index()).increment();
+    }
+
+    /** Stops the request threads; a request running now is interrupted. */
+    @Override
+    public void close() {
+        concurrentPartitions.close();
     }
 
     private static String describe(PlannedWrite write) {

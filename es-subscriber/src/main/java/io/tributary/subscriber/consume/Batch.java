@@ -11,13 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One poll's records, decoded: the change events in poll order (each partition in offset order), the records that
- * are not change events, and the offsets the batch starts at and commits.
+ * One batch's records (one or more polls), decoded: the change events in poll order (each partition in offset
+ * order) with the partition of each, the records that are not change events, and the offsets the batch starts at
+ * and commits.
  */
 final class Batch {
 
@@ -25,18 +25,20 @@ final class Batch {
     private static final int MAX_KEY_TEXT = 200;
 
     private final List<ChangeEvent> events = new ArrayList<>();
+    private final List<TopicPartition> eventPartitions = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
     private final List<DeadLetter> undecodable = new ArrayList<>();
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
 
-    Batch(ConsumerRecords<byte[], byte[]> records) {
+    Batch(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             firstOffsets.putIfAbsent(partition, record.offset());
             nextOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
             try {
                 events.add(ChangeEventJson.decode(record.value()));
+                eventPartitions.add(partition);
                 eventRecords.add(record);
             } catch (MalformedChangeEventException e) {
                 undecodable.add(new DeadLetter(record, NOT_A_CHANGE_EVENT, e.getMessage(), "", "", keyText(record)));
@@ -46,6 +48,11 @@ final class Batch {
 
     List<ChangeEvent> events() {
         return events;
+    }
+
+    /** The topic-partition of each of {@link #events}, at the same position. */
+    List<TopicPartition> eventPartitions() {
+        return eventPartitions;
     }
 
     Map<TopicPartition, Long> firstOffsets() {

@@ -4,8 +4,11 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -24,8 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The subscriber's loop: poll a batch, apply it to Elasticsearch, dead-letter what can never be applied, commit its
- * offsets. Each {@link #runOnce} handles one batch completely before the next poll, so each partition is applied
- * strictly in order.
+ * offsets. A batch is what one poll returns and, for up to {@link PollLimits#maxWait()} after it, what further polls
+ * return, until it holds {@link PollLimits#enoughRecords()}. Each {@link #runOnce} handles one batch completely
+ * before the next batch is polled, so each partition is applied strictly in order (the applier may apply
+ * different partitions concurrently, each in order).
  *
  * <p><b>Invariant:</b> an offset is committed only after every record before it is applied (Elasticsearch accepted
  * it, or holds a newer version) or dead-lettered (Kafka acknowledged its dead letter). A record that is not a change
@@ -34,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * consumer still polling (so it keeps its group membership and memory stays at one batch). If partitions are
  * taken away meanwhile, the batch is abandoned uncommitted (nothing dead-lettered) and the partitions still owned
  * are rewound to its start: the new owner, or this consumer, applies those records again, which external
- * versioning makes harmless.
+ * versioning makes harmless. Partitions revoked while a batch is being gathered are dropped from it (their records
+ * are not applied here; the partitions still or again owned are rewound to the first dropped record).
  *
  * <p>Not thread-safe: owned by the consumer thread.
  */
@@ -46,22 +53,24 @@ public final class ChangeConsumer {
     private final BatchApplier applier;
     private final DeadLetterPublisher deadLetters;
     private final ConsumerMetrics metrics;
-    private final Duration pollTimeout;
+    private final PollLimits limits;
     private final RetryBackoff backoff;
+    private final Clock clock;
     private final BooleanSupplier stopRequested;
     private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
     private volatile boolean applying = true;
     private boolean retrying;
 
     public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, DeadLetterPublisher deadLetters,
-                          ConsumerMetrics metrics, Duration pollTimeout, RetryBackoff backoff,
+                          ConsumerMetrics metrics, PollLimits limits, RetryBackoff backoff, Clock clock,
                           BooleanSupplier stopRequested) {
         this.consumer = consumer;
         this.applier = applier;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.pollTimeout = pollTimeout;
+        this.limits = limits;
         this.backoff = backoff;
+        this.clock = clock;
         this.stopRequested = stopRequested;
     }
 
@@ -117,15 +126,19 @@ public final class ChangeConsumer {
      * @throws org.apache.kafka.common.KafkaException when Kafka does not take a dead letter (nothing is committed)
      */
     public void runOnce() throws ApplyFailedException, InterruptedException {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout);
+        ConsumerRecords<byte[], byte[]> first = consumer.poll(limits.pollTimeout());
         metrics.polled(consumer);
-        if (records.isEmpty()) {
+        if (first.isEmpty()) {
             metrics.caughtUp();
             return;
         }
         revokedDuringBatch.clear();
+        List<ConsumerRecord<byte[], byte[]>> records = gather(first);
+        if (records.isEmpty()) {
+            return;
+        }
         Batch batch = new Batch(records);
-        Optional<List<Rejection>> rejections = applyWithRetries(batch.events());
+        Optional<List<Rejection>> rejections = applyWithRetries(batch);
         if (rejections.isEmpty()) {
             rewind(batch.firstOffsets());
             return;
@@ -135,8 +148,42 @@ public final class ChangeConsumer {
         metrics.applied(batch.events());
     }
 
+    /**
+     * Polls again until the batch holds enough records or the wait is over. Records of partitions revoked meanwhile
+     * are dropped, and those partitions, if owned again, rewound to their first dropped record: their owner applies
+     * them from there.
+     */
+    private List<ConsumerRecord<byte[], byte[]>> gather(ConsumerRecords<byte[], byte[]> first) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(first.count());
+        first.forEach(records::add);
+        long deadline = clock.millis() + limits.maxWait().toMillis();
+        long left = deadline - clock.millis();
+        while (records.size() < limits.enoughRecords() && left > 0 && revokedDuringBatch.isEmpty()) {
+            consumer.poll(Duration.ofMillis(left)).forEach(records::add);
+            left = deadline - clock.millis();
+        }
+        if (revokedDuringBatch.isEmpty()) {
+            return records;
+        }
+        Map<TopicPartition, Long> dropped = new HashMap<>();
+        records.removeIf(record -> {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (!revokedDuringBatch.contains(partition)) {
+                return false;
+            }
+            dropped.merge(partition, record.offset(), Math::min);
+            return true;
+        });
+        LOG.info("partitions {} revoked while gathering a batch; the records of {} dropped from it",
+                revokedDuringBatch, dropped.keySet());
+        rewind(dropped);
+        revokedDuringBatch.clear();
+        return records;
+    }
+
     /** @return the rejected events when applied; empty when abandoned (partitions revoked or a stop requested) */
-    private Optional<List<Rejection>> applyWithRetries(List<ChangeEvent> events) throws ApplyFailedException {
+    private Optional<List<Rejection>> applyWithRetries(Batch batch) throws ApplyFailedException {
+        List<ChangeEvent> events = batch.events();
         if (events.isEmpty()) {
             return Optional.of(List.of());
         }
@@ -144,7 +191,7 @@ public final class ChangeConsumer {
         try {
             while (true) {
                 try {
-                    List<Rejection> rejections = applier.apply(events);
+                    List<Rejection> rejections = applier.apply(events, batch.eventPartitions());
                     applying = true;
                     return Optional.of(rejections);
                 } catch (ApplyFailedException e) {

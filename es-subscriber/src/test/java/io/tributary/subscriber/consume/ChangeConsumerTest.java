@@ -20,12 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
@@ -50,6 +52,24 @@ class ChangeConsumerTest {
             new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final List<List<ChangeEvent>> applied = new ArrayList<>();
+    private final List<List<TopicPartition>> appliedPartitions = new ArrayList<>();
+    private final AtomicLong nowMillis = new AtomicLong(NOW.toEpochMilli());
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(nowMillis.get());
+        }
+    };
     private final AtomicInteger failuresToGo = new AtomicInteger();
     private final List<Rejection> rejectNext = new ArrayList<>();
     private boolean failForGood;
@@ -57,19 +77,24 @@ class ChangeConsumerTest {
     private final ChangeConsumer loop = newLoop(deadLetterProducer);
 
     private ChangeConsumer newLoop(MockProducer<byte[], byte[]> producer) {
-        return new ChangeConsumer(kafka, events -> {
+        return newLoop(producer, new PollLimits(Duration.ZERO, 100, Duration.ZERO));
+    }
+
+    private ChangeConsumer newLoop(MockProducer<byte[], byte[]> producer, PollLimits limits) {
+        return new ChangeConsumer(kafka, (events, partitions) -> {
             if (failForGood) {
                 throw new ApplyFailedException("security_exception: unable to authenticate", false, null);
             }
             if (failuresToGo.getAndDecrement() > 0) {
                 throw new ApplyFailedException("connection refused", true, null);
             }
-            applied.add(events);
+            applied.add(List.copyOf(events));
+            appliedPartitions.add(List.copyOf(partitions));
             List<Rejection> rejections = List.copyOf(rejectNext);
             rejectNext.clear();
             return rejections;
         }, new DeadLetterPublisher(producer, DLQ, metrics), new ConsumerMetrics(metrics, Clock.fixed(NOW,
-                ZoneOffset.UTC)), Duration.ZERO, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)),
+                ZoneOffset.UTC)), limits, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock,
                 () -> false);
     }
 
@@ -212,5 +237,47 @@ class ChangeConsumerTest {
         loop.runOnce();
 
         assertEquals(4, metrics.get("tributary.subscriber.consumer.lag").tag("partition", "0").gauge().value());
+    }
+
+    @Test
+    void keepsPollingUntilTheWaitIsOverThenAppliesEverythingPolledAsOneBatch() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 3,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        add(P0, 0, event(1, 10));
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> {
+            add(P1, 0, event(2, 11));
+            nowMillis.addAndGet(50);
+        });
+        kafka.schedulePollTask(() -> nowMillis.addAndGet(150));
+
+        gathering.runOnce();
+
+        assertEquals(1, applied.size(), "one batch of both polls");
+        assertEquals(List.of(1L, 2L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList());
+        assertEquals(List.of(P0, P1), appliedPartitions.get(0), "each event with its partition");
+        assertEquals(1, committed(P0));
+        assertEquals(1, committed(P1));
+    }
+
+    @Test
+    void enoughRecordsAreAppliedWithoutWaitingForMore() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 2,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        add(P0, 0, event(1, 10));
+        add(P0, 1, event(2, 11));
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> add(P1, 0, event(3, 12)));
+
+        gathering.runOnce();
+
+        assertEquals(List.of(1L, 2L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList(),
+                "no second poll");
+        assertEquals(2, committed(P0));
+        assertNull(committed(P1));
     }
 }

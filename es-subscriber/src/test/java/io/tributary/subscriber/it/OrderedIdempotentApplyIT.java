@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.subscriber.SubscriberSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,6 +60,28 @@ class OrderedIdempotentApplyIT {
         harness.startSubscriber(harness.group, 57);
 
         harness.awaitSources(index(table), expected, WAIT);
+    }
+
+    @Test
+    void aBatchSpanningFourPartitionsIsAppliedCompletelyWithTwoRequestsAtATime() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "partitions", 4);
+        String table = "partitions";
+        long lsn = 10_000;
+        Map<String, JsonNode> expected = new TreeMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int id = 0; id < 400; id++) {
+                String row = "{\"id\":" + id + ",\"round\":" + round + ",\"text\":\"" + "r".repeat(100) + "\"}";
+                harness.send(id % 4, upsert(table, lsn++, row));
+                expected.put(Integer.toString(id), json(row));
+            }
+        }
+        harness.startSubscriber(harness.settings(harness.group, 1000, Map.of())
+                .withBulk(new SubscriberSettings.Bulk(1000, 16 * 1024, Duration.ofMillis(500), 2)));
+
+        harness.awaitCaughtUp(harness.group, WAIT);
+        harness.awaitSources(index(table), expected, WAIT);
+        assertTrue(harness.metrics.get("tributary.subscriber.bulk.operations").summary().count() >= 4 * 3,
+                "each partition's share split by max-bytes into several requests");
     }
 
     @Test
