@@ -108,9 +108,16 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         try {
             elasticsearch.cluster().health();
         } catch (IOException | RuntimeException e) {
+            int status = e instanceof co.elastic.clients.transport.TransportException transport ? transport.statusCode()
+                    : e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es ? es.status() : -1;
+            if (status == 401 || status == 403) {
+                throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " refused"
+                        + (settings.elasticsearchUsername().isEmpty() ? " requests without credentials"
+                        : " the credentials of user " + settings.elasticsearchUsername()) + " (HTTP " + status
+                        + "); check tributary.elasticsearch.username and password", e);
+            }
             throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " does not answer"
-                    + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls,"
-                    + " username and password", e);
+                    + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls", e);
         }
     }
 

@@ -1,0 +1,84 @@
+package io.tributary.subscriber.it;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.subscriber.EsSubscriber;
+import io.tributary.subscriber.SubscriberSettings;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The subscriber's startup checks: each failure says what is wrong and which setting to look at. */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class SubscriberStartupIT {
+
+    private static SubscriberSettings settings(String bootstrap, String topic, String elasticsearch, String user) {
+        return new SubscriberSettings(bootstrap, topic, "startup-" + System.nanoTime(), 100, Map.of(),
+                List.of(URI.create(elasticsearch)), user, user.isEmpty() ? "" : "wrong",
+                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 0);
+    }
+
+    private static String startFailure(SubscriberSettings settings) {
+        EsSubscriber subscriber = new EsSubscriber(settings, new SimpleMeterRegistry());
+        return assertThrows(IllegalStateException.class, subscriber::start).getMessage();
+    }
+
+    @Test
+    void unreachableElasticsearchNamesTheUrlsSetting(RunningKafka kafka) {
+        String message = startFailure(settings(kafka.bootstrapServers(), "t", "http://127.0.0.1:1", ""));
+        assertTrue(message.contains("Elasticsearch at [http://127.0.0.1:1] does not answer")
+                && message.contains("tributary.elasticsearch.urls"), message);
+    }
+
+    @Test
+    void refusedCredentialsNameTheUserAndTheSettings(RunningKafka kafka) throws Exception {
+        HttpServer secured = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        secured.createContext("/", exchange -> {
+            byte[] body = ("{\"error\":{\"root_cause\":[],\"type\":\"security_exception\","
+                    + "\"reason\":\"unable to authenticate user [ingest]\"},\"status\":401}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("X-elastic-product", "Elasticsearch");
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        secured.start();
+        try {
+            String message = startFailure(settings(kafka.bootstrapServers(), "t",
+                    "http://127.0.0.1:" + secured.getAddress().getPort(), "ingest"));
+            assertTrue(message.contains("refused the credentials of user ingest (HTTP 401)")
+                    && message.contains("tributary.elasticsearch.username and password"), message);
+        } finally {
+            secured.stop(0);
+        }
+    }
+
+    @Test
+    void missingTopicSaysToStartTheProducerFirst(RunningKafka kafka, RunningElasticsearch elasticsearch) {
+        String topic = "no-such-topic-" + System.nanoTime();
+        String message = startFailure(settings(kafka.bootstrapServers(), topic, elasticsearch.url(), ""));
+        assertTrue(message.contains("topic " + topic + " does not exist") && message.contains("etl-producer"), message);
+    }
+
+    @Test
+    void unreachableKafkaNamesTheBootstrapSetting(RunningElasticsearch elasticsearch) {
+        String message = startFailure(settings("127.0.0.1:1", "t", elasticsearch.url(), ""));
+        assertTrue(message.contains("Kafka at 127.0.0.1:1 did not answer")
+                && message.contains("tributary.kafka.bootstrap-servers"), message);
+    }
+}
