@@ -89,14 +89,14 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
                 outputRoot.toAbsolutePath().normalize());
     }
 
-    private static String value(String option, List<String> rest) {
+    static String value(String option, List<String> rest) {
         if (rest.isEmpty() || rest.get(0).startsWith("--")) {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return rest.remove(0);
     }
 
-    private static long number(String option, String text, long min, long max) {
+    static long number(String option, String text, long min, long max) {
         long value;
         try {
             value = Long.parseLong(text.replace("_", ""));
@@ -109,7 +109,7 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
         return value;
     }
 
-    private static String heapSize(String option, String text) {
+    static String heapSize(String option, String text) {
         if (!text.matches("[1-9][0-9]*[kmgKMG]")) {
             throw new IllegalArgumentException(option + " must look like 256m or 1g (as for -Xmx), got '" + text + "'");
         }

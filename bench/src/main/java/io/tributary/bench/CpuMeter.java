@@ -13,7 +13,7 @@ import java.nio.file.Path;
 final class CpuMeter {
 
     /** Linux reports process and machine times in USER_HZ ticks, 100 per second on every common architecture. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final long machineBusyAtStart = machineBusyTicks();
     private long walsenderTicks;
@@ -50,7 +50,7 @@ final class CpuMeter {
     }
 
     /** Busy ticks of all CPUs together since boot: everything but idle and iowait. */
-    private static long machineBusyTicks() {
+    static long machineBusyTicks() {
         try {
             String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;

@@ -1,15 +1,19 @@
 package io.tributary.bench;
 
 /**
- * The few figures the benchmark reads from one scrape of the producer's {@code /metrics} (Prometheus text format).
+ * The few figures the benchmarks read from one scrape of a service's {@code /metrics} (Prometheus text format); the
+ * other service's figures stay 0.
  *
  * @param atNanos       when the scrape answered ({@link System#nanoTime()})
  * @param flushedLsn    {@code tributary_producer_flushed_lsn}: the position reported to PostgreSQL as flushed
  * @param receivedLsn   {@code tributary_producer_received_lsn}: the WAL position of the last message read
  * @param events        the sum of {@code tributary_producer_events_total} over tables and operations
  * @param heapUsedBytes the sum of {@code jvm_memory_used_bytes} over the heap's pools
+ * @param appliedDocuments the sum of {@code tributary_subscriber_documents_total} over indices and actions: the
+ *                         subscriber's writes Elasticsearch accepted
  */
-record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes) {
+record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes,
+                     long appliedDocuments) {
 
     /** @throws IllegalArgumentException when a value is not a number */
     static MetricsSample parse(long atNanos, String text) {
@@ -17,6 +21,7 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
         double received = 0;
         double events = 0;
         double heap = 0;
+        double applied = 0;
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -28,13 +33,15 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
                 case "tributary_producer_flushed_lsn" -> flushed = value(line, valueStart);
                 case "tributary_producer_received_lsn" -> received = value(line, valueStart);
                 case "tributary_producer_events_total" -> events += value(line, valueStart);
+                case "tributary_subscriber_documents_total" -> applied += value(line, valueStart);
                 case "jvm_memory_used_bytes" -> heap += line.contains("area=\"heap\"") ? value(line, valueStart) : 0;
                 default -> {
                 }
             }
         }
         // Gauges are doubles; LSNs and counts stay exact up to 2^53.
-        return new MetricsSample(atNanos, (long) flushed, (long) received, (long) events, (long) heap);
+        return new MetricsSample(atNanos, (long) flushed, (long) received, (long) events, (long) heap,
+                (long) applied);
     }
 
     private static double value(String line, int start) {

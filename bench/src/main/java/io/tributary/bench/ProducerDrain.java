@@ -29,7 +29,7 @@ final class ProducerDrain {
     private static final long SAMPLE_MILLIS = 200;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     /** One G1 pause in {@code -Xlog:gc:…:uptime}: {@code [12.345s] GC(7) Pause Young (Normal) (…) 120M->9M(256M) 3.210ms}. */
-    private static final Pattern GC_PAUSE =
+    static final Pattern GC_PAUSE =
             Pattern.compile("^\\[(\\d+\\.\\d+)s\\] GC\\(\\d+\\) Pause .* (\\d+)M->(\\d+)M\\(\\d+M\\) (\\d+\\.\\d+)ms$");
 
     private ProducerDrain() {
@@ -189,7 +189,7 @@ final class ProducerDrain {
         return new HeapFigures(usedSmall, usedBulk, afterGcSmall, afterGcBulk, pauses, pauseMillis / 1000);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,395 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.localstack.LocalStack;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The subscriber benchmark (issue: "bench/ gets a subscriber harness"). Starts Kafka and Elasticsearch locally, fills
+ * a topic with change events ({@link ChangeEventWorkload}), drains it with es-subscriber ({@link SubscriberDrain}),
+ * and then measures Elasticsearch's own ceiling — the final documents bulk-indexed straight into indices created as
+ * the subscriber's were, with several batch sizes and concurrencies ({@link DirectBulkIndexing}) — and replays the
+ * subscriber's own writes directly. Prints events/s of the subscriber, docs/s of the best direct run, their ratio
+ * (target: at least {@value #TARGET_RATIO}) and the subscriber's heap, and checks that Elasticsearch holds exactly
+ * the final rows.
+ *
+ * <p>Exit status: 0 when the figures were measured (whether or not they meet the target), 1 when the run failed
+ * (also when a check failed), 2 for a bad option. Run by {@code bench/run-subscriber-bench.sh}; never part of
+ * {@code mvn verify}.
+ */
+public final class SubscriberBench {
+
+    static final double TARGET_RATIO = 0.85;
+    private static final String TOPIC = "bench.changes";
+    private static final String DEAD_LETTER_TOPIC = TOPIC + ".dlq";
+    private static final int WARM_UP_DOCUMENTS = 50_000;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private SubscriberBench() {
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help")) {
+            System.out.println(SubscriberBenchOptions.USAGE);
+            return;
+        }
+        SubscriberBenchOptions options;
+        try {
+            options = SubscriberBenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("subscriber bench: " + e.getMessage() + "\n" + SubscriberBenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            run(options);
+        } catch (Exception e) {
+            System.err.println("subscriber bench failed: " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0); // stops the local stack (shutdown hook)
+    }
+
+    /** The subscriber's writes sent straight to Elasticsearch, and the documents they left. */
+    private record Replay(DirectBulkIndexing.Trial trial, long documentsInIndex) {
+    }
+
+    /** One subscriber run and what Elasticsearch and Kafka held after it. */
+    private record SubscriberRun(int maxPollRecords, SubscriberDrain.Figures figures, long documentsInIndex,
+                                 long deadLetters, String profile) {
+    }
+
+    private static void run(SubscriberBenchOptions options) throws Exception {
+        Path directory = options.outputRoot()
+                .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
+        Files.createDirectories(directory);
+        String machine = describeMachine();
+        // A copy: a build running meanwhile may replace the jar under the child's feet.
+        Path subscriberJar = Files.copy(options.subscriberJar(), directory.resolve("es-subscriber.jar"));
+        progress("run directory " + directory);
+        progress("starting Kafka and Elasticsearch (local-stack)");
+        RunningKafka kafka = LocalStack.kafka();
+        RunningElasticsearch elasticsearchNode = LocalStack.elasticsearch();
+        ElasticsearchRest elasticsearch = new ElasticsearchRest(elasticsearchNode.url());
+        SubscriberDrain.Servers servers = new SubscriberDrain.Servers(elasticsearchPid(elasticsearchNode),
+                kafkaPid(kafka));
+        kafka.createTopic(TOPIC, options.partitions());
+        // The subscriber creates its dead-letter topic when missing; made here so that no run pays for it.
+        kafka.createTopic(DEAD_LETTER_TOPIC, 1);
+
+        ChangeEventWorkload workload = new ChangeEventWorkload(options.events(), options.tables());
+        progress("writing " + options.events() + " change events over " + options.tables() + " tables to " + TOPIC);
+        ChangeEventWorkload.Produced produced = workload.produce(kafka.bootstrapServers(), TOPIC,
+                options.partitions());
+        long finalRows = workload.finalRows();
+        List<String> indices = workload.indices();
+        progress(String.format("written in %s: %,d inserts, %,d updates, %,d deletes; %,d rows remain",
+                seconds(produced.took()), produced.inserts(), produced.updates(), produced.deletes(), finalRows));
+
+        try (Admin admin = Admin.create(adminProperties(kafka.bootstrapServers()))) {
+            Map<TopicPartition, Long> endOffsets = endOffsets(admin, TOPIC, options.partitions());
+            long inTopic = endOffsets.values().stream().mapToLong(Long::longValue).sum();
+            if (inTopic != produced.events()) {
+                throw new IllegalStateException("the topic holds " + inTopic + " records, " + produced.events()
+                        + " were written");
+            }
+
+            Path bulkFile = directory.resolve("final-documents.ndjson");
+            long[] offsets = workload.writeFinalDocuments(bulkFile);
+            int documents = Math.toIntExact(finalRows);
+            progress(String.format("warming Elasticsearch up (%,d documents, not timed)",
+                    Math.min(WARM_UP_DOCUMENTS, documents)));
+            DirectBulkIndexing.run(elasticsearch, indices, Map.of(), bulkFile, offsets,
+                    Math.min(WARM_UP_DOCUMENTS, documents), 1000, 1, servers.elasticsearchPid(), options.timeout());
+
+            List<SubscriberRun> runs = new ArrayList<>();
+            for (int maxPollRecords : options.maxPollRecords()) {
+                runs.add(drainWithSubscriber(options, subscriberJar, directory, kafka, elasticsearch, servers, admin,
+                        endOffsets, indices, maxPollRecords, runs.size() + 1));
+            }
+            // The direct runs create the indices as the subscriber did (it may derive mappings from the events).
+            Map<String, ObjectNode> layouts = elasticsearch.layouts(indices);
+            Files.writeString(directory.resolve("index-layouts.json"), layouts.toString());
+
+            List<DirectBulkIndexing.Trial> ceiling = new ArrayList<>();
+            for (int batchSize : options.ceilingBatchSizes()) {
+                for (int concurrency : options.ceilingConcurrency()) {
+                    DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts, bulkFile,
+                            offsets, documents, batchSize, concurrency, servers.elasticsearchPid(), options.timeout());
+                    progress(String.format("direct _bulk, %d documents x %d concurrent: %s, %,.0f docs/s",
+                            batchSize, concurrency, seconds(trial.took()), trial.rate()));
+                    ceiling.add(trial);
+                }
+            }
+            DirectBulkIndexing.Trial best = ceiling.stream()
+                    .max(Comparator.comparingDouble(DirectBulkIndexing.Trial::rate)).orElseThrow();
+            Files.deleteIfExists(bulkFile);
+
+            // Where the subscriber's time goes: Elasticsearch's part is the time of the same requests sent directly.
+            Path operationsFile = directory.resolve("operations.ndjson");
+            long[] operationOffsets = workload.writeOperations(operationsFile);
+            List<Replay> replays = new ArrayList<>();
+            for (int maxPollRecords : options.maxPollRecords()) {
+                DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts,
+                        operationsFile, operationOffsets, Math.toIntExact(produced.events()), maxPollRecords, 1,
+                        servers.elasticsearchPid(), options.timeout());
+                long inIndex = elasticsearch.count(indices);
+                progress(String.format("direct replay of the %,d writes in batches of %d: %s, %,.0f writes/s;"
+                        + " %,d documents", produced.events(), maxPollRecords, seconds(trial.took()), trial.rate(),
+                        inIndex));
+                replays.add(new Replay(trial, inIndex));
+            }
+            Files.deleteIfExists(operationsFile);
+            Files.deleteIfExists(subscriberJar);
+
+            String report = report(options, machine, kafka, produced, finalRows, workload, ceiling, best, runs,
+                    replays);
+            Files.writeString(directory.resolve("report.txt"), report);
+            System.out.println();
+            System.out.print(report);
+            System.out.println("(report, logs and configuration in " + directory + ")");
+            check(runs, replays, produced.events(), finalRows);
+        }
+    }
+
+    private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, Path subscriberJar,
+                                                     Path directory,
+                                                     RunningKafka kafka, ElasticsearchRest elasticsearch,
+                                                     SubscriberDrain.Servers servers, Admin admin,
+                                                     Map<TopicPartition, Long> endOffsets, List<String> indices,
+                                                     int maxPollRecords, int number) throws Exception {
+        elasticsearch.deleteIndices(indices);
+        String name = number + "-poll" + maxPollRecords;
+        String group = "bench-subscriber-" + System.currentTimeMillis() + "-" + name;
+        progress("draining " + TOPIC + " with es-subscriber (-Xmx" + options.subscriberHeap() + ", max-poll-records "
+                + maxPollRecords + ", group " + group + ") into fresh indices");
+        SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
+                options.profiling(), directory, name);
+        SubscriberDrain.Figures figures = SubscriberDrain.drain(launch,
+                new SubscriberDrain.Target(kafka.bootstrapServers(), TOPIC, group, maxPollRecords,
+                        elasticsearch.url(), endOffsets),
+                servers, admin, options.timeout());
+        long inIndex = elasticsearch.count(indices);
+        long deadLetters = endOffsets(admin, DEAD_LETTER_TOPIC, 1).values().stream().mapToLong(Long::longValue).sum();
+        progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch",
+                seconds(figures.took()), seconds(figures.startup()), inIndex));
+        String profile = options.profiling() == BenchOptions.Profiling.JFR
+                ? JfrHotSpots.summarize(launch.file(".jfr"), 25) : "";
+        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, profile);
+    }
+
+    /** Throws when a run left Elasticsearch or the dead-letter topic other than the events say. */
+    private static void check(List<SubscriberRun> runs, List<Replay> replays, long events, long finalRows) {
+        List<String> problems = new ArrayList<>();
+        for (Replay replay : replays) {
+            if (replay.documentsInIndex() != finalRows) {
+                problems.add("the direct replay in batches of " + replay.trial().batchSize() + " left "
+                        + replay.documentsInIndex() + " documents, expected " + finalRows);
+            }
+        }
+        for (SubscriberRun run : runs) {
+            String which = "the run with max-poll-records " + run.maxPollRecords();
+            if (run.documentsInIndex() != finalRows) {
+                problems.add(which + " left " + run.documentsInIndex() + " documents in Elasticsearch, expected "
+                        + finalRows);
+            }
+            if (run.figures().applied() != events) {
+                problems.add(which + " counted " + run.figures().applied() + " applied writes, expected " + events);
+            }
+            if (run.deadLetters() != 0) {
+                problems.add(which + ": the dead-letter topic holds " + run.deadLetters() + " records");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems) + ": the figures above are not valid");
+        }
+    }
+
+    private static String report(SubscriberBenchOptions options, String machine, RunningKafka kafka,
+                                 ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
+                                 List<DirectBulkIndexing.Trial> ceiling, DirectBulkIndexing.Trial best,
+                                 List<SubscriberRun> runs, List<Replay> replays) {
+        long events = produced.events();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Tributary subscriber benchmark, %s%n", OffsetDateTime.now()
+                .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+        out.append(String.format("machine: %s%n", machine));
+        out.append("stack: Kafka single broker, Elasticsearch single node with a 512 MiB heap (local-stack)\n");
+        out.append(String.format("topic %s: %d partitions (%d with events), %,d change events over %d tables"
+                        + " (%,d inserts, %,d updates, %,d deletes; %,d MiB of keys and values), written in %s;"
+                        + " %,d rows remain%n", TOPIC, options.partitions(),
+                workload.partitionsInUse(options.partitions()), events, options.tables(), produced.inserts(),
+                produced.updates(), produced.deletes(), produced.bytes() >> 20, seconds(produced.took()), finalRows));
+        if (options.profiling() == BenchOptions.Profiling.JFR) {
+            out.append("NOTE: the subscriber ran with a JFR profile; its rate includes the recorder's overhead\n");
+        }
+
+        out.append(String.format("%nElasticsearch's ceiling, measured after the subscriber runs: the %,d final"
+                + " documents bulk-indexed straight into fresh indices created as the subscriber's were (external versions, no"
+                + " client work)%n", finalRows));
+        out.append(String.format("%10s %10s %9s %10s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
+                "ES CPU", "machine"));
+        for (DirectBulkIndexing.Trial trial : ceiling) {
+            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %6.1f s%s%n", trial.batchSize(),
+                    trial.concurrency(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
+                    trial.machineSeconds(), trial == best ? "  <- ceiling" : ""));
+        }
+
+        out.append(String.format("%nes-subscriber (-Xmx%s), each run a new consumer group into fresh indices;"
+                + " rates are events (= bulk operations) per second%n", options.subscriberHeap()));
+        out.append(String.format("%9s %9s %10s %8s %9s %10s %14s %17s%n", "max-poll", "time", "events/s",
+                "startup", "w/o start", "events/s", "ratio (target", "heap max / after"));
+        out.append(String.format("%9s %9s %10s %8s %9s %10s %14s %17s%n", "records", "(launch)", "", "", "", "",
+                String.format(">= %.2f)", TARGET_RATIO), "GC (MiB)"));
+        for (SubscriberRun run : runs) {
+            SubscriberDrain.Figures f = run.figures();
+            double fromLaunch = events / secondsOf(f.took());
+            double streaming = events / secondsOf(f.took().minus(f.startup()));
+            out.append(String.format("%9d %9s %,10.0f %8s %9s %,10.0f %6.2f / %5.2f %8d / %6d%n",
+                    run.maxPollRecords(), seconds(f.took()), fromLaunch, seconds(f.startup()),
+                    seconds(f.took().minus(f.startup())), streaming, fromLaunch / best.rate(),
+                    streaming / best.rate(), f.maxHeapUsed() >> 20, f.maxHeapAfterGc() >> 20));
+        }
+        out.append(String.format("%nratio = subscriber events/s / ceiling docs/s (%,.0f), from launch / without"
+                + " startup%n", best.rate()));
+        for (SubscriberRun run : runs) {
+            SubscriberDrain.Figures f = run.figures();
+            double fromLaunch = events / secondsOf(f.took()) / best.rate();
+            out.append(String.format("max-poll-records %d: target %s (%.2f from launch); to the same final state"
+                            + " %.2f (direct %s vs %s); %,d bulk requests of %,.0f writes on average, %.1f s of"
+                            + " request time in total (%.0f %% of the run; concurrent requests overlap); CPU"
+                            + " subscriber %.1f s, Elasticsearch %.1f s, Kafka %.1f s,"
+                            + " machine %.1f s of %.1f; %d GC pauses, %.2f s; applied %,d, in Elasticsearch %,d"
+                            + " (expected %,d), dead letters %d; exit status after SIGTERM %d%n",
+                    run.maxPollRecords(), fromLaunch >= TARGET_RATIO ? "met" : "NOT met", fromLaunch,
+                    secondsOf(best.took()) / secondsOf(f.took()), seconds(best.took()), seconds(f.took()),
+                    f.bulks().requests(), (double) f.bulks().operations() / Math.max(1, f.bulks().requests()),
+                    f.bulks().seconds(), 100 * f.bulks().seconds() / secondsOf(f.took()), f.cpu().subscriber(),
+                    f.cpu().elasticsearch(), f.cpu().kafka(), f.cpu().machine(),
+                    2 * secondsOf(f.took()), f.gcPauses(), f.gcPauseSeconds(), f.applied(), run.documentsInIndex(),
+                    finalRows, run.deadLetters(), f.exitStatus()));
+        }
+        out.append(String.format("%nthe subscriber's writes (%,d: an index or delete per event) sent straight to"
+                + " Elasticsearch, one request of max-poll-records writes at a time: Elasticsearch's part of the"
+                + " subscriber's time%n", events));
+        out.append(String.format("%10s %9s %10s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s", "ES CPU",
+                "machine", "documents", "subscriber time / replay time"));
+        for (int i = 0; i < replays.size(); i++) {
+            DirectBulkIndexing.Trial trial = replays.get(i).trial();
+            out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %,10d %.2f%n", trial.batchSize(),
+                    seconds(trial.took()), trial.rate(), trial.serverSeconds(), trial.machineSeconds(),
+                    replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
+                            / secondsOf(trial.took())));
+        }
+        for (SubscriberRun run : runs) {
+            if (!run.profile().isEmpty()) {
+                out.append(String.format("%nprofile of the run with max-poll-records %d:%n%s", run.maxPollRecords(),
+                        run.profile()));
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, partitions)
+                .mapToObj(p -> new TopicPartition(topic, p))
+                .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static Properties adminProperties(String bootstrapServers) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "subscriber-bench-admin");
+        return properties;
+    }
+
+    /** The node's process, from the pid file local-stack has it write next to its logs directory; 0 if unknown. */
+    private static long elasticsearchPid(RunningElasticsearch elasticsearch) {
+        Path pidFile = elasticsearch.logFile().getParent().resolveSibling("elasticsearch.pid");
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The broker's JVM: the process running {@code kafka.Kafka} with this broker's files; 0 if unknown. */
+    private static long kafkaPid(RunningKafka kafka) {
+        String brokerDirectory = kafka.logFile().getParent().toString();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    String commandLine = new String(Files.readAllBytes(process.resolve("cmdline")),
+                            StandardCharsets.UTF_8).replace('\0', ' ');
+                    if (commandLine.contains("kafka.Kafka") && commandLine.contains(brokerDirectory)) {
+                        return Long.parseLong(process.getFileName().toString());
+                    }
+                } catch (IOException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static String describeMachine() {
+        String cpuModel = "unknown CPU";
+        String load = "?";
+        long memoryGib = 0;
+        try {
+            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 2))
+                    .findFirst().orElse(cpuModel);
+            load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+            memoryGib = Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(line -> line.startsWith("MemTotal:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) >> 20).findFirst().orElse(0);
+        } catch (IOException e) {
+            // keep what is known
+        }
+        return String.format("%d CPUs (%s), %d GiB RAM, Java %s, load average %s at start",
+                Runtime.getRuntime().availableProcessors(), cpuModel, memoryGib, Runtime.version(), load);
+    }
+
+    private static void progress(String message) {
+        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
+    }
+
+    private static double secondsOf(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format("%.1f s", secondsOf(duration));
+    }
+}

@@ -1,0 +1,98 @@
+package io.tributary.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The subscriber benchmark's command line, parsed and checked once. A bad option throws naming the option and the
+ * value; nothing is silently repaired.
+ *
+ * @param events             change events written to the topic before anything drains it
+ * @param tables             tables the events are spread over (one index each)
+ * @param partitions         the topic's partitions; each table's events go to one of them, as the producer routes
+ * @param maxPollRecords     {@code tributary.kafka.max-poll-records} of each subscriber run, one run per value
+ * @param subscriberJar      the runnable es-subscriber jar, started as a child JVM
+ * @param subscriberHeap     the child's {@code -Xmx}, e.g. {@code 256m}
+ * @param profiling          whether each subscriber child records a JFR profile (then summarised)
+ * @param ceilingBatchSizes  documents per {@code _bulk} request of the direct-indexing runs
+ * @param ceilingConcurrency concurrent {@code _bulk} requests of the direct-indexing runs
+ * @param timeout            how long one subscriber run or one direct-indexing run may take before the run fails
+ * @param outputRoot         where each run's directory (configuration, logs, report) is created
+ */
+record SubscriberBenchOptions(long events, int tables, int partitions, List<Integer> maxPollRecords,
+                              Path subscriberJar, String subscriberHeap, BenchOptions.Profiling profiling,
+                              List<Integer> ceilingBatchSizes, List<Integer> ceilingConcurrency, Duration timeout,
+                              Path outputRoot) {
+
+    static final String USAGE = String.join("\n",
+            "usage: run-subscriber-bench.sh [options]",
+            "  --events N                change events in the topic (default 500000)",
+            "  --tables N                tables (= indices) they are spread over (default 3)",
+            "  --partitions N            topic partitions; each table's events go to one (default 12)",
+            "  --max-poll-records N,...  subscriber runs, one per value (default 2000, the subscriber's default)",
+            "  --subscriber-heap SIZE    -Xmx of the subscriber child JVM (default 256m)",
+            "  --subscriber-jar PATH     runnable subscriber jar (default ../es-subscriber/target/es-subscriber.jar)",
+            "  --ceiling-batches N,...   documents per direct _bulk request (default 500,1000,2000,5000)",
+            "  --ceiling-concurrency N,...  concurrent direct _bulk requests (default 1,2)",
+            "  --timeout-minutes N       limit for each subscriber run and each direct-indexing run (default 30)",
+            "  --jfr                     record a JFR profile of each subscriber run and print its hot spots",
+            "  --output DIR              run directories go here (default target/subscriber-bench)");
+
+    static SubscriberBenchOptions parse(String[] args) {
+        long events = 500_000;
+        int tables = 3;
+        int partitions = 12;
+        List<Integer> maxPollRecords = List.of(2000);
+        Path subscriberJar = Path.of("../es-subscriber/target/es-subscriber.jar");
+        String subscriberHeap = "256m";
+        BenchOptions.Profiling profiling = BenchOptions.Profiling.NONE;
+        List<Integer> ceilingBatchSizes = List.of(500, 1000, 2000, 5000);
+        List<Integer> ceilingConcurrency = List.of(1, 2);
+        long timeoutMinutes = 30;
+        Path outputRoot = Path.of("target/subscriber-bench");
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String option = rest.remove(0);
+            switch (option) {
+                case "--events" -> events = BenchOptions.number(option, BenchOptions.value(option, rest), 1,
+                        100_000_000L);
+                case "--tables" -> tables = (int) BenchOptions.number(option, BenchOptions.value(option, rest), 1, 100);
+                case "--partitions" -> partitions = (int) BenchOptions.number(option, BenchOptions.value(option, rest),
+                        1, 10_000);
+                case "--max-poll-records" -> maxPollRecords = numbers(option, BenchOptions.value(option, rest),
+                        100_000);
+                case "--subscriber-jar" -> subscriberJar = Path.of(BenchOptions.value(option, rest));
+                case "--subscriber-heap" -> subscriberHeap = BenchOptions.heapSize(option,
+                        BenchOptions.value(option, rest));
+                case "--ceiling-batches" -> ceilingBatchSizes = numbers(option, BenchOptions.value(option, rest),
+                        100_000);
+                case "--ceiling-concurrency" -> ceilingConcurrency = numbers(option, BenchOptions.value(option, rest),
+                        16);
+                case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
+                        BenchOptions.value(option, rest), 1, 24 * 60);
+                case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
+                case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
+                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        if (!Files.isRegularFile(subscriberJar)) {
+            throw new IllegalArgumentException("--subscriber-jar: " + subscriberJar.toAbsolutePath()
+                    + " does not exist (build it: mvn -B package -DskipTests -pl es-subscriber -am)");
+        }
+        return new SubscriberBenchOptions(events, tables, partitions, maxPollRecords,
+                subscriberJar.toAbsolutePath().normalize(), subscriberHeap, profiling, ceilingBatchSizes,
+                ceilingConcurrency, Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize());
+    }
+
+    /** A comma-separated list of whole numbers from 1 to {@code max}. */
+    private static List<Integer> numbers(String option, String text, long max) {
+        List<Integer> values = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            values.add((int) BenchOptions.number(option, part.trim(), 1, max));
+        }
+        return List.copyOf(values);
+    }
+}

@@ -1,0 +1,243 @@
+package io.tributary.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One subscriber run: es-subscriber.jar as a child JVM (its own heap limit, GC log and, with {@code --jfr}, a JFR
+ * recording) in a new consumer group on a topic that already holds every event, timed from launch until the
+ * group's committed offsets reach the end offsets of every partition, i.e. until Elasticsearch accepted every
+ * event (the subscriber commits only then). The group's offsets are read every {@value #SAMPLE_MILLIS} ms (so
+ * times are up to that much long), and {@code /metrics} scraped every {@value #SCRAPE_EVERY}th time for the heap
+ * (a scrape costs the subscriber CPU). Then it is stopped with
+ * SIGTERM, as in production.
+ */
+final class SubscriberDrain {
+
+    private static final long SAMPLE_MILLIS = 200;
+    private static final int SCRAPE_EVERY = 5;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+
+    private SubscriberDrain() {
+    }
+
+    /** What runs, and where its files go: {@code subscriber-<name>.conf}, {@code .log}, {@code -gc.log}, … */
+    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory, String name) {
+        Path file(String suffix) {
+            return directory.resolve("subscriber-" + name + suffix);
+        }
+    }
+
+    /** What the subscriber consumes and where it writes. */
+    record Target(String bootstrapServers, String topic, String groupId, int maxPollRecords,
+                  String elasticsearchUrl, Map<TopicPartition, Long> endOffsets) {
+    }
+
+    /** Process ids of the stack's servers, for their CPU time (0: unknown). */
+    record Servers(long elasticsearchPid, long kafkaPid) {
+    }
+
+    /**
+     * @param took            launch until every partition's committed offset reached its end
+     * @param startup         launch until the first offset was committed (JVM start, checks, joining the group, the
+     *                        first batch)
+     * @param applied         writes Elasticsearch accepted ({@code tributary_subscriber_documents_total})
+     * @param maxHeapUsed     the largest heap use a scrape saw
+     * @param maxHeapAfterGc  the largest heap a G1 pause left: what the subscriber retains
+     * @param cpu             CPU seconds during the run: subscriber, Elasticsearch, Kafka, whole machine
+     * @param bulks           the subscriber's bulk requests, operations in them and seconds spent waiting for them
+     *                        (its {@code tributary_subscriber_bulk_operations} and {@code _bulk_latency_seconds})
+     */
+    record Figures(Duration took, Duration startup, long applied, long maxHeapUsed, long maxHeapAfterGc,
+                   int gcPauses, double gcPauseSeconds, Cpu cpu, Bulks bulks, int exitStatus) {
+    }
+
+    /** The subscriber's own account of its bulk requests, from its last {@code /metrics}; -1 when unknown. */
+    record Bulks(long requests, long operations, double seconds) {
+        static Bulks parse(String metrics) {
+            return new Bulks((long) metric(metrics, "tributary_subscriber_bulk_operations_count"),
+                    (long) metric(metrics, "tributary_subscriber_bulk_operations_sum"),
+                    metric(metrics, "tributary_subscriber_bulk_latency_seconds_sum"));
+        }
+
+        private static double metric(String metrics, String name) {
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** CPU seconds used during a run. */
+    record Cpu(double subscriber, double elasticsearch, double kafka, double machine) {
+    }
+
+    static Figures drain(Launch launch, Target target, Servers servers, Admin admin, Duration timeout)
+            throws IOException, InterruptedException, ExecutionException, TimeoutException {
+        int port = ProducerDrain.freePort();
+        Path config = launch.file(".conf");
+        Files.writeString(config, configuration(target, port));
+        Path log = launch.file(".log");
+        Path gcLog = launch.file("-gc.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + launch.heap(), "-Xlog:gc:file=" + gcLog + ":uptime"));
+        if (launch.profiling() == BenchOptions.Profiling.JFR) {
+            command.add("-XX:StartFlightRecording=filename=" + launch.file(".jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
+        command.addAll(List.of("-jar", launch.jar().toString(), "--config", config.toString()));
+        Files.writeString(log, String.join(" ", command) + "\n");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The environment overrides the file: a TRIBUTARY_* variable of the caller's shell must not reach the child.
+        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long elasticsearchTicks = CpuMeter.processTicks(servers.elasticsearchPid());
+        long kafkaTicks = CpuMeter.processTicks(servers.kafkaPid());
+        long machineTicks = CpuMeter.machineBusyTicks();
+        long subscriberTicks = 0;
+        long maxHeapUsed = 0;
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        long firstCommitAt = 0;
+        long doneAt = 0;
+        int samples = 0;
+        Process process = builder.start();
+        try {
+            while (doneAt == 0) {
+                if (process.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("the subscriber exited with status " + process.exitValue()
+                            + " before committing every offset" + RecvlogicalDrain.tail(log));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the subscriber did not commit every offset within "
+                            + timeout.toMinutes() + " min" + RecvlogicalDrain.tail(log));
+                }
+                subscriberTicks = Math.max(subscriberTicks, CpuMeter.processTicks(process.pid()));
+                MetricsSample sample = ++samples % SCRAPE_EVERY == 1 ? scrape(http, scrape) : null;
+                if (sample != null) {
+                    maxHeapUsed = Math.max(maxHeapUsed, sample.heapUsedBytes());
+                }
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(target.groupId())
+                        .partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                long now = System.nanoTime();
+                if (firstCommitAt == 0 && committed.values().stream().anyMatch(o -> o != null && o.offset() > 0)) {
+                    firstCommitAt = now;
+                }
+                if (reachedEnd(committed, target.endOffsets())) {
+                    doneAt = now;
+                    firstCommitAt = firstCommitAt == 0 ? now : firstCommitAt;
+                }
+            }
+            long elasticsearchUsed = CpuMeter.processTicks(servers.elasticsearchPid()) - elasticsearchTicks;
+            Cpu cpu = new Cpu(subscriberTicks / CpuMeter.TICKS_PER_SECOND,
+                    elasticsearchUsed / CpuMeter.TICKS_PER_SECOND,
+                    (CpuMeter.processTicks(servers.kafkaPid()) - kafkaTicks) / CpuMeter.TICKS_PER_SECOND,
+                    (CpuMeter.machineBusyTicks() - machineTicks) / CpuMeter.TICKS_PER_SECOND);
+            String lastMetrics = metricsText(http, scrape);
+            Files.writeString(launch.file("-metrics.txt"), lastMetrics);
+            MetricsSample last = lastMetrics.isEmpty() ? null : MetricsSample.parse(System.nanoTime(), lastMetrics);
+            process.destroy(); // SIGTERM: the graceful stop
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the subscriber did not stop within " + STOP_TIMEOUT.toSeconds()
+                        + " s of SIGTERM" + RecvlogicalDrain.tail(log));
+            }
+            GcSummary gc = GcSummary.read(gcLog);
+            return new Figures(Duration.ofNanos(doneAt - started), Duration.ofNanos(firstCommitAt - started),
+                    last == null ? -1 : last.appliedDocuments(), maxHeapUsed, gc.maxAfter(), gc.pauses(),
+                    gc.pauseSeconds(), cpu, Bulks.parse(lastMetrics), process.exitValue());
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static boolean reachedEnd(Map<TopicPartition, OffsetAndMetadata> committed,
+                                      Map<TopicPartition, Long> endOffsets) {
+        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+            if (end.getValue() == 0) {
+                continue;
+            }
+            OffsetAndMetadata offset = committed.get(end.getKey());
+            if (offset == null || offset.offset() < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String configuration(Target target, int port) {
+        return String.join("\n",
+                "tributary {",
+                "  kafka {",
+                "    bootstrap-servers = \"" + target.bootstrapServers() + "\"",
+                "    topic = \"" + target.topic() + "\"",
+                "    group-id = \"" + target.groupId() + "\"",
+                "    max-poll-records = " + target.maxPollRecords(),
+                "  }",
+                "  elasticsearch.urls = [\"" + target.elasticsearchUrl() + "\"]",
+                "  http.port = " + port,
+                "}",
+                "");
+    }
+
+    /** One scrape, or null while the endpoint is not up yet. */
+    private static MetricsSample scrape(HttpClient http, HttpRequest request) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? MetricsSample.parse(System.nanoTime(), response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The whole {@code /metrics} text; empty when it cannot be read. */
+    private static String metricsText(HttpClient http, HttpRequest request) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The G1 pauses of a {@code -Xlog:gc:…:uptime} log: how many, how long in total, the most heap one left. */
+    private record GcSummary(int pauses, double pauseSeconds, long maxAfter) {
+        static GcSummary read(Path gcLog) throws IOException {
+            int pauses = 0;
+            double pauseMillis = 0;
+            long maxAfter = 0;
+            for (String line : Files.readAllLines(gcLog)) {
+                Matcher pause = ProducerDrain.GC_PAUSE.matcher(line);
+                if (pause.matches()) {
+                    pauses++;
+                    pauseMillis += Double.parseDouble(pause.group(4));
+                    maxAfter = Math.max(maxAfter, Long.parseLong(pause.group(3)) << 20);
+                }
+            }
+            return new GcSummary(pauses, pauseMillis / 1000, maxAfter);
+        }
+    }
+}
