@@ -10,41 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Composite keys, key changes, truncates and unchanged TOAST columns, as Elasticsearch ends up holding them. */
-@ExtendWith(LocalStackExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ApplySemanticsIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
-    private SubscriberHarness harness;
+class ApplySemanticsIT extends SubscriberItSupport {
 
     ApplySemanticsIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+        super(kafka, elasticsearch);
     }
 
     @Test

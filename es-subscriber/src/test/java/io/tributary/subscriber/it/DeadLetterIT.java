@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
@@ -17,37 +16,19 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Poison records go to the dead-letter topic, whole and with the reason, and the partition moves on. */
-@ExtendWith(LocalStackExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class DeadLetterIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
-    private SubscriberHarness harness;
+class DeadLetterIT extends SubscriberItSupport {
 
     DeadLetterIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+        super(kafka, elasticsearch);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
@@ -21,7 +20,6 @@ import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,35 +27,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Indices as the table mappings make them: derived mappings (extended by new columns), documents shaped and routed,
  * writes through an alias, a mapping file used verbatim, and truncates that keep mapping and alias.
  */
-@ExtendWith(LocalStackExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class IndexMappingIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
-    private SubscriberHarness harness;
+class IndexMappingIT extends SubscriberItSupport {
 
     IndexMappingIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+        super(kafka, elasticsearch);
     }
 
     /** A name unique to this run, fit for tables and indices. */

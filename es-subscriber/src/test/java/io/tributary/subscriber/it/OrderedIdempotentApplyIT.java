@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.subscriber.SubscriberSettings;
@@ -16,32 +15,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Order within a partition, replays and late changes: Elasticsearch always ends at each row's newest change. */
-@ExtendWith(LocalStackExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class OrderedIdempotentApplyIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
-    private SubscriberHarness harness;
+class OrderedIdempotentApplyIT extends SubscriberItSupport {
 
     OrderedIdempotentApplyIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+        super(kafka, elasticsearch);
     }
 
     @Test
