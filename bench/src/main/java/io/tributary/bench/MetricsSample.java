@@ -1,5 +1,10 @@
 package io.tributary.bench;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 /**
  * The few figures the benchmarks read from one scrape of a service's {@code /metrics} (Prometheus text format); the
  * other service's figures stay 0.
@@ -14,6 +19,16 @@ package io.tributary.bench;
  */
 record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes,
                      long appliedDocuments) {
+
+    /** One scrape of {@code request} (a service's /metrics), or null while the endpoint is not up yet. */
+    static MetricsSample scrape(HttpClient http, HttpRequest request) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? parse(System.nanoTime(), response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     /** @throws IllegalArgumentException when a value is not a number */
     static MetricsSample parse(long atNanos, String text) {

@@ -39,26 +39,7 @@ public final class ProducerBench {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help")) {
-            System.out.println(BenchOptions.USAGE);
-            return;
-        }
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("producer bench: " + e.getMessage() + "\n" + BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options);
-        } catch (Exception e) {
-            System.err.println("producer bench failed: " + e.getMessage());
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // stops the local stack (shutdown hook)
+        BenchLauncher.launch("producer bench", BenchOptions.USAGE, args, BenchOptions::parse, ProducerBench::run);
     }
 
     private static void run(BenchOptions options) throws Exception {

@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,8 +87,11 @@ final class ProducerDrain {
         List<MetricsSample> samples = new ArrayList<>();
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The environment overrides the file: a TRIBUTARY_* variable of the caller's shell must not reach the child.
+        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
+        Process process = builder.start();
         try (Connection connection = workload.connect()) {
             long walsender = 0;
             MetricsSample last = null;
@@ -106,7 +108,7 @@ final class ProducerDrain {
                     walsender = workload.activePid(connection, target.slot());
                 }
                 cpu.sample(walsender, process.pid());
-                MetricsSample sample = scrape(http, scrape);
+                MetricsSample sample = MetricsSample.scrape(http, scrape);
                 if (sample != null) {
                     samples.add(sample);
                     last = sample;
@@ -151,16 +153,6 @@ final class ProducerDrain {
                 "  http.port = " + port,
                 "}",
                 "");
-    }
-
-    /** One scrape, or null while the endpoint is not up yet. */
-    private static MetricsSample scrape(HttpClient http, HttpRequest request) throws InterruptedException {
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? MetricsSample.parse(System.nanoTime(), response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static HeapFigures heap(List<MetricsSample> samples, long bulkSeenAt, Path gcLog, double bulkUptime)

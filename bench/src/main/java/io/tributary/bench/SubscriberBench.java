@@ -54,26 +54,7 @@ public final class SubscriberBench {
     }
 
     public static void main(String[] args) {
-        if (List.of(args).contains("--help")) {
-            System.out.println(SubscriberBenchOptions.USAGE);
-            return;
-        }
-        SubscriberBenchOptions options;
-        try {
-            options = SubscriberBenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("subscriber bench: " + e.getMessage() + "\n" + SubscriberBenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options);
-        } catch (Exception e) {
-            System.err.println("subscriber bench failed: " + e.getMessage());
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0); // stops the local stack (shutdown hook)
+        BenchLauncher.launch("subscriber bench", SubscriberBenchOptions.USAGE, args, SubscriberBenchOptions::parse, SubscriberBench::run);
     }
 
     /** The subscriber's writes sent straight to Elasticsearch, and the documents they left. */

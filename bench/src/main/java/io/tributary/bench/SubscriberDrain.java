@@ -137,7 +137,7 @@ final class SubscriberDrain {
                             + timeout.toMinutes() + " min" + RecvlogicalDrain.tail(log));
                 }
                 subscriberTicks = Math.max(subscriberTicks, CpuMeter.processTicks(process.pid()));
-                MetricsSample sample = ++samples % SCRAPE_EVERY == 1 ? scrape(http, scrape) : null;
+                MetricsSample sample = ++samples % SCRAPE_EVERY == 1 ? MetricsSample.scrape(http, scrape) : null;
                 if (sample != null) {
                     maxHeapUsed = Math.max(maxHeapUsed, sample.heapUsedBytes());
                 }
@@ -201,16 +201,6 @@ final class SubscriberDrain {
                 "  http.port = " + port,
                 "}",
                 "");
-    }
-
-    /** One scrape, or null while the endpoint is not up yet. */
-    private static MetricsSample scrape(HttpClient http, HttpRequest request) throws InterruptedException {
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? MetricsSample.parse(System.nanoTime(), response.body()) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     /** The whole {@code /metrics} text; empty when it cannot be read. */
