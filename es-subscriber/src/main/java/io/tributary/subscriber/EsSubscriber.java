@@ -80,7 +80,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply,
                 new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
-                new PollLimits(POLL_TIMEOUT, bulk.maxActions(), bulk.maxWait()), settings.retryBackoff(),
+                new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), settings.retryBackoff(),
                 Clock.systemUTC(), loop::stopRequested);
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;
@@ -142,5 +142,10 @@ public final class EsSubscriber implements ServiceLauncher.Service {
     @Override
     public void close() throws InterruptedException {
         loop.stop();
+    }
+
+    /** Records that make a batch: a full bulk request for each request that may run at once. */
+    private static int enoughRecords(SubscriberSettings.Bulk bulk) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) bulk.maxActions() * bulk.concurrency());
     }
 }

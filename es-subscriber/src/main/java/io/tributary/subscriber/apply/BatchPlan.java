@@ -1,15 +1,14 @@
 package io.tributary.subscriber.apply;
 
-import co.elastic.clients.elasticsearch._types.VersionType;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
+import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.DocumentIds;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,9 +40,9 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
     static final String UNROUTABLE_ROW = "unroutable-row";
 
     /** The documents {@link #of} needs: those the batch's updates with unchanged columns take values from. */
-    static Set<DocumentAddress> lookups(List<ChangeEvent> events, TableMappings tables) {
+    static Set<DocumentAddress> lookups(List<ReceivedChange> events, TableMappings tables) {
         Set<DocumentAddress> addresses = new LinkedHashSet<>();
-        for (ChangeEvent event : events) {
+        for (ReceivedChange event : events) {
             if (!event.unchanged().isEmpty() && event.after() != null) {
                 try {
                     TableMapping table = tables.forTable(event.tableId());
@@ -58,13 +57,14 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
     }
 
     /** @param stored the documents at {@link #lookups}, read before the batch; absent when there is none */
-    static BatchPlan of(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables) {
-        RowStates rows = new RowStates(stored);
+    static BatchPlan of(List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables) {
+        RowStates rows = anyUnchanged(events) ? RowStates.tracking(stored) : RowStates.untracked();
+        FieldTypes fieldTypesOf = new FieldTypes();
         List<PlannedWrite> writes = new ArrayList<>(events.size());
         List<Rejection> rejections = new ArrayList<>();
         List<String> unchangedMissing = new ArrayList<>();
         for (int position = 0; position < events.size(); position++) {
-            ChangeEvent event = events.get(position);
+            ReceivedChange event = events.get(position);
             TableMapping table;
             try {
                 table = tables.forTable(event.tableId());
@@ -88,11 +88,11 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             }
             DocumentAddress address = address(event, table, routing.get());
             long version = event.source().lsn().value();
-            List<BulkOperation> operations = new ArrayList<>(2);
+            List<BulkAction> actions = new ArrayList<>(2);
             Map<String, String> fieldTypes = Map.of();
             if (delete) {
                 rows.delete(address);
-                operations.add(delete(address, version));
+                actions.add(BulkAction.delete(address, version));
             } else {
                 DocumentAddress source = source(event, table, address);
                 RowStates.Merged merged = rows.upsert(table.shape(event.after()), table.fieldsOf(event.unchanged()),
@@ -101,17 +101,17 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
                     unchangedMissing.add(index);
                 }
                 if (!source.equals(address)) {
-                    operations.add(delete(source, version));
+                    actions.add(BulkAction.delete(source, version));
                 }
-                operations.add(index(address, version, merged.document()));
-                fieldTypes = table.fieldTypes(event.types());
+                actions.add(BulkAction.index(address, version, merged.document()));
+                fieldTypes = fieldTypesOf.of(table, event.types());
             }
-            writes.add(new PlannedWrite(position, event, index, address.id(), operations, table, fieldTypes));
+            writes.add(new PlannedWrite(position, event, index, address.id(), actions, table, fieldTypes));
         }
         return new BatchPlan(List.copyOf(writes), List.copyOf(rejections), List.copyOf(unchangedMissing));
     }
 
-    private static DocumentAddress address(ChangeEvent event, TableMapping table, String routing) {
+    private static DocumentAddress address(ReceivedChange event, TableMapping table, String routing) {
         return new DocumentAddress(table.target(), DocumentIds.idFor(event.key()), routing);
     }
 
@@ -119,14 +119,14 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
      * Where the row's document was before {@code event}: at the old key when an update changed it, under the old
      * routing value when the before-image shows a different one; else {@code address}.
      */
-    private static DocumentAddress source(ChangeEvent event, TableMapping table, DocumentAddress address) {
+    private static DocumentAddress source(ReceivedChange event, TableMapping table, DocumentAddress address) {
         String oldId = previousIdWhenKeyChanged(event);
         String oldRouting = event.op() == Operation.UPDATE && event.before() != null
                 ? table.routingValue(event.before()).orElse(address.routing()) : address.routing();
         return new DocumentAddress(address.index(), oldId != null ? oldId : address.id(), oldRouting);
     }
 
-    private static String unroutable(ChangeEvent event, TableMapping table) {
+    private static String unroutable(ReceivedChange event, TableMapping table) {
         String column = table.routing().orElseThrow();
         String where = event.op() == Operation.DELETE ? "key and before-image" : "row";
         return "table " + event.tableId() + " routes its documents (index " + table.target() + ") by column '"
@@ -135,20 +135,31 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
                 + " the table so deletes carry the whole row";
     }
 
-    private static BulkOperation index(DocumentAddress address, long version, ObjectNode document) {
-        return BulkOperation.of(b -> b.index(i -> i.index(address.index()).id(address.id())
-                .routing(address.routing().isEmpty() ? null : address.routing())
-                .version(version).versionType(VersionType.External).document(document)));
+    private static boolean anyUnchanged(List<ReceivedChange> events) {
+        for (ReceivedChange event : events) {
+            if (!event.unchanged().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static BulkOperation delete(DocumentAddress address, long version) {
-        return BulkOperation.of(b -> b.delete(d -> d.index(address.index()).id(address.id())
-                .routing(address.routing().isEmpty() ? null : address.routing())
-                .version(version).versionType(VersionType.External)));
+    /**
+     * Each table's fields and types for the {@code types} of its events: worked out once per table and distinct
+     * {@code types} map (events of a table share one until its columns change), so writes share the result.
+     */
+    private static final class FieldTypes {
+        private final Map<TableMapping, Map<Map<String, String>, Map<String, String>>> byTable =
+                new IdentityHashMap<>();
+
+        Map<String, String> of(TableMapping table, Map<String, String> columnTypes) {
+            return byTable.computeIfAbsent(table, t -> new IdentityHashMap<>())
+                    .computeIfAbsent(columnTypes, table::fieldTypes);
+        }
     }
 
     /** The old document id when an update changed the row's key (the before image then holds the old key). */
-    static String previousIdWhenKeyChanged(ChangeEvent event) {
+    static String previousIdWhenKeyChanged(ReceivedChange event) {
         if (event.op() != Operation.UPDATE || event.before() == null) {
             return null;
         }

@@ -1,16 +1,10 @@
 package io.tributary.subscriber.apply;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.elasticsearch._types.ErrorCause;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.tributary.model.ChangeEvent;
+import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,8 +13,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.util.EntityUtils;
 import org.apache.kafka.common.TopicPartition;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
 
 /**
  * Applies change events to Elasticsearch with the bulk API, as {@link BatchPlan} plans them.
@@ -36,16 +36,22 @@ import org.apache.kafka.common.TopicPartition;
  * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
  * version, so the whole merged document is indexed).
  *
+ * <p><b>The hot path:</b> bulk requests go through the low-level REST client as bodies written by {@link BulkBody}
+ * (documents as the bytes they arrived in, when the table keeps rows as they are), and answers are filtered by
+ * Elasticsearch and read by {@link BulkAnswer}, item by item only when some failed. The typed client serves the
+ * rest (indices, mappings, multi-get).
+ *
  * <p>{@link #apply} returns only when every event is either accepted by Elasticsearch or rejected for good (the
  * returned {@link Rejection}s, for the dead-letter topic); what Elasticsearch accepted stays applied. A request
  * refused as a whole for its content (400, 413) is split in halves until the culprits are found. Answers are sorted
  * by {@link Verdict}.
  *
- * <p><b>Requests and order:</b> the writes are grouped by the topic-partition of their event and each partition's
- * writes split into bulk requests of at most {@code maxActions} operations and about {@code maxBytes}
- * ({@link BulkRequests}). A partition's requests run one after another, in order; different partitions' requests run
- * concurrently, {@code concurrency} at most ({@link ConcurrentPartitions}). Every change of a row is in one partition,
- * so each row's changes are applied in order (and external versions make any overlap harmless). A truncate is a
+ * <p><b>Requests and order:</b> the batch's partitions are dealt out to {@code concurrency} lanes at most
+ * ({@link RequestLanes}); each lane's writes, in batch order, are split into bulk requests of at most
+ * {@code maxActions} operations and about {@code maxBytes} ({@link BulkRequests}). A lane's requests run one after
+ * another, in order; different lanes' requests run concurrently ({@link ConcurrentPartitions}). Every change of a
+ * row is in one partition, and a partition in one lane, so each row's changes are applied in order (and external
+ * versions make any overlap harmless). A truncate is a
  * barrier for the whole batch: everything polled before it is applied first, everything after it afterwards, so no
  * concurrent write can recreate the index while it is deleted. Indices are created and mappings extended before the
  * requests that need them, on the calling thread.
@@ -54,14 +60,16 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class BulkApplier implements AutoCloseable {
 
+    private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+
     private final ElasticsearchClient client;
-    private final MeterRegistry metrics;
+    private final RestClient restClient;
+    private final ApplyMetrics metrics;
     private final TableMappings tables;
     private final TargetIndexes targets;
-    private final Timer bulkLatency;
-    private final DistributionSummary bulkOperations;
     private final int maxActions;
     private final long maxBytes;
+    private final int concurrency;
     private final ConcurrentPartitions concurrentPartitions;
 
     /** A bulk request refused as a whole because of what it carries. */
@@ -75,6 +83,7 @@ public final class BulkApplier implements AutoCloseable {
     }
 
     /**
+     * @param client      a client built by {@link ElasticsearchClientFactory} (over the low-level REST client)
      * @param tables      how each table's rows become documents
      * @param maxActions  operations per bulk request at most
      * @param maxBytes    estimated bytes per bulk request at most
@@ -82,21 +91,18 @@ public final class BulkApplier implements AutoCloseable {
      */
     public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
                        long maxBytes, int concurrency) {
+        if (!(client._transport() instanceof RestClientTransport transport)) {
+            throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
+        }
         this.client = client;
+        this.restClient = transport.restClient();
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
+        this.concurrency = concurrency;
         this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
-        this.metrics = metrics;
+        this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client);
-        this.bulkLatency = Timer.builder("tributary.subscriber.bulk.latency")
-                .description("Time of one bulk request to Elasticsearch")
-                .publishPercentiles(0.5, 0.99)
-                .register(metrics);
-        this.bulkOperations = DistributionSummary.builder("tributary.subscriber.bulk.operations")
-                .description("Operations in one bulk request to Elasticsearch")
-                .publishPercentiles(0.5, 0.99)
-                .register(metrics);
     }
 
     /**
@@ -108,7 +114,7 @@ public final class BulkApplier implements AutoCloseable {
      * @throws ApplyFailedException retriable when Elasticsearch cannot take the batch now (nothing may be committed;
      *                              applying it again is harmless); not retriable when the setup is at fault
      */
-    public List<Rejection> apply(List<ChangeEvent> events, List<TopicPartition> partitions)
+    public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions)
             throws ApplyFailedException {
         if (events.size() != partitions.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
@@ -127,8 +133,7 @@ public final class BulkApplier implements AutoCloseable {
             }
         }
         prepareAndApply(pending, partitions, rejections);
-        plan.unchangedMissing().forEach(index ->
-                metrics.counter("tributary.subscriber.unchanged.missing", "index", index).increment());
+        plan.unchangedMissing().forEach(metrics::unchangedMissing);
         rejections.sort(Comparator.comparingInt(Rejection::position));
         return rejections;
     }
@@ -140,21 +145,21 @@ public final class BulkApplier implements AutoCloseable {
     private void prepareAndApply(List<PlannedWrite> writes, List<TopicPartition> partitionOf,
                                  List<Rejection> rejections) throws ApplyFailedException {
         Map<String, TargetIndexes.Refusal> refused = targets.prepare(writes);
-        Map<TopicPartition, List<PlannedWrite>> byPartition = new LinkedHashMap<>();
+        List<PlannedWrite> applicable = new ArrayList<>(writes.size());
         for (PlannedWrite write : writes) {
             TargetIndexes.Refusal refusal = refused.get(write.index());
             if (refusal != null && write.indexesDocument()) {
                 rejections.add(new Rejection(write.position(), write.index(), write.id(), refusal.kind(),
                         refusal.reason()));
             } else {
-                byPartition.computeIfAbsent(partitionOf.get(write.position()), p -> new ArrayList<>()).add(write);
+                applicable.add(write);
             }
         }
-        Map<TopicPartition, List<List<PlannedWrite>>> requests = new LinkedHashMap<>();
-        byPartition.forEach((partition, partitionWrites) ->
-                requests.put(partition, BulkRequests.split(partitionWrites, maxActions, maxBytes)));
+        Map<RequestLanes.Lane, List<List<PlannedWrite>>> requests = new LinkedHashMap<>();
+        RequestLanes.deal(applicable, partitionOf, concurrency).forEach((lane, laneWrites) ->
+                requests.put(lane, BulkRequests.split(laneWrites, maxActions, maxBytes)));
         List<Rejection> found = Collections.synchronizedList(new ArrayList<>());
-        concurrentPartitions.runInOrder(requests, (partition, request) -> applyWrites(request, found));
+        concurrentPartitions.runInOrder(requests, (lane, request) -> applyWrites(request, found));
         rejections.addAll(found);
     }
 
@@ -162,9 +167,9 @@ public final class BulkApplier implements AutoCloseable {
         if (writes.isEmpty()) {
             return;
         }
-        BulkResponse response;
+        BulkAnswer answer;
         try {
-            response = bulk(writes);
+            answer = bulk(writes);
         } catch (ContentRefused refused) {
             if (writes.size() == 1) {
                 PlannedWrite write = writes.get(0);
@@ -177,57 +182,76 @@ public final class BulkApplier implements AutoCloseable {
             applyWrites(writes.subList(half, writes.size()), rejections);
             return;
         }
-        readItems(writes, response.items(), rejections);
-    }
-
-    private BulkResponse bulk(List<PlannedWrite> writes) throws ApplyFailedException, ContentRefused {
-        List<BulkOperation> operations = new ArrayList<>();
-        writes.forEach(write -> operations.addAll(write.operations()));
-        String what = "bulk request of " + operations.size() + " operations (" + describe(writes.get(0)) + " …)";
-        bulkOperations.record(operations.size());
-        long start = System.nanoTime();
-        try {
-            return client.bulk(b -> b.operations(operations));
-        } catch (IOException e) {
-            int status = Failures.status(e);
-            Verdict verdict = Verdict.forRequest(status, null);
-            if (verdict == Verdict.REJECT) {
-                throw new ContentRefused("http-" + status, "HTTP " + status + ": " + e.getMessage());
+        if (answer.errors()) {
+            readItems(writes, answer.items(), rejections);
+        } else {
+            for (PlannedWrite write : writes) {
+                for (BulkAction action : write.actions()) {
+                    metrics.applied(write.index(), action.kind());
+                }
             }
-            throw Failures.requestFailed(what, e);
-        } catch (ElasticsearchException e) {
-            Verdict verdict = Verdict.forRequest(e.status(), e.error().type());
-            if (verdict == Verdict.REJECT) {
-                throw new ContentRefused(e.error().type(), e.status() + " " + e.error().type() + ": "
-                        + e.error().reason());
-            }
-            throw Failures.requestFailed(what, e);
-        } finally {
-            bulkLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private void readItems(List<PlannedWrite> writes, List<BulkResponseItem> items, List<Rejection> rejections)
+    private BulkAnswer bulk(List<PlannedWrite> writes) throws ApplyFailedException, ContentRefused {
+        int operations = 0;
+        for (PlannedWrite write : writes) {
+            operations += write.actions().size();
+        }
+        String what = "bulk request of " + operations + " operations (" + describe(writes.get(0)) + " …)";
+        Request request = new Request("POST", "/_bulk");
+        request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
+        request.setEntity(new ByteArrayEntity(BulkBody.of(writes), NDJSON));
+        long start = System.nanoTime();
+        try {
+            Response response = restClient.performRequest(request);
+            return BulkAnswer.read(EntityUtils.toByteArray(response.getEntity()));
+        } catch (ResponseException e) {
+            int status = e.getResponse().getStatusLine().getStatusCode();
+            BulkAnswer.Item error = BulkAnswer.requestError(body(e.getResponse()));
+            Verdict verdict = Verdict.forRequest(status, error.errorType());
+            String detail = "HTTP " + status + (error.errorType() == null ? ""
+                    : " " + error.errorType() + ": " + error.errorReason());
+            if (verdict == Verdict.REJECT) {
+                throw new ContentRefused(error.errorType() != null ? error.errorType() : "http-" + status, detail);
+            }
+            throw Failures.failed(what, verdict, "Elasticsearch answered " + detail, e);
+        } catch (IOException e) {
+            throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
+        } finally {
+            metrics.bulkRequest(operations, System.nanoTime() - start);
+        }
+    }
+
+    private static byte[] body(Response response) {
+        try {
+            return response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private void readItems(List<PlannedWrite> writes, List<BulkAnswer.Item> items, List<Rejection> rejections)
             throws ApplyFailedException {
         int next = 0;
         String retryBecause = null;
         for (PlannedWrite write : writes) {
             Rejection rejected = null;
-            for (int i = 0; i < write.operations().size(); i++) {
-                BulkResponseItem item = items.get(next++);
-                ErrorCause error = item.error();
-                Verdict verdict = Verdict.forItem(item.operationType(), item.status(),
-                        error == null ? null : error.type());
-                switch (verdict) {
-                    case APPLIED -> metrics.counter("tributary.subscriber.documents", "index", item.index(),
-                            "action", item.operationType().jsonValue()).increment();
-                    case STALE -> metrics.counter("tributary.subscriber.version.conflicts", "index", item.index())
-                            .increment();
+            for (BulkAction action : write.actions()) {
+                if (next >= items.size()) {
+                    throw new ApplyFailedException("Elasticsearch answered " + items.size() + " items to a bulk"
+                            + " request with more operations (" + describe(write) + ")", true, null);
+                }
+                BulkAnswer.Item item = items.get(next++);
+                switch (Verdict.forItem(action.kind(), item.status(), item.errorType())) {
+                    case APPLIED -> metrics.applied(write.index(), action.kind());
+                    case STALE -> metrics.versionConflict(write.index());
                     case RETRY -> retryBecause = retryBecause != null ? retryBecause : itemText(item);
                     case FATAL -> throw new ApplyFailedException("Elasticsearch refused " + itemText(item)
                             + " (check the user's privileges on the index)", false, null);
                     case REJECT -> rejected = rejected != null ? rejected : new Rejection(write.position(),
-                            item.index(), item.id(), error.type(), itemText(item));
+                            item.index().isEmpty() ? write.index() : item.index(), write.id(), item.errorType(),
+                            itemText(item));
                 }
             }
             if (rejected != null) {
@@ -243,7 +267,7 @@ public final class BulkApplier implements AutoCloseable {
     private void truncate(PlannedWrite write) throws ApplyFailedException {
         targets.truncate(write.index(), "truncate of " + write.event().tableId() + " (empty index " + write.index()
                 + ")");
-        metrics.counter("tributary.subscriber.truncates", "index", write.index()).increment();
+        metrics.truncated(write.index());
     }
 
     /** Stops the request threads; a request running now is interrupted. */
@@ -256,9 +280,8 @@ public final class BulkApplier implements AutoCloseable {
         return write.index() + "/" + write.id() + " at " + write.event().source().lsn();
     }
 
-    private static String itemText(BulkResponseItem item) {
-        ErrorCause error = item.error();
-        return item.operationType().jsonValue() + " " + item.index() + "/" + item.id() + ": " + item.status()
-                + (error == null ? "" : " " + error.type() + " " + error.reason());
+    private static String itemText(BulkAnswer.Item item) {
+        return item.action() + " " + item.index() + "/" + item.id() + ": " + item.status()
+                + (item.errorType() == null ? "" : " " + item.errorType() + " " + item.errorReason());
     }
 }

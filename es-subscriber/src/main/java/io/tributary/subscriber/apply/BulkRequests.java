@@ -20,7 +20,7 @@ final class BulkRequests {
         int actions = 0;
         long bytes = 0;
         for (PlannedWrite write : writes) {
-            int writeActions = write.operations().size();
+            int writeActions = write.actions().size();
             long writeBytes = write.estimatedBytes();
             if (!request.isEmpty() && (actions + writeActions > maxActions || bytes + writeBytes > maxBytes)) {
                 requests.add(request);

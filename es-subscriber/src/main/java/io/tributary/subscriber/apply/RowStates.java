@@ -1,7 +1,8 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.ChangeEvent;
+import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.decode.RowJson;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /**
  * The newest state of each row a batch touches, to fill in the columns an update did not carry
- * ({@link ChangeEvent#unchanged()}: unchanged TOAST values PostgreSQL left out of {@code after}).
+ * ({@link ReceivedChange#unchanged()}: unchanged TOAST values PostgreSQL left out of {@code after}).
  *
  * <p>A row's state is what the events before it in the batch left — a document, or none after a delete or a
  * truncate of its table — and otherwise the document Elasticsearch stored before the batch. So several updates of
@@ -18,22 +19,35 @@ import java.util.Set;
  * batch in its partition is applied (or dead-lettered) when the batch is planned, so the stored document is the
  * row's state just before the batch's first change of it.
  *
+ * <p>A batch without unchanged columns needs no row states: {@link #untracked()} keeps none.
+ *
  * <p>Not thread-safe: one instance plans one batch.
  */
 final class RowStates {
 
     /** The document of an insert, update or read, and whether a row state its unchanged columns needed was missing. */
-    record Merged(ObjectNode document, boolean stateMissing) {
+    record Merged(RowJson document, boolean stateMissing) {
     }
 
+    private final boolean tracked;
     private final Map<DocumentAddress, ObjectNode> stored;
     /** Rows written by earlier events of the batch; a null value: deleted by one. */
-    private final Map<DocumentAddress, ObjectNode> written = new HashMap<>();
+    private final Map<DocumentAddress, RowJson> written = new HashMap<>();
     private final Set<String> truncatedIndexes = new HashSet<>();
 
-    /** @param stored documents read before the batch; a row without a document is absent */
-    RowStates(Map<DocumentAddress, ObjectNode> stored) {
+    private RowStates(boolean tracked, Map<DocumentAddress, ObjectNode> stored) {
+        this.tracked = tracked;
         this.stored = stored;
+    }
+
+    /** @param stored documents read before the batch; a row without a document is absent */
+    static RowStates tracking(Map<DocumentAddress, ObjectNode> stored) {
+        return new RowStates(true, stored);
+    }
+
+    /** For a batch whose events all carry every column: keeps nothing, and {@link #upsert} merges nothing. */
+    static RowStates untracked() {
+        return new RowStates(false, Map.of());
     }
 
     /**
@@ -45,31 +59,36 @@ final class RowStates {
      *
      * @param unchangedFields the fields of the event's unchanged columns (dropped columns left out)
      */
-    Merged upsert(ObjectNode shaped, List<String> unchangedFields, DocumentAddress address, DocumentAddress source) {
-        ObjectNode document = shaped;
+    Merged upsert(RowJson shaped, List<String> unchangedFields, DocumentAddress address, DocumentAddress source) {
+        RowJson document = shaped;
         boolean missing = false;
         if (!unchangedFields.isEmpty()) {
             ObjectNode state = stateAt(source);
             if (state == null) {
                 missing = true;
             } else {
-                document = document.deepCopy();
+                ObjectNode merged = shaped.tree().deepCopy();
                 for (String column : unchangedFields) {
-                    if (state.has(column) && !document.has(column)) {
-                        document.set(column, state.get(column));
+                    if (state.has(column) && !merged.has(column)) {
+                        merged.set(column, state.get(column));
                     }
                 }
+                document = RowJson.of(merged);
             }
         }
-        if (!source.equals(address)) {
-            written.put(source, null);
+        if (tracked) {
+            if (!source.equals(address)) {
+                written.put(source, null);
+            }
+            written.put(address, document);
         }
-        written.put(address, document);
         return new Merged(document, missing);
     }
 
     void delete(DocumentAddress address) {
-        written.put(address, null);
+        if (tracked) {
+            written.put(address, null);
+        }
     }
 
     /** Every row of {@code index} is gone, whatever Elasticsearch stored before the batch. */
@@ -80,7 +99,8 @@ final class RowStates {
 
     private ObjectNode stateAt(DocumentAddress address) {
         if (written.containsKey(address)) {
-            return written.get(address);
+            RowJson state = written.get(address);
+            return state == null ? null : state.tree();
         }
         return truncatedIndexes.contains(address.index()) ? null : stored.get(address);
     }

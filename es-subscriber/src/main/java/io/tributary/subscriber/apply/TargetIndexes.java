@@ -12,6 +12,7 @@ import io.tributary.subscriber.mapping.FieldMappings;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,14 +68,24 @@ final class TargetIndexes {
      */
     Map<String, Refusal> prepare(List<PlannedWrite> writes) throws ApplyFailedException {
         Map<String, TableMapping> tables = new LinkedHashMap<>();
-        Map<String, Map<String, String>> fieldTypes = new HashMap<>();
+        // Writes of a table mostly share one field-types map: merge each distinct one once, in batch order.
+        Map<String, List<Map<String, String>>> distinctFieldTypes = new HashMap<>();
         for (PlannedWrite write : writes) {
             if (write.indexesDocument()) {
                 tables.putIfAbsent(write.index(), write.table());
-                Map<String, String> fields = fieldTypes.computeIfAbsent(write.index(), i -> new LinkedHashMap<>());
-                write.fieldTypes().forEach(fields::putIfAbsent);
+                List<Map<String, String>> distinct = distinctFieldTypes.computeIfAbsent(write.index(),
+                        i -> new ArrayList<>());
+                if (distinct.stream().noneMatch(types -> types == write.fieldTypes())) {
+                    distinct.add(write.fieldTypes());
+                }
             }
         }
+        Map<String, Map<String, String>> fieldTypes = new HashMap<>();
+        distinctFieldTypes.forEach((index, distinct) -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            distinct.forEach(types -> types.forEach(fields::putIfAbsent));
+            fieldTypes.put(index, fields);
+        });
         Map<String, Refusal> refused = new HashMap<>();
         for (Map.Entry<String, TableMapping> target : tables.entrySet()) {
             String name = target.getKey();

@@ -1,6 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import co.elastic.clients.elasticsearch.core.bulk.OperationType;
 
 /**
  * What an answer of Elasticsearch means for the records it concerns: the subscriber's one decision table.
@@ -28,14 +27,14 @@ enum Verdict {
     FATAL;
 
     /** An item of a bulk response; {@code errorType} null when the item succeeded. */
-    static Verdict forItem(OperationType operation, int status, String errorType) {
+    static Verdict forItem(BulkAction.Kind action, int status, String errorType) {
         if (errorType == null) {
             return APPLIED;
         }
         if (status == 409 && "version_conflict_engine_exception".equals(errorType)) {
             return STALE;
         }
-        if (status == 404 && operation == OperationType.Delete && "index_not_found_exception".equals(errorType)) {
+        if (status == 404 && action == BulkAction.Kind.DELETE && "index_not_found_exception".equals(errorType)) {
             return APPLIED;
         }
         return common(status, errorType);

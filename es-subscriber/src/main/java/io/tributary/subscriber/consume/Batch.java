@@ -1,9 +1,9 @@
 package io.tributary.subscriber.consume;
 
-import io.tributary.model.ChangeEvent;
-import io.tributary.model.ChangeEventJson;
 import io.tributary.model.MalformedChangeEventException;
 import io.tributary.subscriber.apply.Rejection;
+import io.tributary.subscriber.decode.ChangeDecoder;
+import io.tributary.subscriber.decode.ReceivedChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,20 +24,24 @@ final class Batch {
     static final String NOT_A_CHANGE_EVENT = "not-a-change-event";
     private static final int MAX_KEY_TEXT = 200;
 
-    private final List<ChangeEvent> events = new ArrayList<>();
+    private final List<ReceivedChange> events = new ArrayList<>();
     private final List<TopicPartition> eventPartitions = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> eventRecords = new ArrayList<>();
     private final List<DeadLetter> undecodable = new ArrayList<>();
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
+    private final Map<TopicPartition, Long> lastOffsets = new HashMap<>();
 
-    Batch(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+    Batch(Iterable<ConsumerRecord<byte[], byte[]>> records, ChangeDecoder decoder) {
+        TopicPartition partition = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            firstOffsets.putIfAbsent(partition, record.offset());
-            nextOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            if (partition == null || partition.partition() != record.partition()
+                    || !partition.topic().equals(record.topic())) {
+                partition = new TopicPartition(record.topic(), record.partition());
+                firstOffsets.putIfAbsent(partition, record.offset());
+            }
+            lastOffsets.put(partition, record.offset());
             try {
-                events.add(ChangeEventJson.decode(record.value()));
+                events.add(decoder.decode(record.value()));
                 eventPartitions.add(partition);
                 eventRecords.add(record);
             } catch (MalformedChangeEventException e) {
@@ -46,7 +50,7 @@ final class Batch {
         }
     }
 
-    List<ChangeEvent> events() {
+    List<ReceivedChange> events() {
         return events;
     }
 
@@ -59,8 +63,11 @@ final class Batch {
         return firstOffsets;
     }
 
+    /** The offset after each partition's last record: what committing the batch commits. */
     Map<TopicPartition, OffsetAndMetadata> nextOffsets() {
-        return nextOffsets;
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        lastOffsets.forEach((partition, offset) -> next.put(partition, new OffsetAndMetadata(offset + 1)));
+        return next;
     }
 
     /**
@@ -70,7 +77,7 @@ final class Batch {
     List<DeadLetter> deadLetters(List<Rejection> rejections) {
         List<DeadLetter> letters = new ArrayList<>(undecodable);
         for (Rejection rejection : rejections) {
-            ChangeEvent event = events.get(rejection.position());
+            ReceivedChange event = events.get(rejection.position());
             letters.add(new DeadLetter(eventRecords.get(rejection.position()), rejection.kind(), rejection.reason(),
                     rejection.index(), rejection.id(), event.tableId() + " " + event.key()));
         }

@@ -1,8 +1,8 @@
 package io.tributary.subscriber.consume;
 
-import io.tributary.model.ChangeEvent;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
+import io.tributary.subscriber.decode.ReceivedChange;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
@@ -15,5 +15,5 @@ import org.apache.kafka.common.TopicPartition;
 public interface BatchApplier {
 
     /** @param partitions the topic-partition of each event: {@code partitions.get(i)} of {@code events.get(i)} */
-    List<Rejection> apply(List<ChangeEvent> events, List<TopicPartition> partitions) throws ApplyFailedException;
+    List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions) throws ApplyFailedException;
 }

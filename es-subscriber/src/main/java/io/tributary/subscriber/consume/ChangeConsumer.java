@@ -1,9 +1,10 @@
 package io.tributary.subscriber.consume;
 
-import io.tributary.model.ChangeEvent;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
+import io.tributary.subscriber.decode.ChangeDecoder;
+import io.tributary.subscriber.decode.ReceivedChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class ChangeConsumer {
 
     private final Consumer<byte[], byte[]> consumer;
     private final BatchApplier applier;
+    private final ChangeDecoder decoder = new ChangeDecoder();
     private final DeadLetterPublisher deadLetters;
     private final ConsumerMetrics metrics;
     private final PollLimits limits;
@@ -137,7 +139,7 @@ public final class ChangeConsumer {
         if (records.isEmpty()) {
             return;
         }
-        Batch batch = new Batch(records);
+        Batch batch = new Batch(records, decoder);
         Optional<List<Rejection>> rejections = applyWithRetries(batch);
         if (rejections.isEmpty()) {
             rewind(batch.firstOffsets());
@@ -183,7 +185,7 @@ public final class ChangeConsumer {
 
     /** @return the rejected events when applied; empty when abandoned (partitions revoked or a stop requested) */
     private Optional<List<Rejection>> applyWithRetries(Batch batch) throws ApplyFailedException {
-        List<ChangeEvent> events = batch.events();
+        List<ReceivedChange> events = batch.events();
         if (events.isEmpty()) {
             return Optional.of(List.of());
         }

@@ -3,7 +3,7 @@ package io.tributary.subscriber.consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tributary.model.ChangeEvent;
+import io.tributary.subscriber.decode.ReceivedChange;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -76,9 +76,9 @@ public final class ConsumerMetrics {
     }
 
     /** A batch is applied (or dead-lettered) and committed. */
-    void applied(List<ChangeEvent> events) {
+    void applied(List<ReceivedChange> events) {
         Instant newest = null;
-        for (ChangeEvent event : events) {
+        for (ReceivedChange event : events) {
             Instant committed = event.source().commitTimestamp();
             if (committed != null && (newest == null || committed.isAfter(newest))) {
                 newest = committed;

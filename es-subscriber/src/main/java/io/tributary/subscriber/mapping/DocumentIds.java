@@ -26,7 +26,7 @@ public final class DocumentIds {
         }
         if (key.size() == 1) {
             JsonNode value = key.elements().next();
-            return value.isTextual() ? value.textValue() : value.toString();
+            return value.isTextual() ? value.textValue() : value.isIntegralNumber() ? value.asText() : value.toString();
         }
         ArrayNode values = JsonNodeFactory.instance.arrayNode(key.size());
         for (Iterator<JsonNode> it = key.elements(); it.hasNext(); ) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.TableId;
+import io.tributary.subscriber.decode.RowJson;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -75,9 +76,14 @@ public record TableMapping(TableId table, String index, Optional<String> alias, 
         return Optional.of(rename.getOrDefault(column, column));
     }
 
+    /** True when every column is kept under its own name, so a row is its document as it is. */
+    public boolean keepsRowsAsTheyAre() {
+        return include.isEmpty() && exclude.isEmpty() && rename.isEmpty();
+    }
+
     /** The document for {@code row}: the kept columns under their field names, in the row's order. */
     public ObjectNode shape(ObjectNode row) {
-        if (include.isEmpty() && exclude.isEmpty() && rename.isEmpty()) {
+        if (keepsRowsAsTheyAre()) {
             return row;
         }
         ObjectNode document = JsonNodeFactory.instance.objectNode();
@@ -88,8 +94,16 @@ public record TableMapping(TableId table, String index, Optional<String> alias, 
         return document;
     }
 
+    /** {@link #shape(ObjectNode)} of a row kept as JSON bytes: the same bytes when nothing changes. */
+    public RowJson shape(RowJson row) {
+        return keepsRowsAsTheyAre() ? row : RowJson.of(shape(row.tree()));
+    }
+
     /** The fields of the columns in {@code columns}, in order, dropped columns left out. */
     public List<String> fieldsOf(List<String> columns) {
+        if (columns.isEmpty()) {
+            return List.of();
+        }
         return columns.stream().map(this::fieldOf).flatMap(Optional::stream).toList();
     }
 
@@ -116,5 +130,13 @@ public record TableMapping(TableId table, String index, Optional<String> alias, 
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@link #routingValue(ObjectNode...)} of an inserted or updated row, else its key, else its before-image; the
+     * row is read into a tree only when the table routes by a column.
+     */
+    public Optional<String> routingValue(RowJson after, ObjectNode key, ObjectNode before) {
+        return routing.isEmpty() ? Optional.of("") : routingValue(after == null ? null : after.tree(), key, before);
     }
 }

@@ -2,6 +2,7 @@ package io.tributary.subscriber.mapping;
 
 import io.tributary.model.TableId;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Each table's {@link TableMapping}: the configured ones ({@code tributary.tables}), else the defaults. Immutable,
@@ -10,6 +11,8 @@ import java.util.Map;
 public final class TableMappings {
 
     private final Map<TableId, TableMapping> configured;
+    /** The defaults of tables without an entry, made once per table (the tables of one database: bounded). */
+    private final Map<TableId, TableMapping> defaults = new ConcurrentHashMap<>();
 
     public TableMappings(Map<TableId, TableMapping> configured) {
         this.configured = Map.copyOf(configured);
@@ -18,6 +21,6 @@ public final class TableMappings {
     /** @throws IllegalArgumentException naming the table when it has no entry and its default index is impossible */
     public TableMapping forTable(TableId table) {
         TableMapping mapping = configured.get(table);
-        return mapping != null ? mapping : TableMapping.defaults(table);
+        return mapping != null ? mapping : defaults.computeIfAbsent(table, TableMapping::defaults);
     }
 }

@@ -3,7 +3,6 @@ package io.tributary.subscriber.apply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
@@ -11,6 +10,7 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
+import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.time.Instant;
@@ -27,7 +27,11 @@ class BatchPlanTest {
     private static final TableMappings DEFAULTS = new TableMappings(Map.of());
 
     private static BatchPlan plan(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored) {
-        return BatchPlan.of(events, stored, DEFAULTS);
+        return BatchPlan.of(received(events), stored, DEFAULTS);
+    }
+
+    private static List<ReceivedChange> received(List<ChangeEvent> events) {
+        return events.stream().map(ReceivedChange::of).toList();
     }
 
     private static ObjectNode json(String text) {
@@ -55,8 +59,8 @@ class BatchPlanTest {
 
     /** The documents the plan indexes, in order. */
     private static List<ObjectNode> indexed(BatchPlan plan) {
-        return plan.writes().stream().flatMap(w -> w.operations().stream())
-                .filter(BulkOperation::isIndex).map(op -> (ObjectNode) op.index().document()).toList();
+        return plan.writes().stream().flatMap(w -> w.actions().stream())
+                .filter(BulkAction::isIndex).map(action -> action.document().tree()).toList();
     }
 
     @Test
@@ -65,10 +69,10 @@ class BatchPlanTest {
 
         BatchPlan plan = plan(events, Map.of(ROW_1, json("{\"id\":1,\"title\":\"old\",\"body\":\"BIG\"}")));
 
-        assertEquals(Set.of(ROW_1), BatchPlan.lookups(events, DEFAULTS));
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(received(events), DEFAULTS));
         assertEquals(List.of(json("{\"id\":1,\"title\":\"new\",\"body\":\"BIG\"}")), indexed(plan));
         assertEquals(List.of(), plan.unchangedMissing());
-        assertEquals(20L, plan.writes().get(0).operations().get(0).index().version());
+        assertEquals(20L, plan.writes().get(0).actions().get(0).version());
     }
 
     @Test
@@ -113,11 +117,11 @@ class BatchPlanTest {
 
         BatchPlan plan = plan(List.of(moved), Map.of(ROW_1, json("{\"id\":1,\"body\":\"BIG\"}")));
 
-        assertEquals(Set.of(ROW_1), BatchPlan.lookups(List.of(moved), DEFAULTS));
-        List<BulkOperation> operations = plan.writes().get(0).operations();
-        assertEquals("1", operations.get(0).delete().id());
-        assertEquals("2", operations.get(1).index().id());
-        assertEquals(json("{\"id\":2,\"title\":\"t\",\"body\":\"BIG\"}"), operations.get(1).index().document());
+        assertEquals(Set.of(ROW_1), BatchPlan.lookups(received(List.of(moved)), DEFAULTS));
+        List<BulkAction> operations = plan.writes().get(0).actions();
+        assertEquals("1", operations.get(0).address().id());
+        assertEquals("2", operations.get(1).address().id());
+        assertEquals(json("{\"id\":2,\"title\":\"t\",\"body\":\"BIG\"}"), operations.get(1).document().tree());
     }
 
     @Test
@@ -149,8 +153,8 @@ class BatchPlanTest {
                 Map.of("id", "int4", "title", "text", "secret", "text", "body", "text"));
         DocumentAddress row = new DocumentAddress("docs", "1", "");
 
-        assertEquals(Set.of(row), BatchPlan.lookups(List.of(event), tables));
-        BatchPlan plan = BatchPlan.of(List.of(event), Map.of(row,
+        assertEquals(Set.of(row), BatchPlan.lookups(received(List.of(event)), tables));
+        BatchPlan plan = BatchPlan.of(received(List.of(event)), Map.of(row,
                 json("{\"id\":1,\"headline\":\"old\",\"text\":\"BIG\"}")), tables);
 
         assertEquals(List.of(json("{\"id\":1,\"headline\":\"new\",\"text\":\"BIG\"}")), indexed(plan));
@@ -168,10 +172,10 @@ class BatchPlanTest {
         ChangeEvent fullDelete = new ChangeEvent(Operation.DELETE, source("docs", 12), json("{\"id\":2}"), fullRow,
                 null);
 
-        BatchPlan plan = BatchPlan.of(List.of(insert, keyOnlyDelete, fullDelete), Map.of(), tables);
+        BatchPlan plan = BatchPlan.of(received(List.of(insert, keyOnlyDelete, fullDelete)), Map.of(), tables);
 
-        assertEquals("7", plan.writes().get(0).operations().get(0).index().routing());
-        assertEquals("t-2", plan.writes().get(1).operations().get(0).delete().routing());
+        assertEquals("7", plan.writes().get(0).actions().get(0).address().routing());
+        assertEquals("t-2", plan.writes().get(1).actions().get(0).address().routing());
         assertEquals(1, plan.rejections().size());
         Rejection rejected = plan.rejections().get(0);
         assertEquals(1, rejected.position());
@@ -186,9 +190,9 @@ class BatchPlanTest {
         ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":1}"),
                 json("{\"id\":1,\"tenant\":1}"), json("{\"id\":1,\"tenant\":2}"));
 
-        List<BulkOperation> operations = BatchPlan.of(List.of(moved), Map.of(), tables).writes().get(0).operations();
+        List<BulkAction> operations = BatchPlan.of(received(List.of(moved)), Map.of(), tables).writes().get(0).actions();
 
-        assertEquals("1", operations.get(0).delete().routing());
-        assertEquals("2", operations.get(1).index().routing());
+        assertEquals("1", operations.get(0).address().routing());
+        assertEquals("2", operations.get(1).address().routing());
     }
 }

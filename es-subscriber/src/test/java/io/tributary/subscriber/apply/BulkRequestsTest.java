@@ -9,6 +9,7 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
+import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,9 @@ class BulkRequestsTest {
 
     /** {@code count} inserts of documents of the same size, as planned writes. */
     private static List<PlannedWrite> writes(int count) {
-        List<ChangeEvent> events = new ArrayList<>();
+        List<ReceivedChange> events = new ArrayList<>();
         for (int id = 0; id < count; id++) {
-            events.add(insert(id, "x".repeat(200)));
+            events.add(ReceivedChange.of(insert(id, "x".repeat(200))));
         }
         return BatchPlan.of(events, Map.of(), new TableMappings(Map.of())).writes();
     }
@@ -67,9 +68,9 @@ class BulkRequestsTest {
         ObjectNode row = json("{\"id\":2,\"text\":\"moved\"}");
         ChangeEvent keyChange = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "shop", "docs", Lsn.of(300),
                 Lsn.of(300), 7, null), json("{\"id\":2}"), json("{\"id\":1,\"text\":\"old\"}"), row);
-        List<PlannedWrite> writes = BatchPlan.of(List.of(insert(0, "a"), keyChange, insert(3, "b")), Map.of(),
+        List<PlannedWrite> writes = BatchPlan.of(List.of(insert(0, "a"), keyChange, insert(3, "b")).stream().map(ReceivedChange::of).toList(), Map.of(),
                 new TableMappings(Map.of())).writes();
-        assertEquals(2, writes.get(1).operations().size(), "delete at the old key, index at the new");
+        assertEquals(2, writes.get(1).actions().size(), "delete at the old key, index at the new");
 
         assertEquals(List.of(List.of(0), List.of(1), List.of(2)), positions(BulkRequests.split(writes, 1, 1024)));
         assertEquals(List.of(List.of(0), List.of(1), List.of(2)), positions(BulkRequests.split(writes, 100, 10)));

@@ -2,44 +2,43 @@ package io.tributary.subscriber.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import co.elastic.clients.elasticsearch.core.bulk.OperationType;
 import org.junit.jupiter.api.Test;
 
 class VerdictTest {
 
     @Test
     void itemsWithoutErrorAndDeletesOfMissingIndexesAreApplied() {
-        assertEquals(Verdict.APPLIED, Verdict.forItem(OperationType.Index, 201, null));
-        assertEquals(Verdict.APPLIED, Verdict.forItem(OperationType.Delete, 404, null), "not_found delete");
-        assertEquals(Verdict.APPLIED, Verdict.forItem(OperationType.Delete, 404, "index_not_found_exception"));
+        assertEquals(Verdict.APPLIED, Verdict.forItem(BulkAction.Kind.INDEX, 201, null));
+        assertEquals(Verdict.APPLIED, Verdict.forItem(BulkAction.Kind.DELETE, 404, null), "not_found delete");
+        assertEquals(Verdict.APPLIED, Verdict.forItem(BulkAction.Kind.DELETE, 404, "index_not_found_exception"));
     }
 
     @Test
     void aVersionConflictIsStaleNotAnError() {
-        assertEquals(Verdict.STALE, Verdict.forItem(OperationType.Index, 409, "version_conflict_engine_exception"));
+        assertEquals(Verdict.STALE, Verdict.forItem(BulkAction.Kind.INDEX, 409, "version_conflict_engine_exception"));
     }
 
     @Test
     void overloadUnavailabilityAndBlocksAreRetried() {
-        assertEquals(Verdict.RETRY, Verdict.forItem(OperationType.Index, 429, "es_rejected_execution_exception"));
-        assertEquals(Verdict.RETRY, Verdict.forItem(OperationType.Index, 503, "unavailable_shards_exception"));
-        assertEquals(Verdict.RETRY, Verdict.forItem(OperationType.Index, 403, "cluster_block_exception"));
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.INDEX, 429, "es_rejected_execution_exception"));
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.INDEX, 503, "unavailable_shards_exception"));
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.INDEX, 403, "cluster_block_exception"));
         assertEquals(Verdict.RETRY, Verdict.forRequest(-1, null), "no answer");
         assertEquals(Verdict.RETRY, Verdict.forRequest(502, null));
     }
 
     @Test
     void documentsElasticsearchCannotTakeAreRejectedForTheDeadLetterTopic() {
-        assertEquals(Verdict.REJECT, Verdict.forItem(OperationType.Index, 400, "document_parsing_exception"));
-        assertEquals(Verdict.REJECT, Verdict.forItem(OperationType.Index, 400, "illegal_argument_exception"));
-        assertEquals(Verdict.REJECT, Verdict.forItem(OperationType.Index, 404, "index_not_found_exception"));
+        assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 400, "document_parsing_exception"));
+        assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 400, "illegal_argument_exception"));
+        assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 404, "index_not_found_exception"));
         assertEquals(Verdict.REJECT, Verdict.forRequest(400, "action_request_validation_exception"));
         assertEquals(Verdict.REJECT, Verdict.forRequest(413, null));
     }
 
     @Test
     void credentialsPrivilegesAndWrongUrlsStopTheSubscriberInsteadOfDeadLetteringEverything() {
-        assertEquals(Verdict.FATAL, Verdict.forItem(OperationType.Index, 403, "security_exception"));
+        assertEquals(Verdict.FATAL, Verdict.forItem(BulkAction.Kind.INDEX, 403, "security_exception"));
         assertEquals(Verdict.FATAL, Verdict.forRequest(401, "security_exception"));
         assertEquals(Verdict.FATAL, Verdict.forRequest(404, null));
         assertEquals(Verdict.FATAL, Verdict.forRequest(405, null));

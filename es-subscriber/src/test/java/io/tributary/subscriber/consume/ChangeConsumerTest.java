@@ -16,6 +16,7 @@ import io.tributary.model.SourceInfo;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
+import io.tributary.subscriber.decode.ReceivedChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +52,7 @@ class ChangeConsumerTest {
     private final MockProducer<byte[], byte[]> deadLetterProducer = new MockProducer<>(true, null,
             new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final List<List<ChangeEvent>> applied = new ArrayList<>();
+    private final List<List<ReceivedChange>> applied = new ArrayList<>();
     private final List<List<TopicPartition>> appliedPartitions = new ArrayList<>();
     private final AtomicLong nowMillis = new AtomicLong(NOW.toEpochMilli());
     private final Clock clock = new Clock() {

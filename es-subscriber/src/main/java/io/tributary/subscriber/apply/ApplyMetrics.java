@@ -1,0 +1,61 @@
+package io.tributary.subscriber.apply;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@link BulkApplier} counts and times. Counters tagged by index are looked up once per index (and action) and
+ * kept, as they are bumped for every document. Thread-safe: bulk requests of several partitions report at once.
+ *
+ * <p>The {@code index} tag is where the subscriber writes: the table's index, or its alias when one is configured.
+ */
+final class ApplyMetrics {
+
+    private final MeterRegistry registry;
+    private final Timer bulkLatency;
+    private final DistributionSummary bulkOperations;
+    private final Map<String, Counter> documents = new ConcurrentHashMap<>();
+    private final Map<String, Counter> versionConflicts = new ConcurrentHashMap<>();
+
+    ApplyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.bulkLatency = Timer.builder("tributary.subscriber.bulk.latency")
+                .description("Time of one bulk request to Elasticsearch")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.bulkOperations = DistributionSummary.builder("tributary.subscriber.bulk.operations")
+                .description("Operations in one bulk request to Elasticsearch")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    void bulkRequest(int operations, long nanos) {
+        bulkOperations.record(operations);
+        bulkLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Elasticsearch applied one action of {@code kind} to a document of {@code index}. */
+    void applied(String index, BulkAction.Kind kind) {
+        documents.computeIfAbsent(index + '\u0000' + kind.action(), key -> registry.counter(
+                "tributary.subscriber.documents", "index", index, "action", kind.action())).increment();
+    }
+
+    /** Elasticsearch held a newer version of the document: the change was stale. */
+    void versionConflict(String index) {
+        versionConflicts.computeIfAbsent(index, key -> registry.counter("tributary.subscriber.version.conflicts",
+                "index", index)).increment();
+    }
+
+    void unchangedMissing(String index) {
+        registry.counter("tributary.subscriber.unchanged.missing", "index", index).increment();
+    }
+
+    void truncated(String index) {
+        registry.counter("tributary.subscriber.truncates", "index", index).increment();
+    }
+}

@@ -1,0 +1,70 @@
+package io.tributary.subscriber.apply;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The body of a bulk request (newline-delimited JSON): per action an action line
+ * ({@code {"index":{"_index":…,"_id":…,"routing":…,"version":…,"version_type":"external"}}}) and, for an index, the
+ * document's bytes as they are ({@link io.tributary.subscriber.decode.RowJson#json()}, one line by its invariant).
+ * Stateless.
+ */
+final class BulkBody {
+
+    /** An action line without its index, id and routing: the fixed parts and a 20-digit version. */
+    private static final int FIXED_ACTION_LINE_BYTES = 96;
+
+    private static final byte[] INDEX = ascii("{\"index\":{\"_index\":\"");
+    private static final byte[] DELETE = ascii("{\"delete\":{\"_index\":\"");
+    private static final byte[] ID = ascii("\",\"_id\":\"");
+    private static final byte[] ROUTING = ascii("\",\"routing\":\"");
+    private static final byte[] VERSION = ascii("\",\"version\":");
+    private static final byte[] VERSION_TYPE = ascii(",\"version_type\":\"external\"}}\n");
+
+    private BulkBody() {
+    }
+
+    /** The body for the actions of {@code writes}, in order. */
+    static byte[] of(List<PlannedWrite> writes) {
+        long estimate = 0;
+        for (PlannedWrite write : writes) {
+            estimate += write.estimatedBytes();
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
+        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+        for (PlannedWrite write : writes) {
+            for (BulkAction action : write.actions()) {
+                DocumentAddress address = action.address();
+                body.writeBytes(action.isIndex() ? INDEX : DELETE);
+                body.writeBytes(encoder.quoteAsUTF8(address.index()));
+                body.writeBytes(ID);
+                body.writeBytes(encoder.quoteAsUTF8(address.id()));
+                if (!address.routing().isEmpty()) {
+                    body.writeBytes(ROUTING);
+                    body.writeBytes(encoder.quoteAsUTF8(address.routing()));
+                }
+                body.writeBytes(VERSION);
+                body.writeBytes(ascii(Long.toString(action.version())));
+                body.writeBytes(VERSION_TYPE);
+                if (action.isIndex()) {
+                    body.writeBytes(action.document().json());
+                    body.write('\n');
+                }
+            }
+        }
+        return body.toByteArray();
+    }
+
+    /** About how many bytes the action line of {@code action} takes (exactly, for ASCII names). */
+    static long estimatedActionLineBytes(BulkAction action) {
+        DocumentAddress address = action.address();
+        return FIXED_ACTION_LINE_BYTES + address.index().length() + address.id().length()
+                + address.routing().length();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,67 @@
+package io.tributary.subscriber.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.mapping.TableMappings;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BulkBodyTest {
+
+    private static JsonNode json(String text) {
+        try {
+            return ChangeEventJson.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    @Test
+    void actionLinesCarryIndexIdRoutingAndExternalVersionAndDocumentsFollowAsTheyAre() {
+        RowJson document = RowJson.of((com.fasterxml.jackson.databind.node.ObjectNode) json(
+                "{\"id\":\"a\\\"b\",\"total\":\"1.10\"}"));
+        DocumentAddress routed = new DocumentAddress("shop.orders", "a\"b", "tenant-7");
+        DocumentAddress plain = new DocumentAddress("shop.orders", "[1,\"x\"]", "");
+        ChangeEvent event = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "shop", "orders", Lsn.of(77),
+                Lsn.of(77), 1, null), document.tree(), null, document.tree());
+        PlannedWrite write = new PlannedWrite(0, ReceivedChange.of(event), "shop.orders", "a\"b",
+                List.of(BulkAction.delete(plain, 77), BulkAction.index(routed, 77, document)), null, Map.of());
+
+        byte[] body = BulkBody.of(List.of(write));
+
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(4, lines.length, "delete line, index line, document, and the final newline");
+        assertEquals(json("{\"delete\":{\"_index\":\"shop.orders\",\"_id\":\"[1,\\\"x\\\"]\",\"version\":77,"
+                + "\"version_type\":\"external\"}}"), json(lines[0]));
+        assertEquals(json("{\"index\":{\"_index\":\"shop.orders\",\"_id\":\"a\\\"b\",\"routing\":\"tenant-7\","
+                + "\"version\":77,\"version_type\":\"external\"}}"), json(lines[1]));
+        assertEquals("{\"id\":\"a\\\"b\",\"total\":\"1.10\"}", lines[2]);
+        assertEquals("", lines[3]);
+        long estimate = write.estimatedBytes();
+        assertTrue(estimate >= body.length && estimate < body.length + 100, estimate + " for " + body.length);
+    }
+
+    @Test
+    void aPlannedInsertSendsTheRowBytesItArrivedIn() {
+        byte[] record = ("{\"op\":\"c\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\","
+                + "\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\"key\":{\"id\":1},"
+                + "\"after\":{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}}").getBytes(StandardCharsets.UTF_8);
+        ReceivedChange change = new io.tributary.subscriber.decode.ChangeDecoder().decode(record);
+
+        PlannedWrite write = BatchPlan.of(List.of(change), Map.of(), new TableMappings(Map.of())).writes().get(0);
+
+        String body = new String(BulkBody.of(List.of(write)), StandardCharsets.UTF_8);
+        assertTrue(body.endsWith("\n{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}\n"), body);
+    }
+}

@@ -1,0 +1,169 @@
+package io.tributary.subscriber.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.MalformedChangeEventException;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChangeDecoderTest {
+
+    private final ChangeDecoder decoder = new ChangeDecoder();
+
+    private static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) ChangeEventJson.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static SourceInfo source(long lsn) {
+        return new SourceInfo("app", "shop", "orders", Lsn.of(lsn), Lsn.of(lsn + 8), 42,
+                Instant.parse("2026-11-22T10:15:30.123456Z"));
+    }
+
+    private static Map<String, String> types() {
+        Map<String, String> types = new LinkedHashMap<>();
+        types.put("id", "int8");
+        types.put("total", "numeric");
+        types.put("doc", "jsonb");
+        return types;
+    }
+
+    /** What the subscriber reads equals what the shared codec reads, field by field. */
+    private void assertSameAsSharedCodec(ChangeEvent event) {
+        byte[] bytes = ChangeEventJson.encode(event);
+        ChangeEvent expected = ChangeEventJson.decode(bytes);
+        ReceivedChange read = decoder.decode(bytes);
+        assertEquals(expected.op(), read.op());
+        assertEquals(expected.source(), read.source());
+        assertEquals(expected.key(), read.key());
+        assertEquals(expected.before(), read.before());
+        assertEquals(expected.after(), read.after() == null ? null : read.after().tree());
+        assertEquals(expected.unchanged(), read.unchanged());
+        assertEquals(expected.types(), read.types());
+        assertEquals(List.copyOf(expected.types().keySet()), List.copyOf(read.types().keySet()), "column order");
+    }
+
+    @Test
+    void everyKindOfEventReadsAsTheSharedCodecReadsIt() {
+        ObjectNode row = json("{\"id\":9223372036854775807,\"total\":\"12.50\",\"exact\":1.10,"
+                + "\"big\":123456789012345678901234567890,\"doc\":{\"a\":[1,\"x\",null]},\"t\":\"line\\nbreak é\"}");
+        ObjectNode key = json("{\"id\":9223372036854775807}");
+        assertSameAsSharedCodec(new ChangeEvent(Operation.CREATE, source(100), key, null, row, List.of(), types()));
+        assertSameAsSharedCodec(new ChangeEvent(Operation.UPDATE, source(200), key, json("{\"id\":1}"), row,
+                List.of("doc"), types()));
+        assertSameAsSharedCodec(new ChangeEvent(Operation.DELETE, source(300), key, key, null));
+        assertSameAsSharedCodec(new ChangeEvent(Operation.READ, source(400), key, null, row));
+        assertSameAsSharedCodec(new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "shop", "orders", Lsn.of(5),
+                Lsn.INVALID, 1, null), json("{}"), null, null));
+    }
+
+    @Test
+    void theAfterRowKeepsTheProducersBytes() {
+        String after = "{\"id\":1,\"total\":\"12.50\",\"exact\":1.10}";
+        String record = "{\"op\":\"c\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\","
+                + "\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\"key\":{\"id\":1},\"after\":" + after + "}";
+
+        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+
+        assertArrayEquals(after.getBytes(StandardCharsets.UTF_8), read.after().json());
+        assertNull(read.before());
+        assertTrue(read.unchanged().isEmpty());
+    }
+
+    @Test
+    void aPrettyPrintedRowIsWrittenAgainOnOneLine() {
+        String record = "{\n  \"op\" : \"c\",\n  \"source\" : {\"database\":\"app\",\"schema\":\"shop\","
+                + "\"table\":\"orders\",\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\n  \"key\" : {\"id\":1},\n"
+                + "  \"after\" : {\n    \"id\" : 1,\n    \"note\" : \"a\\nb\"\n  }\n}";
+
+        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+
+        String after = new String(read.after().json(), StandardCharsets.UTF_8);
+        assertFalse(after.contains("\n"), after);
+        assertEquals(json("{\"id\":1,\"note\":\"a\\nb\"}"), read.after().tree());
+    }
+
+    @Test
+    void eventsWithTheSameTypesShareOneMap() {
+        ObjectNode key = json("{\"id\":1}");
+        ReceivedChange first = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
+                null, key, List.of(), types())));
+        ReceivedChange second = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(2),
+                key, null, key, List.of(), types())));
+
+        assertSame(first.types(), second.types());
+        assertThrows(UnsupportedOperationException.class, () -> first.types().put("x", "text"));
+    }
+
+    @Test
+    void whatTheSharedCodecRejectsIsRejectedWithTheReason() {
+        String source = "\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\","
+                + "\"commitLsn\":\"0/18\",\"xid\":1}";
+        Map<String, String> cases = Map.of(
+                "not json", "not a change event",
+                "null", "JSON null",
+                "[1,2]", "expected a JSON object",
+                "{\"op\":\"x\"," + source + ",\"key\":{\"id\":1},\"after\":{}}", "unknown operation 'x'",
+                "{\"op\":\"c\"," + source + ",\"key\":{\"id\":1}}", "has no 'after' row",
+                "{\"op\":\"d\"," + source + ",\"key\":{}}", "has no key columns",
+                "{\"op\":\"c\",\"key\":{\"id\":1},\"after\":{}}", "source",
+                "{\"op\":\"c\"," + source + ",\"key\":{\"id\":1},\"after\":[1]}", "'after' must be an object",
+                "{\"op\":\"c\"," + source + ",\"key\":{\"id\":1},\"after\":{\"id\":1", "not a change event");
+        cases.forEach((record, reason) -> {
+            MalformedChangeEventException e = assertThrows(MalformedChangeEventException.class,
+                    () -> decoder.decode(record.getBytes(StandardCharsets.UTF_8)), record);
+            assertTrue(e.getMessage().contains(reason), record + " -> " + e.getMessage());
+            assertThrows(MalformedChangeEventException.class,
+                    () -> ChangeEventJson.decode(record.getBytes(StandardCharsets.UTF_8)), "shared codec: " + record);
+        });
+        assertThrows(MalformedChangeEventException.class, () -> decoder.decode(null));
+    }
+
+    @Test
+    void sourceValuesInFormsTheSharedMapperAcceptsReadTheSame() {
+        for (String source : List.of(
+                "{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\","
+                        + "\"commitLsn\":\"0/18\",\"xid\":\"42\",\"commitTimestamp\":\"2026-11-22T10:15:30+01:00\"}",
+                "{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\","
+                        + "\"commitLsn\":\"0/18\",\"xid\":42,\"commitTimestamp\":1795337134.5,\"extra\":[1]}",
+                "{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\","
+                        + "\"commitLsn\":\"0/0\",\"commitTimestamp\":null}")) {
+            byte[] record = ("{\"op\":\"d\",\"source\":" + source + ",\"key\":{\"id\":1}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertEquals(ChangeEventJson.decode(record).source(), decoder.decode(record).source(), source);
+        }
+        byte[] noLsn = ("{\"op\":\"d\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"o\","
+                + "\"commitLsn\":\"0/0\"},\"key\":{\"id\":1}}").getBytes(StandardCharsets.UTF_8);
+        MalformedChangeEventException e = assertThrows(MalformedChangeEventException.class,
+                () -> decoder.decode(noLsn));
+        assertTrue(e.getMessage().contains("source.lsn"), e.getMessage());
+    }
+
+    @Test
+    void unknownFieldsAreSkipped() {
+        String record = "{\"op\":\"c\",\"future\":{\"nested\":[1,{\"a\":2}]},\"source\":{\"database\":\"app\","
+                + "\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},"
+                + "\"key\":{\"id\":1},\"after\":{\"id\":1}}";
+
+        assertEquals(json("{\"id\":1}"), decoder.decode(record.getBytes(StandardCharsets.UTF_8)).after().tree());
+    }
+}
