@@ -169,12 +169,12 @@ public final class SubscriberBench {
         String name = number + "-poll" + maxPollRecords;
         String group = "bench-subscriber-" + System.currentTimeMillis() + "-" + name;
         progress("draining " + TOPIC + " with es-subscriber (-Xmx" + options.subscriberHeap() + ", max-poll-records "
-                + maxPollRecords + ", group " + group + ") into fresh indices");
+                + maxPollRecords + ", group " + group + settingsText(options) + ") into fresh indices");
         SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
                 options.profiling(), directory, name);
         SubscriberDrain.Figures figures = SubscriberDrain.drain(launch,
                 new SubscriberDrain.Target(kafka.bootstrapServers(), TOPIC, group, maxPollRecords,
-                        elasticsearch.url(), endOffsets),
+                        elasticsearch.url(), endOffsets, options.subscriberSettings()),
                 servers, admin, options.timeout());
         long inIndex = elasticsearch.count(indices);
         long deadLetters = endOffsets(admin, DEAD_LETTER_TOPIC, 1).values().stream().mapToLong(Long::longValue).sum();
@@ -242,8 +242,9 @@ public final class SubscriberBench {
                     trial.machineSeconds(), trial == best ? "  <- ceiling" : ""));
         }
 
-        out.append(String.format("%nes-subscriber (-Xmx%s), each run a new consumer group into fresh indices;"
-                + " rates are events (= bulk operations) per second%n", options.subscriberHeap()));
+        out.append(String.format("%nes-subscriber (-Xmx%s%s), each run a new consumer group into fresh indices;"
+                + " rates are events (= bulk operations) per second%n", options.subscriberHeap(),
+                settingsText(options)));
         out.append(String.format("%9s %9s %10s %8s %9s %10s %14s %17s%n", "max-poll", "time", "events/s",
                 "startup", "w/o start", "events/s", "ratio (target", "heap max / after"));
         out.append(String.format("%9s %9s %10s %8s %9s %10s %14s %17s%n", "records", "(launch)", "", "", "", "",
@@ -372,5 +373,10 @@ public final class SubscriberBench {
 
     private static String seconds(Duration duration) {
         return String.format("%.1f s", secondsOf(duration));
+    }
+
+    /** The extra subscriber settings of {@code --set}, for the progress lines and the report; empty without any. */
+    private static String settingsText(SubscriberBenchOptions options) {
+        return options.subscriberSettings().isEmpty() ? "" : ", " + String.join(", ", options.subscriberSettings());
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
 record SubscriberBenchOptions(long events, int tables, int partitions, List<Integer> maxPollRecords,
                               Path subscriberJar, String subscriberHeap, BenchOptions.Profiling profiling,
                               List<Integer> ceilingBatchSizes, List<Integer> ceilingConcurrency, Duration timeout,
-                              Path outputRoot) {
+                              Path outputRoot, List<String> subscriberSettings) {
 
     static final String USAGE = String.join("\n",
             "usage: run-subscriber-bench.sh [options]",
@@ -39,7 +39,9 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
             "  --ceiling-concurrency N,...  concurrent direct _bulk requests (default 1,2)",
             "  --timeout-minutes N       limit for each subscriber run and each direct-indexing run (default 30)",
             "  --jfr                     record a JFR profile of each subscriber run and print its hot spots",
-            "  --output DIR              run directories go here (default target/subscriber-bench)");
+            "  --output DIR              run directories go here (default target/subscriber-bench)",
+            "  --set KEY=VALUE           a setting added to each subscriber run's HOCON config (repeatable), e.g.",
+            "                            --set tributary.elasticsearch.bulk.concurrency=1");
 
     static SubscriberBenchOptions parse(String[] args) {
         long events = 500_000;
@@ -53,6 +55,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         List<Integer> ceilingConcurrency = List.of(1, 2);
         long timeoutMinutes = 30;
         Path outputRoot = Path.of("target/subscriber-bench");
+        List<String> subscriberSettings = new ArrayList<>();
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -75,6 +78,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
                         BenchOptions.value(option, rest), 1, 24 * 60);
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
                 case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
+                case "--set" -> subscriberSettings.add(setting(option, BenchOptions.value(option, rest)));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -84,7 +88,17 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         }
         return new SubscriberBenchOptions(events, tables, partitions, maxPollRecords,
                 subscriberJar.toAbsolutePath().normalize(), subscriberHeap, profiling, ceilingBatchSizes,
-                ceilingConcurrency, Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize());
+                ceilingConcurrency, Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize(),
+                List.copyOf(subscriberSettings));
+    }
+
+    /** {@code key=value} with a {@code tributary.} key. */
+    private static String setting(String option, String text) {
+        int equals = text.indexOf('=');
+        if (equals < 1 || !text.startsWith("tributary.")) {
+            throw new IllegalArgumentException(option + ": expected tributary.<key>=<value>, got '" + text + "'");
+        }
+        return text;
     }
 
     /** A comma-separated list of whole numbers from 1 to {@code max}. */

@@ -47,7 +47,7 @@ final class SubscriberDrain {
 
     /** What the subscriber consumes and where it writes. */
     record Target(String bootstrapServers, String topic, String groupId, int maxPollRecords,
-                  String elasticsearchUrl, Map<TopicPartition, Long> endOffsets) {
+                  String elasticsearchUrl, Map<TopicPartition, Long> endOffsets, List<String> extraSettings) {
     }
 
     /** Process ids of the stack's servers, for their CPU time (0: unknown). */
@@ -200,6 +200,7 @@ final class SubscriberDrain {
                 "  elasticsearch.urls = [\"" + target.elasticsearchUrl() + "\"]",
                 "  http.port = " + port,
                 "}",
+                String.join("\n", target.extraSettings()),
                 "");
     }
 
