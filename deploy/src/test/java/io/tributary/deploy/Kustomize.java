@@ -1,7 +1,6 @@
 package io.tributary.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,8 +173,7 @@ final class Kustomize {
                 files.addAll(Files.isDirectory(path) ? referencedFiles(path) : List.of(path));
             }
         }
-        ArrayNode patches = kustomization.withArray("patches");
-        for (JsonNode patch : patches) {
+        for (JsonNode patch : kustomization.path("patches")) {
             files.add(directory.resolve(patch.path("path").asText()).normalize());
         }
         return files;
