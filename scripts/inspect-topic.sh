@@ -12,7 +12,7 @@ JAR="$ROOT/topic-inspector/target/topic-inspector.jar"
 if [ ! -f "$JAR" ]; then
   echo "inspect-topic: building $JAR first (mvn -B package -pl topic-inspector -am -DskipTests)" >&2
   if ! (cd "$ROOT" && mvn -B package -pl topic-inspector -am -DskipTests -Dstyle.color=never \
-        | grep -E '^\[INFO\] Building |BUILD|ERROR' >&2); then
+        | sed -e 's/\x1b\[[0-9;]*m//g' | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$|BUILD|ERROR' >&2); then
     echo "inspect-topic: the build failed; run the command above to see why" >&2
     exit 1
   fi

@@ -85,7 +85,7 @@ run_logged() {
 }
 # The module Maven is building, from its log: "Tributary etl-producer [4/8]".
 maven_module() {
-  grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$' "$1" | tail -n 1 \
+  sed -e 's/\x1b\[[0-9;]*m//g' "$1" | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$' | tail -n 1 \
     | sed -E -e 's/^\[INFO\] Building //' -e 's/ [0-9][^ ]*-SNAPSHOT +\[/ [/' || true
 }
 

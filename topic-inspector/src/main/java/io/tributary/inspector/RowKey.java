@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tributary.model.ChangeEventJson;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -40,10 +39,8 @@ record RowKey(ObjectNode columns) {
 
     /** Whether every column given here has the same value in {@code eventKey} (a prefix of a composite key works). */
     boolean matches(ObjectNode eventKey) {
-        Iterator<Map.Entry<String, JsonNode>> fields = columns.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!field.getValue().equals(eventKey.get(field.getKey()))) {
+        for (Map.Entry<String, JsonNode> column : columns.properties()) {
+            if (!column.getValue().equals(eventKey.get(column.getKey()))) {
                 return false;
             }
         }
