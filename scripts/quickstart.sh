@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tributary quickstart: builds, starts a local PostgreSQL + Kafka + Elasticsearch (real processes, no Docker),
 # runs etl-producer and es-subscriber, writes demo rows and shows them arriving in Elasticsearch.
-# Ctrl-C stops everything. Set QUICKSTART_KEEP_RUNNING=0 to stop right after the report.
+# Every step prints what it does and how long it has taken. Ctrl-C (or SIGTERM) stops everything it started:
+# the services first, gracefully, then the local stack. Set QUICKSTART_KEEP_RUNNING=0 to stop right after the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,22 +14,80 @@ STACK_JAR=local-stack/target/local-stack.jar
 DEMO="java -cp $STACK_JAR io.tributary.localstack.demo.QuickstartDemo"
 rm -rf "$WORK" && mkdir -p "$WORK"
 
-step() { printf '\n==> %s\n' "$*"; }
+STARTED=$SECONDS
+step() { printf '\n==> [%3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
 fail() { printf '\nquickstart failed: %s\n' "$*" >&2; exit 1; }
 
+# Processes started in the background, in start order; they ignore Ctrl-C (bash gives background jobs of a script
+# SIGINT ignored), so stop_all stops them explicitly.
 pids=()
+names=()
+started() { pids+=("$1"); names+=("$2"); }
+
+# TERM, then up to TIMEOUT seconds for it to exit, then KILL.
+stop_process() {
+  local pid=$1 name=$2 timeout=$3 waited=0
+  kill -0 "$pid" 2>/dev/null || return 0
+  printf '    stopping %s (pid %s) ' "$name" "$pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((timeout * 2)) ]; do
+    sleep 0.5; waited=$((waited + 1))
+    [ $((waited % 4)) -eq 0 ] && printf '.'
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    printf ' still running after %ss: killing it\n' "$timeout"
+    kill -KILL "$pid" 2>/dev/null || true
+  else
+    echo " stopped"
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
 stop_all() {
-  trap - EXIT INT TERM
+  trap '' INT TERM
+  trap - EXIT
   if [ ${#pids[@]} -gt 0 ]; then
-    step "Stopping (services first, gracefully; then the local stack)"
+    step "Stopping what the quickstart started (services first, gracefully; then the local stack)"
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-      kill -TERM "${pids[i]}" 2>/dev/null || true
-      wait "${pids[i]}" 2>/dev/null || true
+      # The local stack (always first) stops PostgreSQL, Kafka and Elasticsearch before it exits: give it time.
+      stop_process "${pids[i]}" "${names[i]}" "$([ "$i" -eq 0 ] && echo 90 || echo 30)"
     done
   fi
 }
 trap stop_all EXIT
-trap 'exit 130' INT TERM
+trap 'echo; exit 130' INT TERM
+
+# Runs "$@" in the background with its output in LOG, printing every 5 s how long it has been running and, when
+# DESCRIBE (a command printing one line) is not empty, what it is doing. Returns the command's exit status.
+run_logged() {
+  local what=$1 log=$2 describe=$3; shift 3
+  local since=$SECONDS status=0 next=5
+  "$@" > "$log" 2>&1 &
+  local pid=$!
+  started "$pid" "$what"
+  printf '    %s ' "$what"
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if [ $((SECONDS - since)) -ge "$next" ]; then
+      if [ -n "$describe" ]; then
+        printf '\n    %s: %3ds  %s' "$what" "$((SECONDS - since))" "$($describe "$log")"
+      else
+        printf '%ss ' "$((SECONDS - since))"
+      fi
+      next=$((next + 5))
+    fi
+  done
+  wait "$pid" || status=$?
+  unset 'pids[-1]' 'names[-1]'
+  printf '\n    %s: %s after %ds\n' "$what" "$([ "$status" -eq 0 ] && echo done || echo "FAILED (exit $status)")" \
+    "$((SECONDS - since))"
+  return "$status"
+}
+# The module Maven is building, from its log: "Tributary etl-producer [4/8]".
+maven_module() {
+  sed -e 's/\x1b\[[0-9;]*m//g' "$1" | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$' | tail -n 1 \
+    | sed -E -e 's/^\[INFO\] Building //' -e 's/ [0-9][^ ]*-SNAPSHOT +\[/ [/' || true
+}
 
 # GET http://127.0.0.1:PORT/PATH and print the status code, with bash alone (no curl needed).
 http_status() {
@@ -40,7 +99,8 @@ http_status() {
   echo "${status:-000}"
 }
 
-# Wait until CHECK succeeds, printing a dot every 2 s; fail with LOG's tail when PID dies or TIMEOUT passes.
+# Wait until CHECK succeeds, printing a dot every 2 s and the seconds waited every 10 s; fail with LOG's tail when
+# PID dies or TIMEOUT passes.
 await() {
   local what=$1 pid=$2 log=$3 timeout=$4; shift 4
   local waited=0
@@ -48,19 +108,24 @@ await() {
   until "$@"; do
     kill -0 "$pid" 2>/dev/null || { echo; tail -n 30 "$log" >&2; fail "$what: the process exited (log: $log)"; }
     [ "$waited" -ge "$timeout" ] && { echo; tail -n 30 "$log" >&2; fail "$what: not ready after ${timeout}s (log: $log)"; }
-    printf '.'; sleep 2; waited=$((waited + 2))
+    sleep 2; waited=$((waited + 2))
+    if [ $((waited % 10)) -eq 0 ]; then printf '%ss' "$waited"; else printf '.'; fi
   done
-  echo " ready"
+  echo " ready after ${waited}s"
 }
 ready() { [ "$(http_status "$1" /health/ready)" = 200 ]; }
 
 step "Building with Maven (tests skipped; the first build downloads dependencies and takes a few minutes)"
-mvn -B package -DskipTests -Dstyle.color=never | grep -E '^\[INFO\] Building |BUILD|ERROR' || fail "the build failed (run mvn -B package -DskipTests to see why)"
-[ -f "$STACK_JAR" ] || fail "the build did not produce $STACK_JAR"
+run_logged "mvn package" "$WORK/build.log" maven_module mvn -B package -DskipTests -Dstyle.color=never \
+  || { grep -E 'ERROR' "$WORK/build.log" | head -n 20 >&2; fail "the build failed (log: $WORK/build.log)"; }
+for jar in "$STACK_JAR" etl-producer/target/etl-producer.jar es-subscriber/target/es-subscriber.jar \
+           topic-inspector/target/topic-inspector.jar; do
+  [ -f "$jar" ] || fail "the build did not produce $jar"
+done
 
 step "Starting PostgreSQL, Kafka and Elasticsearch as local processes (about 30 s)"
 java -jar "$STACK_JAR" --env-file "$WORK/stack.env" > "$WORK/local-stack.log" 2>&1 &
-pids+=($!)
+started $! "the local stack"
 await "the local stack" "${pids[0]}" "$WORK/local-stack.log" 240 grep -q "local stack ready" "$WORK/local-stack.log"
 # shellcheck disable=SC1091
 source "$WORK/stack.env"
@@ -68,7 +133,8 @@ JDBC_URL="jdbc:postgresql://$POSTGRES_HOST:$POSTGRES_PORT/postgres"
 TOPIC=tributary.changes
 
 step "Creating the demo tables shop.customers, shop.orders, shop.order_lines"
-$DEMO schema "$JDBC_URL"
+run_logged "create tables" "$WORK/demo-schema.log" "" $DEMO schema "$JDBC_URL" \
+  || { cat "$WORK/demo-schema.log" >&2; fail "could not create the demo tables"; }
 
 cat > "$WORK/producer.conf" <<CONF
 tributary {
@@ -103,28 +169,49 @@ CONF
 
 step "Starting etl-producer (config: $WORK/producer.conf)"
 java -jar etl-producer/target/etl-producer.jar --config "$WORK/producer.conf" > "$WORK/etl-producer.log" 2>&1 &
-pids+=($!)
+started $! etl-producer
 await "etl-producer" "${pids[1]}" "$WORK/etl-producer.log" 120 ready "$PRODUCER_PORT"
 
 step "Starting es-subscriber (config: $WORK/subscriber.conf)"
 java -jar es-subscriber/target/es-subscriber.jar --config "$WORK/subscriber.conf" > "$WORK/es-subscriber.log" 2>&1 &
-pids+=($!)
+started $! es-subscriber
 await "es-subscriber" "${pids[2]}" "$WORK/es-subscriber.log" 120 ready "$SUBSCRIBER_PORT"
 
 step "Writing demo rows: inserts, updates and deletes in three tables"
-$DEMO write "$JDBC_URL"
+run_logged "write rows" "$WORK/demo-write.log" "" $DEMO write "$JDBC_URL" \
+  || { cat "$WORK/demo-write.log" >&2; fail "could not write the demo rows"; }
 
-step "Waiting until Elasticsearch shows them"
-$DEMO report "$JDBC_URL" "$ELASTICSEARCH_URL" || fail "Elasticsearch did not catch up within 2 minutes (logs in $WORK)"
+step "Waiting until Elasticsearch shows them (rows in PostgreSQL = documents in Elasticsearch, per table)"
+run_logged "compare counts" "$WORK/report.txt" "" $DEMO report "$JDBC_URL" "$ELASTICSEARCH_URL" \
+  || { cat "$WORK/report.txt" >&2; fail "Elasticsearch did not catch up within 2 minutes (logs in $WORK)"; }
+
+step "Looking into the Kafka topic with scripts/inspect-topic.sh"
+INSPECT="scripts/inspect-topic.sh"
+INSPECT_CONF="--producer-config $WORK/producer.conf"
+$INSPECT partitions $INSPECT_CONF > "$WORK/partitions.txt" 2>&1 \
+  || echo "    (inspect-topic.sh partitions failed; see $WORK/partitions.txt)"
 
 cat <<REPORT
 
-Tributary is streaming. Where to look:
+Tributary is streaming (ready in $((SECONDS - STARTED)) s).
+
+Rows in PostgreSQL and documents in Elasticsearch:
+$(sed -e 's/^/  /' "$WORK/report.txt")
+
+The Kafka topic $TOPIC on $KAFKA_BOOTSTRAP_SERVERS ($INSPECT partitions $INSPECT_CONF):
+$(sed -e 's/^/  /' "$WORK/partitions.txt")
+
+Where to look:
   Elasticsearch   $ELASTICSEARCH_URL/shop.customers/_search?pretty      (indices: shop.customers, shop.orders, shop.order_lines)
   PostgreSQL      $JDBC_URL  (user $POSTGRES_USER; psql -h $POSTGRES_HOST -p $POSTGRES_PORT -U $POSTGRES_USER postgres)
-  Kafka           $KAFKA_BOOTSTRAP_SERVERS, topic $TOPIC (3 partitions)
   Metrics         http://127.0.0.1:$PRODUCER_PORT/metrics (etl-producer)   http://127.0.0.1:$SUBSCRIBER_PORT/metrics (es-subscriber)
   Logs            $WORK/*.log; PostgreSQL, Kafka and Elasticsearch logs under target/local-stack/
+  The topic       $INSPECT tail $INSPECT_CONF --table shop.orders -n 3
+                  $INSPECT tail $INSPECT_CONF --table shop.customers --key id=25 --from-beginning
+                  $INSPECT tail $INSPECT_CONF --follow
+                  $INSPECT lag $INSPECT_CONF --group tributary-quickstart
+                  $INSPECT route shop.orders $INSPECT_CONF
+                  ($INSPECT --help lists the commands; each has --help)
 Change rows in PostgreSQL and watch them appear in Elasticsearch.
 REPORT
 

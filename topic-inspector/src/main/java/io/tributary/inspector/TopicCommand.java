@@ -1,0 +1,51 @@
+package io.tributary.inspector;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.model.ChangeEventJson;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand does first: resolve the {@link TopicOptions}, then inspect, writing to the command's out. */
+abstract class TopicCommand implements Callable<Integer> {
+
+    @ParentCommand
+    InspectTopic parent;
+
+    @Mixin
+    TopicOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        TopicSettings settings = options.resolve(parent.environment());
+        PrintWriter out = spec.commandLine().getOut();
+        inspect(settings, out);
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * @throws InvalidUsageException        for a usage mistake found only now (exit status 2)
+     * @throws InspectionFailedException when Kafka cannot tell (exit status 1)
+     */
+    abstract void inspect(TopicSettings settings, PrintWriter out);
+
+    boolean jsonOutput() {
+        return options.json;
+    }
+
+    static void printJson(PrintWriter out, JsonNode node) {
+        try {
+            out.println(ChangeEventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the report as JSON", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.tributary.inspector;
+
+import io.tributary.config.InvalidConfigException;
+import io.tributary.model.Routing.PartitionBy;
+import io.tributary.model.TableId;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.producer.ProducerSettings.Target;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every subcommand takes: where Kafka is, which topic, and how the producer routes tables to
+ * partitions. Resolved into {@link TopicSettings} by {@link #resolve}.
+ *
+ * <p>Precedence, highest first: an option given here; the environment variable
+ * {@code TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS}; the {@code --producer-config} file, read exactly as the producer reads
+ * it ({@link ProducerSettings}: so the producer's other {@code TRIBUTARY_KAFKA_*} variables override its keys too);
+ * the defaults ({@code localhost:9092}, {@code tributary.changes}, partition by table, no pins, the topic's
+ * partition count).
+ */
+final class TopicOptions {
+
+    static final String BOOTSTRAP_VARIABLE = "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS";
+    static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+    static final String DEFAULT_TOPIC = "tributary.changes";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "<host:port,...>",
+            description = "Kafka brokers (default: $" + BOOTSTRAP_VARIABLE + ", else the --producer-config's, else "
+                    + DEFAULT_BOOTSTRAP_SERVERS + ").")
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "<name>",
+            description = "The change topic (default: the --producer-config's, else " + DEFAULT_TOPIC + ").")
+    String topic;
+
+    @Option(names = "--partitions", paramLabel = "<n>",
+            description = "Partition count the producer routes over (default: the --producer-config's, else the"
+                    + " topic's).")
+    Integer partitions;
+
+    @Option(names = "--partition-by", paramLabel = "table|key",
+            description = "What the producer chooses a partition by (default: the --producer-config's, else table).")
+    PartitionBy partitionBy;
+
+    @Option(names = "--pin", paramLabel = "<schema.table=partition>",
+            description = "A table pinned to a partition, as in the producer's pinned-partitions; repeatable"
+                    + " (replaces the --producer-config's pins).")
+    Map<String, Integer> pins = new LinkedHashMap<>();
+
+    @Option(names = "--producer-config", paramLabel = "<file.conf>",
+            description = "The producer's configuration file: brokers, topic, partitions, partition-by and"
+                    + " pinned-partitions are read from it as the producer reads them (TRIBUTARY_* environment"
+                    + " variables included).")
+    Path producerConfig;
+
+    @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "5",
+            description = "How long to wait for Kafka to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--json", description = "Machine-readable JSON output instead of text tables.")
+    boolean json;
+
+    /**
+     * @throws InvalidUsageException when the producer's configuration is invalid, or an option value is
+     */
+    TopicSettings resolve(Map<String, String> environment) {
+        if (timeoutSeconds < 1) {
+            throw new InvalidUsageException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+        if (partitions != null && partitions < 1) {
+            throw new InvalidUsageException("--partitions must be at least 1, got " + partitions);
+        }
+        Optional<ProducerSettings> producer = Optional.ofNullable(producerConfig)
+                .map(file -> loadProducer(file, environment));
+        Optional<Target> target = producer.map(ProducerSettings::target);
+        String servers = Optional.ofNullable(bootstrapServers)
+                .or(() -> Optional.ofNullable(environment.get(BOOTSTRAP_VARIABLE)).filter(text -> !text.isBlank()))
+                .or(() -> target.map(Target::bootstrapServers))
+                .orElse(DEFAULT_BOOTSTRAP_SERVERS);
+        String topicName = Optional.ofNullable(topic).or(() -> target.map(Target::topic)).orElse(DEFAULT_TOPIC);
+        OptionalInt partitionCount = partitions != null ? OptionalInt.of(partitions)
+                : target.map(found -> OptionalInt.of(found.partitions())).orElse(OptionalInt.empty());
+        PartitionBy by = Optional.ofNullable(partitionBy)
+                .or(() -> target.map(found -> found.routing().partitionBy()))
+                .orElse(PartitionBy.TABLE);
+        Map<TableId, Integer> pinned = pins.isEmpty() && target.isPresent() ? target.get().routing().pins()
+                : parsePins();
+        List<TableId> tables = producer.map(TopicOptions::namedTables).orElse(List.of());
+        String source = producerConfig == null ? "the command line" : "--producer-config " + producerConfig;
+        return new TopicSettings(servers, topicName, partitionCount, by, pinned, tables,
+                Duration.ofSeconds(timeoutSeconds), source);
+    }
+
+    private static ProducerSettings loadProducer(Path file, Map<String, String> environment) {
+        try {
+            return ProducerSettings.load(file, environment);
+        } catch (InvalidConfigException e) {
+            throw new InvalidUsageException("--producer-config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The producer's tables that name one table (a pattern such as shop.* needs the database to resolve). */
+    private static List<TableId> namedTables(ProducerSettings producer) {
+        return producer.source().tables().stream()
+                .filter(table -> !table.toString().contains("*"))
+                .toList();
+    }
+
+    private Map<TableId, Integer> parsePins() {
+        Map<TableId, Integer> parsed = new LinkedHashMap<>();
+        pins.forEach((table, partition) -> parsed.put(Arguments.table(table), partition));
+        return parsed;
+    }
+}
