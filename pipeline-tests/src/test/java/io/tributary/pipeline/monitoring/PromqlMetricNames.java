@@ -1,5 +1,6 @@
 package io.tributary.pipeline.monitoring;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,7 +16,7 @@ import java.util.TreeSet;
  */
 final class PromqlMetricNames {
 
-    /** Aggregation operators and keywords: not metric names wherever they stand. */
+    /** Aggregation operators and keywords, which PromQL reads in any case: not metric names wherever they stand. */
     private static final Set<String> KEYWORDS = Set.of(
             "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk",
             "quantile", "limitk", "limit_ratio",
@@ -56,9 +57,10 @@ final class PromqlMetricNames {
                 skipWhile(PromqlMetricNames::isNumberPart);
             } else if (isIdentifierStart(c)) {
                 String identifier = readIdentifier();
-                if (LABEL_LIST_KEYWORDS.contains(identifier)) {
+                String keyword = identifier.toLowerCase(Locale.ROOT);
+                if (LABEL_LIST_KEYWORDS.contains(keyword)) {
                     skipOptionalLabelList();
-                } else if (!KEYWORDS.contains(identifier) && !isFunctionCall()) {
+                } else if (!KEYWORDS.contains(keyword) && !isFunctionCall()) {
                     names.add(identifier);
                 }
             } else {

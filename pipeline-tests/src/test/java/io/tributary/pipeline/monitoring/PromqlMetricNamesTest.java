@@ -36,6 +36,11 @@ class PromqlMetricNamesTest {
     }
 
     @Test
+    void readsKeywordsInAnyCaseButMetricNamesAsWritten() {
+        assertEquals(Set.of("Lag", "x_total"), PromqlMetricNames.in("SUM BY (job) (x_total) AND Lag"));
+    }
+
+    @Test
     void skipsSetOperatorsOffsetsNumbersAndComparisons() {
         assertEquals(Set.of("dead_letters_total"), PromqlMetricNames.in(
                 "dead_letters_total unless dead_letters_total offset 10m > bool 1.5e3 and 0x1f < .5 or 3 * 1024"));
