@@ -64,7 +64,7 @@ class MetricsReferencedExistIT {
         fromTheServices.removeAll(NOT_FROM_THE_SERVICES.keySet());
 
         try (ScrapedPipeline pipeline = ScrapedPipeline.start(postgres, kafka, elasticsearch,
-                "CREATE SCHEMA " + ScrapedPipeline.SCHEMA,
+                "CREATE SCHEMA shop",
                 "CREATE TABLE shop.customers (id int PRIMARY KEY, name text NOT NULL)")) {
             pipeline.sql("INSERT INTO shop.customers VALUES (1, 'Ada'), (2, 'Grace')",
                     "UPDATE shop.customers SET name = 'Ada Lovelace' WHERE id = 1",

@@ -37,7 +37,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ScrapedPipeline implements AutoCloseable {
 
-    static final String SCHEMA = "shop";
+    private static final String SCHEMA = "shop";
     static final int PARTITIONS = 3;
 
     private final RunningPostgres postgres;
