@@ -13,7 +13,6 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -146,10 +145,9 @@ public final class ChangeDecoder {
 
     private static Instant timestamp(JsonParser parser, boolean isString) throws IOException {
         if (isString) {
-            try {
-                return Instant.parse(parser.getText());
-            } catch (DateTimeParseException e) {
-                // another form the shared mapper may accept
+            Instant instant = IsoInstants.parseUtc(parser.getText());
+            if (instant != null) {
+                return instant;
             }
         }
         return TIMESTAMP_READER.readValue(parser);
