@@ -27,6 +27,7 @@ import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.publish.KafkaSendFailedException;
 import io.tributary.producer.publish.TopicSetup;
 import io.tributary.producer.replication.Heartbeat;
+import io.tributary.producer.replication.SlotRetention;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PublicationSetup;
 import io.tributary.producer.replication.ReplicationErrors;
@@ -67,6 +68,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtlProducer.class);
     private static final Duration STANDBY_POLL = Duration.ofSeconds(1);
+    /** How often the WAL the slot retains is measured (tributary.producer.slot.retained.wal.bytes). */
+    private static final Duration SLOT_RETENTION_INTERVAL = Duration.ofSeconds(10);
 
     private final ProducerSettings settings;
     private final MeterRegistry metrics;
@@ -79,6 +82,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private SlotLock lock;
     private SlotKeeper slotKeeper;
     private Heartbeat heartbeat;
+    private SlotRetention slotRetention;
     private String database;
     private List<TableId> tables;
     private PgTypes types;
@@ -149,6 +153,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         lock = new SlotLock(source.endpoint(), source.slot());
         slotKeeper = new SlotKeeper(settings, database, topics, metrics);
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
+        slotRetention = new SlotRetention(source.endpoint(), source.slot(), SLOT_RETENTION_INTERVAL, metrics);
         try {
             if (lock.tryAcquire()) {
                 // Active: the slot exists (created if need be) before start() returns, so no later change is missed.
@@ -156,6 +161,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
             }
         } catch (SQLException | RuntimeException e) {
             heartbeat.close();
+            slotRetention.close();
             lock.close();
             throw e;
         }
@@ -175,6 +181,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 failedAttempts = 0; // the session made progress: the next interruption starts the backoff anew
             }
             heartbeat.emitIfDue(clock.millis());
+            slotRetention.measureIfDue(clock.millis());
         } catch (SQLException | KafkaSendFailedException e) {
             if (!isRetriable(e)) {
                 throw e;
@@ -279,6 +286,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
             streaming.close();
         }
         heartbeat.close();
+        slotRetention.close();
         lock.close();
         loop.failure().ifPresent(e -> LOG.error("streaming slot {} stopped at received position {}; last flushed"
                 + " position {}", settings.source().slot(), Lsn.of(positions.received().get()), flushedLsn()));

@@ -79,6 +79,7 @@ class GrafanaDashboardTest {
     void showsLagThroughputLatencyErrorsAndHeapOfBothServices() {
         Set<String> missing = new TreeSet<>(Set.of(
                 "tributary_producer_lag_bytes", "tributary_producer_lag_milliseconds", "tributary_producer_streaming",
+                "tributary_producer_slot_retained_wal_bytes",
                 "tributary_producer_events_total", "tributary_producer_reconnects_total",
                 "tributary_subscriber_consumer_lag_records", "tributary_subscriber_end_to_end_lag_milliseconds",
                 "tributary_subscriber_documents_total", "tributary_subscriber_bulk_latency_seconds",
