@@ -46,6 +46,17 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
     public ChangeEvent {
         unchanged = unchanged == null ? List.of() : List.copyOf(unchanged);
         types = types == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(types));
+        requireWellFormed(op, source, key, after != null);
+    }
+
+    /**
+     * The invariants of every change event, whatever form its rows take: an operation, a source, a key — with at
+     * least one column unless it is a truncate — and an {@code after} row for inserts, updates and reads.
+     *
+     * @throws NullPointerException     naming the missing field
+     * @throws IllegalArgumentException naming the operation, table and LSN of an event without key or row
+     */
+    public static void requireWellFormed(Operation op, SourceInfo source, ObjectNode key, boolean hasAfter) {
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(key, "key");
@@ -55,7 +66,7 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
                     + " at " + source.lsn() + " has no key columns");
         }
         boolean needsAfter = op == Operation.CREATE || op == Operation.UPDATE || op == Operation.READ;
-        if (needsAfter && after == null) {
+        if (needsAfter && !hasAfter) {
             throw new IllegalArgumentException("a '" + op.code() + "' event of " + source.tableId()
                     + " at " + source.lsn() + " has no 'after' row");
         }

@@ -7,7 +7,6 @@ import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A change event as the subscriber reads it: {@link ChangeEvent} with its {@code after} row kept as JSON bytes
@@ -20,20 +19,9 @@ public record ReceivedChange(Operation op, SourceInfo source, ObjectNode key, Ob
                              List<String> unchanged, Map<String, String> types) {
 
     public ReceivedChange {
-        Objects.requireNonNull(op, "op");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(key, "key");
+        ChangeEvent.requireWellFormed(op, source, key, after != null);
         unchanged = unchanged == null ? List.of() : unchanged;
         types = types == null ? Map.of() : types;
-        if (op != Operation.TRUNCATE && key.isEmpty()) {
-            throw new IllegalArgumentException("a '" + op.code() + "' event of " + source.tableId()
-                    + " at " + source.lsn() + " has no key columns");
-        }
-        boolean needsAfter = op == Operation.CREATE || op == Operation.UPDATE || op == Operation.READ;
-        if (needsAfter && after == null) {
-            throw new IllegalArgumentException("a '" + op.code() + "' event of " + source.tableId()
-                    + " at " + source.lsn() + " has no 'after' row");
-        }
     }
 
     /** The same change, its rows as trees turned into bytes (for tests and tools that build events). */

@@ -1,6 +1,5 @@
 package io.tributary.producer.replication;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,14 +16,13 @@ public final class Heartbeat implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
-    private final PostgresEndpoint endpoint;
     private final long intervalMillis;
-    private Connection connection;
+    private final ReopeningConnection connection;
     private long lastMillis;
 
     /** @param interval zero for never */
     public Heartbeat(PostgresEndpoint endpoint, Duration interval) {
-        this.endpoint = endpoint;
+        this.connection = new ReopeningConnection(endpoint, "heartbeat");
         this.intervalMillis = interval.toMillis();
     }
 
@@ -33,13 +31,8 @@ public final class Heartbeat implements AutoCloseable {
             return;
         }
         lastMillis = nowMillis;
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = endpoint.openQueryConnection();
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_logical_emit_message(false, 'tributary-heartbeat', '')");
-            }
+        try (Statement statement = connection.get().createStatement()) {
+            statement.execute("SELECT pg_logical_emit_message(false, 'tributary-heartbeat', '')");
         } catch (SQLException e) {
             LOG.warn("writing the WAL heartbeat failed (retrying in {} ms): {}", intervalMillis, e.getMessage());
             close();
@@ -48,13 +41,6 @@ public final class Heartbeat implements AutoCloseable {
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the heartbeat connection failed: {}", e.getMessage());
-            }
-            connection = null;
-        }
+        connection.close();
     }
 }

@@ -2,7 +2,6 @@ package io.tributary.producer.replication;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,15 +23,14 @@ public final class SlotRetention implements AutoCloseable {
     private static final String QUERY = "SELECT pg_current_wal_lsn() - restart_lsn FROM pg_replication_slots"
             + " WHERE slot_name = ?";
 
-    private final PostgresEndpoint endpoint;
     private final String slot;
     private final long intervalMillis;
     private final AtomicLong retainedBytes = new AtomicLong();
-    private Connection connection;
+    private final ReopeningConnection connection;
     private long lastMillis = Long.MIN_VALUE;
 
     public SlotRetention(PostgresEndpoint endpoint, String slot, Duration interval, MeterRegistry metrics) {
-        this.endpoint = endpoint;
+        this.connection = new ReopeningConnection(endpoint, "slot measurement");
         this.slot = slot;
         this.intervalMillis = interval.toMillis();
         Gauge.builder("tributary.producer.slot.retained.wal.bytes", retainedBytes, AtomicLong::get)
@@ -46,16 +44,11 @@ public final class SlotRetention implements AutoCloseable {
             return;
         }
         lastMillis = nowMillis;
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = endpoint.openQueryConnection();
-            }
-            try (PreparedStatement query = connection.prepareStatement(QUERY)) {
-                query.setString(1, slot);
-                try (ResultSet result = query.executeQuery()) {
-                    if (result.next() && result.getObject(1) != null) {
-                        retainedBytes.set(Math.max(0, result.getLong(1)));
-                    }
+        try (PreparedStatement query = connection.get().prepareStatement(QUERY)) {
+            query.setString(1, slot);
+            try (ResultSet result = query.executeQuery()) {
+                if (result.next() && result.getObject(1) != null) {
+                    retainedBytes.set(Math.max(0, result.getLong(1)));
                 }
             }
         } catch (SQLException e) {
@@ -72,13 +65,6 @@ public final class SlotRetention implements AutoCloseable {
 
     @Override
     public void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the slot measurement connection failed: {}", e.getMessage());
-            }
-            connection = null;
-        }
+        connection.close();
     }
 }
