@@ -103,8 +103,10 @@ final class SlotKeeper {
                 throw new SlotLostException(message + ". Restore the slot, or set tributary.postgres.on-slot-loss"
                         + " = recreate to stream on from now and repair the gap with a snapshot");
             }
-            LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); repair the gap with a"
-                    + " snapshot", message);
+            LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
+                    settings.snapshot().snapshotsNewSlots()
+                            ? "its snapshot re-sends every row, but rows deleted in the gap stay downstream"
+                            : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
             recreations.increment();
         }
         boolean failover = settings.source().slotFailover();
