@@ -38,6 +38,8 @@ import io.tributary.producer.replication.TableSelection;
 import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.producer.replication.WalStream;
+import io.tributary.producer.snapshot.InitialSnapshot;
+import io.tributary.producer.snapshot.SnapshotAbortedException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -88,6 +90,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private PgTypes types;
     private List<StreamedTable> streamedTables;
     private TypeNames typeNames;
+    private ValueConverter converter;
     private int failedAttempts;
     private long flushedWhenOpened;
     private long retryAtMillis;
@@ -137,6 +140,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 PublicationSetup.ensurePublication(connection, source.publication(), tables);
             }
             types = new TypeCatalogLoader(source.endpoint()).loadTypes();
+            converter = new ValueConverter(types, source.numericMode());
             if (source.plugin() == OutputPlugin.TEST_DECODING) {
                 TestDecodingCatalogLoader loader = new TestDecodingCatalogLoader(source.endpoint());
                 streamedTables = loader.loadTables(tables);
@@ -151,12 +155,13 @@ public final class EtlProducer implements ServiceLauncher.Service {
         TopicSetup.ensureTopics(target.bootstrapServers(), target.properties(), topics, target.partitions(),
                 target.replicationFactor());
         lock = new SlotLock(source.endpoint(), source.slot());
-        slotKeeper = new SlotKeeper(settings, database, topics, metrics);
+        slotKeeper = new SlotKeeper(settings, database, topics, metrics, initialSnapshot());
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
         slotRetention = new SlotRetention(source.endpoint(), source.slot(), SLOT_RETENTION_INTERVAL, metrics);
         try {
             if (lock.tryAcquire()) {
-                // Active: the slot exists (created if need be) before start() returns, so no later change is missed.
+                // Active: the slot exists (created if need be, its snapshot in Kafka) before start() returns, so no
+                // later change is missed.
                 session = openSession();
             }
         } catch (SQLException | RuntimeException e) {
@@ -164,6 +169,12 @@ public final class EtlProducer implements ServiceLauncher.Service {
             slotRetention.close();
             lock.close();
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            heartbeat.close();
+            lock.close();
+            throw new IllegalStateException("interrupted while starting slot " + source.slot()
+                    + " (during its initial snapshot, which the next start takes again)", e);
         }
         loop.start(this::runOnce, this::stopGracefully, this::closeEverything);
     }
@@ -203,6 +214,11 @@ public final class EtlProducer implements ServiceLauncher.Service {
             }
             session = openSession();
             flushedWhenOpened = positions.flushed().get();
+        } catch (SnapshotAbortedException e) {
+            if (!loop.stopRequested()) {
+                throw e;
+            }
+            LOG.warn("{}", e.getMessage()); // stopping: the loop ends after this step
         } catch (SQLException e) {
             if (!ReplicationErrors.isRetriable(e)) {
                 throw e;
@@ -211,10 +227,23 @@ public final class EtlProducer implements ServiceLauncher.Service {
         }
     }
 
-    private ChangeStreamer openSession() throws SQLException {
+    /** Publishes the rows of a slot the {@link SlotKeeper} creates, with its own Kafka producer. */
+    private InitialSnapshot initialSnapshot() {
         Source source = settings.source();
         Target target = settings.target();
-        SlotInfo slot = slotKeeper.obtain();
+        return new InitialSnapshot(settings.snapshot(),
+                new InitialSnapshot.Source(source.endpoint(), database, tables, converter),
+                new InitialSnapshot.Sink(tracker -> new KafkaPublisher(
+                        KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
+                                "tributary-etl-producer-" + source.slot() + "-snapshot"),
+                        target.routing(), tracker, metrics), target.maxUnacknowledgedEvents()),
+                metrics);
+    }
+
+    private ChangeStreamer openSession() throws SQLException, InterruptedException {
+        Source source = settings.source();
+        Target target = settings.target();
+        SlotInfo slot = slotKeeper.obtain(loop::stopRequested);
         AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
@@ -235,7 +264,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 slot.confirmedFlushLsn(), target.topic(), target.partitions());
         MessageDecoder decoder = source.plugin() == OutputPlugin.TEST_DECODING
                 ? new TestDecodingParser(streamedTables, typeNames) : new PgOutputDecoder();
-        ChangeAssembler assembler = new ChangeAssembler(database, new ValueConverter(types, source.numericMode()));
+        ChangeAssembler assembler = new ChangeAssembler(database, converter);
         return new ChangeStreamer(stream, decoder, assembler, publisher, tracker,
                 new StreamingLimits(target.maxUnacknowledgedEvents(), source.statusInterval()), clock, positions);
     }

@@ -10,6 +10,8 @@ import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.decoding.NumericMode;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.snapshot.SnapshotMode;
+import io.tributary.producer.snapshot.SnapshotSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,10 +26,21 @@ import java.util.Map;
  * @param source   the database side
  * @param target   the Kafka side
  * @param httpPort the port of /metrics and /health
+ * @param snapshot when and how the tables' existing rows are read before streaming
  */
-public record ProducerSettings(Source source, Target target, int httpPort) {
+public record ProducerSettings(Source source, Target target, int httpPort, SnapshotSettings snapshot) {
 
     public static final String REFERENCE = "io/tributary/producer/reference.conf";
+
+    /** Settings with the documented snapshot defaults ({@link SnapshotSettings#DEFAULTS}). */
+    public ProducerSettings(Source source, Target target, int httpPort) {
+        this(source, target, httpPort, SnapshotSettings.DEFAULTS);
+    }
+
+    /** The same settings with another snapshot configuration. */
+    public ProducerSettings withSnapshot(SnapshotSettings snapshotSettings) {
+        return new ProducerSettings(source, target, httpPort, snapshotSettings);
+    }
 
     /** What to do when the slot is missing although this producer streamed before. */
     public enum OnSlotLoss {
@@ -107,7 +120,16 @@ public record ProducerSettings(Source source, Target target, int httpPort) {
 
     static ProducerSettings from(Config config) {
         SettingsReader read = new SettingsReader(config);
-        return new ProducerSettings(source(read), target(read), read.intBetween("tributary.http.port", 0, 65_535));
+        return new ProducerSettings(source(read), target(read), read.intBetween("tributary.http.port", 0, 65_535),
+                snapshot(read));
+    }
+
+    private static SnapshotSettings snapshot(SettingsReader read) {
+        return new SnapshotSettings(
+                SnapshotMode.valueOf(read.oneOf("tributary.postgres.snapshot.mode",
+                        List.of("initial", "never", "always")).toUpperCase(Locale.ROOT)),
+                read.intBetween("tributary.postgres.snapshot.chunk-size", 1, 1_000_000),
+                read.intBetween("tributary.postgres.snapshot.parallelism", 1, 64));
     }
 
     private static Source source(SettingsReader read) {

@@ -7,9 +7,13 @@ import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
 import io.tributary.producer.replication.SlotInfo;
+import io.tributary.producer.snapshot.InitialSnapshot;
+import io.tributary.producer.snapshot.SnapshotMode;
+import io.tributary.producer.snapshot.SnapshotStateTable;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +24,15 @@ import org.slf4j.LoggerFactory;
  * topic holds no event of this database. Otherwise the slot was lost (dropped, or a failover to a standby that had
  * no copy of it) and the changes made since are not in Kafka: that is never a silent gap. Under
  * {@code on-slot-loss = fail} it stops the producer; under {@code recreate} it logs an error, counts it, and
- * creates a new slot. Not thread-safe: used by the replication thread.
+ * creates a new slot.
+ *
+ * <p>A slot it creates gets an initial snapshot (unless {@code snapshot.mode = never}): see {@link InitialSnapshot}.
+ * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
+ * created again with a new snapshot, because an exported snapshot cannot be imported again; a missing slot with an
+ * unfinished snapshot is such a redo too, never a loss. Under {@code snapshot.mode = always} the first slot this
+ * process finds already there is refused.
+ *
+ * <p>Not thread-safe: used by the replication thread.
  */
 final class SlotKeeper {
 
@@ -32,11 +44,17 @@ final class SlotKeeper {
     private final List<String> topics;
     private final Counter losses;
     private final Counter recreations;
+    private final InitialSnapshot snapshot;
     private boolean streamedBefore;
 
-    /** @param topics the topics this producer writes to (one, or one per table) */
-    SlotKeeper(ProducerSettings settings, String database, List<String> topics, MeterRegistry metrics) {
+    /**
+     * @param topics   the topics this producer writes to (one, or one per table)
+     * @param snapshot takes the snapshot of a slot it creates (unless the mode is never)
+     */
+    SlotKeeper(ProducerSettings settings, String database, List<String> topics, MeterRegistry metrics,
+               InitialSnapshot snapshot) {
         this.settings = settings;
+        this.snapshot = snapshot;
         this.topics = List.copyOf(topics);
         this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().plugin());
         this.database = database;
@@ -47,15 +65,36 @@ final class SlotKeeper {
                 .description("Slots created again after a loss (on-slot-loss = recreate)").register(metrics);
     }
 
-    /** The slot to stream from now, created when missing and allowed. */
-    SlotInfo obtain() throws SQLException {
+    /**
+     * The slot to stream from now, created (with its snapshot published) when missing and allowed.
+     *
+     * @param stopRequested polled during a snapshot, which stops unfinished when it turns true
+     * @throws io.tributary.producer.snapshot.SnapshotAbortedException when a snapshot was stopped
+     */
+    SlotInfo obtain(BooleanSupplier stopRequested) throws SQLException, InterruptedException {
         String slot = settings.source().slot();
+        SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
-        if (existing.isPresent()) {
+        boolean unfinishedSnapshot = mode != SnapshotMode.NEVER && snapshot.isUnfinished(slot);
+        if (existing.isPresent() && unfinishedSnapshot) {
+            LOG.warn("the snapshot of slot {} was interrupted before Kafka had every row ({} says so); an exported"
+                    + " snapshot cannot be imported again, so the slot is dropped, created again and the snapshot"
+                    + " taken anew (re-sent rows are harmless: events are versioned)", slot,
+                    SnapshotStateTable.QUALIFIED_NAME);
+            slots.drop(slot);
+        } else if (existing.isPresent()) {
+            if (mode == SnapshotMode.ALWAYS && !streamedBefore) {
+                throw new IllegalStateException("tributary.postgres.snapshot.mode = always"
+                        + " (TRIBUTARY_POSTGRES_SNAPSHOT_MODE) takes a snapshot only with a new slot, and slot " + slot
+                        + " already exists: a snapshot now would not line up with the slot's position. Use"
+                        + " snapshot.mode = initial to stream on from the slot, or drop the slot"
+                        + " (SELECT pg_drop_replication_slot('" + slot + "')) together with"
+                        + " tributary.postgres.on-slot-loss = recreate to start over with a new snapshot");
+            }
             streamedBefore = true;
             return existing.get();
         }
-        Optional<String> evidence = evidenceOfEarlierStreaming();
+        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming();
         if (evidence.isPresent()) {
             losses.increment();
             String message = "replication slot " + slot + " is missing although " + evidence.get()
@@ -64,11 +103,16 @@ final class SlotKeeper {
                 throw new SlotLostException(message + ". Restore the slot, or set tributary.postgres.on-slot-loss"
                         + " = recreate to stream on from now and repair the gap with a snapshot");
             }
-            LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); repair the gap with a"
-                    + " snapshot", message);
+            LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
+                    settings.snapshot().snapshotsNewSlots()
+                            ? "its snapshot re-sends every row, but rows deleted in the gap stay downstream"
+                            : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
             recreations.increment();
         }
-        SlotInfo created = slots.create(slot, settings.source().slotFailover());
+        boolean failover = settings.source().slotFailover();
+        SlotInfo created = settings.snapshot().snapshotsNewSlots()
+                ? snapshot.createSlotAndTake(slots, slot, failover, stopRequested)
+                : slots.create(slot, failover);
         streamedBefore = true;
         return created;
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
 import io.tributary.model.TableId;
+import io.tributary.producer.snapshot.SnapshotMode;
+import io.tributary.producer.snapshot.SnapshotSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -41,6 +43,18 @@ class ProducerSettingsTest {
         assertEquals(12, settings.target().partitions());
         assertEquals(8080, settings.httpPort());
         assertEquals("", settings.source().endpoint().password());
+        assertEquals(SnapshotSettings.DEFAULTS, settings.snapshot());
+    }
+
+    @Test
+    void snapshotKeysAreReadFromTheEnvironment() {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_POSTGRES_SNAPSHOT_MODE", "never");
+        environment.put("TRIBUTARY_POSTGRES_SNAPSHOT_CHUNK_SIZE", "7");
+        environment.put("TRIBUTARY_POSTGRES_SNAPSHOT_PARALLELISM", "4");
+
+        assertEquals(new SnapshotSettings(SnapshotMode.NEVER, 7, 4),
+                ProducerSettings.load(null, environment).snapshot());
     }
 
     @Test
@@ -72,6 +86,12 @@ class ProducerSettingsTest {
         assertRejected("TRIBUTARY_HTTP_PORT", "http", "tributary.http.port must be a whole number");
         assertRejected("TRIBUTARY_POSTGRES_ON_SLOT_LOSS", "ignore", "tributary.postgres.on-slot-loss must be one of [fail, recreate]");
         assertRejected("TRIBUTARY_POSTGRES_RECONNECT_MAX_BACKOFF", "10ms", "tributary.postgres.reconnect.max-backoff must not be shorter");
+        assertRejected("TRIBUTARY_POSTGRES_SNAPSHOT_MODE", "once",
+                "tributary.postgres.snapshot.mode must be one of [initial, never, always]");
+        assertRejected("TRIBUTARY_POSTGRES_SNAPSHOT_CHUNK_SIZE", "0",
+                "tributary.postgres.snapshot.chunk-size must be between 1 and 1000000, got 0");
+        assertRejected("TRIBUTARY_POSTGRES_SNAPSHOT_PARALLELISM", "100",
+                "tributary.postgres.snapshot.parallelism must be between 1 and 64, got 100");
     }
 
     private static void assertRejected(String variable, String value, String expected) {

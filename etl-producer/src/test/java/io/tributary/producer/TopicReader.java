@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,6 +47,38 @@ final class TopicReader {
             // Anything beyond the expected count (duplicates, strays) should show in the assertions too.
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                 received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
+            }
+        }
+        return received;
+    }
+
+    /**
+     * Reads from the beginning until what arrived satisfies {@code done} (checked whenever a poll brought records)
+     * or {@code timeout} passed; returns what arrived.
+     */
+    static List<Received> readUntil(String bootstrapServers, String topic, Predicate<List<Received>> done,
+                                    Duration timeout) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        List<Received> received = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            boolean satisfied = false;
+            while (!satisfied && System.nanoTime() < deadline) {
+                int before = received.size();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
+                }
+                satisfied = received.size() > before && done.test(received);
             }
         }
         return received;

@@ -88,7 +88,7 @@ public final class ValueConverter {
      * @throws IllegalArgumentException naming the text when it does not fit the type (the caller adds table and
      *                                  column)
      */
-    JsonNode convert(int typeOid, String text) {
+    public JsonNode convert(int typeOid, String text) {
         return switch (typeOid) {
             case INT2, INT4, INT8, OID -> integer(text);
             case NUMERIC -> numeric(text);
@@ -198,7 +198,7 @@ public final class ValueConverter {
      * own name), a domain's base type instead of the domain, {@code _} and the element's name for an array; the
      * OID in decimal when the catalog does not know it.
      */
-    String typeName(int typeOid) {
+    public String typeName(int typeOid) {
         Optional<PgType> type = types.lookup(typeOid);
         if (type.isEmpty()) {
             return Integer.toString(typeOid);

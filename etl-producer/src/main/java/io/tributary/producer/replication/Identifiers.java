@@ -3,16 +3,16 @@ package io.tributary.producer.replication;
 import io.tributary.model.TableId;
 
 /** Quoting of SQL identifiers, so any table or slot name is passed to PostgreSQL exactly. */
-final class Identifiers {
+public final class Identifiers {
 
     private Identifiers() {
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    static String qualified(TableId table) {
+    public static String qualified(TableId table) {
         return quote(table.schema()) + "." + quote(table.table());
     }
 }

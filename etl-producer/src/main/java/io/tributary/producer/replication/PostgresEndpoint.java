@@ -30,6 +30,19 @@ public record PostgresEndpoint(String url, String user, String password) {
         return DriverManager.getConnection(url, properties);
     }
 
+    /**
+     * A connection for reading tables inside an exported snapshot: the same session settings as the stream, and
+     * every value sent in text form (no binary transfer), so {@code getString} returns exactly the text pgoutput
+     * sends for the same value.
+     */
+    public Connection openSnapshotConnection() throws SQLException {
+        Properties properties = baseProperties();
+        PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-snapshot");
+        PGProperty.BINARY_TRANSFER.set(properties, false);
+        PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
+        return DriverManager.getConnection(url, properties);
+    }
+
     /** A logical replication connection (walsender) to the database. */
     Connection openReplicationConnection() throws SQLException {
         Properties properties = baseProperties();

@@ -5,12 +5,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds and creates the producer's logical slot, of the configured {@link OutputPlugin}. Whether a missing slot may be created is decided by
+ * Finds, creates and drops the producer's logical slot, of the configured {@link OutputPlugin}; creates it with an
+ * exported snapshot when the tables' rows are to be read as of the slot's start ({@link #createExportingSnapshot}). Whether a missing slot may be created is decided by
  * the caller: a slot that vanished after streaming is a gap, not a first start.
  */
 public final class ReplicationSlots {
@@ -83,11 +85,90 @@ public final class ReplicationSlots {
             }
         } catch (SQLException e) {
             if (CONFIGURATION_LIMIT_EXCEEDED.equals(e.getSQLState())) {
-                throw new IllegalStateException("cannot create replication slot " + slot + ": all replication"
-                        + " slots are in use (" + e.getMessage() + "); raise max_replication_slots or drop unused"
-                        + " slots (SELECT slot_name, active FROM pg_replication_slots)", e);
+                throw slotsExhausted(slot, e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates the slot on a replication connection and exports the snapshot of its consistent point. The returned
+     * object holds that connection: close it once every reader has imported the snapshot.
+     *
+     * @param failover create it with the FAILOVER option (PostgreSQL 17+, checked at startup)
+     * @throws IllegalStateException naming the limit when every replication slot is in use
+     */
+    public ExportedSnapshot createExportingSnapshot(String slot, boolean failover) throws SQLException {
+        Connection replication = endpoint.openReplicationConnection();
+        try {
+            String command = createSlotCommand(slot, plugin.pluginName(),
+                    replication.getMetaData().getDatabaseMajorVersion(), failover);
+            String snapshotName;
+            Lsn consistentPoint;
+            try (Statement statement = replication.createStatement();
+                 ResultSet result = statement.executeQuery(command)) {
+                result.next();
+                consistentPoint = Lsn.parse(result.getString("consistent_point"));
+                snapshotName = result.getString("snapshot_name");
+            }
+            Lsn restartLsn = restartLsnOf(slot);
+            LOG.info("created logical replication slot {} ({}{}) at {} (restart_lsn {}), exporting snapshot {}", slot,
+                    plugin.pluginName(), failover ? ", failover" : "", consistentPoint, restartLsn, snapshotName);
+            return new ExportedSnapshot(new SlotInfo(slot, consistentPoint, true), snapshotName, restartLsn,
+                    replication);
+        } catch (SQLException e) {
+            replication.close();
+            if (CONFIGURATION_LIMIT_EXCEEDED.equals(e.getSQLState())) {
+                throw slotsExhausted(slot, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            replication.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The replication command that creates a logical slot and exports its snapshot: the option list of PostgreSQL
+     * 15+ (the only form that takes FAILOVER, 17+), the older keyword form before 15. Slot names are
+     * {@code [a-z0-9_]} (checked with the settings), so they need no quoting.
+     */
+    static String createSlotCommand(String slot, String pluginName, int serverMajorVersion, boolean failover) {
+        if (serverMajorVersion < 15) {
+            return "CREATE_REPLICATION_SLOT " + slot + " LOGICAL " + pluginName + " EXPORT_SNAPSHOT";
+        }
+        return "CREATE_REPLICATION_SLOT " + slot + " LOGICAL " + pluginName + " (SNAPSHOT 'export'"
+                + (failover ? ", FAILOVER true" : "") + ")";
+    }
+
+    /** Drops the slot (it must not be streamed by anyone: the caller holds the slot's lock). */
+    public void drop(String slot) throws SQLException {
+        try (Connection connection = endpoint.openQueryConnection();
+             PreparedStatement drop = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            drop.setString(1, slot);
+            drop.execute();
+            LOG.info("dropped logical replication slot {}", slot);
+        }
+    }
+
+    private Lsn restartLsnOf(String slot) throws SQLException {
+        try (Connection connection = endpoint.openQueryConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, slot);
+            try (ResultSet result = query.executeQuery()) {
+                if (!result.next() || result.getString(1) == null) {
+                    throw new IllegalStateException("replication slot " + slot + " was just created but"
+                            + " pg_replication_slots shows no restart_lsn for it");
+                }
+                return Lsn.parse(result.getString(1));
+            }
+        }
+    }
+
+    private static IllegalStateException slotsExhausted(String slot, SQLException e) {
+        return new IllegalStateException("cannot create replication slot " + slot + ": all replication"
+                + " slots are in use (" + e.getMessage() + "); raise max_replication_slots or drop unused"
+                + " slots (SELECT slot_name, active FROM pg_replication_slots)", e);
     }
 }

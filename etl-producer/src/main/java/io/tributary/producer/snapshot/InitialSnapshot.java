@@ -1,0 +1,285 @@
+package io.tributary.producer.snapshot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.TableId;
+import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.producer.publish.AckTracker;
+import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import io.tributary.producer.publish.KafkaPublisher;
+import io.tributary.producer.replication.ExportedSnapshot;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.replication.ReplicationSlots;
+import io.tributary.producer.replication.SlotInfo;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the slot with an exported snapshot and publishes every row of every streamed table as it was at the
+ * slot's consistent point, as {@code op = r} events, before the first stream session starts.
+ *
+ * <p>Two stages: {@code parallelism} reader threads, each with its own connection that imported the snapshot, read
+ * one table at a time chunk by chunk ({@link TableReader}) and hand chunks over a small bounded queue to the calling
+ * thread, which alone publishes them through its own {@link KafkaPublisher}, pausing while
+ * {@code maxUnacknowledgedEvents} wait for Kafka. Memory is bounded by the queue, one chunk per reader and the
+ * unacknowledged events.
+ *
+ * <p><b>Invariant:</b> {@link #createSlotAndTake} returns only once Kafka acknowledged every snapshot event, and
+ * only then is the snapshot recorded as complete ({@link SnapshotStateTable}); its publisher is closed before any
+ * stream session starts, so in every partition a row's snapshot event precedes its streamed changes. Its
+ * {@link AckTracker} never confirms anything to PostgreSQL. The exporting replication connection is closed as soon as
+ * every reader imported the snapshot.
+ *
+ * <p>Not thread-safe: run by the replication thread (or {@code start()}).
+ */
+public final class InitialSnapshot {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(5);
+    private static final long POLL_MILLIS = 100;
+
+    private final SnapshotSettings settings;
+    private final Source source;
+    private final Sink sink;
+    private final SnapshotStateTable state;
+    private final SnapshotProgress progress;
+    private final Clock clock = Clock.systemUTC();
+
+    /**
+     * What is read.
+     *
+     * @param tables    the producer's resolved table selection
+     * @param converter the stream's value converter, so snapshot values equal streamed ones
+     */
+    public record Source(PostgresEndpoint endpoint, String database, List<TableId> tables, ValueConverter converter) {
+
+        public Source {
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * Where it goes.
+     *
+     * @param publishers              a new publisher (with its own Kafka producer) reporting to the given tracker
+     * @param maxUnacknowledgedEvents reading pauses while this many events wait for Kafka
+     */
+    public record Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents) {
+    }
+
+    public InitialSnapshot(SnapshotSettings settings, Source source, Sink sink, MeterRegistry metrics) {
+        this.settings = settings;
+        this.source = source;
+        this.sink = sink;
+        this.state = new SnapshotStateTable(source.endpoint());
+        this.progress = new SnapshotProgress(metrics, LOG_INTERVAL);
+    }
+
+    /** Whether a snapshot of {@code slot} began and never finished (the slot must then be dropped and redone). */
+    public boolean isUnfinished(String slot) throws SQLException {
+        return state.isUnfinished(slot);
+    }
+
+    /**
+     * Creates the slot exporting its snapshot, publishes every row and waits for Kafka's acknowledgements.
+     *
+     * @param stopRequested polled between chunks: when it turns true the snapshot stops unfinished
+     * @return the new slot, to stream from its consistent point
+     * @throws SnapshotAbortedException when {@code stopRequested} turned true
+     * @throws io.tributary.producer.publish.KafkaSendFailedException when Kafka refused an event
+     */
+    public SlotInfo createSlotAndTake(ReplicationSlots slots, String slot, boolean failover,
+                                      BooleanSupplier stopRequested) throws SQLException, InterruptedException {
+        List<SnapshotTable> tables = SnapshotPlanner.plan(source.endpoint(), source.tables());
+        state.markStarted(slot);
+        try (ExportedSnapshot exported = slots.createExportingSnapshot(slot, failover)) {
+            SnapshotPoint point = SnapshotPoint.of(exported, source.database(), clock.instant());
+            LOG.info("snapshot of {} tables at {} (rows versioned {}) begins: {}", tables.size(),
+                    exported.consistentPoint(), point.version(), tables.stream().map(SnapshotTable::table).toList());
+            progress.begin(tables, clock.millis());
+            try {
+                long rows = readAndPublish(tables, exported, point, stopRequested, slot);
+                state.markCompleted(slot, exported.consistentPoint(), rows);
+                LOG.info("snapshot of slot {} complete: {} rows in Kafka; streaming from {}", slot, rows,
+                        exported.consistentPoint());
+                return exported.slot();
+            } finally {
+                progress.end();
+            }
+        }
+    }
+
+    /** A chunk of one table's events, or the mark that the table is done. */
+    private record Chunk(TableId table, List<ChangeEvent> events, boolean tableDone) {
+    }
+
+    private long readAndPublish(List<SnapshotTable> tables, ExportedSnapshot exported, SnapshotPoint point,
+                                BooleanSupplier stopRequested, String slot) throws SQLException, InterruptedException {
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        int readers = Math.min(settings.parallelism(), tables.size());
+        Queue<SnapshotTable> pending = new ConcurrentLinkedQueue<>(tables);
+        BlockingQueue<Chunk> handOff = new ArrayBlockingQueue<>(2 * readers);
+        CountDownLatch imported = new CountDownLatch(readers);
+        AtomicBoolean aborted = new AtomicBoolean();
+        Set<Connection> connections = ConcurrentHashMap.newKeySet();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(readers, runnable -> {
+            Thread thread = new Thread(runnable, "tributary-snapshot-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AckTracker tracker = new AckTracker(exported.consistentPoint());
+        try (KafkaPublisher publisher = sink.publishers().apply(tracker)) {
+            List<Future<?>> workers = new ArrayList<>(readers);
+            for (int i = 0; i < readers; i++) {
+                workers.add(pool.submit(() -> {
+                    read(exported.snapshotName(), point, pending, imported, handOff, aborted, connections);
+                    return null;
+                }));
+            }
+            while (!imported.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                throwIfFailedOrStopped(workers, stopRequested, slot);
+            }
+            exported.close(); // every reader holds the snapshot now; the export is no longer needed
+            long rows = publishAll(handOff, workers, publisher, tracker, stopRequested, slot);
+            publisher.flush();
+            tracker.flushableLsn(); // throws if Kafka gave up on any event
+            if (tracker.unacknowledgedEvents() != 0) {
+                throw new IllegalStateException("the snapshot of slot " + slot + " ended with "
+                        + tracker.unacknowledgedEvents() + " events not acknowledged by Kafka");
+            }
+            return rows;
+        } finally {
+            aborted.set(true);
+            connections.forEach(InitialSnapshot::abortQuietly); // unblocks a reader waiting on a lock
+            pool.shutdownNow();
+        }
+    }
+
+    /** The publishing stage: runs until every reader finished and every chunk is published. */
+    private long publishAll(BlockingQueue<Chunk> handOff, List<Future<?>> workers, KafkaPublisher publisher,
+                            AckTracker tracker, BooleanSupplier stopRequested, String slot)
+            throws SQLException, InterruptedException {
+        InFlightTransaction snapshot = tracker.begin(); // never committed: nothing is ever flushed for it
+        long rows = 0;
+        while (true) {
+            throwIfFailedOrStopped(workers, stopRequested, slot);
+            Chunk chunk = handOff.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            if (chunk == null) {
+                if (workers.stream().allMatch(Future::isDone) && handOff.isEmpty()) {
+                    throwIfFailedOrStopped(workers, stopRequested, slot);
+                    return rows;
+                }
+            } else if (chunk.tableDone()) {
+                progress.tableDone(chunk.table(), clock.millis());
+            } else {
+                for (ChangeEvent event : chunk.events()) {
+                    while (tracker.unacknowledgedEvents() >= sink.maxUnacknowledgedEvents()) {
+                        tracker.awaitCapacity(sink.maxUnacknowledgedEvents(), POLL_MILLIS);
+                        tracker.flushableLsn();
+                        throwIfFailedOrStopped(workers, stopRequested, slot);
+                    }
+                    publisher.publish(event, snapshot);
+                }
+                rows += chunk.events().size();
+                progress.published(chunk.table(), chunk.events().size(), clock.millis());
+            }
+            tracker.flushableLsn(); // throws if Kafka gave up on any event
+            progress.logIfDue(clock.millis());
+        }
+    }
+
+    /** The reading stage, one per thread: import the snapshot, then read tables until none is left. */
+    private void read(String snapshotName, SnapshotPoint point, Queue<SnapshotTable> pending,
+                      CountDownLatch imported, BlockingQueue<Chunk> handOff, AtomicBoolean aborted,
+                      Set<Connection> connections) throws SQLException, InterruptedException {
+        Connection opened = null;
+        try (Connection connection = source.endpoint().openSnapshotConnection()) {
+            opened = connection;
+            connections.add(connection);
+            TableReader.importSnapshot(connection, snapshotName);
+            imported.countDown();
+            TableReader reader = new TableReader(connection, settings.chunkSize());
+            SnapshotTable table;
+            while (!aborted.get() && (table = pending.poll()) != null) {
+                reader.read(table, new ReadEvents(table, source.converter(), point),
+                        (read, events) -> handOver(handOff, new Chunk(read.table(), events, false), aborted));
+                handOver(handOff, new Chunk(table.table(), List.of(), true), aborted);
+            }
+        } finally {
+            if (opened != null) {
+                connections.remove(opened);
+            }
+        }
+    }
+
+    private static void handOver(BlockingQueue<Chunk> handOff, Chunk chunk, AtomicBoolean aborted)
+            throws InterruptedException {
+        while (!handOff.offer(chunk, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (aborted.get()) {
+                throw new InterruptedException("snapshot aborted");
+            }
+        }
+    }
+
+    private static void throwIfFailedOrStopped(List<Future<?>> workers, BooleanSupplier stopRequested, String slot)
+            throws SQLException, InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("the snapshot of slot " + slot + " was interrupted");
+        }
+        if (stopRequested.getAsBoolean()) {
+            throw new SnapshotAbortedException(slot);
+        }
+        for (Future<?> worker : workers) {
+            if (worker.isDone()) {
+                try {
+                    worker.get();
+                } catch (ExecutionException e) {
+                    throw readerFailure(e.getCause(), slot);
+                }
+            }
+        }
+    }
+
+    private static SQLException readerFailure(Throwable cause, String slot) {
+        if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (cause instanceof SQLException sql) {
+            return sql;
+        }
+        return new SQLException("a reader of the snapshot of slot " + slot + " failed: " + cause, cause);
+    }
+
+    private static void abortQuietly(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("aborting a snapshot reader's connection failed: {}", e.getMessage());
+        }
+    }
+}
