@@ -323,10 +323,11 @@ class SnapshotIT {
 
     /** A streamed copy of snapshot row {@code id} (id + 5000) carries the same values and types. */
     private static void assertSnapshotEqualsStream(List<ChangeEvent> snapshot, List<ChangeEvent> streamed, int id) {
-        ChangeEvent read = snapshot.stream().filter(event -> event.key().get("id").asInt() == id
-                && event.tableId().table().equals("customers")).findFirst().orElseThrow();
+        ChangeEvent read = snapshot.stream().filter(event -> event.tableId().table().equals("customers")
+                && event.key().path("id").asInt() == id).findFirst().orElseThrow();
         ChangeEvent copy = streamed.stream().filter(event -> event.op() == Operation.CREATE
-                && event.key().path("id").asInt() == id + 5000).findFirst().orElseThrow();
+                && event.tableId().table().equals("customers") && event.key().path("id").asInt() == id + 5000)
+                .findFirst().orElseThrow();
         ObjectNode readValues = read.after().deepCopy();
         ObjectNode copyValues = copy.after().deepCopy();
         readValues.remove("id");
