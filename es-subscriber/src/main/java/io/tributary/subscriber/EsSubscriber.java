@@ -144,8 +144,11 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         loop.stop();
     }
 
-    /** Records that make a batch: a full bulk request for each request that may run at once. */
+    /** A batch never gathers more records than this, whatever max-actions x concurrency: memory stays bounded. */
+    private static final int MAX_BATCH_RECORDS = 100_000;
+
+    /** Records that make a batch: a full bulk request for each request that may run at once, within the cap. */
     private static int enoughRecords(SubscriberSettings.Bulk bulk) {
-        return (int) Math.min(Integer.MAX_VALUE, (long) bulk.maxActions() * bulk.concurrency());
+        return (int) Math.min(MAX_BATCH_RECORDS, (long) bulk.maxActions() * bulk.concurrency());
     }
 }
