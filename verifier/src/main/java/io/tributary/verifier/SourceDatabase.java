@@ -31,12 +31,10 @@ final class SourceDatabase implements AutoCloseable {
 
     private static final String SHAPE_QUERY = """
             SELECT c.oid, c.relreplident, a.attname, a.atttypid, a.atttypmod,
-                   coalesce(a.attnum = ANY ((
-                       SELECT i.indkey::int2[] FROM pg_index i
-                       WHERE i.indrelid = c.oid
-                         AND CASE c.relreplident WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident
-                                                 ELSE false END
-                       LIMIT 1)), false) AS key
+                   EXISTS (SELECT 1 FROM pg_index i
+                           WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey)
+                             AND CASE c.relreplident WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident
+                                                     ELSE false END) AS key
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
