@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param index          the index or alias its documents are read from
  * @param skipped        why the table was not verified; empty when it was
  * @param rows           rows read from PostgreSQL
- * @param documents      documents in Elasticsearch ({@code _count} after the comparison)
+ * @param documents      documents in Elasticsearch ({@code _count} after a refresh, before the comparison)
  * @param missing        rows without a document
  * @param extra          documents without a row
  * @param different      documents that differ from their row

@@ -78,8 +78,8 @@ final class TableVerifier {
         }
         progress.start(shape.table().toString(), database.estimatedRows(shape));
         try {
+            long count = indexExists ? documents.count(target) : 0; // before any repair can change it
             compareRows(shape, mapping, indexExists, tally);
-            long count = indexExists ? documents.count(target) : 0;
             if (indexExists) {
                 findExtraDocuments(shape, mapping, tally);
             }
