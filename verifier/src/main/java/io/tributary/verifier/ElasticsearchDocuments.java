@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ final class ElasticsearchDocuments implements AutoCloseable {
             JsonNode answer = perform(request, "scanning the documents of " + target);
             pitId = answer.path("pit_id").asText(pitId);
             JsonNode hits = answer.path("hits").path("hits");
-            List<IndexedId> page = new java.util.ArrayList<>(hits.size());
+            List<IndexedId> page = new ArrayList<>(hits.size());
             for (JsonNode hit : hits) {
                 page.add(new IndexedId(hit.get("_id").asText(), hit.path("_version").asLong(),
                         hit.path("_routing").asText("")));

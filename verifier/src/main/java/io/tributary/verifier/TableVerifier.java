@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -204,7 +205,7 @@ final class TableVerifier {
             JsonNode array;
             try {
                 array = ChangeEventJson.mapper().readTree(id);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 return Optional.empty();
             }
             if (array == null || !array.isArray() || array.size() != columns.size()) {

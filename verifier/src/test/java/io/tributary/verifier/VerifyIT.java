@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
@@ -14,6 +15,8 @@ import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -145,7 +148,7 @@ class VerifyIT {
                 "{\"order_id\":999,\"line\":1,\"product\":\"ghost\",\"qty\":1}");
         long version42 = document(customers, "42").get("_version").asLong();
         JsonNode planted = source(customers, "42").deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) planted).put("full_name", "Mallory");
+        ((ObjectNode) planted).put("full_name", "Mallory");
         send("PUT", "/" + customers + "/_doc/42?version=" + (version42 + 10) + "&version_type=external",
                 planted.toString());
 
@@ -193,16 +196,16 @@ class VerifyIT {
                     .asLong();
         } catch (IllegalStateException e) {
             return -1; // the index is not there yet
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private JsonNode document(String index, String id) {
         try {
             return ChangeEventJson.mapper().readTree(send("GET", "/" + index + "/_doc/" + id, null));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -227,8 +230,8 @@ class VerifyIT {
                         + response.body());
             }
             return response.body();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
