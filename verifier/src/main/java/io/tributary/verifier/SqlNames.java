@@ -1,6 +1,7 @@
 package io.tributary.verifier;
 
 import io.tributary.model.TableId;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,6 @@ final class SqlNames {
 
     /** {@code ?, ?} */
     static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 }
