@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Compares PostgreSQL tables with their Elasticsearch indices the way the pipeline writes them, and with --repair
+# sends change events through Kafka that make the subscriber fix the drift.
+# Runs verifier/target/verifier.jar, building it first when it is missing.
+#   scripts/verify.sh --producer-config producer.conf --subscriber-config subscriber.conf [--table schema.table ...]
+#                     [--repair [--wait [seconds]]] [--max-report N] [--chunk-size N] [--json]
+#   scripts/verify.sh --help
+# Exit status: 0 no drift, 3 drift found, 1 failed (a service unreachable, a table missing), 2 usage mistake.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+JAR="$ROOT/verifier/target/verifier.jar"
+
+if [ ! -f "$JAR" ]; then
+  echo "verify: building $JAR first (mvn -B package -pl verifier -am -DskipTests)" >&2
+  if ! (cd "$ROOT" && mvn -B package -pl verifier -am -DskipTests -Dstyle.color=never \
+        | sed -e 's/\x1b\[[0-9;]*m//g' | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$|BUILD|ERROR' >&2); then
+    echo "verify: the build failed; run the command above to see why" >&2
+    exit 1
+  fi
+fi
+exec java -jar "$JAR" "$@"

@@ -1,0 +1,211 @@
+package io.tributary.verifier;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * The few Elasticsearch calls verification makes, over the low-level REST client of the subscriber's own client
+ * setup (its URLs, credentials and timeouts): whether an index exists, refresh, {@code _count}, {@code _mget} of a
+ * chunk of documents, and a scan of every document's id through a point in time. Every answer is checked; a failure
+ * throws a {@link VerificationFailedException} saying what was asked of which cluster. Not thread-safe.
+ */
+final class ElasticsearchDocuments implements AutoCloseable {
+
+    private static final String KEEP_ALIVE = "2m";
+
+    private final ElasticsearchClient client;
+    private final RestClient rest;
+    private final String cluster;
+
+    ElasticsearchDocuments(List<URI> urls, String username, String password) {
+        this.client = ElasticsearchClientFactory.create(urls, username, password);
+        this.rest = ((RestClientTransport) client._transport()).restClient();
+        this.cluster = urls.toString();
+    }
+
+    boolean exists(String target) {
+        Request request = new Request("HEAD", "/" + encode(target));
+        try {
+            return rest.performRequest(request).getStatusLine().getStatusCode() == 200;
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+                return false;
+            }
+            throw refused("checking that index " + target + " exists", e);
+        } catch (IOException e) {
+            throw unreachable("checking that index " + target + " exists", e);
+        }
+    }
+
+    /** Makes every write so far visible to {@link #count} and {@link #scan}. */
+    void refresh(String target) {
+        perform(new Request("POST", "/" + encode(target) + "/_refresh"), "refreshing index " + target);
+    }
+
+    long count(String target) {
+        return perform(new Request("GET", "/" + encode(target) + "/_count"), "counting the documents of " + target)
+                .path("count").asLong();
+    }
+
+    /**
+     * The documents at {@code addresses} that exist, by id, with their source and version (real-time: the newest
+     * write, refreshed or not).
+     */
+    Map<String, StoredDocument> multiGet(String target, List<DocumentAddress> addresses) {
+        Map<String, StoredDocument> found = new HashMap<>();
+        if (addresses.isEmpty()) {
+            return found;
+        }
+        ObjectNode body = ChangeEventJson.mapper().createObjectNode();
+        ArrayNode docs = body.putArray("docs");
+        for (DocumentAddress address : addresses) {
+            ObjectNode doc = docs.addObject().put("_id", address.id());
+            if (!address.routing().isEmpty()) {
+                doc.put("routing", address.routing());
+            }
+        }
+        Request request = new Request("POST", "/" + encode(target) + "/_mget");
+        request.setJsonEntity(body.toString());
+        String what = "reading " + addresses.size() + " documents of " + target + " (_mget)";
+        for (JsonNode doc : perform(request, what).path("docs")) {
+            if (doc.has("error")) {
+                throw new VerificationFailedException("Elasticsearch at " + cluster + " failed " + what
+                        + ": document " + doc.path("_id").asText() + ": " + doc.get("error"));
+            }
+            if (doc.path("found").asBoolean(false)) {
+                found.put(doc.get("_id").asText(), new StoredDocument(doc.get("_id").asText(),
+                        doc.path("_version").asLong(), (ObjectNode) doc.get("_source")));
+            }
+        }
+        return found;
+    }
+
+    /** A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time. */
+    IdScan scan(String target, int pageSize) {
+        Request open = new Request("POST", "/" + encode(target) + "/_pit");
+        open.addParameter("keep_alive", KEEP_ALIVE);
+        String pitId = perform(open, "opening a point in time on " + target).path("id").asText();
+        return new IdScan(target, pitId, pageSize);
+    }
+
+    /**
+     * The pages of one scan: a point in time, sorted by {@code _shard_doc}, continued with {@code search_after}.
+     * Close it to release the point in time.
+     */
+    final class IdScan implements AutoCloseable {
+
+        private final String target;
+        private final int pageSize;
+        private String pitId;
+        private JsonNode searchAfter;
+        private boolean exhausted;
+
+        private IdScan(String target, String pitId, int pageSize) {
+            this.target = target;
+            this.pitId = pitId;
+            this.pageSize = pageSize;
+        }
+
+        /** The next documents; empty once all were returned. */
+        List<IndexedId> nextPage() {
+            if (exhausted) {
+                return List.of();
+            }
+            ObjectNode body = ChangeEventJson.mapper().createObjectNode();
+            body.put("size", pageSize).put("_source", false).put("version", true).put("track_total_hits", false);
+            body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
+            body.putArray("sort").addObject().put("_shard_doc", "asc");
+            if (searchAfter != null) {
+                body.set("search_after", searchAfter);
+            }
+            Request request = new Request("POST", "/_search");
+            request.setJsonEntity(body.toString());
+            JsonNode answer = perform(request, "scanning the documents of " + target);
+            pitId = answer.path("pit_id").asText(pitId);
+            JsonNode hits = answer.path("hits").path("hits");
+            List<IndexedId> page = new ArrayList<>(hits.size());
+            for (JsonNode hit : hits) {
+                page.add(new IndexedId(hit.get("_id").asText(), hit.path("_version").asLong(),
+                        hit.path("_routing").asText("")));
+                searchAfter = hit.get("sort");
+            }
+            if (hits.size() < pageSize) {
+                exhausted = true;
+            }
+            return page;
+        }
+
+        @Override
+        public void close() {
+            Request request = new Request("DELETE", "/_pit");
+            request.setJsonEntity(ChangeEventJson.mapper().createObjectNode().put("id", pitId).toString());
+            try {
+                rest.performRequest(request);
+            } catch (IOException e) {
+                // it expires after its keep-alive anyway
+            }
+        }
+    }
+
+    private JsonNode perform(Request request, String what) {
+        try {
+            Response response = rest.performRequest(request);
+            try (InputStream body = response.getEntity().getContent()) {
+                return ChangeEventJson.mapper().readTree(body);
+            }
+        } catch (ResponseException e) {
+            throw refused(what, e);
+        } catch (IOException e) {
+            throw unreachable(what, e);
+        }
+    }
+
+    private VerificationFailedException refused(String what, ResponseException e) {
+        String body;
+        try {
+            body = e.getResponse().getEntity() == null ? "" : EntityUtils.toString(e.getResponse().getEntity());
+        } catch (IOException unreadable) {
+            body = "";
+        }
+        return new VerificationFailedException("Elasticsearch at " + cluster + " refused " + what + ": HTTP "
+                + e.getResponse().getStatusLine().getStatusCode() + " "
+                + (body.length() > 500 ? body.substring(0, 500) + "…" : body), e);
+    }
+
+    private VerificationFailedException unreachable(String what, IOException e) {
+        return new VerificationFailedException("Elasticsearch at " + cluster + " did not answer while " + what
+                + ": " + e, e);
+    }
+
+    private static String encode(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client._transport().close();
+        } catch (IOException e) {
+            // closing: nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.tributary.verifier;
+
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Routing;
+import io.tributary.producer.ProducerSettings.Target;
+import io.tributary.producer.publish.KafkaProducerFactory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Sends repair events where the producer sends a change of the same row: the topic and partition of the producer's
+ * {@link Routing}, the record key of {@link ChangeEventJson#encodeKey}, a Kafka producer set up as the producer's
+ * ({@link KafkaProducerFactory}: idempotent, {@code acks=all}, the configured properties). The subscriber applies
+ * them like any other change. Sends are asynchronous; {@link #flush} waits for all and fails if Kafka refused any.
+ * Used by the verifying thread only.
+ */
+final class RepairPublisher implements AutoCloseable {
+
+    private final Producer<byte[], byte[]> producer;
+    private final Routing routing;
+    private final String bootstrapServers;
+    private final AtomicReference<String> firstFailure = new AtomicReference<>();
+    private long sent;
+
+    RepairPublisher(Target target) {
+        this.routing = target.routing();
+        this.bootstrapServers = target.bootstrapServers();
+        try {
+            this.producer = KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
+                    "tributary-verifier-repair");
+        } catch (KafkaException e) {
+            throw new VerificationFailedException("cannot create a Kafka producer for " + bootstrapServers + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Hands the event to Kafka. */
+    void send(ChangeEvent event) {
+        byte[] key = ChangeEventJson.encodeKey(event);
+        String topic = routing.topicFor(event.tableId());
+        int partition = routing.partitionFor(event.tableId(), key);
+        String what = "the repair event ('" + event.op().code() + "') of " + event.tableId() + " key " + event.key()
+                + " for " + topic + "-" + partition;
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, key, ChangeEventJson.encode(event)),
+                    (metadata, exception) -> {
+                        if (exception != null) {
+                            firstFailure.compareAndSet(null, what + ": " + exception);
+                        }
+                    });
+        } catch (KafkaException e) {
+            throw new VerificationFailedException("Kafka at " + bootstrapServers + " refused " + what + ": "
+                    + e.getMessage(), e);
+        }
+        sent++;
+    }
+
+    /**
+     * Waits until Kafka acknowledged every event sent.
+     *
+     * @throws VerificationFailedException naming the first event Kafka refused
+     */
+    void flush() {
+        producer.flush();
+        String failure = firstFailure.get();
+        if (failure != null) {
+            throw new VerificationFailedException("Kafka at " + bootstrapServers + " did not take " + failure);
+        }
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,141 @@
+package io.tributary.verifier;
+
+import io.tributary.producer.decoding.PgOutputMessage.Column;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reads one table's rows in key order, a chunk at a time (keyset pagination: each chunk starts after the last key of
+ * the previous one, so memory is one chunk however large the table), and tells which of some keys exist.
+ *
+ * <p>Values are PostgreSQL's text output (null for SQL NULL), in the table's column order; keys are passed back as
+ * text of unspecified type, so PostgreSQL reads them as the key columns' types. Not thread-safe.
+ */
+final class SourceTable {
+
+    /** The SQLSTATE class of data exceptions: a key text the column's type cannot read. */
+    private static final String DATA_EXCEPTION_CLASS = "22";
+
+    private final Connection connection;
+    private final TableShape shape;
+    private final int chunkSize;
+    private final List<Integer> keyPositions = new ArrayList<>();
+    private final String firstChunkSql;
+    private final String nextChunkSql;
+    private List<String> lastKey;
+    private boolean exhausted;
+
+    SourceTable(Connection connection, TableShape shape, int chunkSize) {
+        this.connection = connection;
+        this.shape = shape;
+        this.chunkSize = chunkSize;
+        List<String> columns = shape.columns().stream().map(Column::name).toList();
+        List<String> keys = shape.keyColumns().stream().map(Column::name).toList();
+        for (int i = 0; i < shape.columns().size(); i++) {
+            if (shape.columns().get(i).key()) {
+                keyPositions.add(i);
+            }
+        }
+        String select = "SELECT " + SqlNames.list(columns) + " FROM " + SqlNames.table(shape.table());
+        String order = " ORDER BY " + SqlNames.list(keys) + " LIMIT ?";
+        this.firstChunkSql = select + order;
+        this.nextChunkSql = select + " WHERE (" + SqlNames.list(keys) + ") > (" + SqlNames.placeholders(keys.size())
+                + ")" + order;
+    }
+
+    /** The next rows in key order, at most the chunk size; empty once every row was read. */
+    List<List<String>> nextChunk() throws SQLException {
+        if (exhausted) {
+            return List.of();
+        }
+        List<List<String>> rows = new ArrayList<>(chunkSize);
+        try (PreparedStatement query = connection.prepareStatement(lastKey == null ? firstChunkSql : nextChunkSql)) {
+            int parameter = 1;
+            if (lastKey != null) {
+                for (String value : lastKey) {
+                    query.setObject(parameter++, value, Types.OTHER);
+                }
+            }
+            query.setInt(parameter, chunkSize);
+            try (ResultSet result = query.executeQuery()) {
+                int width = shape.columns().size();
+                while (result.next()) {
+                    List<String> row = new ArrayList<>(width);
+                    for (int i = 1; i <= width; i++) {
+                        row.add(result.getString(i));
+                    }
+                    rows.add(Collections.unmodifiableList(row));
+                }
+            }
+        }
+        if (rows.size() < chunkSize) {
+            exhausted = true;
+        }
+        if (!rows.isEmpty()) {
+            List<String> last = rows.get(rows.size() - 1);
+            lastKey = keyPositions.stream().map(last::get).toList();
+        }
+        return rows;
+    }
+
+    /**
+     * The keys among {@code keys} (each the texts of the key values, in key order) that name a row, as that row's key
+     * texts. A key its column's type cannot read (a text where a number belongs) names no row.
+     */
+    List<List<String>> existingKeys(List<List<String>> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return selectKeys(keys);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
+                throw e;
+            }
+        }
+        List<List<String>> found = new ArrayList<>();
+        for (List<String> key : keys) {
+            try {
+                found.addAll(selectKeys(List.of(key)));
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
+                    throw e;
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<List<String>> selectKeys(List<List<String>> keys) throws SQLException {
+        List<String> keyNames = shape.keyColumns().stream().map(Column::name).toList();
+        String tuple = keyNames.size() == 1 ? "?" : "(" + SqlNames.placeholders(keyNames.size()) + ")";
+        String sql = "SELECT " + SqlNames.list(keyNames) + " FROM " + SqlNames.table(shape.table())
+                + " WHERE (" + SqlNames.list(keyNames) + ") IN (" + String.join(", ", Collections.nCopies(keys.size(),
+                tuple)) + ")";
+        List<List<String>> found = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            for (List<String> key : keys) {
+                for (String value : key) {
+                    query.setObject(parameter++, value, Types.OTHER);
+                }
+            }
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    List<String> key = new ArrayList<>(keyNames.size());
+                    for (int i = 1; i <= keyNames.size(); i++) {
+                        key.add(result.getString(i));
+                    }
+                    found.add(key);
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,52 @@
+package io.tributary.verifier;
+
+import io.tributary.model.TableId;
+import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A table as pgoutput describes it to the producer: its columns in order (generated columns left out, as pgoutput
+ * leaves them out), the replica identity, and the key flag on the columns the producer's events carry as the key —
+ * the primary key, or the index of REPLICA IDENTITY USING INDEX.
+ *
+ * @param oid             the table's OID, used as the relation id
+ * @param replicaIdentity {@code relreplident}: 'd' default (primary key), 'i' index, 'f' full, 'n' nothing
+ */
+record TableShape(TableId table, int oid, char replicaIdentity, List<Column> columns) {
+
+    TableShape {
+        Objects.requireNonNull(table, "table");
+        columns = List.copyOf(columns);
+    }
+
+    /** The Relation message pgoutput would send for the table. */
+    Relation relation() {
+        return new Relation(oid, table.schema(), table.table(), replicaIdentity, columns);
+    }
+
+    /** The same table reduced to its key columns: enough to compute a row's key and document id. */
+    Relation keyRelation() {
+        return new Relation(oid, table.schema(), table.table(), replicaIdentity, keyColumns());
+    }
+
+    /** The key columns, in column order (the order of the events' {@code key}). */
+    List<Column> keyColumns() {
+        return columns.stream().filter(Column::key).toList();
+    }
+
+    /** Why the table cannot be verified; empty when it can. */
+    Optional<String> unverifiableBecause() {
+        if (replicaIdentity == 'f') {
+            return Optional.of("REPLICA IDENTITY FULL: the pipeline keys its documents by every column, which cannot"
+                    + " be paged through in key order; not verified");
+        }
+        if (keyColumns().isEmpty()) {
+            return Optional.of("not verifiable without a key: the table has no primary key (nor REPLICA IDENTITY"
+                    + " USING INDEX), so the pipeline cannot key its rows either");
+        }
+        return Optional.empty();
+    }
+}

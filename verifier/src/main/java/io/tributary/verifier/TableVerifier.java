@@ -1,0 +1,227 @@
+package io.tributary.verifier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.PgTypes;
+import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.subscriber.mapping.TableMapping;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Verifies one table: compares each row, shaped as the subscriber shapes it, with its document, then looks for
+ * documents without a row; with repairs, sends the change event that fixes each finding as it is found.
+ *
+ * <ol>
+ *   <li>Rows, in key order a chunk at a time ({@link SourceTable}): each converted as the producer converts it
+ *       ({@link RowConverter}), shaped by the table's {@link TableMapping}, addressed by {@link DocumentIds} and the
+ *       routing column; one {@code _mget} per chunk. No document: <em>missing</em>. A document whose source differs
+ *       ({@link DocumentComparison}): <em>different</em>.</li>
+ *   <li>Documents, a page at a time from a point-in-time scan: each {@code _id} turned back into key values
+ *       ({@link DocumentKeys}), one query per page for the keys that exist, and the id of each row found computed
+ *       again. An id not among them: <em>extra</em>.</li>
+ * </ol>
+ *
+ * Memory is one chunk of rows and documents, or one page of ids, at a time. Not thread-safe.
+ */
+final class TableVerifier {
+
+    /** PostgreSQL takes at most 65535 parameters per statement; a page of keys stays well below. */
+    private static final int MAX_KEY_PARAMETERS = 30_000;
+
+    private final SourceDatabase database;
+    private final String databaseName;
+    private final PgTypes types;
+    private final ValueConverter values;
+    private final ElasticsearchDocuments documents;
+    private final Optional<RepairPublisher> repairs;
+    private final Progress progress;
+    private final VerifySettings settings;
+
+    TableVerifier(SourceDatabase database, PgTypes types, ValueConverter values, ElasticsearchDocuments documents,
+                  Optional<RepairPublisher> repairs, Progress progress, VerifySettings settings) throws SQLException {
+        this.database = database;
+        this.databaseName = database.name();
+        this.types = types;
+        this.values = values;
+        this.documents = documents;
+        this.repairs = repairs;
+        this.progress = progress;
+        this.settings = settings;
+    }
+
+    TableReport verify(TableShape shape, TableMapping mapping) throws SQLException {
+        String target = mapping.target();
+        Optional<String> unverifiable = shape.unverifiableBecause();
+        if (unverifiable.isPresent()) {
+            return TableReport.skipped(shape.table(), target, unverifiable.get());
+        }
+        DriftTally tally = new DriftTally(shape.table(), target, settings.maxReport());
+        boolean indexExists = documents.exists(target);
+        if (indexExists) {
+            documents.refresh(target);
+        } else {
+            tally.note("index " + target + " does not exist: every row is missing");
+        }
+        progress.start(shape.table().toString(), database.estimatedRows(shape));
+        try {
+            long count = indexExists ? documents.count(target) : 0; // before any repair can change it
+            compareRows(shape, mapping, indexExists, tally);
+            if (indexExists) {
+                findExtraDocuments(shape, mapping, tally);
+            }
+            return tally.report(count);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    private void compareRows(TableShape shape, TableMapping mapping, boolean indexExists, DriftTally tally)
+            throws SQLException {
+        RowConverter rows = new RowConverter(databaseName, values, shape.relation());
+        SourceTable source = new SourceTable(database.connection(), shape, settings.chunkSize());
+        for (List<List<String>> chunk = source.nextChunk(); !chunk.isEmpty(); chunk = source.nextChunk()) {
+            List<ChangeEvent> events = new ArrayList<>(chunk.size());
+            List<DocumentAddress> addresses = new ArrayList<>(chunk.size());
+            for (List<String> row : chunk) {
+                ChangeEvent event = rows.convert(row);
+                events.add(event);
+                addresses.add(new DocumentAddress(DocumentIds.idFor(event.key()),
+                        mapping.routingValue(event.after()).orElse("")));
+            }
+            Map<String, StoredDocument> stored = indexExists ? documents.multiGet(mapping.target(), addresses)
+                    : Map.of();
+            for (int i = 0; i < events.size(); i++) {
+                compareRow(events.get(i), addresses.get(i).id(), stored.get(addresses.get(i).id()), mapping, tally);
+            }
+            tally.rowsRead(chunk.size());
+            progress.advance(chunk.size());
+        }
+    }
+
+    private void compareRow(ChangeEvent event, String id, StoredDocument document, TableMapping mapping,
+                            DriftTally tally) {
+        if (document == null) {
+            tally.found(new Drift.Missing(id));
+            repair(RepairEvents.read(event, RepairVersions.forRow(OptionalLong.empty())), tally);
+            return;
+        }
+        List<FieldDifference> differences = DocumentComparison.differences(mapping.shape(event.after()),
+                document.source());
+        if (!differences.isEmpty()) {
+            tally.found(new Drift.Different(id, document.version(), differences));
+            repair(RepairEvents.read(event, RepairVersions.forRow(OptionalLong.of(document.version()))), tally);
+        }
+    }
+
+    private void findExtraDocuments(TableShape shape, TableMapping mapping, DriftTally tally) throws SQLException {
+        List<Column> keyColumns = shape.keyColumns();
+        List<String> opaque = keyColumns.stream().filter(column -> !DocumentKeys.readsBack(types, column.typeOid()))
+                .map(Column::name).toList();
+        if (!opaque.isEmpty()) {
+            tally.note("documents without a row were not looked for: key columns " + opaque + " have types whose"
+                    + " document ids PostgreSQL cannot read back (bytea, arrays, json, hstore)");
+            return;
+        }
+        RowConverter keys = new RowConverter(databaseName, values, shape.keyRelation());
+        SourceTable source = new SourceTable(database.connection(), shape, settings.chunkSize());
+        int pageSize = Math.max(1, Math.min(settings.chunkSize(), MAX_KEY_PARAMETERS / keyColumns.size()));
+        try (ElasticsearchDocuments.IdScan scan = documents.scan(mapping.target(), pageSize)) {
+            for (List<IndexedId> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
+                Map<String, List<String>> keyTextsById = new LinkedHashMap<>();
+                for (IndexedId document : page) {
+                    DocumentKeys.keyTexts(document.id(), keyColumns.size())
+                            .ifPresent(texts -> keyTextsById.put(document.id(), texts));
+                }
+                Set<String> rowIds = new HashSet<>();
+                for (List<String> key : source.existingKeys(new ArrayList<>(keyTextsById.values()))) {
+                    rowIds.add(DocumentIds.idFor(keys.convert(key).key()));
+                }
+                for (IndexedId document : page) {
+                    if (!rowIds.contains(document.id())) {
+                        tally.found(new Drift.Extra(document.id(), document.version()));
+                        repairExtra(shape, mapping, keys, document, keyTextsById.get(document.id()), tally);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes an orphan through the pipeline. Its key is the one the producer would send for the id when the id
+     * converts to the key columns' types; otherwise (an id no row could have) the id's own values, as long as they
+     * give the same {@code _id} again. An id neither gives cannot be deleted by the subscriber and is noted.
+     */
+    private void repairExtra(TableShape shape, TableMapping mapping, RowConverter keys, IndexedId document,
+                             List<String> keyTexts, DriftTally tally) {
+        if (repairs.isEmpty()) {
+            return;
+        }
+        Optional<ObjectNode> key = keyFor(shape, keys, document.id(), keyTexts);
+        if (key.isEmpty()) {
+            tally.note("document " + document.id() + " cannot be deleted through the pipeline: no key gives that"
+                    + " _id; delete it by hand");
+            return;
+        }
+        ObjectNode before = key.get().deepCopy();
+        mapping.routing().filter(column -> !before.has(column)).ifPresent(column -> before.set(column,
+                document.routing().isEmpty() ? JsonNodeFactory.instance.nullNode()
+                        : TextNode.valueOf(document.routing())));
+        repair(RepairEvents.delete(databaseName, shape.table(), key.get(), before,
+                RepairVersions.forOrphan(document.version())), tally);
+    }
+
+    private static Optional<ObjectNode> keyFor(TableShape shape, RowConverter keys, String id,
+                                               List<String> keyTexts) {
+        if (keyTexts != null) {
+            try {
+                ObjectNode converted = keys.convert(keyTexts).key();
+                if (DocumentIds.idFor(converted).equals(id)) {
+                    return Optional.of(converted);
+                }
+            } catch (VerificationFailedException e) {
+                // the id is no value of the key's types: fall back to its own values
+            }
+        }
+        List<Column> columns = shape.keyColumns();
+        ObjectNode key = JsonNodeFactory.instance.objectNode();
+        if (columns.size() == 1) {
+            key.put(columns.get(0).name(), id);
+        } else {
+            JsonNode array;
+            try {
+                array = ChangeEventJson.mapper().readTree(id);
+            } catch (JsonProcessingException e) {
+                return Optional.empty();
+            }
+            if (array == null || !array.isArray() || array.size() != columns.size()) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                key.set(columns.get(i).name(), array.get(i));
+            }
+        }
+        return DocumentIds.idFor(key).equals(id) ? Optional.of(key) : Optional.empty();
+    }
+
+    private void repair(ChangeEvent event, DriftTally tally) {
+        repairs.ifPresent(publisher -> {
+            publisher.send(event);
+            tally.repairSent();
+        });
+    }
+}

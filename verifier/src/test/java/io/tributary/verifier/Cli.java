@@ -1,0 +1,25 @@
+package io.tributary.verifier;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs the tool in-process and keeps what it wrote. */
+record Cli(int status, String out, String err) {
+
+    static Cli run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Verify.commandLine(Map.of());
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int status = commandLine.execute(args);
+        return new Cli(status, out.toString(), err.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + status + "\n--- out:\n" + out + "--- err:\n" + err;
+    }
+}
