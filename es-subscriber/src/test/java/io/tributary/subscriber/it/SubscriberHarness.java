@@ -220,10 +220,16 @@ final class SubscriberHarness implements AutoCloseable {
     Map<String, JsonNode> documents(String index) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+        HttpRequest search = HttpRequest.newBuilder(
                         URI.create(elasticsearch.url() + "/" + index + "/_search?size=10000&version=true"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").build();
+        HttpResponse<String> response = http.send(search, HttpResponse.BodyHandlers.ofString());
+        // A just-created index answers 503 (no_shard_available_action_exception) until its shard has started.
+        for (int attempt = 0; response.statusCode() == 503 && attempt < 50; attempt++) {
+            Thread.sleep(200);
+            response = http.send(search, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() == 404) {
             return Map.of();
         }
