@@ -68,7 +68,7 @@ public final class ConfigLoader {
     private static Config parseFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidConfigException("configuration file " + file.toAbsolutePath() + " does not exist"
-                    + " (or is not a regular file); pass an existing HOCON file with --config");
+                    + " (or is not a regular file); pass an existing HOCON file");
         }
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));

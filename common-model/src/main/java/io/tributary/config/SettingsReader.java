@@ -167,7 +167,7 @@ public final class SettingsReader {
     }
 
     private static String howToSet(String key) {
-        return "; set " + key + " in the --config file or the environment variable "
+        return "; set " + key + " in the config file or the environment variable "
                 + EnvironmentOverrides.variableFor(key);
     }
 }
