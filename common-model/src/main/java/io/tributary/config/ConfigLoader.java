@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a service's configuration once, at startup: its reference file (every key with its default and
@@ -28,6 +30,8 @@ import java.util.TreeMap;
  * hint), because a misspelt key would otherwise be ignored in silence and its default used.
  */
 public final class ConfigLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     /** The root every Tributary key lives under. */
     public static final String ROOT = "tributary";
@@ -47,6 +51,7 @@ public final class ConfigLoader {
         Config fromFile = file == null ? ConfigFactory.empty() : parseFile(file);
         rejectUnknownKeys(fromFile, reference, knownKeys);
         Config fromEnvironment = EnvironmentOverrides.from(knownKeys, environment);
+        EnvironmentOverrides.likelyMisspelt(knownKeys.keySet(), environment).forEach(LOG::warn);
         try {
             return fromEnvironment.withFallback(fromFile).withFallback(reference).resolve();
         } catch (ConfigException e) {

@@ -3,11 +3,14 @@ package io.tributary.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Environment variables that override configuration keys, so one jar runs unchanged in Kubernetes.
@@ -19,6 +22,8 @@ import java.util.Map;
  * text as HOCON would read it from a file.
  */
 public final class EnvironmentOverrides {
+
+    private static final String VARIABLE_PREFIX = variableFor(ConfigLoader.ROOT) + "_";
 
     private EnvironmentOverrides() {
     }
@@ -49,5 +54,22 @@ public final class EnvironmentOverrides {
             }
         }
         return ConfigFactory.parseMap(overrides, "environment variables");
+    }
+
+    /**
+     * Warnings for {@code TRIBUTARY_*} variables that are no key's variable but close to one: most likely misspelt,
+     * and otherwise silently ignored. A variable far from every key is left alone, since the other service's
+     * variables may share the environment.
+     */
+    static List<String> likelyMisspelt(Set<String> keys, Map<String, String> environment) {
+        Map<String, String> keyOfVariable = new TreeMap<>();
+        keys.forEach(key -> keyOfVariable.put(variableFor(key), key));
+        List<String> warnings = new ArrayList<>();
+        environment.keySet().stream().filter(name -> name.startsWith(VARIABLE_PREFIX))
+                .filter(name -> !keyOfVariable.containsKey(name)).sorted()
+                .forEach(name -> KeySuggestion.closest(name, keyOfVariable.keySet()).ifPresent(close ->
+                        warnings.add("environment variable " + name + " is not a setting of this service and is"
+                                + " ignored; did you mean " + close + " (" + keyOfVariable.get(close) + ")?")));
+        return warnings;
     }
 }

@@ -84,4 +84,17 @@ class ConfigLoaderTest {
     void environmentVariableNamesFollowTheDocumentedRule() {
         assertEquals("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", EnvironmentOverrides.variableFor("tributary.kafka.bootstrap-servers"));
     }
+
+    @Test
+    void aVariableCloseToAKeysVariableIsReportedAsLikelyMisspeltAndOthersAreLeftAlone() {
+        List<String> warnings = EnvironmentOverrides.likelyMisspelt(
+                java.util.Set.of("tributary.postgres.url", "tributary.kafka.bootstrap-servers"), Map.of(
+                        "TRIBUTARY_POSTGRES_URLL", "jdbc:postgresql://x/y",
+                        "TRIBUTARY_POSTGRES_URL", "jdbc:postgresql://x/y",
+                        "TRIBUTARY_ELASTICSEARCH_USERNAME", "elastic",
+                        "PATH", "/usr/bin"));
+
+        assertEquals(List.of("environment variable TRIBUTARY_POSTGRES_URLL is not a setting of this service and is"
+                + " ignored; did you mean TRIBUTARY_POSTGRES_URL (tributary.postgres.url)?"), warnings);
+    }
 }
