@@ -221,7 +221,7 @@ final class SubscriberDrain {
             double pauseMillis = 0;
             long maxAfter = 0;
             for (String line : Files.readAllLines(gcLog)) {
-                Matcher pause = ProducerDrain.GC_PAUSE.matcher(line);
+                Matcher pause = GcPause.LINE.matcher(line);
                 if (pause.matches()) {
                     pauses++;
                     pauseMillis += Double.parseDouble(pause.group(4));
