@@ -173,6 +173,8 @@ public final class SnapshotBench {
         line(out, "  heap after GC, peak (MiB)", runs, r -> Long.toString(r.snapshot().gc().maxAfterBytes() >> 20));
         line(out, "  heap after GC, median (MiB)", runs,
                 r -> Long.toString(r.snapshot().gc().medianAfterBytes() >> 20));
+        line(out, "  full GCs; most heap one left (MiB)", runs, r -> r.snapshot().gc().fullPauses() == 0 ? "none"
+                : String.format("%d; %d", r.snapshot().gc().fullPauses(), r.snapshot().gc().maxAfterFullBytes() >> 20));
         line(out, "  GC pauses (total)", runs, r -> String.format("%d (%.2f s)", r.snapshot().gc().pauses(),
                 r.snapshot().gc().pauseSeconds()));
         line(out, "  exit status after SIGTERM", runs, r -> Integer.toString(r.snapshot().exitStatus()));
@@ -183,10 +185,12 @@ public final class SnapshotBench {
         if (runs.size() > 1) {
             Run smaller = runs.get(0);
             Run larger = runs.get(runs.size() - 1);
-            out.append(String.format("%nheap after GC with %.0fx the rows: peak %d -> %d MiB, median %d -> %d MiB%n",
+            out.append(String.format("%nheap after GC with %.0fx the rows: peak %d -> %d MiB, median %d -> %d MiB,"
+                            + " after full GCs at most %d -> %d MiB%n",
                     (double) larger.rows() / smaller.rows(), smaller.snapshot().gc().maxAfterBytes() >> 20,
                     larger.snapshot().gc().maxAfterBytes() >> 20, smaller.snapshot().gc().medianAfterBytes() >> 20,
-                    larger.snapshot().gc().medianAfterBytes() >> 20));
+                    larger.snapshot().gc().medianAfterBytes() >> 20, smaller.snapshot().gc().maxAfterFullBytes() >> 20,
+                    larger.snapshot().gc().maxAfterFullBytes() >> 20));
         }
         out.append("Times from samples of /metrics every second (+-1 s). CPU: seconds used during the snapshot by the"
                 + " producer JVM, by the postmaster and its processes, by the broker, and by the whole machine.\n");

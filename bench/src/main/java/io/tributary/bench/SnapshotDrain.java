@@ -53,13 +53,22 @@ final class SnapshotDrain {
         }
     }
 
-    /** The G1 pauses during the snapshot: the heap they left is what the producer retained. */
-    record GcFigures(int pauses, double pauseSeconds, long maxAfterBytes, long medianAfterBytes) {
+    /**
+     * The G1 pauses during the snapshot: the heap they left is what the producer retained (a young pause also leaves
+     * old garbage not collected yet; a full pause, when the heap ran out, leaves only the live set).
+     *
+     * @param fullPauses        how many of the pauses were full collections
+     * @param maxAfterFullBytes the most a full collection left (0 without any): the largest live set measured
+     */
+    record GcFigures(int pauses, double pauseSeconds, long maxAfterBytes, long medianAfterBytes, int fullPauses,
+                     long maxAfterFullBytes) {
 
         static GcFigures of(List<GcPause> pauses) {
             long[] after = pauses.stream().mapToLong(GcPause::afterBytes).sorted().toArray();
+            List<GcPause> full = pauses.stream().filter(GcPause::full).toList();
             return new GcFigures(pauses.size(), pauses.stream().mapToDouble(GcPause::millis).sum() / 1000,
-                    after.length == 0 ? 0 : after[after.length - 1], after.length == 0 ? 0 : median(after));
+                    after.length == 0 ? 0 : after[after.length - 1], after.length == 0 ? 0 : median(after),
+                    full.size(), full.stream().mapToLong(GcPause::afterBytes).max().orElse(0));
         }
 
         private static long median(long[] sorted) {
