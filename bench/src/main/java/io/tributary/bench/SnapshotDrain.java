@@ -89,7 +89,10 @@ final class SnapshotDrain {
             long deadline = started + timeout.toNanos();
             boolean seenRunning = false;
             MetricsSample last = null;
-            while (last == null || !seenRunning || last.snapshotRunning() != 0 || last.snapshotRows() != expectedRows) {
+            // running = 0 with every row counted can only follow running = 1: the rows gauge starts at 0 when the
+            // snapshot begins (and running turns 1), and running turns 0 after Kafka acknowledged the last row. So a
+            // snapshot shorter than one sampling interval, never seen running, still ends the loop.
+            while (last == null || last.snapshotRunning() != 0 || last.snapshotRows() != expectedRows) {
                 producer.requireRunningAfter(SAMPLE_MILLIS, "its snapshot of " + expectedRows + " rows was complete");
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the snapshot of " + expectedRows + " rows was not complete within "
