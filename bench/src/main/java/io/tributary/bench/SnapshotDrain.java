@@ -43,9 +43,9 @@ final class SnapshotDrain {
     record Figures(Duration took, Duration firstRow, long rows, long heapMaxUsed, GcFigures gc,
                    CpuMeter.CpuSeconds producerCpu, double postgresCpu, double kafkaCpu, int exitStatus) {
 
-        /** Rows per second from the first snapshot row seen to the end. */
+        /** Rows per second from the first snapshot row seen to the end; NaN when both fell in the same sample. */
         double rowsPerSecondSnapshotting() {
-            return rows / (took.minus(firstRow).toNanos() / 1e9);
+            return took.equals(firstRow) ? Double.NaN : rows / (took.minus(firstRow).toNanos() / 1e9);
         }
 
         double rowsPerSecondFromLaunch() {
