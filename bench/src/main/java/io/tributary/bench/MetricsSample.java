@@ -16,9 +16,12 @@ import java.net.http.HttpResponse;
  * @param heapUsedBytes the sum of {@code jvm_memory_used_bytes} over the heap's pools
  * @param appliedDocuments the sum of {@code tributary_subscriber_documents_total} over indices and actions: the
  *                         subscriber's writes Elasticsearch accepted
+ * @param snapshotRows     the sum of {@code tributary_producer_snapshot_rows} over tables: rows of the current (or
+ *                         last) initial snapshot handed to Kafka
+ * @param snapshotRunning  {@code tributary_producer_snapshot_running}: 1 while the initial snapshot runs, else 0
  */
 record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes,
-                     long appliedDocuments) {
+                     long appliedDocuments, long snapshotRows, int snapshotRunning) {
 
     /** One scrape of {@code request} (a service's /metrics), or null while the endpoint is not up yet. */
     static MetricsSample scrape(HttpClient http, HttpRequest request) throws InterruptedException {
@@ -37,6 +40,8 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
         double events = 0;
         double heap = 0;
         double applied = 0;
+        double snapshotRows = 0;
+        double snapshotRunning = 0;
         for (String line : text.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -49,6 +54,8 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
                 case "tributary_producer_received_lsn" -> received = value(line, valueStart);
                 case "tributary_producer_events_total" -> events += value(line, valueStart);
                 case "tributary_subscriber_documents_total" -> applied += value(line, valueStart);
+                case "tributary_producer_snapshot_rows" -> snapshotRows += value(line, valueStart);
+                case "tributary_producer_snapshot_running" -> snapshotRunning = value(line, valueStart);
                 case "jvm_memory_used_bytes" -> heap += line.contains("area=\"heap\"") ? value(line, valueStart) : 0;
                 default -> {
                 }
@@ -56,7 +63,7 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
         }
         // Gauges are doubles; LSNs and counts stay exact up to 2^53.
         return new MetricsSample(atNanos, (long) flushed, (long) received, (long) events, (long) heap,
-                (long) applied);
+                (long) applied, (long) snapshotRows, (int) snapshotRunning);
     }
 
     private static double value(String line, int start) {

@@ -106,7 +106,7 @@ public final class ProducerBench {
         progress("draining slot " + PRODUCER_SLOT + " with etl-producer (-Xmx" + options.producerHeap()
                 + ") into Kafka topic " + TOPIC);
         ProducerDrain.Figures producer = ProducerDrain.drain(
-                new ProducerDrain.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
+                new ProducerChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
                 new ProducerDrain.Target(jdbcUrl, postgres.user(), postgres.password(), PRODUCER_SLOT,
                         kafka.bootstrapServers(), TOPIC, options.partitions(), bulk.startLsn(), end),
                 workload, options.drainTimeout());
@@ -162,7 +162,8 @@ public final class ProducerBench {
                 cpu.walsender(), cpu.client(), cpu.machine()));
     }
 
-    private static String describeMachine() {
+    /** The host, CPUs, memory, Java and the load average now, for a report's "machine" line. */
+    static String describeMachine() {
         String cpuModel = "unknown CPU";
         try {
             cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()

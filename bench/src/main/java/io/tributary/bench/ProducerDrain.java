@@ -3,19 +3,12 @@ package io.tributary.bench;
 import io.tributary.model.Lsn;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The producer's drain: etl-producer.jar runs as a child JVM (its own heap limit, its own GC log) on a slot created
@@ -26,16 +19,9 @@ import java.util.regex.Pattern;
 final class ProducerDrain {
 
     private static final long SAMPLE_MILLIS = 200;
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
-    /** One G1 pause in {@code -Xlog:gc:…:uptime}: {@code [12.345s] GC(7) Pause Young (Normal) (…) 120M->9M(256M) 3.210ms}. */
-    static final Pattern GC_PAUSE =
-            Pattern.compile("^\\[(\\d+\\.\\d+)s\\] GC\\(\\d+\\) Pause .* (\\d+)M->(\\d+)M\\(\\d+M\\) (\\d+\\.\\d+)ms$");
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     private ProducerDrain() {
-    }
-
-    /** Where the child's files go and what it is given. */
-    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory) {
     }
 
     /** What the slot and topic are, and where the drain ends. */
@@ -63,52 +49,28 @@ final class ProducerDrain {
                        int gcPauses, double gcPauseSeconds) {
     }
 
-    static Figures drain(Launch launch, Target target, Workload workload, Duration timeout)
+    static Figures drain(ProducerChild.Launch launch, Target target, Workload workload, Duration timeout)
             throws IOException, SQLException, InterruptedException {
         int port = freePort();
-        Path config = launch.directory().resolve("producer.conf");
-        Files.writeString(config, configuration(target, port));
-        Path log = launch.directory().resolve("producer.log");
-        Path gcLog = launch.directory().resolve("producer-gc.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + launch.heap(), "-Xlog:gc:file=" + gcLog + ":uptime"));
-        if (launch.profiling() == BenchOptions.Profiling.JFR) {
-            command.add("-XX:StartFlightRecording=filename=" + launch.directory().resolve("producer.jfr")
-                    + ",settings=profile,dumponexit=true");
-        }
-        command.addAll(List.of("-jar", launch.jar().toString(), "--config", config.toString()));
-        Files.writeString(log, String.join(" ", command) + "\n");
-
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build();
         CpuMeter cpu = new CpuMeter();
         List<MetricsSample> samples = new ArrayList<>();
-        long started = System.nanoTime();
-        long deadline = started + timeout.toNanos();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // The environment overrides the file: a TRIBUTARY_* variable of the caller's shell must not reach the child.
-        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
-        Process process = builder.start();
-        try (Connection connection = workload.connect()) {
+        try (ProducerChild producer = ProducerChild.start(launch, configuration(target, port), port);
+             Connection connection = workload.connect()) {
+            long started = producer.launchedAtNanos();
+            long deadline = started + timeout.toNanos();
             long walsender = 0;
             MetricsSample last = null;
             while (last == null || Long.compareUnsigned(last.flushedLsn(), target.end().value()) < 0) {
-                if (process.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
-                    throw new IllegalStateException("the producer exited with status " + process.exitValue()
-                            + " before flushing " + target.end() + RecvlogicalDrain.tail(log));
-                }
+                producer.requireRunningAfter(SAMPLE_MILLIS, "flushing " + target.end());
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the producer did not flush " + target.end() + " within "
-                            + timeout.toMinutes() + " min (last sample: " + last + ")" + RecvlogicalDrain.tail(log));
+                            + timeout.toMinutes() + " min (last sample: " + last + ")" + producer.logTail());
                 }
                 if (walsender == 0) {
                     walsender = workload.activePid(connection, target.slot());
                 }
-                cpu.sample(walsender, process.pid());
-                MetricsSample sample = MetricsSample.scrape(http, scrape);
+                cpu.sample(walsender, producer.pid());
+                MetricsSample sample = producer.scrape();
                 if (sample != null) {
                     samples.add(sample);
                     last = sample;
@@ -116,20 +78,15 @@ final class ProducerDrain {
             }
             Duration took = Duration.ofNanos(last.atNanos() - started);
             CpuMeter.CpuSeconds cpuSeconds = cpu.finish();
-            process.destroy(); // SIGTERM: the graceful stop
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the producer did not stop within " + STOP_TIMEOUT.toSeconds()
-                        + " s of SIGTERM" + RecvlogicalDrain.tail(log));
-            }
+            int exitStatus = producer.stop(STOP_TIMEOUT);
             long bulkSeenAt = samples.stream()
                     .filter(s -> Long.compareUnsigned(s.receivedLsn(), target.bulkStart().value()) >= 0)
                     .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             long firstEventAt = samples.stream().filter(s -> s.events() > 0)
                     .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             return new Figures(took, Duration.ofNanos(firstEventAt - started), last.events(),
-                    heap(samples, bulkSeenAt, gcLog, (bulkSeenAt - started) / 1e9), cpuSeconds, process.exitValue());
-        } finally {
-            process.destroyForcibly();
+                    heap(samples, bulkSeenAt, producer.gcLog(), (bulkSeenAt - started) / 1e9), cpuSeconds,
+                    exitStatus);
         }
     }
 
@@ -163,22 +120,17 @@ final class ProducerDrain {
                 .mapToLong(MetricsSample::heapUsedBytes).max().orElse(0);
         long afterGcSmall = 0;
         long afterGcBulk = 0;
-        int pauses = 0;
         double pauseMillis = 0;
-        for (String line : Files.readAllLines(gcLog)) {
-            Matcher pause = GC_PAUSE.matcher(line);
-            if (pause.matches()) {
-                long after = Long.parseLong(pause.group(3)) << 20;
-                if (Double.parseDouble(pause.group(1)) < bulkUptime) {
-                    afterGcSmall = Math.max(afterGcSmall, after);
-                } else {
-                    afterGcBulk = Math.max(afterGcBulk, after);
-                }
-                pauses++;
-                pauseMillis += Double.parseDouble(pause.group(4));
+        List<GcPause> pauses = GcPause.read(gcLog);
+        for (GcPause pause : pauses) {
+            if (pause.uptimeSeconds() < bulkUptime) {
+                afterGcSmall = Math.max(afterGcSmall, pause.afterBytes());
+            } else {
+                afterGcBulk = Math.max(afterGcBulk, pause.afterBytes());
             }
+            pauseMillis += pause.millis();
         }
-        return new HeapFigures(usedSmall, usedBulk, afterGcSmall, afterGcBulk, pauses, pauseMillis / 1000);
+        return new HeapFigures(usedSmall, usedBulk, afterGcSmall, afterGcBulk, pauses.size(), pauseMillis / 1000);
     }
 
     static int freePort() throws IOException {

@@ -5,8 +5,6 @@ import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +77,7 @@ public final class SubscriberBench {
         RunningElasticsearch elasticsearchNode = LocalStack.elasticsearch();
         ElasticsearchRest elasticsearch = new ElasticsearchRest(elasticsearchNode.url());
         SubscriberDrain.Servers servers = new SubscriberDrain.Servers(elasticsearchPid(elasticsearchNode),
-                kafkaPid(kafka));
+                ServerProcesses.kafkaPid(kafka));
         kafka.createTopic(TOPIC, options.partitions());
         // The subscriber creates its dead-letter topic when missing; made here so that no run pays for it.
         kafka.createTopic(DEAD_LETTER_TOPIC, 1);
@@ -321,27 +319,6 @@ public final class SubscriberBench {
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
-    }
-
-    /** The broker's JVM: the process running {@code kafka.Kafka} with this broker's files; 0 if unknown. */
-    private static long kafkaPid(RunningKafka kafka) {
-        String brokerDirectory = kafka.logFile().getParent().toString();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    String commandLine = new String(Files.readAllBytes(process.resolve("cmdline")),
-                            StandardCharsets.UTF_8).replace('\0', ' ');
-                    if (commandLine.contains("kafka.Kafka") && commandLine.contains(brokerDirectory)) {
-                        return Long.parseLong(process.getFileName().toString());
-                    }
-                } catch (IOException e) {
-                    // the process ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static String describeMachine() {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -217,18 +216,10 @@ final class SubscriberDrain {
     /** The G1 pauses of a {@code -Xlog:gc:…:uptime} log: how many, how long in total, the most heap one left. */
     private record GcSummary(int pauses, double pauseSeconds, long maxAfter) {
         static GcSummary read(Path gcLog) throws IOException {
-            int pauses = 0;
-            double pauseMillis = 0;
-            long maxAfter = 0;
-            for (String line : Files.readAllLines(gcLog)) {
-                Matcher pause = ProducerDrain.GC_PAUSE.matcher(line);
-                if (pause.matches()) {
-                    pauses++;
-                    pauseMillis += Double.parseDouble(pause.group(4));
-                    maxAfter = Math.max(maxAfter, Long.parseLong(pause.group(3)) << 20);
-                }
-            }
-            return new GcSummary(pauses, pauseMillis / 1000, maxAfter);
+            List<GcPause> pauses = GcPause.read(gcLog);
+            double pauseMillis = pauses.stream().mapToDouble(GcPause::millis).sum();
+            long maxAfter = pauses.stream().mapToLong(GcPause::afterBytes).max().orElse(0);
+            return new GcSummary(pauses.size(), pauseMillis / 1000, maxAfter);
         }
     }
 }

@@ -1,0 +1,219 @@
+package io.tributary.bench;
+
+import io.tributary.localstack.LocalStack;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The snapshot benchmark (issue #5): how fast etl-producer's initial snapshot puts a table's existing rows into
+ * Kafka, against PostgreSQL's own read rate of the same rows ({@code COPY … TO STDOUT} into a null sink), and
+ * whether the producer's heap stays flat as the table grows (a run with a fifth of the rows first, then the full
+ * one). Each run gets its own database, slot and topic; the rows are written before the producer starts and are
+ * not timed. After each snapshot the topic is read back: it must hold exactly the tables' rows, all {@code op = r}.
+ *
+ * <p>Exit status: 0 when the figures were measured, 1 when a run failed or the topic did not hold the rows, 2 for a
+ * bad option. Run by {@code bench/run-snapshot-bench.sh}; never part of {@code mvn verify}.
+ */
+public final class SnapshotBench {
+
+    /** The topic's partitions: the producer's default; with partition-by = table each table fills one of them. */
+    private static final int PARTITIONS = 12;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private SnapshotBench() {
+    }
+
+    public static void main(String[] args) {
+        BenchLauncher.launch("snapshot bench", SnapshotBenchOptions.USAGE, args, SnapshotBenchOptions::parse,
+                SnapshotBench::run);
+    }
+
+    /** One measured size: the fill, the COPY baseline, the producer's snapshot and what the topic held. */
+    private record Run(long rows, long heapBytes, Duration fill, CopyBaseline.Figures copy,
+                       SnapshotDrain.Figures snapshot, SnapshotTopic.Contents topic) {
+
+        boolean topicHoldsTheRows() {
+            return topic.records() == rows && topic.readEvents() == rows && topic.otherRecords() == 0;
+        }
+    }
+
+    private static void run(SnapshotBenchOptions options) throws Exception {
+        Path directory = options.outputRoot()
+                .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
+        Files.createDirectories(directory);
+        String machine = ProducerBench.describeMachine();
+        progress("run directory " + directory + "; " + machine);
+        progress("starting PostgreSQL and Kafka (local-stack)");
+        RunningPostgres postgres = LocalStack.postgres();
+        RunningKafka kafka = LocalStack.kafka();
+        List<Run> runs = new ArrayList<>();
+        for (long rows : options.runs()) {
+            runs.add(measure(options, directory.resolve("rows-" + rows), postgres, kafka, rows));
+        }
+        String report = report(options, machine, postgres, runs);
+        if (options.profiling() == BenchOptions.Profiling.JFR) {
+            report += "\n" + JfrHotSpots.summarize(directory.resolve("rows-" + options.rows()).resolve("producer.jfr"),
+                    20);
+        }
+        Files.writeString(directory.resolve("report.txt"), report);
+        System.out.println();
+        System.out.print(report);
+        System.out.println("(report, logs and configuration in " + directory + ")");
+        for (Run run : runs) {
+            if (!run.topicHoldsTheRows()) {
+                throw new IllegalStateException(String.format("the topic of the %,d-row run holds %,d records"
+                        + " (%,d with op = r, %,d others), not %,d snapshot rows", run.rows(), run.topic().records(),
+                        run.topic().readEvents(), run.topic().otherRecords(), run.rows()));
+            }
+        }
+    }
+
+    private static Run measure(SnapshotBenchOptions options, Path directory, RunningPostgres postgres,
+                               RunningKafka kafka, long rows) throws Exception {
+        Files.createDirectories(directory);
+        String name = "snapbench_" + rows;
+        String jdbcUrl = postgres.createDatabase(name);
+        SnapshotTables tables = new SnapshotTables(jdbcUrl, postgres.user(), postgres.password(), options.tables(),
+                rows);
+        progress(String.format("%,d rows: filling %d table(s) with generate_series, then VACUUM (FREEZE, ANALYZE)",
+                rows, options.tables()));
+        Duration fill = tables.createAndFill();
+        long heapBytes = tables.heapBytes();
+        long postmasterPid;
+        try (Connection connection = tables.connect()) {
+            postmasterPid = ServerProcesses.postmasterPid(connection);
+        }
+        progress(String.format("filled in %s (%,d MiB of table); COPY baseline with %d connection(s)",
+                seconds(fill), heapBytes >> 20, Math.min(options.parallelism(), options.tables())));
+        CopyBaseline.Figures copy = CopyBaseline.read(tables, options.parallelism(), postmasterPid);
+        progress(String.format("COPY: %,d rows in %s, %,.0f rows/s", copy.rows(), seconds(copy.took()),
+                copy.rowsPerSecond()));
+
+        String topic = "snapbench." + rows;
+        kafka.createTopic(topic, PARTITIONS);
+        progress("initial snapshot by etl-producer (-Xmx" + options.producerHeap() + ", chunk-size "
+                + options.chunkSize() + ", parallelism " + options.parallelism() + ") into " + topic);
+        SnapshotDrain.Figures snapshot = SnapshotDrain.take(
+                new ProducerChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
+                new SnapshotDrain.Target(jdbcUrl, postgres.user(), postgres.password(), name, tables.names(),
+                        kafka.bootstrapServers(), topic, PARTITIONS, options.chunkSize(), options.parallelism()),
+                rows, new SnapshotDrain.Servers(postmasterPid, ServerProcesses.kafkaPid(kafka)), options.timeout());
+        progress(String.format("snapshot: %s from launch, first row after %s, %,.0f rows/s from the first row",
+                seconds(snapshot.took()), seconds(snapshot.firstRow()), snapshot.rowsPerSecondSnapshotting()));
+        dropSlot(tables, name);
+        progress("reading " + topic + " back (decoding every record)");
+        SnapshotTopic.Contents contents = SnapshotTopic.read(kafka.bootstrapServers(), topic, PARTITIONS,
+                options.timeout());
+        progress(String.format("%s: %,d records, %,d with op = r, %,d MiB of keys and values", topic,
+                contents.records(), contents.readEvents(), contents.payloadBytes() >> 20));
+        return new Run(rows, heapBytes, fill, copy, snapshot, contents);
+    }
+
+    /** The slot would hold WAL back for the rest of the benchmark: it has done its part. */
+    private static void dropSlot(SnapshotTables tables, String slot) throws Exception {
+        try (Connection connection = tables.connect();
+             PreparedStatement drop = connection.prepareStatement(
+                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ?")) {
+            drop.setString(1, slot);
+            drop.execute();
+        }
+    }
+
+    private static String report(SnapshotBenchOptions options, String machine, RunningPostgres postgres,
+                                 List<Run> runs) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("Tributary snapshot benchmark, %s%n", OffsetDateTime.now()
+                .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
+        out.append(String.format("machine: %s; PostgreSQL %d (local-stack, fsync off), Kafka single broker%n",
+                machine, postgres.majorVersion()));
+        out.append(String.format("producer: -Xmx%s, snapshot chunk-size %d, parallelism %d; %d table(s) of bigint"
+                        + " key, text, numeric, timestamptz, boolean, jsonb; topic of %d partitions (partition-by"
+                        + " table)%n", options.producerHeap(), options.chunkSize(), options.parallelism(),
+                options.tables(), PARTITIONS));
+        if (options.profiling() == BenchOptions.Profiling.JFR) {
+            out.append("NOTE: the producer ran with a JFR profile; its rates include the recorder's overhead\n");
+        }
+        out.append('\n');
+        line(out, "rows", runs, r -> String.format("%,d", r.rows()));
+        line(out, "table size (heap, MiB)", runs, r -> String.format("%,d", r.heapBytes() >> 20));
+        line(out, "fill + vacuum (not timed)", runs, r -> seconds(r.fill()));
+        line(out, "COPY TO STDOUT -> null: time", runs, r -> seconds(r.copy().took()));
+        line(out, "  rows/s", runs, r -> String.format("%,.0f", r.copy().rowsPerSecond()));
+        line(out, "  MB/s of COPY text", runs, r -> String.format("%.1f", r.copy().bytes() / 1e6
+                / secondsOf(r.copy().took())));
+        line(out, "  PostgreSQL CPU", runs, r -> String.format("%.1f s", r.copy().postgresCpuSeconds()));
+        line(out, "snapshot: launch -> complete in Kafka", runs, r -> seconds(r.snapshot().took()));
+        line(out, "  rows/s from launch", runs, r -> String.format("%,.0f", r.snapshot().rowsPerSecondFromLaunch()));
+        line(out, "  launch -> first row", runs, r -> seconds(r.snapshot().firstRow()));
+        line(out, "  rows/s from the first row", runs,
+                r -> String.format("%,.0f", r.snapshot().rowsPerSecondSnapshotting()));
+        line(out, "  MB/s of Kafka payload (from 1st row)", runs, r -> String.format("%.1f",
+                r.topic().payloadBytes() / 1e6 / secondsOf(r.snapshot().took().minus(r.snapshot().firstRow()))));
+        line(out, "  ratio to COPY (from the first row)", runs, r -> String.format("%.2f",
+                r.snapshot().rowsPerSecondSnapshotting() / r.copy().rowsPerSecond()));
+        line(out, "  producer CPU", runs, r -> String.format("%.1f s", r.snapshot().producerCpu().client()));
+        line(out, "  PostgreSQL CPU", runs, r -> String.format("%.1f s", r.snapshot().postgresCpu()));
+        line(out, "  Kafka CPU", runs, r -> String.format("%.1f s", r.snapshot().kafkaCpu()));
+        line(out, "  machine CPU (all processes)", runs,
+                r -> String.format("%.1f s", r.snapshot().producerCpu().machine()));
+        line(out, "  heap used, max of samples (MiB)", runs, r -> Long.toString(r.snapshot().heapMaxUsed() >> 20));
+        line(out, "  heap after GC, peak (MiB)", runs, r -> Long.toString(r.snapshot().gc().maxAfterBytes() >> 20));
+        line(out, "  heap after GC, median (MiB)", runs,
+                r -> Long.toString(r.snapshot().gc().medianAfterBytes() >> 20));
+        line(out, "  full GCs; most heap one left (MiB)", runs, r -> r.snapshot().gc().fullPauses() == 0 ? "none"
+                : String.format("%d; %d", r.snapshot().gc().fullPauses(), r.snapshot().gc().maxAfterFullBytes() >> 20));
+        line(out, "  GC pauses (total)", runs, r -> String.format("%d (%.2f s)", r.snapshot().gc().pauses(),
+                r.snapshot().gc().pauseSeconds()));
+        line(out, "  exit status after SIGTERM", runs, r -> Integer.toString(r.snapshot().exitStatus()));
+        line(out, "topic: records (end - start offsets)", runs, r -> String.format("%,d", r.topic().records()));
+        line(out, "  decoded with op = r", runs, r -> String.format("%,d", r.topic().readEvents()));
+        line(out, "  payload (keys + values, MiB)", runs, r -> String.format("%,d", r.topic().payloadBytes() >> 20));
+        line(out, "  check", runs, r -> r.topicHoldsTheRows() ? "ok" : "FAILED");
+        if (runs.size() > 1) {
+            Run smaller = runs.get(0);
+            Run larger = runs.get(runs.size() - 1);
+            out.append(String.format("%nheap after GC with %.0fx the rows: peak %d -> %d MiB, median %d -> %d MiB,"
+                            + " after full GCs at most %d -> %d MiB%n",
+                    (double) larger.rows() / smaller.rows(), smaller.snapshot().gc().maxAfterBytes() >> 20,
+                    larger.snapshot().gc().maxAfterBytes() >> 20, smaller.snapshot().gc().medianAfterBytes() >> 20,
+                    larger.snapshot().gc().medianAfterBytes() >> 20, smaller.snapshot().gc().maxAfterFullBytes() >> 20,
+                    larger.snapshot().gc().maxAfterFullBytes() >> 20));
+        }
+        out.append("Times from samples of /metrics every second (+-1 s). CPU: seconds used during the snapshot by the"
+                + " producer JVM, by the postmaster and its processes, by the broker, and by the whole machine.\n");
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String label, List<Run> runs, Function<Run, String> value) {
+        out.append(String.format("%-40s", label));
+        for (Run run : runs) {
+            out.append(String.format(" %16s", value.apply(run)));
+        }
+        out.append('\n');
+    }
+
+    private static void progress(String message) {
+        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
+    }
+
+    private static double secondsOf(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format("%.1f s", secondsOf(duration));
+    }
+}
