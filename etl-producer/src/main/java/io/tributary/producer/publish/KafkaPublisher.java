@@ -1,11 +1,14 @@
 package io.tributary.producer.publish;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
 import io.tributary.model.Routing;
+import io.tributary.model.TableId;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,6 +56,9 @@ public final class KafkaPublisher implements AutoCloseable {
         int partition = routing.partitionFor(event.tableId(), key);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key,
                 ChangeEventJson.encode(event));
+        // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
+        EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(), topic,
+                partition);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -61,27 +67,31 @@ public final class KafkaPublisher implements AutoCloseable {
                     sendLatency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
                     tracker.acknowledged(transaction);
                 } else {
-                    tracker.failed(transaction, describe(event, topic, partition), exception);
+                    tracker.failed(transaction, name.toString(), exception);
                 }
             });
         } catch (RuntimeException e) {
             // E.g. the buffer stayed full for max.block.ms while Kafka was down: retried by a new session.
-            tracker.failed(transaction, describe(event, topic, partition), e);
-            throw new KafkaSendFailedException(describe(event, topic, partition), e);
+            tracker.failed(transaction, name.toString(), e);
+            throw new KafkaSendFailedException(name.toString(), e);
         }
         eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
-                name -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
+                counter -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
                         "op", event.op().code())).increment();
+    }
+
+    /** What names an event in a failure: small, unlike the event with its rows. */
+    private record EventName(String op, TableId table, ObjectNode key, Lsn lsn, String topic, int partition) {
+        @Override
+        public String toString() {
+            return "the '" + op + "' event of " + table + " key " + key + " at " + lsn + " for " + topic + "-"
+                    + partition;
+        }
     }
 
     /** Waits until Kafka has acknowledged or failed every event sent so far. */
     public void flush() {
         producer.flush();
-    }
-
-    private static String describe(ChangeEvent event, String topic, int partition) {
-        return "the '" + event.op().code() + "' event of " + event.tableId() + " key " + event.key() + " at "
-                + event.source().lsn() + " for " + topic + "-" + partition;
     }
 
     @Override
