@@ -1,16 +1,18 @@
 package io.tributary.bench;
 
+import static io.tributary.bench.BenchText.describeMachine;
+import static io.tributary.bench.BenchText.progress;
+import static io.tributary.bench.BenchText.seconds;
+import static io.tributary.bench.BenchText.secondsOf;
+
 import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.Lsn;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +35,6 @@ public final class ProducerBench {
     private static final String RECVLOGICAL_SLOT = "bench_recvlogical";
     private static final String PRODUCER_SLOT = "bench_producer";
     private static final String TOPIC = "bench.changes";
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private ProducerBench() {
     }
@@ -160,54 +161,6 @@ public final class ProducerBench {
     private static void row(StringBuilder out, String what, Duration took, double rate, CpuMeter.CpuSeconds cpu) {
         out.append(String.format("%-44s %9s %,11.0f %8.1f s %7.1f s %7.1f s%n", what, seconds(took), rate,
                 cpu.walsender(), cpu.client(), cpu.machine()));
-    }
-
-    /** The host, CPUs, memory, Java and the load average now, for a report's "machine" line. */
-    static String describeMachine() {
-        String cpuModel = "unknown CPU";
-        try {
-            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 2))
-                    .findFirst().orElse(cpuModel);
-        } catch (IOException e) {
-            // keep "unknown CPU"
-        }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "unknown host";
-        }
-        String load;
-        try {
-            load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
-        } catch (IOException e) {
-            load = "?";
-        }
-        return String.format("%s, %d CPUs (%s), %d GiB RAM, Java %s, load average %s at start", host,
-                Runtime.getRuntime().availableProcessors(), cpuModel, totalMemoryGib(), Runtime.version(), load);
-    }
-
-    private static long totalMemoryGib() {
-        try {
-            return Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                    .filter(line -> line.startsWith("MemTotal:"))
-                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) >> 20).findFirst().orElse(0);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void progress(String message) {
-        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
-    }
-
-    private static double secondsOf(Duration duration) {
-        return duration.toNanos() / 1e9;
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format("%.1f s", secondsOf(duration));
     }
 
     private static long mib(long bytes) {

@@ -7,8 +7,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,21 +45,10 @@ final class ProducerChild implements AutoCloseable {
         Files.writeString(config, configuration);
         Path log = launch.directory().resolve("producer.log");
         Path gcLog = launch.directory().resolve("producer-gc.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + launch.heap(), "-Xlog:gc:file=" + gcLog + ":uptime"));
-        if (launch.profiling() == BenchOptions.Profiling.JFR) {
-            command.add("-XX:StartFlightRecording=filename=" + launch.directory().resolve("producer.jfr")
-                    + ",settings=profile,dumponexit=true");
-        }
-        command.addAll(List.of("-jar", launch.jar().toString(), "--config", config.toString()));
-        Files.writeString(log, String.join(" ", command) + "\n");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // The environment overrides the file: a TRIBUTARY_* variable of the caller's shell must not reach the child.
-        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
         long launchedAt = System.nanoTime();
-        return new ProducerChild(builder.start(), log, gcLog, launchedAt, port);
+        Process process = ChildJvm.start(launch.jar(), launch.heap(), config, log, gcLog,
+                launch.profiling() == BenchOptions.Profiling.JFR ? launch.directory().resolve("producer.jfr") : null);
+        return new ProducerChild(process, log, gcLog, launchedAt, port);
     }
 
     /** {@link System#nanoTime()} just before the JVM was launched. */

@@ -1,5 +1,10 @@
 package io.tributary.bench;
 
+import static io.tributary.bench.BenchText.describeMachine;
+import static io.tributary.bench.BenchText.progress;
+import static io.tributary.bench.BenchText.seconds;
+import static io.tributary.bench.BenchText.secondsOf;
+
 import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
@@ -9,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -31,7 +35,6 @@ public final class SnapshotBench {
 
     /** The topic's partitions: the producer's default; with partition-by = table each table fills one of them. */
     private static final int PARTITIONS = 12;
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private SnapshotBench() {
     }
@@ -54,7 +57,7 @@ public final class SnapshotBench {
         Path directory = options.outputRoot()
                 .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         Files.createDirectories(directory);
-        String machine = ProducerBench.describeMachine();
+        String machine = describeMachine();
         progress("run directory " + directory + "; " + machine);
         progress("starting PostgreSQL and Kafka (local-stack)");
         RunningPostgres postgres = LocalStack.postgres();
@@ -203,17 +206,5 @@ public final class SnapshotBench {
             out.append(String.format(" %16s", value.apply(run)));
         }
         out.append('\n');
-    }
-
-    private static void progress(String message) {
-        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
-    }
-
-    private static double secondsOf(Duration duration) {
-        return duration.toNanos() / 1e9;
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format("%.1f s", secondsOf(duration));
     }
 }

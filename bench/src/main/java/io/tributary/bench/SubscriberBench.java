@@ -1,5 +1,10 @@
 package io.tributary.bench;
 
+import static io.tributary.bench.BenchText.describeMachine;
+import static io.tributary.bench.BenchText.progress;
+import static io.tributary.bench.BenchText.seconds;
+import static io.tributary.bench.BenchText.secondsOf;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.RunningElasticsearch;
@@ -7,9 +12,7 @@ import io.tributary.localstack.RunningKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -46,7 +49,6 @@ public final class SubscriberBench {
     private static final String TOPIC = "bench.changes";
     private static final String DEAD_LETTER_TOPIC = TOPIC + ".dlq";
     private static final int WARM_UP_DOCUMENTS = 50_000;
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private SubscriberBench() {
     }
@@ -319,37 +321,6 @@ public final class SubscriberBench {
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static String describeMachine() {
-        String cpuModel = "unknown CPU";
-        String load = "?";
-        long memoryGib = 0;
-        try {
-            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 2))
-                    .findFirst().orElse(cpuModel);
-            load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
-            memoryGib = Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                    .filter(line -> line.startsWith("MemTotal:"))
-                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) >> 20).findFirst().orElse(0);
-        } catch (IOException e) {
-            // keep what is known
-        }
-        return String.format("%d CPUs (%s), %d GiB RAM, Java %s, load average %s at start",
-                Runtime.getRuntime().availableProcessors(), cpuModel, memoryGib, Runtime.version(), load);
-    }
-
-    private static void progress(String message) {
-        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
-    }
-
-    private static double secondsOf(Duration duration) {
-        return duration.toNanos() / 1e9;
-    }
-
-    private static String seconds(Duration duration) {
-        return String.format("%.1f s", secondsOf(duration));
     }
 
     /** The extra subscriber settings of {@code --set}, for the progress lines and the report; empty without any. */

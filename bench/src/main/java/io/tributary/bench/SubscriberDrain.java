@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -97,20 +96,6 @@ final class SubscriberDrain {
         Files.writeString(config, configuration(target, port));
         Path log = launch.file(".log");
         Path gcLog = launch.file("-gc.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + launch.heap(), "-Xlog:gc:file=" + gcLog + ":uptime"));
-        if (launch.profiling() == BenchOptions.Profiling.JFR) {
-            command.add("-XX:StartFlightRecording=filename=" + launch.file(".jfr")
-                    + ",settings=profile,dumponexit=true");
-        }
-        command.addAll(List.of("-jar", launch.jar().toString(), "--config", config.toString()));
-        Files.writeString(log, String.join(" ", command) + "\n");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        // The environment overrides the file: a TRIBUTARY_* variable of the caller's shell must not reach the child.
-        builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
-
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -124,7 +109,8 @@ final class SubscriberDrain {
         long firstCommitAt = 0;
         long doneAt = 0;
         int samples = 0;
-        Process process = builder.start();
+        Process process = ChildJvm.start(launch.jar(), launch.heap(), config, log, gcLog,
+                launch.profiling() == BenchOptions.Profiling.JFR ? launch.file(".jfr") : null);
         try {
             while (doneAt == 0) {
                 if (process.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {

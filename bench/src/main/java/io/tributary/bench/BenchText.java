@@ -1,0 +1,68 @@
+package io.tributary.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/** What every bench prints alike: progress lines, durations, and the machine a report was measured on. */
+final class BenchText {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private BenchText() {
+    }
+
+    /** A progress line on standard output, with the time of day. */
+    static void progress(String message) {
+        System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
+    }
+
+    static double secondsOf(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    /** {@code 12.3 s}. */
+    static String seconds(Duration duration) {
+        return String.format("%.1f s", secondsOf(duration));
+    }
+
+    /** The host, CPUs, memory, Java and the load average now, for a report's "machine" line. */
+    static String describeMachine() {
+        String cpuModel = "unknown CPU";
+        try {
+            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 2))
+                    .findFirst().orElse(cpuModel);
+        } catch (IOException e) {
+            // keep "unknown CPU"
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown host";
+        }
+        String load;
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+        } catch (IOException e) {
+            load = "?";
+        }
+        return String.format("%s, %d CPUs (%s), %d GiB RAM, Java %s, load average %s at start", host,
+                Runtime.getRuntime().availableProcessors(), cpuModel, totalMemoryGib(), Runtime.version(), load);
+    }
+
+    private static long totalMemoryGib() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+                    .filter(line -> line.startsWith("MemTotal:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) >> 20).findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
