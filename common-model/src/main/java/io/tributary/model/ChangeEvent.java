@@ -20,7 +20,7 @@ import java.util.Objects;
  *               {@link Operation#CREATE}, {@link Operation#UPDATE}, {@link Operation#DELETE} and {@link Operation#READ}
  * @param before the row before the change (for deletes at least the key; the whole row with REPLICA IDENTITY FULL);
  *               null when PostgreSQL did not send it
- * @param after  the row after the change; null for deletes and truncates
+ * @param after  the row after the change; null for deletes, truncates and sweeps
  * @param unchanged columns of an update whose values PostgreSQL did not send because they did not change (large
  *               TOASTed values without REPLICA IDENTITY FULL): they are absent from {@code after}, and a reader
  *               must keep the values it already has; empty when every column is in {@code after}
@@ -51,7 +51,7 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
 
     /**
      * The invariants of every change event, whatever form its rows take: an operation, a source, a key — with at
-     * least one column unless it is a truncate — and an {@code after} row for inserts, updates and reads.
+     * least one column unless it is a truncate or sweep — and an {@code after} row for inserts, updates and reads.
      *
      * @throws NullPointerException     naming the missing field
      * @throws IllegalArgumentException naming the operation, table and LSN of an event without key or row
@@ -60,7 +60,7 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
         Objects.requireNonNull(op, "op");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(key, "key");
-        boolean needsKey = op != Operation.TRUNCATE;
+        boolean needsKey = op.isRowChange();
         if (needsKey && key.isEmpty()) {
             throw new IllegalArgumentException("a '" + op.code() + "' event of " + source.tableId()
                     + " at " + source.lsn() + " has no key columns");

@@ -14,7 +14,14 @@ public enum Operation {
     /** A row was read by a snapshot (it existed before streaming began). */
     READ("r"),
     /** The whole table was truncated. */
-    TRUNCATE("t");
+    TRUNCATE("t"),
+    /**
+     * Not a row change: an incremental snapshot of the table finished, so every row that exists was sent again at a
+     * version above {@code source.lsn}. A reader that keeps versions removes every copy of the table's rows whose
+     * version is below {@code source.lsn} (rows deleted while nothing was streamed, e.g. after a lost slot),
+     * deleting it at version {@code source.lsn}. No key, no rows; see docs/design.md, "Incremental snapshots".
+     */
+    SWEEP("s");
 
     private final String code;
 
@@ -22,12 +29,17 @@ public enum Operation {
         this.code = code;
     }
 
+    /** Whether the event is about one row (and has its key): false for a truncate and a sweep. */
+    public boolean isRowChange() {
+        return this != TRUNCATE && this != SWEEP;
+    }
+
     @JsonValue
     public String code() {
         return code;
     }
 
-    /** @throws IllegalArgumentException naming the code, when it is not one of c, u, d, r, t */
+    /** @throws IllegalArgumentException naming the code, when it is not one of c, u, d, r, t, s */
     @JsonCreator
     public static Operation fromCode(String code) {
         for (Operation operation : values()) {
@@ -35,6 +47,6 @@ public enum Operation {
                 return operation;
             }
         }
-        throw new IllegalArgumentException("unknown operation '" + code + "' (expected one of c, u, d, r, t)");
+        throw new IllegalArgumentException("unknown operation '" + code + "' (expected one of c, u, d, r, t, s)");
     }
 }
