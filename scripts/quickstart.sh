@@ -83,6 +83,14 @@ run_logged() {
     "$((SECONDS - since))"
   return "$status"
 }
+# The newest status block scripts/snapshot.sh status --follow wrote (one line per table, with a progress bar).
+last_status_block() {
+  awk '/^slot /{block=""} {block=block $0 "\n"} END{printf "%s", block}' "$1"
+}
+# One line for run_logged: the first table still being read, with its progress bar.
+snapshot_progress() {
+  last_status_block "$1" | grep -E ' (running|pending) ' | head -1 | sed -e 's/^ *//'
+}
 # The module Maven is building, from its log: "Tributary etl-producer [4/8]".
 maven_module() {
   sed -e 's/\x1b\[[0-9;]*m//g' "$1" | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$' | tail -n 1 \
@@ -191,6 +199,14 @@ INSPECT_CONF="--producer-config $WORK/producer.conf"
 $INSPECT partitions $INSPECT_CONF > "$WORK/partitions.txt" 2>&1 \
   || echo "    (inspect-topic.sh partitions failed; see $WORK/partitions.txt)"
 
+step "Re-reading every table while streaming: an incremental snapshot (scripts/snapshot.sh)"
+SNAPSHOT="scripts/snapshot.sh"
+$SNAPSHOT $INSPECT_CONF request --all > "$WORK/snapshot-request.txt" 2>&1 \
+  || { cat "$WORK/snapshot-request.txt" >&2; fail "could not request the incremental snapshot"; }
+run_logged "incremental snapshot" "$WORK/snapshot-status.txt" snapshot_progress \
+  timeout 120 $SNAPSHOT $INSPECT_CONF status --follow \
+  || echo "    (the incremental snapshot did not finish within 2 minutes; see $WORK/snapshot-status.txt)"
+
 cat <<REPORT
 
 Tributary is streaming (ready in $((SECONDS - STARTED)) s).
@@ -200,6 +216,9 @@ $(sed -e 's/^/  /' "$WORK/report.txt")
 
 The Kafka topic $TOPIC on $KAFKA_BOOTSTRAP_SERVERS ($INSPECT partitions $INSPECT_CONF):
 $(sed -e 's/^/  /' "$WORK/partitions.txt")
+
+Every table re-read while streaming ($SNAPSHOT $INSPECT_CONF status):
+$(last_status_block "$WORK/snapshot-status.txt" | sed -e 's/^/  /')
 
 Where to look:
   Elasticsearch   $ELASTICSEARCH_URL/shop.customers/_search?pretty      (indices: shop.customers, shop.orders, shop.order_lines)

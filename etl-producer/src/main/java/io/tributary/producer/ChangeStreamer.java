@@ -7,10 +7,13 @@ import io.tributary.producer.decoding.MessageDecoder;
 import io.tributary.producer.decoding.PgOutputMessage;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;
 import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.replication.WalStream;
+import io.tributary.producer.snapshot.IncrementalSnapshots;
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,6 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * (PostgreSQL keeps the WAL) and only keeps the connection alive, so memory stays bounded whatever the size of a
  * transaction or of the backlog.
  *
+ * <p>Incremental snapshots run in the same loop ({@link IncrementalSnapshots}): it sees every published change and
+ * every logical message, starts a chunk when it is due, and publishes a chunk's rows when the chunk's high watermark
+ * comes by, through this session's publisher, so the rows stand at that point in every partition.
+ *
  * <p>One instance is one stream session: one replication connection and its Kafka producer. After a lost
  * connection the session is closed and a new one starts from the slot's confirmed position.
  *
@@ -40,6 +47,7 @@ final class ChangeStreamer implements AutoCloseable {
     private final ChangeAssembler assembler;
     private final KafkaPublisher publisher;
     private final AckTracker tracker;
+    private final IncrementalSnapshots snapshots;
     private final long maxUnacknowledgedEvents;
     private final Duration statusInterval;
     private final Clock clock;
@@ -50,12 +58,14 @@ final class ChangeStreamer implements AutoCloseable {
     private long lastKeepAliveMillis;
 
     ChangeStreamer(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
-                   AckTracker tracker, StreamingLimits limits, Clock clock, StreamPositions positions) {
+                   AckTracker tracker, IncrementalSnapshots snapshots, StreamingLimits limits, Clock clock,
+                   StreamPositions positions) {
         this.stream = stream;
         this.decoder = decoder;
         this.assembler = assembler;
         this.publisher = publisher;
         this.tracker = tracker;
+        this.snapshots = snapshots;
         this.maxUnacknowledgedEvents = limits.maxUnacknowledgedEvents();
         this.statusInterval = limits.statusInterval();
         this.clock = clock;
@@ -92,6 +102,7 @@ final class ChangeStreamer implements AutoCloseable {
                 lagMillis.set(0);
             }
             reportFlushed();
+            snapshots.advance(tracker.unacknowledgedEvents(), maxUnacknowledgedEvents);
             Thread.sleep(IDLE_WAIT_MILLIS);
             return;
         }
@@ -101,21 +112,45 @@ final class ChangeStreamer implements AutoCloseable {
             handle(decoded, walLsn);
         }
         reportFlushed();
+        if (transaction == null) {
+            snapshots.advance(tracker.unacknowledgedEvents(), maxUnacknowledgedEvents);
+        }
     }
 
-    private void handle(PgOutputMessage message, Lsn walLsn) {
+    private void handle(PgOutputMessage message, Lsn walLsn) throws SQLException, InterruptedException {
         if (message instanceof Begin begin) {
             transaction = tracker.begin();
             recordLag(begin.commitTimestamp());
         }
         for (ChangeEvent event : assembler.accept(message, walLsn)) {
+            snapshots.observe(event);
             publisher.publish(event, transaction);
+        }
+        if (message instanceof LogicalMessage logical && transaction == null) {
+            snapshots.onMessage(logical, this::publishOutsideTransactions);
         }
         if (message instanceof Commit commit) {
             tracker.committed(transaction, commit.endLsn());
             transaction = null;
             recordLag(commit.commitTimestamp());
         }
+    }
+
+    /**
+     * Publishes events between two transactions of the stream (a chunk at its high watermark) as a transaction of
+     * their own ending at {@code position}, and waits until Kafka acknowledged them, so the caller may record them
+     * as done.
+     *
+     * @throws io.tributary.producer.publish.KafkaSendFailedException when Kafka refused one
+     */
+    private void publishOutsideTransactions(Lsn position, List<ChangeEvent> events) {
+        InFlightTransaction chunk = tracker.begin();
+        for (ChangeEvent event : events) {
+            publisher.publish(event, chunk);
+        }
+        tracker.committed(chunk, position);
+        publisher.flush();
+        tracker.flushableLsn(); // throws if Kafka gave up on any of them
     }
 
     /** Receive time minus commit time; test_decoding tells the commit time only at the commit. */

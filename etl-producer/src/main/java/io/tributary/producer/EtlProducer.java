@@ -38,6 +38,7 @@ import io.tributary.producer.replication.TableSelection;
 import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.producer.replication.WalStream;
+import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
 import io.tributary.producer.snapshot.SnapshotAbortedException;
 import java.sql.Connection;
@@ -91,6 +92,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private List<StreamedTable> streamedTables;
     private TypeNames typeNames;
     private ValueConverter converter;
+    private int serverMajor;
+    private IncrementalSnapshots incrementalSnapshots;
     private int failedAttempts;
     private long flushedWhenOpened;
     private long retryAtMillis;
@@ -132,6 +135,13 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 throw new IllegalStateException("tributary.postgres.slot-failover = true needs PostgreSQL 17 or"
                         + " later; this server is " + ServerChecks.majorVersion(connection));
             }
+            serverMajor = ServerChecks.majorVersion(connection);
+            if (source.onSlotLoss() == ProducerSettings.OnSlotLoss.RESNAPSHOT
+                    && !source.plugin().showsLogicalMessages(serverMajor)) {
+                throw new IllegalStateException("tributary.postgres.on-slot-loss = resnapshot needs incremental"
+                        + " snapshots, whose watermarks pgoutput shows only from PostgreSQL 14 on; this server is "
+                        + serverMajor + ". Use on-slot-loss = recreate (a new slot with a full initial snapshot)");
+            }
             database = connection.getCatalog();
             tables = TableSelection.resolve(connection, source.tables().stream()
                     .map(TableId::toString).toList());
@@ -155,7 +165,12 @@ public final class EtlProducer implements ServiceLauncher.Service {
         TopicSetup.ensureTopics(target.bootstrapServers(), target.properties(), topics, target.partitions(),
                 target.replicationFactor());
         lock = new SlotLock(source.endpoint(), source.slot());
-        slotKeeper = new SlotKeeper(settings, database, topics, metrics, initialSnapshot());
+        InitialSnapshot initialSnapshot = initialSnapshot();
+        incrementalSnapshots = IncrementalSnapshots.create(new IncrementalSnapshots.Setup(source.endpoint(), database,
+                source.slot(), tables, converter, settings.snapshot().chunkSize(),
+                settings.snapshot().snapshotsNewSlots(), source.plugin().showsLogicalMessages(serverMajor)),
+                initialSnapshot, metrics);
+        slotKeeper = new SlotKeeper(settings, database, topics, tables, metrics, initialSnapshot);
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
         slotRetention = new SlotRetention(source.endpoint(), source.slot(), SLOT_RETENTION_INTERVAL, metrics);
         try {
@@ -167,11 +182,14 @@ public final class EtlProducer implements ServiceLauncher.Service {
         } catch (SQLException | RuntimeException e) {
             heartbeat.close();
             slotRetention.close();
+            incrementalSnapshots.close();
             lock.close();
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             heartbeat.close();
+            slotRetention.close();
+            incrementalSnapshots.close();
             lock.close();
             throw new IllegalStateException("interrupted while starting slot " + source.slot()
                     + " (during its initial snapshot, which the next start takes again)", e);
@@ -251,8 +269,9 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 target.routing(), tracker, metrics);
         WalStream stream;
         try {
+            incrementalSnapshots.sessionStarted();
             stream = WalStream.open(source.endpoint(), source.slot(), source.plugin(), source.publication(),
-                    source.statusInterval());
+                    source.statusInterval(), serverMajor);
         } catch (SQLException | RuntimeException e) {
             publisher.close();
             throw e;
@@ -265,7 +284,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         MessageDecoder decoder = source.plugin() == OutputPlugin.TEST_DECODING
                 ? new TestDecodingParser(streamedTables, typeNames) : new PgOutputDecoder();
         ChangeAssembler assembler = new ChangeAssembler(database, converter);
-        return new ChangeStreamer(stream, decoder, assembler, publisher, tracker,
+        return new ChangeStreamer(stream, decoder, assembler, publisher, tracker, incrementalSnapshots,
                 new StreamingLimits(target.maxUnacknowledgedEvents(), source.statusInterval()), clock, positions);
     }
 
@@ -316,6 +335,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         }
         heartbeat.close();
         slotRetention.close();
+        incrementalSnapshots.close();
         lock.close();
         loop.failure().ifPresent(e -> LOG.error("streaming slot {} stopped at received position {}; last flushed"
                 + " position {}", settings.source().slot(), Lsn.of(positions.received().get()), flushedLsn()));

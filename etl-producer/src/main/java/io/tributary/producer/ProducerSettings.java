@@ -47,7 +47,12 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         /** Stop with an error: an operator decides (restore the slot, or re-snapshot). */
         FAIL,
         /** Create a new slot and stream on, loudly: changes made while there was no slot are not in Kafka. */
-        RECREATE
+        RECREATE,
+        /**
+         * Create a new slot, stream on, and repair the gap: every table is snapshotted again incrementally, and the
+         * documents of rows deleted in the gap are swept.
+         */
+        RESNAPSHOT
     }
 
     /** Whether to change the tables' replica identity at startup. */
@@ -167,7 +172,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 read.durationAtLeast("tributary.postgres.status-interval", Duration.ofMillis(100)),
                 ReplicaIdentity.valueOf(read.oneOf("tributary.postgres.replica-identity", List.of("default", "full"))
                         .toUpperCase(Locale.ROOT)),
-                OnSlotLoss.valueOf(read.oneOf("tributary.postgres.on-slot-loss", List.of("fail", "recreate"))
+                OnSlotLoss.valueOf(read.oneOf("tributary.postgres.on-slot-loss", List.of("fail", "recreate", "resnapshot"))
                         .toUpperCase(Locale.ROOT)),
                 read.bool("tributary.postgres.slot-failover"),
                 new RetryBackoff(initial, max),

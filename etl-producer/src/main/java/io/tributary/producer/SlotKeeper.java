@@ -7,9 +7,11 @@ import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
 import io.tributary.producer.replication.SlotInfo;
+import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotStateTable;
+import io.tributary.producer.snapshot.TableSnapshotLedger;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * topic holds no event of this database. Otherwise the slot was lost (dropped, or a failover to a standby that had
  * no copy of it) and the changes made since are not in Kafka: that is never a silent gap. Under
  * {@code on-slot-loss = fail} it stops the producer; under {@code recreate} it logs an error, counts it, and
- * creates a new slot.
+ * creates a new slot (with an initial snapshot unless the mode is never); under {@code resnapshot} it records a pending
+ * incremental snapshot of every table in the {@link TableSnapshotLedger} <em>before</em> creating a plain slot (a
+ * crash in between finds the slot missing again and repeats both), and the stream sessions re-read every table while
+ * they stream, then sweep the documents of rows deleted in the gap.
  *
  * <p>A slot it creates gets an initial snapshot (unless {@code snapshot.mode = never}): see {@link InitialSnapshot}.
  * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
@@ -45,16 +50,21 @@ final class SlotKeeper {
     private final Counter losses;
     private final Counter recreations;
     private final InitialSnapshot snapshot;
+    private final TableSnapshotLedger ledger;
+    private final List<io.tributary.model.TableId> tables;
     private boolean streamedBefore;
 
     /**
      * @param topics   the topics this producer writes to (one, or one per table)
+     * @param tables   the tables the producer streams, all snapshotted again after a loss under resnapshot
      * @param snapshot takes the snapshot of a slot it creates (unless the mode is never)
      */
-    SlotKeeper(ProducerSettings settings, String database, List<String> topics, MeterRegistry metrics,
-               InitialSnapshot snapshot) {
+    SlotKeeper(ProducerSettings settings, String database, List<String> topics,
+               List<io.tributary.model.TableId> tables, MeterRegistry metrics, InitialSnapshot snapshot) {
         this.settings = settings;
         this.snapshot = snapshot;
+        this.tables = List.copyOf(tables);
+        this.ledger = new TableSnapshotLedger(settings.source().endpoint());
         this.topics = List.copyOf(topics);
         this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().plugin());
         this.database = database;
@@ -103,16 +113,30 @@ final class SlotKeeper {
                 throw new SlotLostException(message + ". Restore the slot, or set tributary.postgres.on-slot-loss"
                         + " = recreate to stream on from now and repair the gap with a snapshot");
             }
+            recreations.increment();
+            if (settings.source().onSlotLoss() == OnSlotLoss.RESNAPSHOT) {
+                LOG.error("{}. Creating a new slot and snapshotting every table again while streaming"
+                        + " (tributary.postgres.on-slot-loss = resnapshot); documents of rows deleted in the gap are"
+                        + " swept afterwards. Progress: scripts/snapshot.sh status", message);
+                ledger.request(slot, tables,
+                        IncrementalSnapshots.SLOT_LOST_REASON);
+                SlotInfo created = slots.create(slot, settings.source().slotFailover());
+                streamedBefore = true;
+                return created;
+            }
             LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
                     settings.snapshot().snapshotsNewSlots()
                             ? "its snapshot re-sends every row, but rows deleted in the gap stay downstream"
                             : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
-            recreations.increment();
         }
         boolean failover = settings.source().slotFailover();
-        SlotInfo created = settings.snapshot().snapshotsNewSlots()
-                ? snapshot.createSlotAndTake(slots, slot, failover, stopRequested)
-                : slots.create(slot, failover);
+        SlotInfo created;
+        if (settings.snapshot().snapshotsNewSlots()) {
+            created = snapshot.createSlotAndTake(slots, slot, failover, stopRequested);
+            ledger.forget(slot); // the snapshot covered every table: nothing is pending any more
+        } else {
+            created = slots.create(slot, failover);
+        }
         streamedBefore = true;
         return created;
     }

@@ -147,7 +147,7 @@ class ProducerJarIT {
         }
     }
 
-    private static Process start(Map<String, String> environment, Path log) throws IOException {
+    static Process start(Map<String, String> environment, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", JAR.toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
@@ -156,7 +156,7 @@ class ProducerJarIT {
         return builder.start();
     }
 
-    private static void awaitReady(int port, Process process, Path log) throws Exception {
+    static void awaitReady(int port, Process process, Path log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
@@ -178,7 +178,7 @@ class ProducerJarIT {
         throw new AssertionError("the producer did not become ready: " + Files.readString(log));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -84,7 +84,7 @@ class ProducerSettingsTest {
         assertRejected("TRIBUTARY_KAFKA_PARTITIONS", "0", "tributary.kafka.partitions must be between 1 and 100000, got 0");
         assertRejected("TRIBUTARY_POSTGRES_TABLES", "a.b.c", "tributary.postgres.tables not a table name");
         assertRejected("TRIBUTARY_HTTP_PORT", "http", "tributary.http.port must be a whole number");
-        assertRejected("TRIBUTARY_POSTGRES_ON_SLOT_LOSS", "ignore", "tributary.postgres.on-slot-loss must be one of [fail, recreate]");
+        assertRejected("TRIBUTARY_POSTGRES_ON_SLOT_LOSS", "ignore", "tributary.postgres.on-slot-loss must be one of [fail, recreate, resnapshot]");
         assertRejected("TRIBUTARY_POSTGRES_RECONNECT_MAX_BACKOFF", "10ms", "tributary.postgres.reconnect.max-backoff must not be shorter");
         assertRejected("TRIBUTARY_POSTGRES_SNAPSHOT_MODE", "once",
                 "tributary.postgres.snapshot.mode must be one of [initial, never, always]");

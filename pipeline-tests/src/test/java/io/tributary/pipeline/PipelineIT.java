@@ -51,6 +51,7 @@ class PipelineIT {
     private final RunningElasticsearch elasticsearch;
     private final HttpClient http = HttpClient.newHttpClient();
     private String database;
+    private ProducerSettings producerSettings;
     private EtlProducer producer;
     private EsSubscriber subscriber;
 
@@ -69,7 +70,7 @@ class PipelineIT {
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
         String topic = "pipeline-" + database;
-        ProducerSettings producerSettings = new ProducerSettings(ProducerSettings.Source.of(
+        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
                 ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
@@ -107,6 +108,50 @@ class PipelineIT {
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
         awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
+    }
+
+    @Test
+    void aSlotDroppedWhileTheProducerIsDownIsRepairedByAResnapshot() throws Exception {
+        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
+            "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, o * l FROM generate_series(1, 10) o,"
+                    + " generate_series(1, 3) l");
+        awaitElasticsearchEqualsPostgres("shop.customers", "id");
+        awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
+
+        producer.close();
+        dropSlot("slot_" + database);
+        sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
+            "UPDATE shop.customers SET name = 'updated in the gap' WHERE id <= 5",
+            "DELETE FROM shop.customers WHERE id BETWEEN 6 AND 10",
+            "DELETE FROM shop.order_lines WHERE order_id = 3");
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ProducerSettings.Source source = producerSettings.source();
+        producer = new EtlProducer(new ProducerSettings(new ProducerSettings.Source(source.endpoint(), source.plugin(),
+                source.slot(), source.publication(), source.tables(), source.statusInterval(),
+                source.replicaIdentity(), ProducerSettings.OnSlotLoss.RESNAPSHOT, source.slotFailover(),
+                source.reconnectBackoff(), source.heartbeatInterval(), source.numericMode()),
+                producerSettings.target(), 0), metrics);
+        producer.start();
+        sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
+
+        awaitElasticsearchEqualsPostgres("shop.customers", "id");
+        awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
+        assertEquals(1.0, metrics.get("tributary.producer.slot.losses").counter().count());
+    }
+
+    private void dropSlot(String slot) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                sql("SELECT pg_drop_replication_slot('" + slot + "')");
+                return;
+            } catch (SQLException stillActive) {
+                if (System.nanoTime() > deadline) {
+                    throw stillActive;
+                }
+                Thread.sleep(200); // the stopped producer's walsender is still ending
+            }
+        }
     }
 
     private void awaitElasticsearchEqualsPostgres(String table, String... keyColumns) throws Exception {

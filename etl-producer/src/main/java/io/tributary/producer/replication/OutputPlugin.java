@@ -28,6 +28,11 @@ public enum OutputPlugin {
         return pluginName;
     }
 
+    /** Whether the stream shows logical messages ({@code pg_logical_emit_message}) on a server of this major. */
+    public boolean showsLogicalMessages(int serverMajor) {
+        return this == TEST_DECODING || serverMajor >= 14;
+    }
+
     /** Whether the plugin streams only the tables of a publication (which must then exist). */
     public boolean needsPublication() {
         return this == PGOUTPUT;
@@ -37,10 +42,14 @@ public enum OutputPlugin {
      * The options START_REPLICATION passes to the plugin.
      *
      * @param publication the publication pgoutput streams; test_decoding has none and ignores it
+     * @param serverMajor the server's major version: pgoutput sends logical messages (the incremental snapshots'
+     *                    watermarks) from 14 on, when asked to; test_decoding always sends them
      */
-    Map<String, String> slotOptions(String publication) {
+    Map<String, String> slotOptions(String publication, int serverMajor) {
         return switch (this) {
-            case PGOUTPUT -> Map.of("proto_version", "1", "publication_names", publication);
+            case PGOUTPUT -> serverMajor >= 14
+                    ? Map.of("proto_version", "1", "publication_names", publication, "messages", "true")
+                    : Map.of("proto_version", "1", "publication_names", publication);
             case TEST_DECODING -> Map.of("include-xids", "1", "include-timestamp", "1", "skip-empty-xacts", "1");
         };
     }

@@ -54,8 +54,8 @@ public final class TableSelection {
                      + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                      + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
                      + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
-                     // the producer's own record of its snapshots (snapshot.SnapshotStateTable), never streamed
-                     + " AND NOT (n.nspname = 'tributary' AND c.relname = 'snapshots')"
+                     // the producer's own records of its snapshots (SnapshotStateTable, TableSnapshotLedger)
+                     + " AND n.nspname <> 'tributary'"
                      + " ORDER BY 1, 2")) {
             while (result.next()) {
                 tables.add(new TableId(result.getString(1), result.getString(2)));

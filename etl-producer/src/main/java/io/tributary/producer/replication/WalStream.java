@@ -34,31 +34,23 @@ public final class WalStream implements AutoCloseable {
     }
 
     /**
-     * Starts streaming a pgoutput slot: {@link #open(PostgresEndpoint, String, OutputPlugin, String, Duration)} with
-     * {@link OutputPlugin#PGOUTPUT}.
-     */
-    public static WalStream open(PostgresEndpoint endpoint, String slot, String publication, Duration statusInterval)
-            throws SQLException {
-        return open(endpoint, slot, OutputPlugin.PGOUTPUT, publication, statusInterval);
-    }
-
-    /**
      * Starts streaming the slot with the plugin's options. The server resumes after the slot's confirmed flush
      * position.
      *
      * @param plugin         the slot's output plugin
      * @param publication    the publication pgoutput streams; test_decoding ignores it
      * @param statusInterval how often the flushed position is sent to the server
+     * @param serverMajor    the server's major version (which plugin options it knows)
      */
     public static WalStream open(PostgresEndpoint endpoint, String slot, OutputPlugin plugin, String publication,
-                                 Duration statusInterval) throws SQLException {
+                                 Duration statusInterval, int serverMajor) throws SQLException {
         Connection connection = endpoint.openReplicationConnection();
         try {
             ChainedLogicalStreamBuilder builder = connection.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream().logical()
                     .withSlotName(slot)
                     .withStartPosition(LogSequenceNumber.INVALID_LSN);
-            for (Map.Entry<String, String> option : plugin.slotOptions(publication).entrySet()) {
+            for (Map.Entry<String, String> option : plugin.slotOptions(publication, serverMajor).entrySet()) {
                 builder = builder.withSlotOption(option.getKey(), option.getValue());
             }
             PGReplicationStream stream = builder

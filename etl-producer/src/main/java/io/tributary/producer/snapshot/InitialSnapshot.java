@@ -97,6 +97,11 @@ public final class InitialSnapshot {
         this.progress = new SnapshotProgress(metrics, LOG_INTERVAL);
     }
 
+    /** The progress logs and gauges, which incremental snapshots fill too. */
+    SnapshotProgress progress() {
+        return progress;
+    }
+
     /** Whether a snapshot of {@code slot} began and never finished (the slot must then be dropped and redone). */
     public boolean isUnfinished(String slot) throws SQLException {
         return state.isUnfinished(slot);

@@ -54,6 +54,13 @@ final class SnapshotPlanner {
         }
     }
 
+    /** The tables the stream names: each table, a partitioned one replaced by its leaf partitions. */
+    static List<TableId> leaves(PostgresEndpoint endpoint, List<TableId> tables) throws SQLException {
+        try (Connection connection = endpoint.openQueryConnection()) {
+            return leafTables(connection, tables);
+        }
+    }
+
     private static List<TableId> leafTables(Connection connection, List<TableId> tables) throws SQLException {
         List<TableId> leaves = new ArrayList<>();
         try (PreparedStatement kind = connection.prepareStatement(

@@ -36,7 +36,7 @@ final class SnapshotProgress {
         this.metrics = metrics;
         this.logInterval = logInterval;
         Gauge.builder("tributary.producer.snapshot.running", running, AtomicInteger::get)
-                .description("1 while the initial snapshot is being read and published, else 0").register(metrics);
+                .description("1 while a snapshot (the initial one, or an incremental one of a table) is being read and published, else 0").register(metrics);
     }
 
     private record TableGauges(AtomicLong rows, AtomicLong estimated) {

@@ -55,35 +55,59 @@ final class TableReader {
 
     private long readByKey(SnapshotTable table, ReadEvents events, ChunkSink sink)
             throws SQLException, InterruptedException {
-        int[] pagingIndexes = pagingIndexes(table);
         long rows = 0;
-        List<String> lastRow = null;
+        List<String> lastKey = List.of();
         try (PreparedStatement first = connection.prepareStatement(ChunkQueries.firstChunk(table, chunkSize));
              PreparedStatement next = connection.prepareStatement(ChunkQueries.chunkAfter(table, chunkSize))) {
             while (true) {
-                PreparedStatement query = lastRow == null ? first : next;
-                if (lastRow != null) {
-                    for (int i = 0; i < pagingIndexes.length; i++) {
-                        query.setString(i + 1, lastRow.get(pagingIndexes[i]));
-                    }
-                }
-                List<ChangeEvent> chunk = new ArrayList<>(Math.min(chunkSize, 1024));
-                try (ResultSet result = query.executeQuery()) {
-                    while (result.next()) {
-                        lastRow = values(result, table.selectedColumns().size());
-                        chunk.add(events.eventFor(lastRow));
-                    }
-                }
+                ReadChunk chunk = readPage(lastKey.isEmpty() ? first : next, table, lastKey, events);
                 throwIfInterrupted();
-                if (!chunk.isEmpty()) {
-                    sink.accept(table, chunk);
-                    rows += chunk.size();
+                if (!chunk.events().isEmpty()) {
+                    sink.accept(table, chunk.events());
+                    rows += chunk.events().size();
                 }
-                if (chunk.size() < chunkSize) {
+                if (chunk.last()) {
                     return rows;
                 }
+                lastKey = chunk.lastKey();
             }
         }
+    }
+
+    /**
+     * The one chunk of a table paged by key that follows {@code lastKey} (the first chunk when empty), read in the
+     * connection's current transaction, or in a statement's own snapshot when it is in autocommit mode (an
+     * incremental snapshot).
+     */
+    ReadChunk readChunk(SnapshotTable table, List<String> lastKey, ReadEvents events) throws SQLException {
+        String sql = lastKey.isEmpty() ? ChunkQueries.firstChunk(table, chunkSize)
+                : ChunkQueries.chunkAfter(table, chunkSize);
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            return readPage(query, table, lastKey, events);
+        }
+    }
+
+    private ReadChunk readPage(PreparedStatement query, SnapshotTable table, List<String> lastKey, ReadEvents events)
+            throws SQLException {
+        for (int i = 0; i < lastKey.size(); i++) {
+            query.setString(i + 1, lastKey.get(i));
+        }
+        int[] pagingIndexes = pagingIndexes(table);
+        List<ChangeEvent> chunk = new ArrayList<>(Math.min(chunkSize, 1024));
+        List<String> lastRow = null;
+        try (ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+                lastRow = values(result, table.selectedColumns().size());
+                chunk.add(events.eventFor(lastRow));
+            }
+        }
+        List<String> readUpTo = new ArrayList<>(pagingIndexes.length);
+        if (lastRow != null) {
+            for (int index : pagingIndexes) {
+                readUpTo.add(lastRow.get(index));
+            }
+        }
+        return new ReadChunk(table, chunk, readUpTo, chunk.size() < chunkSize);
     }
 
     private long readWithCursor(SnapshotTable table, ReadEvents events, ChunkSink sink)
