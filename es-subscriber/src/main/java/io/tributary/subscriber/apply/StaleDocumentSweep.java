@@ -66,6 +66,8 @@ final class StaleDocumentSweep {
 
     /** What a sweep did so far. */
     private static final class Progress {
+        /** The point in time's id as last answered: what to ask the next page of, and to close. */
+        String pitId;
         long scanned;
         long deleted;
         /** The first delete Elasticsearch refused for good: its error type; null while there is none. */
@@ -123,10 +125,11 @@ final class StaleDocumentSweep {
                     + " id: " + opened.get(), false, null);
         }
         Progress progress = new Progress();
+        progress.pitId = pitId;
         try {
-            pitId = scan(pitId, version, target, what, progress);
+            scan(version, target, what, progress);
         } finally {
-            closePointInTime(pitId, what);
+            closePointInTime(progress.pitId, what);
         }
         LOG.info("{}: scanned {} documents, deleted {} in {} ms", what, progress.scanned, progress.deleted,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -137,24 +140,23 @@ final class StaleDocumentSweep {
         return Optional.empty();
     }
 
-    /** Reads every page and deletes what is below {@code version}; returns the point in time's latest id. */
-    private String scan(String pitId, long version, String target, String what, Progress progress)
-            throws ApplyFailedException {
+    /** Reads every page and deletes what is below {@code version}. */
+    private void scan(long version, String target, String what, Progress progress) throws ApplyFailedException {
         JsonNode searchAfter = null;
         while (true) {
             Request search = new Request("POST", "/_search");
             search.addParameter("filter_path", ScanPage.FILTER_PATH);
-            search.setJsonEntity(ScanPage.request(pitId, KEEP_ALIVE, pageSize, searchAfter).toString());
+            search.setJsonEntity(ScanPage.request(progress.pitId, KEEP_ALIVE, pageSize, searchAfter).toString());
             String reading = what + ": reading documents " + progress.scanned + " and on of " + target;
             JsonNode answer = perform(search, reading).orElseThrow(() -> new ApplyFailedException(reading
                     + " failed: the index went away during the scan; the sweep starts again", true, null));
             ScanPage page;
             try {
-                page = ScanPage.read(answer, pitId);
+                page = ScanPage.read(answer, progress.pitId);
             } catch (IllegalArgumentException e) {
                 throw new ApplyFailedException(reading + " failed: " + e.getMessage(), false, e);
             }
-            pitId = page.pitId();
+            progress.pitId = page.pitId();
             if (!page.complete()) {
                 throw new ApplyFailedException(reading + " failed: some shards failed or the search timed out, so"
                         + " documents may be missing; the sweep starts again", true, null);
@@ -165,7 +167,7 @@ final class StaleDocumentSweep {
                 delete(deletes, target, what, progress);
             }
             if (page.isLast(pageSize)) {
-                return pitId;
+                return;
             }
             searchAfter = page.searchAfter();
         }

@@ -15,7 +15,9 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
+import io.tributary.subscriber.SubscriberSettings;
 import io.tributary.subscriber.mapping.TableMapping;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -78,11 +80,13 @@ class SweepIT extends SubscriberItSupport {
         String sharedB = unique("shared_b");
         String sharedIndex = unique("shared");
         String missing = unique("missing");
+        // max-actions 3: a sweep reads pages of 3 documents, so the 5 of 'orders' take two, the second after the first.
         harness.startSubscriber(harness.settings(Map.of(
                 new TableId(SCHEMA, routed), mapping(routed, alias + TableMapping.FIRST_GENERATION,
                         Optional.of(alias), Optional.of("tenant")),
                 new TableId(SCHEMA, sharedA), mapping(sharedA, sharedIndex, Optional.empty(), Optional.empty()),
-                new TableId(SCHEMA, sharedB), mapping(sharedB, sharedIndex, Optional.empty(), Optional.empty()))));
+                new TableId(SCHEMA, sharedB), mapping(sharedB, sharedIndex, Optional.empty(), Optional.empty())))
+                .withBulk(new SubscriberSettings.Bulk(3, 5_000_000, Duration.ofMillis(200), 4)));
 
         for (long version : new long[] {5, 40, 100, 200}) {
             harness.send(0, upsert(orders, version, "{\"id\":" + version + "}"));
