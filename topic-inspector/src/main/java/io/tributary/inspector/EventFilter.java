@@ -40,7 +40,7 @@ record EventFilter(Set<TableId> tables, Set<Operation> operations, Optional<RowK
                     operations.add(Operation.fromCode(code.trim()));
                 } catch (IllegalArgumentException e) {
                     throw new InvalidUsageException("--op: " + e.getMessage()
-                            + ": c insert, u update, d delete, r snapshot read, t truncate");
+                            + ": c insert, u update, d delete, r snapshot read, t truncate, s sweep");
                 }
             }
         }

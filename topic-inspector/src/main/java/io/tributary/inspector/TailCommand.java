@@ -33,9 +33,9 @@ final class TailCommand extends TopicCommand {
             description = "Only events of this table; repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--op", paramLabel = "<c|u|d|r|t>", split = ",",
-            description = "Only these operations: c insert, u update, d delete, r snapshot read, t truncate;"
-                    + " repeatable or comma-separated.")
+    @Option(names = "--op", paramLabel = "<c|u|d|r|t|s>", split = ",",
+            description = "Only these operations: c insert, u update, d delete, r snapshot read, t truncate,"
+                    + " s sweep (the end of a table's incremental snapshot); repeatable or comma-separated.")
     List<String> operations = new ArrayList<>();
 
     @Option(names = "--key", paramLabel = "<key>",

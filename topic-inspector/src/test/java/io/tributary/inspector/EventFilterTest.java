@@ -32,11 +32,15 @@ class EventFilterTest {
     @Test
     void operationLettersAreChangeEventCodes() {
         EventFilter filter = EventFilter.parse(List.of(), List.of("c", "r", "t"), null);
+        EventFilter sweeps = EventFilter.parse(List.of("a.b"), List.of("s"), null);
 
         assertTrue(filter.matches(Events.of(Operation.CREATE, "a.b", 1, 1)));
         assertTrue(filter.matches(Events.of(Operation.READ, "a.b", 1, 1)));
         assertTrue(filter.matches(Events.of(Operation.TRUNCATE, "a.b", 1, 1)));
         assertFalse(filter.matches(Events.of(Operation.UPDATE, "a.b", 1, 1)));
+        assertFalse(filter.matches(Events.of(Operation.SWEEP, "a.b", 1, 1)));
+        assertTrue(sweeps.matches(Events.of(Operation.SWEEP, "a.b", 1, 1)));
+        assertFalse(sweeps.matches(Events.of(Operation.READ, "a.b", 1, 1)));
     }
 
     @Test

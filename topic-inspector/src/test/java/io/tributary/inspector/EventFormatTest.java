@@ -42,6 +42,9 @@ class EventFormatTest {
 
         assertTrue(truncate.startsWith("partition 0 offset 3  t truncate  shop.orders  key -  lsn "), truncate);
         assertFalse(truncate.contains("before") || truncate.contains("after"), truncate);
+        String sweep = EventFormat.TEXT.format(new Change(0, 4, Events.of(Operation.SWEEP, "shop.orders", 0, 100)));
+        assertTrue(sweep.startsWith("partition 0 offset 4  s sweep  shop.orders  key -  lsn 0/64  "), sweep);
+        assertFalse(sweep.contains("before") || sweep.contains("after"), sweep);
     }
 
     @Test

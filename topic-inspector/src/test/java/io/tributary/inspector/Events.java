@@ -26,7 +26,7 @@ final class Events {
         ObjectNode row = json("{\"id\":" + id + ",\"status\":\"" + op.name().toLowerCase() + "\"}");
         return switch (op) {
             case DELETE -> new ChangeEvent(op, source, key, key, null);
-            case TRUNCATE -> new ChangeEvent(op, source, ChangeEventJson.mapper().createObjectNode(), null, null);
+            case TRUNCATE, SWEEP -> new ChangeEvent(op, source, ChangeEventJson.mapper().createObjectNode(), null, null);
             default -> new ChangeEvent(op, source, key, null, row);
         };
     }

@@ -21,6 +21,7 @@ final class ApplyMetrics {
     private final DistributionSummary bulkOperations;
     private final Map<String, Counter> documents = new ConcurrentHashMap<>();
     private final Map<String, Counter> versionConflicts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> swept = new ConcurrentHashMap<>();
 
     ApplyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,6 +54,13 @@ final class ApplyMetrics {
 
     void unchangedMissing(String index) {
         registry.counter("tributary.subscriber.unchanged.missing", "index", index).increment();
+    }
+
+    /** A sweep deleted {@code documents} stale documents of {@code index} ({@link StaleDocumentSweep}). */
+    void swept(String index, long documents) {
+        swept.computeIfAbsent(index, key -> Counter.builder("tributary.subscriber.swept.documents")
+                .description("Documents a sweep deleted: copies of rows deleted while nothing was streamed")
+                .tag("index", index).register(registry)).increment(documents);
     }
 
     void truncated(String index) {

@@ -24,8 +24,10 @@ import java.util.Set;
  * by a column. Inserts, updates and snapshot reads index the row as the table mapping
  * {@linkplain TableMapping#shape shapes} it — the unchanged columns of an update filled in from the row's newest
  * state ({@link RowStates}), under their field names; an update that changed the key (or, as its before-image shows,
- * the routing value) deletes the old document too; a delete deletes; a truncate empties the index. The {@code _id}
- * always comes from the event's key.
+ * the routing value) deletes the old document too; a delete deletes; a truncate empties the index; a sweep removes
+ * the table's documents older than it ({@link StaleDocumentSweep}). The {@code _id} always comes from the event's
+ * key. A sweep leaves the rows' states as they are: what it removes is a row that no longer exists, or a copy that
+ * the snapshot's read of the row writes again at a higher version.
  *
  * <p>Rejected here: an event whose table has no valid index name, and a row whose routing value the event does not
  * carry (a delete whose key and before-image lack the routing column cannot find its document).
@@ -73,8 +75,10 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
                 continue;
             }
             String index = table.target();
-            if (event.op() == Operation.TRUNCATE) {
-                rows.truncate(index);
+            if (!event.op().isRowChange()) {
+                if (event.op() == Operation.TRUNCATE) {
+                    rows.truncate(index);
+                }
                 writes.add(new PlannedWrite(position, event, index, "", List.of(), table, Map.of()));
                 continue;
             }

@@ -30,7 +30,8 @@ import org.elasticsearch.client.RestClient;
  * answers 409, which is counted and is not an error. Before each bulk request, the indices it writes to exist and
  * map the fields it brings ({@link TargetIndexes}). A truncate empties the table's index — deletes it and creates
  * it again with its mappings and aliases (this Elasticsearch has no delete-by-query) — after everything before it
- * is applied, and before anything after it.
+ * is applied, and before anything after it. A sweep, which ends a table's incremental snapshot, deletes the table's
+ * documents older than it, at its own version ({@link StaleDocumentSweep}), at the same place in the batch.
  *
  * <p><b>Unchanged columns</b> of updates are filled in from the row's newest state: earlier events of the batch,
  * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
@@ -51,8 +52,8 @@ import org.elasticsearch.client.RestClient;
  * {@code maxActions} operations and about {@code maxBytes} ({@link BulkRequests}). A lane's requests run one after
  * another, in order; different lanes' requests run concurrently ({@link ConcurrentPartitions}). Every change of a
  * row is in one partition, and a partition in one lane, so each row's changes are applied in order (and external
- * versions make any overlap harmless). A truncate is a
- * barrier for the whole batch: everything polled before it is applied first, everything after it afterwards, so no
+ * versions make any overlap harmless). A truncate or a
+ * sweep is a barrier for the whole batch: everything polled before it is applied first, everything after it afterwards, so no
  * concurrent write can recreate the index while it is deleted. Indices are created and mappings extended before the
  * requests that need them, on the calling thread.
  *
@@ -61,6 +62,8 @@ import org.elasticsearch.client.RestClient;
 public final class BulkApplier implements AutoCloseable {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+    /** Documents a sweep reads per page, and so deletes per bulk request, at most (and at most max-actions). */
+    private static final int SWEEP_PAGE_SIZE = 5_000;
 
     private final ElasticsearchClient client;
     private final RestClient restClient;
@@ -71,6 +74,7 @@ public final class BulkApplier implements AutoCloseable {
     private final long maxBytes;
     private final int concurrency;
     private final ConcurrentPartitions concurrentPartitions;
+    private final StaleDocumentSweep sweep;
 
     /** A bulk request refused as a whole because of what it carries. */
     private static final class ContentRefused extends Exception {
@@ -103,6 +107,7 @@ public final class BulkApplier implements AutoCloseable {
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client);
+        this.sweep = new StaleDocumentSweep(restClient, this.metrics, tables, Math.min(maxActions, SWEEP_PAGE_SIZE));
     }
 
     /**
@@ -124,10 +129,14 @@ public final class BulkApplier implements AutoCloseable {
         List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
-            if (write.isTruncate()) {
+            if (write.isBarrier()) {
                 prepareAndApply(pending, partitions, rejections);
                 pending.clear();
-                truncate(write);
+                if (write.isTruncate()) {
+                    truncate(write);
+                } else {
+                    sweep.sweep(write).ifPresent(rejections::add);
+                }
             } else {
                 pending.add(write);
             }

@@ -36,29 +36,52 @@ final class BulkBody {
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         for (PlannedWrite write : writes) {
             for (BulkAction action : write.actions()) {
-                DocumentAddress address = action.address();
-                body.writeBytes(action.isIndex() ? INDEX : DELETE);
-                body.writeBytes(encoder.quoteAsUTF8(address.index()));
-                body.writeBytes(ID);
-                body.writeBytes(encoder.quoteAsUTF8(address.id()));
-                if (!address.routing().isEmpty()) {
-                    body.writeBytes(ROUTING);
-                    body.writeBytes(encoder.quoteAsUTF8(address.routing()));
-                }
-                body.writeBytes(VERSION);
-                body.writeBytes(ascii(Long.toString(action.version())));
-                body.writeBytes(VERSION_TYPE);
-                if (action.isIndex()) {
-                    body.writeBytes(action.document().json());
-                    body.write('\n');
-                }
+                write(action, body, encoder);
             }
         }
         return body.toByteArray();
     }
 
+    /** The body for {@code actions}, in order. */
+    static byte[] ofActions(List<BulkAction> actions) {
+        long estimate = 0;
+        for (BulkAction action : actions) {
+            estimate += estimatedBytes(action);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
+        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+        for (BulkAction action : actions) {
+            write(action, body, encoder);
+        }
+        return body.toByteArray();
+    }
+
+    private static void write(BulkAction action, ByteArrayOutputStream body, JsonStringEncoder encoder) {
+        DocumentAddress address = action.address();
+        body.writeBytes(action.isIndex() ? INDEX : DELETE);
+        body.writeBytes(encoder.quoteAsUTF8(address.index()));
+        body.writeBytes(ID);
+        body.writeBytes(encoder.quoteAsUTF8(address.id()));
+        if (!address.routing().isEmpty()) {
+            body.writeBytes(ROUTING);
+            body.writeBytes(encoder.quoteAsUTF8(address.routing()));
+        }
+        body.writeBytes(VERSION);
+        body.writeBytes(ascii(Long.toString(action.version())));
+        body.writeBytes(VERSION_TYPE);
+        if (action.isIndex()) {
+            body.writeBytes(action.document().json());
+            body.write('\n');
+        }
+    }
+
+    /** About how many bytes {@code action} takes: its action line, and its document's line for an index. */
+    static long estimatedBytes(BulkAction action) {
+        return estimatedActionLineBytes(action) + (action.isIndex() ? action.document().json().length + 1 : 0);
+    }
+
     /** About how many bytes the action line of {@code action} takes (exactly, for ASCII names). */
-    static long estimatedActionLineBytes(BulkAction action) {
+    private static long estimatedActionLineBytes(BulkAction action) {
         DocumentAddress address = action.address();
         return FIXED_ACTION_LINE_BYTES + address.index().length() + address.id().length()
                 + address.routing().length();

@@ -8,11 +8,12 @@ import java.util.Map;
 
 /**
  * What applies one event: its bulk actions (an update that changed the key or the routing value: a delete of the
- * old document, then the index of the new one), or — for a truncate, which has none — emptying {@code index}.
+ * old document, then the index of the new one), or — for a truncate or a sweep, which have none — emptying
+ * {@code index} or sweeping it ({@link StaleDocumentSweep}).
  *
  * @param position   the event's place in the batch
  * @param index      the index or alias written to ({@link TableMapping#target()})
- * @param id         the document id; empty for a truncate
+ * @param id         the document id; empty for a truncate or a sweep
  * @param table      how the event's table is mapped
  * @param fieldTypes each field of the table the event knows a PostgreSQL type for, with that type name; what the
  *                   index's mapping must hold before the write (empty for deletes and truncates). Writes of one
@@ -25,6 +26,14 @@ record PlannedWrite(int position, ReceivedChange event, String index, String id,
         actions = List.copyOf(actions);
     }
 
+    /**
+     * True for a truncate or a sweep: they concern the whole table, so everything before them in the batch is applied
+     * first, everything after them afterwards.
+     */
+    boolean isBarrier() {
+        return !event.op().isRowChange();
+    }
+
     boolean isTruncate() {
         return event.op() == Operation.TRUNCATE;
     }
@@ -33,10 +42,7 @@ record PlannedWrite(int position, ReceivedChange event, String index, String id,
     long estimatedBytes() {
         long bytes = 0;
         for (BulkAction action : actions) {
-            bytes += BulkBody.estimatedActionLineBytes(action);
-            if (action.isIndex()) {
-                bytes += action.document().json().length + 1;
-            }
+            bytes += BulkBody.estimatedBytes(action);
         }
         return bytes;
     }

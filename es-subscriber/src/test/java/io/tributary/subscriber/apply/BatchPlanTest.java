@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -108,6 +109,25 @@ class BatchPlanTest {
         assertEquals(List.of(json("{\"id\":1}")), indexed(afterTruncate));
         assertEquals(1, afterTruncate.unchangedMissing().size());
         assertTrue(afterTruncate.writes().get(0).isTruncate());
+    }
+
+    @Test
+    void aSweepIsABarrierWithoutActionsAtItsPlaceInTheBatch() {
+        TableMappings tables = docsMapped(Set.of(), Map.of(), "tenant");
+        ChangeEvent sweep = new ChangeEvent(Operation.SWEEP, source("docs", 100), json("{}"), null, null);
+        ChangeEvent read = new ChangeEvent(Operation.READ, source("docs", 101), json("{\"id\":1}"), null,
+                json("{\"id\":1,\"tenant\":7}"));
+
+        BatchPlan plan = BatchPlan.of(received(List.of(update(20, "{\"id\":1,\"tenant\":7}"), sweep, read)),
+                Map.of(), tables);
+
+        assertEquals(List.of(), plan.rejections(), "a sweep has no key and no row, and needs no routing value");
+        PlannedWrite planned = plan.writes().get(1);
+        assertEquals(1, planned.position());
+        assertTrue(planned.isBarrier() && !planned.isTruncate());
+        assertEquals(List.of(), planned.actions());
+        assertEquals("docs", planned.index());
+        assertFalse(plan.writes().get(0).isBarrier() || plan.writes().get(2).isBarrier());
     }
 
     @Test

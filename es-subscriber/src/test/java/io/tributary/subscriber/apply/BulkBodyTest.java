@@ -53,6 +53,21 @@ class BulkBodyTest {
     }
 
     @Test
+    void actionsAloneMakeTheSameLinesAsTheirWrites() {
+        DocumentAddress routed = new DocumentAddress("shop.orders-000001", "7", "tenant-7");
+        DocumentAddress plain = new DocumentAddress("shop.orders-000002", "8", "");
+
+        byte[] body = BulkBody.ofActions(List.of(BulkAction.delete(routed, 100), BulkAction.delete(plain, 100)));
+
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(3, lines.length, "two delete lines and the final newline");
+        assertEquals(json("{\"delete\":{\"_index\":\"shop.orders-000001\",\"_id\":\"7\",\"routing\":\"tenant-7\","
+                + "\"version\":100,\"version_type\":\"external\"}}"), json(lines[0]));
+        assertEquals(json("{\"delete\":{\"_index\":\"shop.orders-000002\",\"_id\":\"8\",\"version\":100,"
+                + "\"version_type\":\"external\"}}"), json(lines[1]));
+    }
+
+    @Test
     void aPlannedInsertSendsTheRowBytesItArrivedIn() {
         byte[] record = ("{\"op\":\"c\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\","
                 + "\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\"key\":{\"id\":1},"

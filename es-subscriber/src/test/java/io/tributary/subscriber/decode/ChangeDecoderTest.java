@@ -74,6 +74,22 @@ class ChangeDecoderTest {
         assertSameAsSharedCodec(new ChangeEvent(Operation.READ, source(400), key, null, row));
         assertSameAsSharedCodec(new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "shop", "orders", Lsn.of(5),
                 Lsn.INVALID, 1, null), json("{}"), null, null));
+        assertSameAsSharedCodec(new ChangeEvent(Operation.SWEEP, source(500), json("{}"), null, null));
+    }
+
+    @Test
+    void aSweepMarkerReadsWithItsTableAndVersionAndNoKeyOrRows() {
+        String record = "{\"op\":\"s\",\"source\":{\"database\":\"app\",\"schema\":\"public\",\"table\":\"orders\","
+                + "\"lsn\":\"0/64\",\"commitLsn\":\"0/64\",\"xid\":0},\"key\":{},\"before\":null,\"after\":null}";
+
+        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(Operation.SWEEP, read.op());
+        assertEquals("public.orders", read.tableId().toString());
+        assertEquals(100L, read.source().lsn().value());
+        assertTrue(read.key().isEmpty());
+        assertNull(read.before());
+        assertNull(read.after());
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.tributary.subscriber.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One page of a scan of every document behind an index or alias, through a point in time: the search that asks for
+ * it, and what its answer holds. Pages are sorted by {@code _shard_doc} (the cheapest total order) and each continues
+ * with {@code search_after} from the last hit of the one before, so a page holds at most {@code size} hits whatever
+ * the index's size; a page with fewer hits than asked for is the last. Only ids, versions and routing are asked for,
+ * never {@code _source}. Pure.
+ *
+ * @param documents   each hit's address (its concrete index, id and routing) and version, in sort order
+ * @param pitId       the point in time to ask the next page of (Elasticsearch may answer a new id with each page)
+ * @param searchAfter the sort values of the page's last hit; null when the page is empty
+ * @param complete    false when shards failed or the search timed out, so documents may be missing from the page
+ */
+record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAfter, boolean complete) {
+
+    /** The parts of a search answer {@link #read} reads. */
+    static final String FILTER_PATH = "pit_id,timed_out,_shards.failed,hits.hits._index,hits.hits._id,"
+            + "hits.hits._version,hits.hits._routing,hits.hits.sort";
+
+    /**
+     * A document as the scan found it.
+     *
+     * @param address its concrete index (behind an alias, the index's own name), id and routing ({@code ""}: none)
+     * @param version its {@code _version}: the external version it was last written with
+     */
+    record ScannedDocument(DocumentAddress address, long version) {
+    }
+
+    ScanPage {
+        documents = List.copyOf(documents);
+    }
+
+    /**
+     * The body of the search for a page.
+     *
+     * @param keepAlive   how long the point in time must live until the next page is asked for ({@code 1m})
+     * @param searchAfter the last page's {@link #searchAfter}; null for the first page
+     */
+    static ObjectNode request(String pitId, String keepAlive, int size, JsonNode searchAfter) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("size", size);
+        body.put("_source", false);
+        body.put("version", true);
+        body.put("track_total_hits", false);
+        body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
+        body.putArray("sort").addObject().put("_shard_doc", "asc");
+        if (searchAfter != null) {
+            body.set("search_after", searchAfter);
+        }
+        return body;
+    }
+
+    /**
+     * Reads the answer to {@link #request} (filtered to {@link #FILTER_PATH}).
+     *
+     * @param pitId the point in time the page was asked of, kept when the answer names none
+     * @throws IllegalArgumentException naming the hit, when a hit lacks its index, id, version or sort values
+     */
+    static ScanPage read(JsonNode answer, String pitId) {
+        List<ScannedDocument> documents = new ArrayList<>();
+        JsonNode searchAfter = null;
+        for (JsonNode hit : answer.path("hits").path("hits")) {
+            JsonNode index = hit.get("_index");
+            JsonNode id = hit.get("_id");
+            JsonNode version = hit.get("_version");
+            searchAfter = hit.get("sort");
+            if (index == null || id == null || version == null || !version.canConvertToLong() || searchAfter == null) {
+                throw new IllegalArgumentException("a hit of the scan lacks its _index, _id, _version or sort values"
+                        + " (asked with version=true, sorted by _shard_doc): " + hit);
+            }
+            documents.add(new ScannedDocument(new DocumentAddress(index.asText(), id.asText(),
+                    hit.path("_routing").asText("")), version.asLong()));
+        }
+        boolean complete = !answer.path("timed_out").asBoolean(false) && answer.path("_shards").path("failed").asInt(0)
+                == 0;
+        return new ScanPage(documents, answer.path("pit_id").asText(pitId), searchAfter, complete);
+    }
+
+    /** True when no page follows this one: it holds fewer than the {@code size} hits asked for. */
+    boolean isLast(int size) {
+        return documents.size() < size;
+    }
+
+    /**
+     * A delete at {@code version} ({@code version_type=external}) of each document of the page whose version is
+     * below it, at the document's own index and routing; documents at {@code version} or above are left alone.
+     */
+    List<BulkAction> deletesBelow(long version) {
+        List<BulkAction> deletes = new ArrayList<>();
+        for (ScannedDocument document : documents) {
+            if (document.version() < version) {
+                deletes.add(BulkAction.delete(document.address(), version));
+            }
+        }
+        return deletes;
+    }
+}

@@ -1,0 +1,102 @@
+package io.tributary.subscriber.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEventJson;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScanPageTest {
+
+    private static JsonNode json(String text) {
+        try {
+            return ChangeEventJson.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static String hit(String index, String id, long version, String routing, long sort) {
+        return "{\"_index\":\"" + index + "\",\"_id\":\"" + id + "\",\"_version\":" + version
+                + (routing == null ? "" : ",\"_routing\":\"" + routing + "\"") + ",\"sort\":[" + sort + "]}";
+    }
+
+    private static JsonNode answer(String pitId, String... hits) {
+        return json("{\"pit_id\":\"" + pitId + "\",\"timed_out\":false,\"_shards\":{\"failed\":0},"
+                + "\"hits\":{\"hits\":[" + String.join(",", hits) + "]}}");
+    }
+
+    @Test
+    void theFirstPageAsksForIdsAndVersionsInShardOrderAndLaterOnesContinueAfterTheLastHit() {
+        ObjectNode first = ScanPage.request("pit-1", "1m", 5000, null);
+        ObjectNode next = ScanPage.request("pit-2", "1m", 5000, json("[41]"));
+
+        assertEquals(json("{\"size\":5000,\"_source\":false,\"version\":true,\"track_total_hits\":false,"
+                + "\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"1m\"},\"sort\":[{\"_shard_doc\":\"asc\"}]}"),
+                json(first.toString()));
+        assertEquals(json("[41]"), next.get("search_after"));
+        assertEquals("pit-2", next.at("/pit/id").asText());
+    }
+
+    @Test
+    void aPageReadsEachHitsConcreteIndexIdRoutingVersionAndTheNextPointInTime() {
+        ScanPage page = ScanPage.read(answer("pit-2", hit("orders-000001", "1", 5, "t-1", 40),
+                hit("orders-000002", "k-2", 200, null, 41)), "pit-1");
+
+        assertEquals(List.of(
+                new ScanPage.ScannedDocument(new DocumentAddress("orders-000001", "1", "t-1"), 5),
+                new ScanPage.ScannedDocument(new DocumentAddress("orders-000002", "k-2", ""), 200)),
+                page.documents());
+        assertEquals("pit-2", page.pitId());
+        assertEquals(json("[41]"), page.searchAfter());
+        assertTrue(page.complete());
+    }
+
+    @Test
+    void onlyDocumentsBelowTheSweepsVersionAreDeletedAtThatVersion() {
+        ScanPage page = ScanPage.read(answer("pit", hit("o", "a", 5, "r", 1), hit("o", "b", 40, null, 2),
+                hit("o", "c", 100, null, 3), hit("o", "d", 200, null, 4), hit("o", "e", 99, null, 5)), "pit");
+
+        List<BulkAction> deletes = page.deletesBelow(100);
+
+        assertEquals(List.of(BulkAction.delete(new DocumentAddress("o", "a", "r"), 100),
+                BulkAction.delete(new DocumentAddress("o", "b", ""), 100),
+                BulkAction.delete(new DocumentAddress("o", "e", ""), 100)), deletes);
+    }
+
+    @Test
+    void aPageWithFewerHitsThanAskedForIsTheLast() {
+        ScanPage full = ScanPage.read(answer("pit", hit("o", "a", 5, null, 1), hit("o", "b", 6, null, 2)), "pit");
+        ScanPage shorter = ScanPage.read(answer("pit", hit("o", "c", 7, null, 3)), "pit");
+        ScanPage empty = ScanPage.read(answer("pit"), "pit");
+
+        assertFalse(full.isLast(2));
+        assertTrue(shorter.isLast(2));
+        assertTrue(empty.isLast(2));
+        assertNull(empty.searchAfter());
+        assertEquals(List.of(), empty.deletesBelow(100));
+    }
+
+    @Test
+    void failedShardsOrATimeoutMakeThePageIncompleteAndAMissingPitIdKeepsTheOldOne() {
+        ScanPage failed = ScanPage.read(json("{\"_shards\":{\"failed\":1},\"hits\":{\"hits\":[]}}"), "pit-1");
+        ScanPage timedOut = ScanPage.read(json("{\"timed_out\":true,\"hits\":{\"hits\":[]}}"), "pit-1");
+
+        assertFalse(failed.complete());
+        assertFalse(timedOut.complete());
+        assertEquals("pit-1", failed.pitId());
+    }
+
+    @Test
+    void aHitWithoutItsVersionIsNotGuessed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScanPage.read(
+                json("{\"hits\":{\"hits\":[{\"_index\":\"o\",\"_id\":\"a\",\"sort\":[1]}]}}"), "pit"));
+        assertTrue(e.getMessage().contains("\"_id\":\"a\""), e.getMessage());
+    }
+}
