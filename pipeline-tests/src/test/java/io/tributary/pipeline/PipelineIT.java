@@ -63,6 +63,10 @@ class PipelineIT {
 
     @BeforeEach
     void startPipeline() throws Exception {
+        // Every test writes the same index names: start each from none.
+        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
+                        + "/shop.customers,shop.order_lines?ignore_unavailable=true")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
         database = "pipeline_" + System.nanoTime() % 1_000_000;
         postgres.createDatabase(database);
         sql("CREATE SCHEMA shop",
