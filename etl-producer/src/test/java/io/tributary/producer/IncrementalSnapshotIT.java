@@ -56,11 +56,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class IncrementalSnapshotIT {
 
-    private static final AtomicInteger RUN = new AtomicInteger();
-
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
-    private final List<EtlProducer> producers = new ArrayList<>();
+    private ProducerTestDatabase db;
     private String database;
     private String topic;
 
@@ -71,17 +69,14 @@ class IncrementalSnapshotIT {
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        database = "incremental_it_" + RUN.incrementAndGet() + "_" + System.nanoTime() % 100_000;
-        topic = "incremental-it-" + database;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop");
+        db = new ProducerTestDatabase(postgres, kafka, "incremental_it");
+        database = db.name();
+        topic = db.topic();
     }
 
     @AfterEach
     void stopProducers() throws Exception {
-        for (EtlProducer producer : producers) {
-            producer.close();
-        }
+        db.close();
     }
 
     @Test
@@ -306,44 +301,28 @@ class IncrementalSnapshotIT {
     }
 
     private EtlProducer started(ProducerSettings settings, SimpleMeterRegistry metrics) throws Exception {
-        EtlProducer producer = new EtlProducer(settings, metrics);
-        producers.add(producer);
+        EtlProducer producer = db.producer(settings, metrics);
         producer.start();
         return producer;
     }
 
     private ProducerSettings settings(int chunkSize, String... tables) {
-        Source defaults = Source.of(endpoint(), "slot_" + database, "pub_" + database,
-                java.util.Arrays.stream(tables).map(TableId::parse).toList());
-        Source quick = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(),
-                defaults.tables(), Duration.ofMillis(200), defaults.replicaIdentity(), defaults.onSlotLoss(),
-                defaults.slotFailover(), new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                defaults.heartbeatInterval(), defaults.numericMode());
-        return new ProducerSettings(quick, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 1), 0,
-                new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2));
+        return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, tables);
     }
 
     private PostgresEndpoint endpoint() {
-        return new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return db.endpoint();
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return db.connect();
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        db.sql(statements);
     }
 
     private String queryOne(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
+        return db.queryOne(sql);
     }
 }

@@ -52,11 +52,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SnapshotIT {
 
-    private static final AtomicInteger RUN = new AtomicInteger();
-
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
-    private final List<EtlProducer> producers = new ArrayList<>();
+    private ProducerTestDatabase db;
     private String database;
     private String topic;
 
@@ -67,34 +65,22 @@ class SnapshotIT {
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        database = "snapshot_it_" + RUN.incrementAndGet() + "_" + System.nanoTime() % 100_000;
-        topic = "snapshot-it-" + database;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop");
+        db = new ProducerTestDatabase(postgres, kafka, "snapshot_it");
+        database = db.name();
+        topic = db.topic();
     }
 
     @AfterEach
     void stopProducers() throws Exception {
-        for (EtlProducer producer : producers) {
-            producer.close();
-        }
+        db.close();
     }
 
     private ProducerSettings settings(SnapshotSettings snapshot, String... tables) {
-        Source defaults = Source.of(new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()), "slot_" + database, "pub_" + database,
-                java.util.Arrays.stream(tables).map(TableId::parse).toList());
-        Source quick = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(),
-                defaults.tables(), Duration.ofMillis(200), defaults.replicaIdentity(), defaults.onSlotLoss(),
-                defaults.slotFailover(), new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                defaults.heartbeatInterval(), defaults.numericMode());
-        return new ProducerSettings(quick, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 4), 0, snapshot);
+        return db.settings(snapshot, 4, tables);
     }
 
     private EtlProducer newProducer(ProducerSettings settings, SimpleMeterRegistry metrics) {
-        EtlProducer producer = new EtlProducer(settings, metrics);
-        producers.add(producer);
-        return producer;
+        return db.producer(settings, metrics);
     }
 
     @Test
@@ -350,22 +336,14 @@ class SnapshotIT {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return db.connect();
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        db.sql(statements);
     }
 
     private String queryOne(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
+        return db.queryOne(sql);
     }
 }

@@ -15,9 +15,6 @@ import io.tributary.producer.replication.ReplicationErrors;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +54,6 @@ public final class IncrementalSnapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalSnapshots.class);
     /** How often the ledger is looked at for new requests while nothing is being snapshotted. */
     private static final Duration REQUEST_POLL = Duration.ofSeconds(2);
-    private static final String SLOT_POSITION =
-            "SELECT restart_lsn, pg_current_wal_lsn() FROM pg_replication_slots WHERE slot_name = ?";
 
     private final Setup setup;
     private final TableSnapshotLedger ledger;
@@ -68,7 +62,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
     private final AtomicInteger activeGauge = new AtomicInteger();
     private final Counter chunks;
     private final Counter droppedRows;
-    private Connection connection;
+    private final WatermarkedChunkReader reader;
     private ActiveTable active;
     private ChunkWindow window;
     private long nextPollMillis;
@@ -102,6 +96,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
     IncrementalSnapshots(Setup setup, SnapshotProgress progress, MeterRegistry metrics, Clock clock) {
         this.setup = setup;
         this.ledger = new TableSnapshotLedger(setup.endpoint());
+        this.reader = new WatermarkedChunkReader(setup, clock);
         this.progress = progress;
         this.clock = clock;
         Gauge.builder("tributary.producer.snapshot.incremental.active", activeGauge, AtomicInteger::get)
@@ -189,9 +184,9 @@ public final class IncrementalSnapshots implements AutoCloseable {
                     return;
                 }
             }
-            startChunk(now);
+            startChunk();
         } catch (SQLException e) {
-            closeConnection();
+            reader.close();
             if (ReplicationErrors.isRetriable(e) || active == null) {
                 throw e;
             }
@@ -207,7 +202,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
     /** The table to work on, planned; tables that cannot be snapshotted incrementally are marked failed. */
     private Optional<ActiveTable> nextTable(long now) throws SQLException {
         while (true) {
-            Optional<Entry> next = ledger.next(connection(), setup.slot());
+            Optional<Entry> next = ledger.next(reader.connection(), setup.slot());
             if (next.isEmpty()) {
                 return Optional.empty();
             }
@@ -222,19 +217,19 @@ public final class IncrementalSnapshots implements AutoCloseable {
             }
             Optional<String> refusal = refusal(entry);
             if (refusal.isPresent()) {
-                ledger.markFailed(connection(), entry, refusal.get());
+                ledger.markFailed(reader.connection(), entry, refusal.get());
                 LOG.error("incremental snapshot of {} refused: {}", entry.table(), refusal.get());
                 continue;
             }
             List<SnapshotTable> planned = SnapshotPlanner.plan(setup.endpoint(), List.of(entry.table()));
             if (planned.size() != 1 || !planned.get(0).table().equals(entry.table())) {
-                ledger.markFailed(connection(), entry, "it is a partitioned table: its partitions are snapshotted"
+                ledger.markFailed(reader.connection(), entry, "it is a partitioned table: its partitions are snapshotted"
                         + " each (request them by name)");
                 continue;
             }
             SnapshotTable table = planned.get(0);
             if (!table.pagedByKey()) {
-                ledger.markFailed(connection(), entry, "it has no primary key or replica identity index to read it"
+                ledger.markFailed(reader.connection(), entry, "it has no primary key or replica identity index to read it"
                         + " in chunks by; add one, or take a new initial snapshot (a new slot) to include it");
                 LOG.error("incremental snapshot of {} refused: no primary key or replica identity index",
                         entry.table());
@@ -267,37 +262,18 @@ public final class IncrementalSnapshots implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Low watermark, slot position, chunk, high watermark; the window then waits for the stream. */
-    private void startChunk(long now) throws SQLException {
-        String id = UUID.randomUUID().toString();
-        Connection reading = connection();
-        emit(reading, new Watermark(setup.slot(), id, Watermark.Mark.LOW));
-        Lsn restart;
-        Lsn current;
-        try (PreparedStatement query = reading.prepareStatement(SLOT_POSITION)) {
-            query.setString(1, setup.slot());
-            try (ResultSet result = query.executeQuery()) {
-                if (!result.next() || result.getString(1) == null) {
-                    throw new SQLException("slot " + setup.slot() + " vanished during an incremental snapshot",
-                            "08006");
-                }
-                restart = Lsn.parse(result.getString(1));
-                current = Lsn.parse(result.getString(2));
-            }
-        }
+    /** Reads the active table's next chunk between its watermarks; the window then waits for the stream. */
+    private void startChunk() throws SQLException {
+        WatermarkedChunkReader.WatermarkedChunk read = reader.read(active.table(), active.lastKey());
         if (active.sweepVersion() == null) {
-            active = active.withSweepVersion(Lsn.of(restart.value() - 2));
-            if (!ledger.markRunning(reading, active.entry(), active.sweepVersion(), active.table().estimatedRows())) {
+            active = active.withSweepVersion(Lsn.of(read.restartLsn().value() - 2));
+            if (!ledger.markRunning(reader.connection(), active.entry(), active.sweepVersion(),
+                    active.table().estimatedRows())) {
                 finishTable(); // requested anew meanwhile: picked up again from the ledger
                 return;
             }
         }
-        SnapshotPoint point = new SnapshotPoint(setup.database(), Lsn.of(restart.value() - 1), current,
-                clock.instant());
-        ReadChunk chunk = new TableReader(reading, setup.chunkSize())
-                .readChunk(active.table(), active.lastKey(), new ReadEvents(active.table(), setup.converter(), point));
-        emit(reading, new Watermark(setup.slot(), id, Watermark.Mark.HIGH));
-        window = new ChunkWindow(id, chunk);
+        window = read.window();
     }
 
     private void publishChunk(Lsn position, ChunkPublisher out) throws SQLException, InterruptedException {
@@ -315,8 +291,8 @@ public final class IncrementalSnapshots implements AutoCloseable {
         progress.published(chunk.table().table(), chunk.events().size(), now);
         long rows = active.rows() + chunk.events().size();
         try {
-            boolean stillRequested = chunk.last() ? ledger.markDone(connection(), active.entry(), rows)
-                    : ledger.saveProgress(connection(), active.entry(), chunk.lastKey(), rows);
+            boolean stillRequested = chunk.last() ? ledger.markDone(reader.connection(), active.entry(), rows)
+                    : ledger.saveProgress(reader.connection(), active.entry(), chunk.lastKey(), rows);
             if (!stillRequested) {
                 LOG.info("the snapshot of {} was requested anew while it ran; it starts over", active.entry().table());
                 finishTable();
@@ -329,7 +305,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
                 active = active.after(chunk.lastKey(), rows);
             }
         } catch (SQLException e) {
-            closeConnection();
+            reader.close();
             throw e;
         }
     }
@@ -342,7 +318,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
     private void fail(ActiveTable table, String reason) throws SQLException {
         LOG.error("incremental snapshot of {} failed and is given up (status failed in {}): {}",
                 table.entry().table(), TableSnapshotLedger.QUALIFIED_NAME, reason);
-        ledger.markFailed(connection(), table.entry(), reason);
+        ledger.markFailed(reader.connection(), table.entry(), reason);
         abandonWindow();
         finishTable();
     }
@@ -358,41 +334,9 @@ public final class IncrementalSnapshots implements AutoCloseable {
         window = null;
     }
 
-    /**
-     * Writes the watermark and makes sure the WAL holding it is flushed: the walsender sends only flushed WAL, and a
-     * non-transactional message alone would wait for the WAL writer (up to {@code wal_writer_delay}). Taking a
-     * transaction id in the same statement makes its commit flush the WAL (with {@code synchronous_commit} on).
-     */
-    private static void emit(Connection connection, Watermark mark) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT pg_logical_emit_message(false, ?, ?), txid_current()")) {
-            statement.setString(1, Watermark.PREFIX);
-            statement.setString(2, mark.content());
-            statement.execute();
-        }
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = setup.endpoint().openSnapshotConnection();
-        }
-        return connection;
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the incremental snapshot's connection failed: {}", e.getMessage());
-            }
-            connection = null;
-        }
-    }
-
     @Override
     public void close() {
-        closeConnection();
+        reader.close();
     }
 
     /** The table being snapshotted and how far it got. */

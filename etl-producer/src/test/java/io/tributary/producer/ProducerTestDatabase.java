@@ -1,0 +1,108 @@
+package io.tributary.producer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.ProducerSettings.Source;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.snapshot.SnapshotSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh database (with a schema {@code shop}) and topic for one producer IT, the settings of a producer that
+ * streams it with short intervals, and the producers started on it, closed by {@link #close()}.
+ */
+final class ProducerTestDatabase implements AutoCloseable {
+
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    private final RunningPostgres postgres;
+    private final RunningKafka kafka;
+    private final String name;
+    private final String topic;
+    private final List<EtlProducer> producers = new ArrayList<>();
+
+    /** @param prefix names the database ({@code prefix_N_…}) and the topic */
+    ProducerTestDatabase(RunningPostgres postgres, RunningKafka kafka, String prefix) throws SQLException {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.name = prefix + "_" + RUN.incrementAndGet() + "_" + System.nanoTime() % 100_000;
+        this.topic = prefix.replace('_', '-') + "-" + name;
+        postgres.createDatabase(name);
+        sql("CREATE SCHEMA shop");
+    }
+
+    String name() {
+        return name;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    String slot() {
+        return "slot_" + name;
+    }
+
+    PostgresEndpoint endpoint() {
+        return new PostgresEndpoint(postgres.jdbcUrl(name), postgres.user(), postgres.password());
+    }
+
+    /** A producer of the tables to this database's topic, reporting and reconnecting every 200 ms. */
+    ProducerSettings settings(SnapshotSettings snapshot, int partitions, String... tables) {
+        Source defaults = Source.of(endpoint(), slot(), "pub_" + name,
+                Arrays.stream(tables).map(TableId::parse).toList());
+        Source quick = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(),
+                defaults.tables(), Duration.ofMillis(200), defaults.replicaIdentity(), defaults.onSlotLoss(),
+                defaults.slotFailover(), new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
+                defaults.heartbeatInterval(), defaults.numericMode());
+        return new ProducerSettings(quick, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, partitions), 0,
+                snapshot);
+    }
+
+    /** A producer, not started yet, closed with this database. */
+    EtlProducer producer(ProducerSettings settings, MeterRegistry metrics) {
+        EtlProducer producer = new EtlProducer(settings, metrics);
+        producers.add(producer);
+        return producer;
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(name), postgres.user(), postgres.password());
+    }
+
+    void sql(String... statements) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** The first column of the first row. */
+    String queryOne(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (EtlProducer producer : producers) {
+            producer.close();
+        }
+    }
+}
