@@ -9,12 +9,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JAR="$ROOT/topic-inspector/target/topic-inspector.jar"
 
-if [ ! -f "$JAR" ]; then
-  echo "inspect-topic: building $JAR first (mvn -B package -pl topic-inspector -am -DskipTests)" >&2
-  if ! (cd "$ROOT" && mvn -B package -pl topic-inspector -am -DskipTests -Dstyle.color=never \
-        | sed -e 's/\x1b\[[0-9;]*m//g' | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$|BUILD|ERROR' >&2); then
-    echo "inspect-topic: the build failed; run the command above to see why" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=lib/tool-jar.sh
+source "$ROOT/scripts/lib/tool-jar.sh"
+require_jar inspect-topic topic-inspector "$JAR"
 exec java -jar "$JAR" "$@"

@@ -8,12 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JAR="$ROOT/etl-producer/target/etl-producer.jar"
 
-if [ ! -f "$JAR" ]; then
-  echo "snapshot: building $JAR first (mvn -B package -pl etl-producer -am -DskipTests)" >&2
-  if ! (cd "$ROOT" && mvn -B package -pl etl-producer -am -DskipTests -Dstyle.color=never \
-        | sed -e 's/\x1b\[[0-9;]*m//g' | grep -E '^\[INFO\] Building .*\[[0-9]+/[0-9]+\]$|BUILD|ERROR' >&2); then
-    echo "snapshot: the build failed; run the command above to see why" >&2
-    exit 1
-  fi
-fi
+# shellcheck source=lib/tool-jar.sh
+source "$ROOT/scripts/lib/tool-jar.sh"
+require_jar snapshot etl-producer "$JAR"
 exec java -cp "$JAR" io.tributary.producer.SnapshotCommand "$@"

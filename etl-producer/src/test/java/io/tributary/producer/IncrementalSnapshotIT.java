@@ -11,10 +11,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
-import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
@@ -26,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,7 +35,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -81,7 +76,7 @@ class IncrementalSnapshotIT {
 
     @Test
     void aTableAddedToTheConfigurationIsSnapshottedWhileStreamingThenSwept() throws Exception {
-        sql("CREATE TABLE shop.first (id int PRIMARY KEY, name text)",
+        db.sql("CREATE TABLE shop.first (id int PRIMARY KEY, name text)",
                 "INSERT INTO shop.first SELECT i, 'first ' || i FROM generate_series(1, 5) i",
                 "CREATE TABLE shop.added (id int PRIMARY KEY, name text, price numeric(8,2))",
                 "INSERT INTO shop.added SELECT i, 'added ' || i, i * 1.5 FROM generate_series(1, 25) i");
@@ -90,7 +85,7 @@ class IncrementalSnapshotIT {
 
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         started(settings(7, "shop.first", "shop.added"), metrics);
-        sql("UPDATE shop.added SET name = 'streamed' WHERE id = 24", "INSERT INTO shop.added VALUES (26, 'new', 1)");
+        db.sql("UPDATE shop.added SET name = 'streamed' WHERE id = 24", "INSERT INTO shop.added VALUES (26, 'new', 1)");
 
         Map<Integer, String> expected = names("shop.added");
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
@@ -119,14 +114,14 @@ class IncrementalSnapshotIT {
 
     @Test
     void aRowCommittedWhileItsChunkIsReadIsLeftToTheStream() throws Exception {
-        sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+        db.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
                 "INSERT INTO shop.items SELECT i, 'old ' || i FROM generate_series(1, 30) i");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         started(settings(100, "shop.items"), metrics);
         TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 30, Duration.ofSeconds(30)); // the initial snapshot
 
         // The chunk's SELECT waits for this lock after the low watermark, so the update commits between the two.
-        try (Connection locker = connect(); Statement statement = locker.createStatement()) {
+        try (Connection locker = db.connect(); Statement statement = locker.createStatement()) {
             locker.setAutoCommit(false);
             statement.execute("LOCK TABLE shop.items IN ACCESS EXCLUSIVE MODE");
             statement.execute("UPDATE shop.items SET name = 'in the window' WHERE id = 3");
@@ -134,7 +129,7 @@ class IncrementalSnapshotIT {
             awaitChunkReadWaitingForTheLock();
             locker.commit();
         }
-        sql("UPDATE shop.items SET name = 'after' WHERE id = 5");
+        db.sql("UPDATE shop.items SET name = 'after' WHERE id = 5");
 
         Map<Integer, String> expected = names("shop.items");
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
@@ -159,7 +154,7 @@ class IncrementalSnapshotIT {
     @Test
     void killMinus9DuringAnIncrementalSnapshotResumesAfterTheLastChunkAndEndsComplete() throws Exception {
         int rows = 60_000;
-        sql("CREATE TABLE shop.big (id int PRIMARY KEY, payload text)",
+        db.sql("CREATE TABLE shop.big (id int PRIMARY KEY, payload text)",
                 "INSERT INTO shop.big SELECT i, repeat('x', 50) || i FROM generate_series(1, " + rows + ") i");
         Map<String, String> environment = new HashMap<>(Map.of(
                 "TRIBUTARY_POSTGRES_URL", postgres.jdbcUrl(database),
@@ -177,12 +172,12 @@ class IncrementalSnapshotIT {
         Process second = null;
         try {
             ProducerJarIT.awaitReady(Integer.parseInt(environment.get("TRIBUTARY_HTTP_PORT")), first, firstLog);
-            new TableSnapshotLedger(endpoint()).request("slot_" + database, List.of(TableId.parse("shop.big")),
+            new TableSnapshotLedger(db.endpoint()).request("slot_" + database, List.of(TableId.parse("shop.big")),
                     "operator request");
             long rowsAtKill = awaitLedger(entry -> entry.rows() >= 10_000, Duration.ofSeconds(60)).rows();
             first.destroyForcibly().waitFor();
             assertTrue(ledgerEntry("shop.big").status() == Status.RUNNING, "killed in the middle");
-            sql("DELETE FROM shop.big WHERE id = 2", "UPDATE shop.big SET payload = 'changed' WHERE id = " + rows);
+            db.sql("DELETE FROM shop.big WHERE id = 2", "UPDATE shop.big SET payload = 'changed' WHERE id = " + rows);
 
             environment.put("TRIBUTARY_HTTP_PORT", String.valueOf(ProducerJarIT.freePort()));
             Path secondLog = Path.of("target", "incremental-kill-2-" + database + ".log");
@@ -232,7 +227,7 @@ class IncrementalSnapshotIT {
     private void awaitChunkReadWaitingForTheLock() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (!"0".equals(queryOne("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            if (!"0".equals(db.queryOne("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                     + " AND application_name = 'tributary-etl-producer-snapshot' AND datname = current_database()"))) {
                 return;
             }
@@ -244,18 +239,18 @@ class IncrementalSnapshotIT {
     private Entry awaitLedger(Predicate<Entry> condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Entry> entries = new TableSnapshotLedger(endpoint()).entries("slot_" + database);
+            List<Entry> entries = new TableSnapshotLedger(db.endpoint()).entries("slot_" + database);
             if (!entries.isEmpty() && condition.test(entries.get(0))) {
                 return entries.get(0);
             }
             Thread.sleep(100);
         }
         throw new AssertionError("the ledger never reached the expected state: "
-                + new TableSnapshotLedger(endpoint()).entries("slot_" + database));
+                + new TableSnapshotLedger(db.endpoint()).entries("slot_" + database));
     }
 
     private Entry ledgerEntry(String table) throws SQLException {
-        return new TableSnapshotLedger(endpoint()).entries("slot_" + database).stream()
+        return new TableSnapshotLedger(db.endpoint()).entries("slot_" + database).stream()
                 .filter(e -> e.table().equals(TableId.parse(table))).findFirst().orElseThrow();
     }
 
@@ -291,7 +286,7 @@ class IncrementalSnapshotIT {
     private Map<Integer, String> names(String table) throws SQLException {
         String column = table.endsWith("big") ? "payload" : "name";
         Map<Integer, String> names = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT id, " + column + " FROM " + table)) {
             while (result.next()) {
                 names.put(result.getInt(1), result.getString(2));
@@ -308,21 +303,5 @@ class IncrementalSnapshotIT {
 
     private ProducerSettings settings(int chunkSize, String... tables) {
         return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, tables);
-    }
-
-    private PostgresEndpoint endpoint() {
-        return db.endpoint();
-    }
-
-    private Connection connect() throws SQLException {
-        return db.connect();
-    }
-
-    private void sql(String... statements) throws SQLException {
-        db.sql(statements);
-    }
-
-    private String queryOne(String sql) throws SQLException {
-        return db.queryOne(sql);
     }
 }

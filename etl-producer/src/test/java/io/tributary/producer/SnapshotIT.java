@@ -14,21 +14,15 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
-import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
-import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotAbortedException;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,7 +78,7 @@ class SnapshotIT {
 
     @Test
     void snapshotWithConcurrentWritesThenStreamLeavesEveryRowsFinalContentLastInItsPartition() throws Exception {
-        sql("CREATE TABLE shop.customers (id int PRIMARY KEY, name text, vip boolean, born date, seen timestamptz,"
+        db.sql("CREATE TABLE shop.customers (id int PRIMARY KEY, name text, vip boolean, born date, seen timestamptz,"
                         + " balance numeric(10,2), score float8, tags text[], meta jsonb, photo bytea, code char(5),"
                         + " ref uuid)",
                 "INSERT INTO shop.customers SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE 'name ' || i END, i % 2 = 0,"
@@ -112,7 +105,7 @@ class SnapshotIT {
         writing.set(false);
         assertTrue(writer.get(30, TimeUnit.SECONDS) > 0, "the writer made changes");
         // Copies of snapshot rows, inserted now: their streamed values must equal the snapshot's.
-        sql("INSERT INTO shop.customers SELECT id + 5000, name, vip, born, seen, balance, score, tags, meta, photo,"
+        db.sql("INSERT INTO shop.customers SELECT id + 5000, name, vip, born, seen, balance, score, tags, meta, photo,"
                 + " code, ref FROM shop.customers WHERE id IN (1, 5)");
 
         Map<String, Map<String, String>> expected = finalContent();
@@ -141,7 +134,7 @@ class SnapshotIT {
         assertTrue(readsPerKey.size() >= 60, "most order lines and customers were read: " + readsPerKey.size());
         assertSnapshotEqualsStream(snapshotEvents, streamed, 1);
         assertSnapshotEqualsStream(snapshotEvents, streamed, 5);
-        assertEquals("t", queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = 'slot_"
+        assertEquals("t", db.queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = 'slot_"
                 + database + "'"), "the snapshot is recorded as complete");
         assertEquals(0.0, metrics.get("tributary.producer.snapshot.running").gauge().value());
         assertEquals(readsPerKey.keySet().stream().filter(key -> key.startsWith("shop.order_lines")).count(),
@@ -153,7 +146,7 @@ class SnapshotIT {
 
     @Test
     void snapshotStoppedMidwayIsTakenAgainWithANewSlotOnTheNextStart() throws Exception {
-        sql("CREATE TABLE shop.big (id int PRIMARY KEY, payload text)",
+        db.sql("CREATE TABLE shop.big (id int PRIMARY KEY, payload text)",
                 "INSERT INTO shop.big SELECT i, 'row ' || i FROM generate_series(1, 20000) i",
                 "CREATE TABLE shop.loose (n int, label text)",
                 "ALTER TABLE shop.loose REPLICA IDENTITY FULL",
@@ -177,15 +170,15 @@ class SnapshotIT {
         assertTrue(stopped.getCause() instanceof SnapshotAbortedException, "stopped by the request: " + stopped);
         double cutAt = rowsPublished(metrics, "shop.big");
         assertTrue(cutAt > 0 && cutAt < 20_000, "the first snapshot was cut midway, at " + cutAt + " rows");
-        assertEquals("t", queryOne("SELECT completed_at IS NULL FROM tributary.snapshots WHERE slot_name = '"
+        assertEquals("t", db.queryOne("SELECT completed_at IS NULL FROM tributary.snapshots WHERE slot_name = '"
                 + settings.source().slot() + "'"), "recorded as unfinished");
-        String firstSlotLsn = queryOne("SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '"
+        String firstSlotLsn = db.queryOne("SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '"
                 + settings.source().slot() + "'");
-        sql("UPDATE shop.big SET payload = 'changed before the restart' WHERE id = 20000");
+        db.sql("UPDATE shop.big SET payload = 'changed before the restart' WHERE id = 20000");
 
         EtlProducer second = newProducer(settings, new SimpleMeterRegistry());
         second.start();
-        sql("INSERT INTO shop.big VALUES (20001, 'streamed')");
+        db.sql("INSERT INTO shop.big VALUES (20001, 'streamed')");
 
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
                 received -> received.stream().anyMatch(r -> r.event().op() == Operation.CREATE),
@@ -206,24 +199,24 @@ class SnapshotIT {
         ChangeEvent streamed = records.stream().map(Received::event).filter(event -> event.op() == Operation.CREATE)
                 .findFirst().orElseThrow();
         assertTrue(streamed.source().lsn().isAfter(redoVersion), "then streaming goes on from the new slot");
-        assertEquals("t", queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = '"
+        assertEquals("t", db.queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = '"
                 + settings.source().slot() + "'"));
     }
 
     @Test
     void neverStreamsChangesOnlyAndAlwaysRefusesAnExistingSlot() throws Exception {
-        sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+        db.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
                 "INSERT INTO shop.items VALUES (1, 'old'), (2, 'old')");
         EtlProducer never = newProducer(settings(new SnapshotSettings(SnapshotMode.NEVER, 7, 1), "shop.items"),
                 new SimpleMeterRegistry());
         never.start();
-        sql("INSERT INTO shop.items VALUES (3, 'new')");
+        db.sql("INSERT INTO shop.items VALUES (3, 'new')");
 
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(60));
         never.close();
 
         assertEquals(List.of(Operation.CREATE), records.stream().map(r -> r.event().op()).toList());
-        assertEquals("0", queryOne("SELECT count(*) FROM pg_class WHERE relname = 'snapshots'"),
+        assertEquals("0", db.queryOne("SELECT count(*) FROM pg_class WHERE relname = 'snapshots'"),
                 "mode never leaves the database alone");
         EtlProducer always = newProducer(settings(new SnapshotSettings(SnapshotMode.ALWAYS, 7, 1), "shop.items"),
                 new SimpleMeterRegistry());
@@ -240,7 +233,7 @@ class SnapshotIT {
     /** Inserts, updates and deletes in all three tables, one small transaction after another. */
     private int writeConcurrently(AtomicBoolean writing) {
         int round = 0;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             while (writing.get()) {
                 round++;
                 statement.execute("UPDATE shop.customers SET name = 'w" + round + "', balance = " + round
@@ -326,24 +319,12 @@ class SnapshotIT {
 
     private Map<String, String> rows(String query) throws SQLException {
         Map<String, String> rows = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(query)) {
             while (result.next()) {
                 rows.put(result.getString(1), result.getString(2));
             }
         }
         return rows;
-    }
-
-    private Connection connect() throws SQLException {
-        return db.connect();
-    }
-
-    private void sql(String... statements) throws SQLException {
-        db.sql(statements);
-    }
-
-    private String queryOne(String sql) throws SQLException {
-        return db.queryOne(sql);
     }
 }
