@@ -1,0 +1,106 @@
+package io.tributary.bench;
+
+import static io.tributary.bench.BenchText.secondsOf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.model.ChangeEventJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One timed run of the verifier: {@code java -Xmx… -Xlog:gc… -jar verifier.jar --producer-config …
+ * --subscriber-config … --table … --chunk-size … --json} as a child JVM, timed from its launch to its exit, its
+ * {@code --json} report in {@code verify-report.json}, its progress lines and the command in {@code verifier.log},
+ * its GC log in {@code verifier-gc.log} (and with profiling {@code verifier.jfr}), all in the run's directory.
+ * While it runs, the CPU time of the verifier, PostgreSQL (the postmaster and its processes) and Elasticsearch is
+ * sampled every {@value #SAMPLE_MILLIS} ms.
+ */
+final class VerifierRun {
+
+    private static final long SAMPLE_MILLIS = 250;
+    /** {@code verify}'s exit status when it found drift. */
+    static final int DRIFT_FOUND = 3;
+    /** {@code verify}'s exit status when it found none. */
+    static final int NO_DRIFT = 0;
+
+    private VerifierRun() {
+    }
+
+    /** What the verifier works on, and how it runs. */
+    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory) {
+
+        Path file(String name) {
+            return directory.resolve(name);
+        }
+    }
+
+    /** The processes whose CPU time is measured besides the verifier's (0 = unknown, not measured). */
+    record Servers(long postmasterPid, long elasticsearchPid) {
+    }
+
+    /**
+     * @param took             launch to exit
+     * @param exitStatus       the verifier's exit status: {@value #DRIFT_FOUND} drift found, {@value #NO_DRIFT} none
+     *                         (any other is a failure and throws)
+     * @param findings         what its report said about the table
+     * @param gc               its G1 pauses
+     * @param heapPeakBytes    the most heap in use at the start of any pause: the most the verifier used
+     * @param verifierCpu      CPU seconds of the verifier and of the whole machine
+     * @param postgresCpu      CPU seconds of the postmaster and its processes
+     * @param elasticsearchCpu CPU seconds of Elasticsearch
+     */
+    record Figures(Duration took, int exitStatus, VerifierFindings findings, SnapshotDrain.GcFigures gc,
+                   long heapPeakBytes, CpuMeter.CpuSeconds verifierCpu, double postgresCpu,
+                   double elasticsearchCpu) {
+
+        double rowsPerSecond() {
+            return findings.rows() / secondsOf(took);
+        }
+    }
+
+    static Figures run(Launch launch, Path producerConfig, Path subscriberConfig, String table, int chunkSize,
+                       Servers servers, Duration timeout) throws IOException, InterruptedException {
+        Path report = launch.file("verify-report.json");
+        Path log = launch.file("verifier.log");
+        Path gcLog = launch.file("verifier-gc.log");
+        List<String> arguments = List.of("--producer-config", producerConfig.toString(), "--subscriber-config",
+                subscriberConfig.toString(), "--table", table, "--chunk-size", Integer.toString(chunkSize), "--json");
+        CpuMeter verifierCpu = new CpuMeter();
+        ServerCpuMeter postgresCpu = new ServerCpuMeter(servers.postmasterPid());
+        ServerCpuMeter elasticsearchCpu = new ServerCpuMeter(servers.elasticsearchPid());
+        long started = System.nanoTime();
+        Process verifier = ChildJvm.startTool(launch.jar(), launch.heap(), arguments, report, log, gcLog,
+                launch.profiling() == BenchOptions.Profiling.JFR ? launch.file("verifier.jfr") : null);
+        try {
+            long deadline = started + timeout.toNanos();
+            while (!verifier.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the verifier did not finish within " + timeout.toMinutes()
+                            + " min" + RecvlogicalDrain.tail(log));
+                }
+                verifierCpu.sample(0, verifier.pid());
+                postgresCpu.sample();
+                elasticsearchCpu.sample();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            postgresCpu.sample();
+            elasticsearchCpu.sample();
+            if (verifier.exitValue() != DRIFT_FOUND && verifier.exitValue() != NO_DRIFT) {
+                throw new IllegalStateException("the verifier failed with exit status " + verifier.exitValue()
+                        + RecvlogicalDrain.tail(log));
+            }
+            JsonNode json = ChangeEventJson.mapper().readTree(Files.readAllBytes(report));
+            List<GcPause> pauses = GcPause.read(gcLog);
+            return new Figures(took, verifier.exitValue(), VerifierFindings.of(json),
+                    SnapshotDrain.GcFigures.of(pauses),
+                    pauses.stream().mapToLong(GcPause::beforeBytes).max().orElse(0), verifierCpu.finish(),
+                    postgresCpu.seconds(), elasticsearchCpu.seconds());
+        } finally {
+            verifier.destroyForcibly();
+        }
+    }
+}
