@@ -83,9 +83,9 @@ record PlantedDrift(List<Long> deleted, List<Long> modified, List<Long> extra) {
         List<String> mismatches = new ArrayList<>();
         expect(mismatches, "rows", findings.rows(), rows);
         expect(mismatches, "documents", findings.documents(), documentsAfter(rows));
-        expect(mismatches, "missing", findings.missing(), deleted.size());
-        expect(mismatches, "extra", findings.extra(), extra.size());
-        expect(mismatches, "different", findings.different(), modified.size());
+        expect(mismatches, "missing", findings.missing(), (long) deleted.size());
+        expect(mismatches, "extra", findings.extra(), (long) extra.size());
+        expect(mismatches, "different", findings.different(), (long) modified.size());
         expect(mismatches, "missing ids", findings.missingIds(), ids(deleted));
         expect(mismatches, "extra ids", findings.extraIds(), ids(extra));
         expect(mismatches, "different ids", findings.differentIds(), ids(modified));

@@ -51,8 +51,12 @@ public final class VerifyBench {
                 VerifyBench::run);
     }
 
+    /** Filling the index (not part of the measurement): how long, and the CPU seconds of the harness and of ES. */
+    private record IndexFill(Duration took, double harnessCpu, double elasticsearchCpu) {
+    }
+
     /** One measured size: the fills (not timed), the drift planted, and the verifier's run. */
-    private record Run(long rows, long heapBytes, Duration tableFill, Duration indexFill, PlantedDrift drift,
+    private record Run(long rows, long heapBytes, Duration tableFill, IndexFill indexFill, PlantedDrift drift,
                        VerifierRun.Figures verify) {
 
         List<String> mismatches() {
@@ -121,13 +125,17 @@ public final class VerifyBench {
         progress(String.format("filled in %s (%,d MiB of table); indexing its documents as the pipeline would write"
                 + " them (not timed)", seconds(tableFill), heapBytes >> 20));
         long fillStarted = System.nanoTime();
+        long harnessTicks = CpuMeter.processTicks(ProcessHandle.current().pid());
+        long elasticsearchTicks = CpuMeter.processTicks(elasticsearchPid);
         String index;
         try (ExpectedDocuments documents = ExpectedDocuments.open(producerConfig, subscriberConfig, TABLE,
                 FILL_CHUNK)) {
             index = documents.target();
             VerifyIndexFill.fill(documents, elasticsearch, SNAPSHOT_VERSION, options.timeout());
         }
-        Duration indexFill = Duration.ofNanos(System.nanoTime() - fillStarted);
+        IndexFill indexFill = new IndexFill(Duration.ofNanos(System.nanoTime() - fillStarted),
+                (CpuMeter.processTicks(ProcessHandle.current().pid()) - harnessTicks) / CpuMeter.TICKS_PER_SECOND,
+                (CpuMeter.processTicks(elasticsearchPid) - elasticsearchTicks) / CpuMeter.TICKS_PER_SECOND);
         PlantedDrift drift = PlantedDrift.spreadOver(rows);
         elasticsearch.bulk(drift.bulkBody(index, SNAPSHOT_VERSION));
         long documentsInIndex = elasticsearch.count(List.of(index));
@@ -136,7 +144,7 @@ public final class VerifyBench {
                     + " drift was planted, not " + drift.documentsAfter(rows));
         }
         progress(String.format("indexed in %s (%,.0f docs/s); planted drift: %s; verifying (-Xmx%s, chunk-size %d)",
-                seconds(indexFill), rows / secondsOf(indexFill), drift, options.verifierHeap(), options.chunkSize()));
+                seconds(indexFill.took()), rows / secondsOf(indexFill.took()), drift, options.verifierHeap(), options.chunkSize()));
 
         VerifierRun.Figures verify = VerifierRun.run(launch, producerConfig, subscriberConfig, TABLE.toString(),
                 options.chunkSize(), new VerifierRun.Servers(postmasterPid, elasticsearchPid), options.timeout());
@@ -204,8 +212,10 @@ public final class VerifyBench {
         line(out, "rows", runs, r -> String.format("%,d", r.rows()));
         line(out, "table size (heap, MiB)", runs, r -> String.format("%,d", r.heapBytes() >> 20));
         line(out, "fill + vacuum (not timed)", runs, r -> seconds(r.tableFill()));
-        line(out, "index fill (not timed)", runs, r -> seconds(r.indexFill()));
-        line(out, "  docs/s", runs, r -> String.format("%,.0f", r.rows() / secondsOf(r.indexFill())));
+        line(out, "index fill (not timed)", runs, r -> seconds(r.indexFill().took()));
+        line(out, "  docs/s", runs, r -> String.format("%,.0f", r.rows() / secondsOf(r.indexFill().took())));
+        line(out, "  CPU: harness / Elasticsearch", runs, r -> String.format("%.1f / %.1f s",
+                r.indexFill().harnessCpu(), r.indexFill().elasticsearchCpu()));
         line(out, "verify: launch -> exit", runs, r -> seconds(r.verify().took()));
         line(out, "  rows/s", runs, r -> String.format("%,.0f", r.verify().rowsPerSecond()));
         line(out, "  verifier CPU", runs, r -> String.format("%.1f s", r.verify().verifierCpu().client()));
