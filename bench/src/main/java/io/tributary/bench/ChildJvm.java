@@ -50,6 +50,8 @@ final class ChildJvm {
                 "-Xmx" + heap, "-Xlog:gc:file=" + gcLog + ":uptime"));
         if (jfr != null) {
             command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+            // Its startup lines go to standard output, which for a tool is the report it prints.
+            command.add("-Xlog:jfr+startup=off");
         }
         command.addAll(List.of("-jar", jar.toString()));
         return command;
