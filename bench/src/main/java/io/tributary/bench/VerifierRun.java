@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One timed run of the verifier: {@code java -Xmx… -Xlog:gc… -jar verifier.jar --producer-config …
@@ -22,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class VerifierRun {
 
     private static final long SAMPLE_MILLIS = 250;
+    /** The rate at the end of the verifier's progress line (written every 10 s while it compares rows). */
+    private static final Pattern PROGRESS_RATE = Pattern.compile(" rows +(?:\\d+% +)?(\\d+) rows/s$");
     /** {@code verify}'s exit status when it found drift. */
     static final int DRIFT_FOUND = 3;
     /** {@code verify}'s exit status when it found none. */
@@ -52,23 +57,31 @@ final class VerifierRun {
      * @param verifierCpu      CPU seconds of the verifier and of the whole machine
      * @param postgresCpu      CPU seconds of the postmaster and its processes
      * @param elasticsearchCpu CPU seconds of Elasticsearch
+     * @param comparingRate    rows/s while comparing rows, by the verifier's last progress line (empty: the
+     *                         comparison took less than its 10 s interval); the scan for extra documents follows
+     * @param indexWork        what Elasticsearch spent on gets and searches of the index during the run
      */
     record Figures(Duration took, int exitStatus, VerifierFindings findings, SnapshotDrain.GcFigures gc,
                    long heapPeakBytes, CpuMeter.CpuSeconds verifierCpu, double postgresCpu,
-                   double elasticsearchCpu) {
+                   double elasticsearchCpu, OptionalLong comparingRate, IndexWork indexWork) {
 
         double rowsPerSecond() {
             return findings.rows() / secondsOf(took);
         }
     }
 
+    /**
+     * @param index the table's index, whose read statistics are taken before and after
+     */
     static Figures run(Launch launch, Path producerConfig, Path subscriberConfig, String table, int chunkSize,
-                       Servers servers, Duration timeout) throws IOException, InterruptedException {
+                       Servers servers, ElasticsearchRest elasticsearch, String index, Duration timeout)
+            throws IOException, InterruptedException {
         Path report = launch.file("verify-report.json");
         Path log = launch.file("verifier.log");
         Path gcLog = launch.file("verifier-gc.log");
         List<String> arguments = List.of("--producer-config", producerConfig.toString(), "--subscriber-config",
                 subscriberConfig.toString(), "--table", table, "--chunk-size", Integer.toString(chunkSize), "--json");
+        IndexWork workBefore = elasticsearch.work(index);
         CpuMeter verifierCpu = new CpuMeter();
         ServerCpuMeter postgresCpu = new ServerCpuMeter(servers.postmasterPid());
         ServerCpuMeter elasticsearchCpu = new ServerCpuMeter(servers.elasticsearchPid());
@@ -98,9 +111,22 @@ final class VerifierRun {
             return new Figures(took, verifier.exitValue(), VerifierFindings.of(json),
                     SnapshotDrain.GcFigures.of(pauses),
                     pauses.stream().mapToLong(GcPause::beforeBytes).max().orElse(0), verifierCpu.finish(),
-                    postgresCpu.seconds(), elasticsearchCpu.seconds());
+                    postgresCpu.seconds(), elasticsearchCpu.seconds(), lastProgressRate(log),
+                    elasticsearch.work(index).minus(workBefore));
         } finally {
             verifier.destroyForcibly();
         }
+    }
+
+    /** The rate of the last progress line in the verifier's log; empty without one. */
+    static OptionalLong lastProgressRate(Path log) throws IOException {
+        OptionalLong rate = OptionalLong.empty();
+        for (String line : Files.readAllLines(log)) {
+            Matcher progress = PROGRESS_RATE.matcher(line);
+            if (progress.find()) {
+                rate = OptionalLong.of(Long.parseLong(progress.group(1)));
+            }
+        }
+        return rate;
     }
 }
