@@ -86,10 +86,14 @@ public final class VerifyBench {
         ElasticsearchRest elasticsearch = new ElasticsearchRest(elasticsearchNode.url());
         long elasticsearchPid = ServerProcesses.elasticsearchPid(elasticsearchNode);
         List<Run> runs = new ArrayList<>();
-        for (long rows : options.runs()) {
-            Path runDirectory = Files.createDirectories(directory.resolve("rows-" + rows));
-            runs.add(measure(options, new VerifierRun.Launch(verifierJar, options.verifierHeap(), options.profiling(),
-                    runDirectory), postgres, elasticsearch, elasticsearchPid, rows));
+        try {
+            for (long rows : options.runs()) {
+                Path runDirectory = Files.createDirectories(directory.resolve("rows-" + rows));
+                runs.add(measure(options, new VerifierRun.Launch(verifierJar, options.verifierHeap(),
+                        options.profiling(), runDirectory), postgres, elasticsearch, elasticsearchPid, rows));
+            }
+        } finally {
+            Files.deleteIfExists(verifierJar); // 50 MB, a copy of the build's verifier/target/verifier.jar
         }
         String report = report(options, machine, postgres, runs);
         if (options.profiling() == BenchOptions.Profiling.JFR) {
