@@ -43,6 +43,15 @@ final class VerifierRun {
         }
     }
 
+    /**
+     * What the verifier verifies, and how.
+     *
+     * @param table the one table it verifies ({@code --table})
+     * @param index the table's index, whose read statistics are taken before and after the run
+     */
+    record Target(Path producerConfig, Path subscriberConfig, String table, String index, int chunkSize) {
+    }
+
     /** The processes whose CPU time is measured besides the verifier's (0 = unknown, not measured). */
     record Servers(long postmasterPid, long elasticsearchPid) {
     }
@@ -70,18 +79,15 @@ final class VerifierRun {
         }
     }
 
-    /**
-     * @param index the table's index, whose read statistics are taken before and after
-     */
-    static Figures run(Launch launch, Path producerConfig, Path subscriberConfig, String table, int chunkSize,
-                       Servers servers, ElasticsearchRest elasticsearch, String index, Duration timeout)
-            throws IOException, InterruptedException {
+    static Figures run(Launch launch, Target target, Servers servers, ElasticsearchRest elasticsearch,
+                       Duration timeout) throws IOException, InterruptedException {
         Path report = launch.file("verify-report.json");
         Path log = launch.file("verifier.log");
         Path gcLog = launch.file("verifier-gc.log");
-        List<String> arguments = List.of("--producer-config", producerConfig.toString(), "--subscriber-config",
-                subscriberConfig.toString(), "--table", table, "--chunk-size", Integer.toString(chunkSize), "--json");
-        IndexWork workBefore = elasticsearch.work(index);
+        List<String> arguments = List.of("--producer-config", target.producerConfig().toString(),
+                "--subscriber-config", target.subscriberConfig().toString(), "--table", target.table(),
+                "--chunk-size", Integer.toString(target.chunkSize()), "--json");
+        IndexWork workBefore = elasticsearch.work(target.index());
         CpuMeter verifierCpu = new CpuMeter();
         ServerCpuMeter postgresCpu = new ServerCpuMeter(servers.postmasterPid());
         ServerCpuMeter elasticsearchCpu = new ServerCpuMeter(servers.elasticsearchPid());
@@ -112,7 +118,7 @@ final class VerifierRun {
                     SnapshotDrain.GcFigures.of(pauses),
                     pauses.stream().mapToLong(GcPause::beforeBytes).max().orElse(0), verifierCpu.finish(),
                     postgresCpu.seconds(), elasticsearchCpu.seconds(), lastProgressRate(log),
-                    elasticsearch.work(index).minus(workBefore));
+                    elasticsearch.work(target.index()).minus(workBefore));
         } finally {
             verifier.destroyForcibly();
         }

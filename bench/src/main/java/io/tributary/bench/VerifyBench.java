@@ -154,9 +154,9 @@ public final class VerifyBench {
         progress(String.format("indexed in %s (%,.0f docs/s); planted drift: %s; verifying (-Xmx%s, chunk-size %d)",
                 seconds(indexFill.took()), rows / secondsOf(indexFill.took()), drift, options.verifierHeap(), options.chunkSize()));
 
-        VerifierRun.Figures verify = VerifierRun.run(launch, producerConfig, subscriberConfig, TABLE.toString(),
-                options.chunkSize(), new VerifierRun.Servers(postmasterPid, elasticsearchPid), elasticsearch, index,
-                options.timeout());
+        VerifierRun.Figures verify = VerifierRun.run(launch, new VerifierRun.Target(producerConfig, subscriberConfig,
+                TABLE.toString(), index, options.chunkSize()), new VerifierRun.Servers(postmasterPid, elasticsearchPid),
+                elasticsearch, options.timeout());
         progress(String.format("verified in %s, %,.0f rows/s; exit status %d; found %d missing, %d extra,"
                         + " %d different", seconds(verify.took()), verify.rowsPerSecond(), verify.exitStatus(),
                 verify.findings().missing(), verify.findings().extra(), verify.findings().different()));
