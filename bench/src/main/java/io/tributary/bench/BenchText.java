@@ -7,8 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
 
-/** What every bench prints alike: progress lines, durations, and the machine a report was measured on. */
+/**
+ * What every bench prints alike: progress lines, durations, the machine a report was measured on, and the lines of
+ * a report's table of runs.
+ */
 final class BenchText {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -54,6 +59,15 @@ final class BenchText {
         }
         return String.format("%s, %d CPUs (%s), %d GiB RAM, Java %s, load average %s at start", host,
                 Runtime.getRuntime().availableProcessors(), cpuModel, totalMemoryGib(), Runtime.version(), load);
+    }
+
+    /** One line of a report's table: {@code label}, then each run's {@code value}, right-aligned in columns. */
+    static <R> void line(StringBuilder out, String label, List<R> runs, Function<R, String> value) {
+        out.append(String.format("%-40s", label));
+        for (R run : runs) {
+            out.append(String.format(" %16s", value.apply(run)));
+        }
+        out.append('\n');
     }
 
     private static long totalMemoryGib() {

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The few Elasticsearch calls the subscriber benchmark makes itself, over plain HTTP: delete, read and create the
- * benchmark's indices, count their documents, and send one {@code _bulk} request. Every answer is checked; a failure
- * throws with Elasticsearch's words. Thread-safe.
+ * The few Elasticsearch calls the benchmarks make themselves, over plain HTTP: delete, read and create the
+ * benchmark's indices, change their settings, read their statistics, count their documents, and send one
+ * {@code _bulk} request. Every answer is checked; a failure throws with Elasticsearch's words. Thread-safe.
  */
 final class ElasticsearchRest {
 
@@ -72,6 +72,20 @@ final class ElasticsearchRest {
         send(HttpRequest.newBuilder(uri("/" + index)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(ChangeEventJson.mapper().writeValueAsBytes(body))),
                 "create index " + index);
+    }
+
+    /** Changes dynamic settings of {@code index}, e.g. {@code {"index": {"refresh_interval": "-1"}}}. */
+    void putSettings(String index, ObjectNode settings) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(uri("/" + index + "/_settings")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(ChangeEventJson.mapper().writeValueAsBytes(settings))),
+                "change the settings of index " + index + " to " + settings);
+    }
+
+    /** The get and search statistics of {@code index} ({@code _stats/get,search}). */
+    IndexWork work(String index) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + index + "/_stats/get,search")).GET(),
+                "read the statistics of index " + index);
+        return IndexWork.of(ChangeEventJson.mapper().readTree(response.body()), index);
     }
 
     /** Makes every write to {@code indices} searchable, then counts their documents. */

@@ -1,5 +1,6 @@
 package io.tributary.bench;
 
+import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,16 @@ final class ServerProcesses {
             }
         }
         return 0;
+    }
+
+    /** The node's process, from the pid file local-stack has it write next to its logs directory; 0 if unknown. */
+    static long elasticsearchPid(RunningElasticsearch elasticsearch) {
+        Path pidFile = elasticsearch.logFile().getParent().resolveSibling("elasticsearch.pid");
+        try {
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The postmaster: the parent of the backend serving {@code connection}; 0 if unknown. */

@@ -1,6 +1,7 @@
 package io.tributary.bench;
 
 import static io.tributary.bench.BenchText.describeMachine;
+import static io.tributary.bench.BenchText.line;
 import static io.tributary.bench.BenchText.progress;
 import static io.tributary.bench.BenchText.seconds;
 import static io.tributary.bench.BenchText.secondsOf;
@@ -19,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The snapshot benchmark (issue #5): how fast etl-producer's initial snapshot puts a table's existing rows into
@@ -198,13 +198,5 @@ public final class SnapshotBench {
         out.append("Times from samples of /metrics every second (+-1 s). CPU: seconds used during the snapshot by the"
                 + " producer JVM, by the postmaster and its processes, by the broker, and by the whole machine.\n");
         return out.toString();
-    }
-
-    private static void line(StringBuilder out, String label, List<Run> runs, Function<Run, String> value) {
-        out.append(String.format("%-40s", label));
-        for (Run run : runs) {
-            out.append(String.format(" %16s", value.apply(run)));
-        }
-        out.append('\n');
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -78,7 +77,8 @@ public final class SubscriberBench {
         RunningKafka kafka = LocalStack.kafka();
         RunningElasticsearch elasticsearchNode = LocalStack.elasticsearch();
         ElasticsearchRest elasticsearch = new ElasticsearchRest(elasticsearchNode.url());
-        SubscriberDrain.Servers servers = new SubscriberDrain.Servers(elasticsearchPid(elasticsearchNode),
+        SubscriberDrain.Servers servers = new SubscriberDrain.Servers(
+                ServerProcesses.elasticsearchPid(elasticsearchNode),
                 ServerProcesses.kafkaPid(kafka));
         kafka.createTopic(TOPIC, options.partitions());
         // The subscriber creates its dead-letter topic when missing; made here so that no run pays for it.
@@ -311,16 +311,6 @@ public final class SubscriberBench {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "subscriber-bench-admin");
         return properties;
-    }
-
-    /** The node's process, from the pid file local-stack has it write next to its logs directory; 0 if unknown. */
-    private static long elasticsearchPid(RunningElasticsearch elasticsearch) {
-        Path pidFile = elasticsearch.logFile().getParent().resolveSibling("elasticsearch.pid");
-        try {
-            return Long.parseLong(Files.readString(pidFile).trim());
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
     }
 
     /** The extra subscriber settings of {@code --set}, for the progress lines and the report; empty without any. */
