@@ -108,8 +108,10 @@ final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /**
-     * The pages of one scan: a point in time, sorted by {@code _shard_doc}, continued with {@code search_after}.
-     * Close it to release the point in time.
+     * The pages of one scan: a point in time, in index order ({@code [_doc, _shard_doc]}), continued with
+     * {@code search_after}. Not by {@code _shard_doc} alone: before Elasticsearch's fix
+     * (elastic/elasticsearch#155559) that sort skips nothing and each page walks the rest of the index. Close it to
+     * release the point in time.
      */
     final class IdScan implements AutoCloseable {
 
@@ -133,7 +135,9 @@ final class ElasticsearchDocuments implements AutoCloseable {
             ObjectNode body = ChangeEventJson.mapper().createObjectNode();
             body.put("size", pageSize).put("_source", false).put("version", true).put("track_total_hits", false);
             body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
-            body.putArray("sort").addObject().put("_shard_doc", "asc");
+            ArrayNode sort = body.putArray("sort");
+            sort.addObject().put("_doc", "asc");
+            sort.addObject().put("_shard_doc", "asc");
             if (searchAfter != null) {
                 body.set("search_after", searchAfter);
             }

@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -8,9 +9,12 @@ import java.util.List;
 
 /**
  * One page of a scan of every document behind an index or alias, through a point in time: the search that asks for
- * it, and what its answer holds. Pages are sorted by {@code _shard_doc} (the cheapest total order) and each continues
- * with {@code search_after} from the last hit of the one before, so a page holds at most {@code size} hits whatever
- * the index's size; a page with fewer hits than asked for is the last. Only ids, versions and routing are asked for,
+ * it, and what its answer holds. Pages are sorted in index order, {@code [_doc, _shard_doc]} (a total order across
+ * shards), and each continues with {@code search_after} from the last hit of the one before, so a page holds at most
+ * {@code size} hits whatever the index's size; a page with fewer hits than asked for is the last. Not by
+ * {@code _shard_doc} alone: before Elasticsearch's fix (elastic/elasticsearch#155559) that sort skips nothing, and
+ * every page would walk the rest of the index, a scan costing the square of its size; {@code _doc} first lets each
+ * shard start right after the previous page. Only ids, versions and routing are asked for,
  * never {@code _source}. Pure.
  *
  * @param documents   each hit's address (its concrete index, id and routing) and version, in sort order
@@ -50,7 +54,9 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
         body.put("version", true);
         body.put("track_total_hits", false);
         body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
-        body.putArray("sort").addObject().put("_shard_doc", "asc");
+        ArrayNode sort = body.putArray("sort");
+        sort.addObject().put("_doc", "asc");
+        sort.addObject().put("_shard_doc", "asc");
         if (searchAfter != null) {
             body.set("search_after", searchAfter);
         }
@@ -73,7 +79,7 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
             searchAfter = hit.get("sort");
             if (index == null || id == null || version == null || !version.canConvertToLong() || searchAfter == null) {
                 throw new IllegalArgumentException("a hit of the scan lacks its _index, _id, _version or sort values"
-                        + " (asked with version=true, sorted by _shard_doc): " + hit);
+                        + " (asked with version=true, sorted by _doc and _shard_doc): " + hit);
             }
             documents.add(new ScannedDocument(new DocumentAddress(index.asText(), id.asText(),
                     hit.path("_routing").asText("")), version.asLong()));

@@ -33,12 +33,12 @@ class ScanPageTest {
     }
 
     @Test
-    void theFirstPageAsksForIdsAndVersionsInShardOrderAndLaterOnesContinueAfterTheLastHit() {
+    void theFirstPageAsksForIdsAndVersionsInIndexOrderAndLaterOnesContinueAfterTheLastHit() {
         ObjectNode first = ScanPage.request("pit-1", "1m", 5000, null);
         ObjectNode next = ScanPage.request("pit-2", "1m", 5000, json("[41]"));
 
         assertEquals(json("{\"size\":5000,\"_source\":false,\"version\":true,\"track_total_hits\":false,"
-                + "\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"1m\"},\"sort\":[{\"_shard_doc\":\"asc\"}]}"),
+                + "\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"1m\"},\"sort\":[{\"_doc\":\"asc\"},{\"_shard_doc\":\"asc\"}]}"),
                 json(first.toString()));
         assertEquals(json("[41]"), next.get("search_after"));
         assertEquals("pit-2", next.at("/pit/id").asText());
