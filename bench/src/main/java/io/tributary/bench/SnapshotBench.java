@@ -107,12 +107,14 @@ public final class SnapshotBench {
 
         String topic = "snapbench." + rows;
         kafka.createTopic(topic, PARTITIONS);
-        progress("initial snapshot by etl-producer (-Xmx" + options.producerHeap() + ", chunk-size "
+        progress((options.incremental() ? "incremental" : "initial") + " snapshot by etl-producer (-Xmx"
+                + options.producerHeap() + ", chunk-size "
                 + options.chunkSize() + ", parallelism " + options.parallelism() + ") into " + topic);
         SnapshotDrain.Figures snapshot = SnapshotDrain.take(
                 new ProducerChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
                 new SnapshotDrain.Target(jdbcUrl, postgres.user(), postgres.password(), name, tables.names(),
-                        kafka.bootstrapServers(), topic, PARTITIONS, options.chunkSize(), options.parallelism()),
+                        kafka.bootstrapServers(), topic, PARTITIONS, options.chunkSize(), options.parallelism(),
+                        options.incremental()),
                 rows, new SnapshotDrain.Servers(postmasterPid, ServerProcesses.kafkaPid(kafka)), options.timeout());
         progress(String.format("snapshot: %s from launch, first row after %s, %,.0f rows/s from the first row",
                 seconds(snapshot.took()), seconds(snapshot.firstRow()), snapshot.rowsPerSecondSnapshotting()));
@@ -142,6 +144,8 @@ public final class SnapshotBench {
                 .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
         out.append(String.format("machine: %s; PostgreSQL %d (local-stack, fsync off), Kafka single broker%n",
                 machine, postgres.majorVersion()));
+        out.append(options.incremental() ? "snapshot: incremental, while streaming (watermarks; one chunk at a time)\n"
+                : "snapshot: initial, with the slot's exported snapshot\n");
         out.append(String.format("producer: -Xmx%s, snapshot chunk-size %d, parallelism %d; %d table(s) of bigint"
                         + " key, text, numeric, timestamptz, boolean, jsonb; topic of %d partitions (partition-by"
                         + " table)%n", options.producerHeap(), options.chunkSize(), options.parallelism(),

@@ -19,12 +19,14 @@ import java.util.List;
  * @param producerJar    the runnable etl-producer jar, started as a child JVM
  * @param profiling      whether the producer child records a JFR profile (then summarised)
  * @param compareSmaller whether a run with a fifth of the rows comes first, to show whether the heap grows with N
+ * @param incremental    whether the tables are read by an incremental snapshot while the producer streams (requested
+ *                       once it is up, with {@code snapshot.mode = never}) instead of its initial snapshot
  * @param timeout        how long one snapshot may take before the run fails
  * @param outputRoot     where each run's directory (configuration, logs, report) is created
  */
 record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelism, String producerHeap,
                             Path producerJar, BenchOptions.Profiling profiling, boolean compareSmaller,
-                            Duration timeout, Path outputRoot) {
+                            boolean incremental, Duration timeout, Path outputRoot) {
 
     /** The smaller comparison run has this fraction of the rows. */
     static final int SMALLER_DIVISOR = 5;
@@ -40,6 +42,8 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
             "  --jfr                 record a JFR profile of the producer and print its hot spots",
             "  --no-compare-smaller  skip the first run with rows / " + SMALLER_DIVISOR
                     + " (it shows whether the heap grows with the rows)",
+            "  --incremental         an incremental snapshot while streaming (scripts/snapshot.sh request) instead of"
+                    + " the initial one",
             "  --timeout-minutes N   limit for each snapshot (default 30)",
             "  --output DIR          run directories go here (default target/snapshot-bench)");
 
@@ -52,6 +56,7 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
         Path producerJar = Path.of("../etl-producer/target/etl-producer.jar");
         BenchOptions.Profiling profiling = BenchOptions.Profiling.NONE;
         boolean compareSmaller = true;
+        boolean incremental = false;
         long timeoutMinutes = 30;
         Path outputRoot = Path.of("target/snapshot-bench");
         List<String> rest = new ArrayList<>(List.of(args));
@@ -70,6 +75,7 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
                 case "--producer-jar" -> producerJar = Path.of(BenchOptions.value(option, rest));
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
                 case "--no-compare-smaller" -> compareSmaller = false;
+                case "--incremental" -> incremental = true;
                 case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
                         BenchOptions.value(option, rest), 1, 24 * 60);
                 case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
@@ -88,7 +94,7 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
                     + " does not exist (build it: mvn -B package -DskipTests -pl etl-producer -am)");
         }
         return new SnapshotBenchOptions(rows, tables, chunkSize, parallelism, producerHeap,
-                producerJar.toAbsolutePath().normalize(), profiling, compareSmaller,
+                producerJar.toAbsolutePath().normalize(), profiling, compareSmaller, incremental,
                 Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize());
     }
 

@@ -1,14 +1,20 @@
 package io.tributary.bench;
 
+import io.tributary.model.TableId;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.snapshot.TableSnapshotLedger;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * One initial snapshot by etl-producer: the child JVM starts on a database whose slot does not exist yet, so it
- * creates the slot and publishes every row of the tables before it streams. Timed from the JVM's launch until
+ * One snapshot by etl-producer. Initial: the child JVM starts on a database whose slot does not exist yet, so it
+ * creates the slot and publishes every row of the tables before it streams. Incremental: it starts with
+ * {@code snapshot.mode = never}, and once it answers, every table is requested as {@code scripts/snapshot.sh request}
+ * does ({@link TableSnapshotLedger}); it reads them one after the other while it streams. Timed from the JVM's launch until
  * {@code tributary_producer_snapshot_running} is back at 0 after having been 1 and the rows gauge equals the
  * tables' rows (the producer sets it to 0 only after Kafka acknowledged every row). Its {@code /metrics} are
  * scraped every {@value #SAMPLE_MILLIS} ms, recording the heap used each time; then it is stopped with SIGTERM.
@@ -22,7 +28,8 @@ final class SnapshotDrain {
 
     /** What the producer reads and where it writes. */
     record Target(String jdbcUrl, String user, String password, String slot, List<String> tables,
-                  String bootstrapServers, String topic, int partitions, int chunkSize, int parallelism) {
+                  String bootstrapServers, String topic, int partitions, int chunkSize, int parallelism,
+                  boolean incremental) {
     }
 
     /** The servers whose CPU time is measured besides the producer's. */
@@ -88,6 +95,7 @@ final class SnapshotDrain {
             long started = producer.launchedAtNanos();
             long deadline = started + timeout.toNanos();
             boolean seenRunning = false;
+            boolean requested = !target.incremental();
             MetricsSample last = null;
             // running = 0 with every row counted can only follow running = 1: the rows gauge starts at 0 when the
             // snapshot begins (and running turns 1), and running turns 0 after Kafka acknowledged the last row. So a
@@ -102,11 +110,17 @@ final class SnapshotDrain {
                 postgresCpu.sample();
                 kafkaCpu.sample();
                 MetricsSample sample = producer.scrape();
+                if (sample != null && !requested) {
+                    request(target);
+                    requested = true;
+                }
                 if (sample != null) {
                     samples.add(sample);
                     last = sample;
                     seenRunning |= sample.snapshotRunning() == 1;
-                    if (seenRunning && sample.snapshotRunning() == 0 && sample.snapshotRows() != expectedRows) {
+                    // An incremental snapshot reads tables one after the other: running is 0 between two.
+                    if (seenRunning && sample.snapshotRunning() == 0 && sample.snapshotRows() != expectedRows
+                            && !target.incremental()) {
                         throw new IllegalStateException("the snapshot ended with " + sample.snapshotRows()
                                 + " rows, the tables hold " + expectedRows + producer.logTail());
                     }
@@ -126,6 +140,16 @@ final class SnapshotDrain {
         }
     }
 
+    /** Asks the running producer for an incremental snapshot of every table. */
+    private static void request(Target target) {
+        try {
+            new TableSnapshotLedger(new PostgresEndpoint(target.jdbcUrl(), target.user(), target.password()))
+                    .request(target.slot(), target.tables().stream().map(TableId::parse).toList(), "benchmark");
+        } catch (SQLException e) {
+            throw new IllegalStateException("requesting the incremental snapshot failed: " + e.getMessage(), e);
+        }
+    }
+
     private static String configuration(Target target, int port) {
         return String.join("\n",
                 "tributary {",
@@ -137,7 +161,7 @@ final class SnapshotDrain {
                 "    publication = " + target.slot(),
                 "    tables = [" + target.tables().stream().collect(Collectors.joining(", ")) + "]",
                 "    snapshot {",
-                "      mode = initial",
+                "      mode = " + (target.incremental() ? "never" : "initial"),
                 "      chunk-size = " + target.chunkSize(),
                 "      parallelism = " + target.parallelism(),
                 "    }",

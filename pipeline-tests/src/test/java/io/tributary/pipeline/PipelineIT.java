@@ -1,6 +1,7 @@
 package io.tributary.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,8 +81,6 @@ class PipelineIT {
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
                 ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
-        producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
-        producer.start();
         SubscriberSettings subscriberSettings = new SubscriberSettings(kafka.bootstrapServers(), topic,
                 "group-" + database, 500, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
                 new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
@@ -97,8 +98,15 @@ class PipelineIT {
         }
     }
 
+    /** Starts the producer of both tables; each test chooses when (rows written before are snapshotted). */
+    private void startProducer() throws Exception {
+        producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
+        producer.start();
+    }
+
     @Test
     void elasticsearchEndsEqualToPostgresAfterInsertsUpdatesAndDeletesInTwoTables() throws Exception {
+        startProducer();
         sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
             "INSERT INTO shop.order_lines VALUES (1, 23, 'lamp', 1), (12, 3, 'desk', 2), (12, 4, 'chair', 4)");
         sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
@@ -115,7 +123,43 @@ class PipelineIT {
     }
 
     @Test
+    void preExistingRowsAreSnapshottedWhileWritesGoOnAndElasticsearchEndsEqualToPostgres() throws Exception {
+        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i FROM generate_series(1, 3000) i",
+            "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, l FROM generate_series(1, 500) o,"
+                    + " generate_series(1, 4) l");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> writeWhile(writing));
+        startProducer(); // takes the initial snapshot while the writer changes rows
+        Thread.sleep(500);
+        writing.set(false);
+        assertTrue(writer.get(30, TimeUnit.SECONDS) > 0, "the writer changed rows during the snapshot");
+
+        awaitElasticsearchEqualsPostgres("shop.customers", "id");
+        awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
+    }
+
+    /** Updates, deletes and inserts rows, one transaction at a time, until told to stop; returns how many. */
+    private int writeWhile(AtomicBoolean writing) {
+        int transactions = 0;
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            while (writing.get()) {
+                int id = 1 + transactions * 7 % 3000;
+                statement.execute("UPDATE shop.customers SET balance = balance + 1000, name = 'moved "
+                        + transactions + "' WHERE id = " + id);
+                statement.execute("DELETE FROM shop.order_lines WHERE order_id = " + (1 + transactions % 500)
+                        + " AND line = " + (1 + transactions % 4));
+                statement.execute("INSERT INTO shop.customers VALUES (" + (10_000 + transactions) + ", 'new', true, 0)");
+                transactions++;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the concurrent writer failed after " + transactions + " transactions", e);
+        }
+        return transactions;
+    }
+
+    @Test
     void aSlotDroppedWhileTheProducerIsDownIsRepairedByAResnapshot() throws Exception {
+        startProducer();
         sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
             "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, o * l FROM generate_series(1, 10) o,"
                     + " generate_series(1, 3) l");
@@ -197,7 +241,7 @@ class PipelineIT {
         http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=1000"))
+                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=10000"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
