@@ -44,12 +44,18 @@ public final class SnapshotBench {
                 SnapshotBench::run);
     }
 
-    /** One measured size: the fill, the COPY baseline, the producer's snapshot and what the topic held. */
-    private record Run(long rows, long heapBytes, Duration fill, CopyBaseline.Figures copy,
+    /**
+     * One measured size: the fill, the COPY baseline, the producer's snapshot and what the topic held.
+     *
+     * @param sweeps the sweep events the topic must hold besides the rows: one per table after an incremental
+     *               snapshot, none after an initial one
+     */
+    private record Run(long rows, long sweeps, long heapBytes, Duration fill, CopyBaseline.Figures copy,
                        SnapshotDrain.Figures snapshot, SnapshotTopic.Contents topic) {
 
         boolean topicHoldsTheRows() {
-            return topic.records() == rows && topic.readEvents() == rows && topic.otherRecords() == 0;
+            return topic.records() == rows + sweeps && topic.readEvents() == rows && topic.sweeps() == sweeps
+                    && topic.otherRecords() == 0;
         }
     }
 
@@ -78,8 +84,9 @@ public final class SnapshotBench {
         for (Run run : runs) {
             if (!run.topicHoldsTheRows()) {
                 throw new IllegalStateException(String.format("the topic of the %,d-row run holds %,d records"
-                        + " (%,d with op = r, %,d others), not %,d snapshot rows", run.rows(), run.topic().records(),
-                        run.topic().readEvents(), run.topic().otherRecords(), run.rows()));
+                        + " (%,d with op = r, %,d sweeps, %,d others), not %,d snapshot rows and %,d sweeps",
+                        run.rows(), run.topic().records(), run.topic().readEvents(), run.topic().sweeps(),
+                        run.topic().otherRecords(), run.rows(), run.sweeps()));
             }
         }
     }
@@ -124,7 +131,8 @@ public final class SnapshotBench {
                 options.timeout());
         progress(String.format("%s: %,d records, %,d with op = r, %,d MiB of keys and values", topic,
                 contents.records(), contents.readEvents(), contents.payloadBytes() >> 20));
-        return new Run(rows, heapBytes, fill, copy, snapshot, contents);
+        return new Run(rows, options.incremental() ? options.tables() : 0, heapBytes, fill, copy, snapshot,
+                contents);
     }
 
     /** The slot would hold WAL back for the rest of the benchmark: it has done its part. */
@@ -187,6 +195,7 @@ public final class SnapshotBench {
         line(out, "  exit status after SIGTERM", runs, r -> Integer.toString(r.snapshot().exitStatus()));
         line(out, "topic: records (end - start offsets)", runs, r -> String.format("%,d", r.topic().records()));
         line(out, "  decoded with op = r", runs, r -> String.format("%,d", r.topic().readEvents()));
+        line(out, "  decoded with op = s (sweeps)", runs, r -> String.format("%,d", r.topic().sweeps()));
         line(out, "  payload (keys + values, MiB)", runs, r -> String.format("%,d", r.topic().payloadBytes() >> 20));
         line(out, "  check", runs, r -> r.topicHoldsTheRows() ? "ok" : "FAILED");
         if (runs.size() > 1) {

@@ -30,10 +30,11 @@ final class SnapshotTopic {
     /**
      * @param records      end offsets minus start offsets, over all partitions
      * @param readEvents   records decoded as change events with {@code op = r}
+     * @param sweeps       records decoded with {@code op = s}: an incremental snapshot's end of a table
      * @param otherRecords records decoded with another operation
      * @param payloadBytes the bytes of all keys and values
      */
-    record Contents(long records, long readEvents, long otherRecords, long payloadBytes) {
+    record Contents(long records, long readEvents, long sweeps, long otherRecords, long payloadBytes) {
     }
 
     static Contents read(String bootstrapServers, String topic, int partitions, Duration timeout) {
@@ -45,6 +46,7 @@ final class SnapshotTopic {
             Map<TopicPartition, Long> ends = consumer.endOffsets(all);
             long records = all.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum();
             long readEvents = 0;
+            long sweeps = 0;
             long others = 0;
             long payload = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -58,13 +60,15 @@ final class SnapshotTopic {
                     ChangeEvent event = ChangeEventJson.decode(record.value());
                     if (event.op() == Operation.READ) {
                         readEvents++;
+                    } else if (event.op() == Operation.SWEEP) {
+                        sweeps++;
                     } else {
                         others++;
                     }
                     payload += (record.key() == null ? 0 : record.key().length) + record.value().length;
                 }
             }
-            return new Contents(records, readEvents, others, payload);
+            return new Contents(records, readEvents, sweeps, others, payload);
         }
     }
 
