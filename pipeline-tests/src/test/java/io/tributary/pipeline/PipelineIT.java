@@ -77,6 +77,7 @@ class PipelineIT {
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
         String topic = "pipeline-" + database;
+        kafka.createTopic(topic, 3); // the subscriber starts before the producer, which would create it
         producerSettings = new ProducerSettings(ProducerSettings.Source.of(
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
