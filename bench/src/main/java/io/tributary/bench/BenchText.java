@@ -70,6 +70,20 @@ final class BenchText {
         out.append('\n');
     }
 
+    /**
+     * Appends the JFR hot spots of {@code jfr} when one was recorded, writes the report to {@code report.txt} of the
+     * run directory and prints it with where the run's files are.
+     *
+     * @param jfr the recording to summarise; null when the run was not profiled
+     */
+    static void publishReport(Path directory, String report, Path jfr) throws IOException {
+        String complete = jfr == null ? report : report + "\n" + JfrHotSpots.summarize(jfr, 20);
+        Files.writeString(directory.resolve("report.txt"), complete);
+        System.out.println();
+        System.out.print(complete);
+        System.out.println("(report, logs and configuration in " + directory + ")");
+    }
+
     private static long totalMemoryGib() {
         try {
             return Files.readAllLines(Path.of("/proc/meminfo")).stream()

@@ -86,13 +86,8 @@ public final class ProducerBench {
 
         String report = report(options, machine, postgres, small, bulk, changes, end.value() - slotLsn.value(),
                 recvlogical, producer);
-        if (options.profiling() == BenchOptions.Profiling.JFR) {
-            report += "\n" + JfrHotSpots.summarize(directory.resolve("producer.jfr"), 20);
-        }
-        Files.writeString(directory.resolve("report.txt"), report);
-        System.out.println();
-        System.out.print(report);
-        System.out.println("(report, logs and configuration in " + directory + ")");
+        BenchText.publishReport(directory, report, options.profiling() == BenchOptions.Profiling.JFR
+                ? directory.resolve("producer.jfr") : null);
         workload.dropEverything(List.of(RECVLOGICAL_SLOT, PRODUCER_SLOT));
         if (producer.events() != changes) {
             throw new IllegalStateException("the producer counted " + producer.events() + " events, the workload"

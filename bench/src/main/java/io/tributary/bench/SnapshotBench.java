@@ -72,15 +72,9 @@ public final class SnapshotBench {
         for (long rows : options.runs()) {
             runs.add(measure(options, directory.resolve("rows-" + rows), postgres, kafka, rows));
         }
-        String report = report(options, machine, postgres, runs);
-        if (options.profiling() == BenchOptions.Profiling.JFR) {
-            report += "\n" + JfrHotSpots.summarize(directory.resolve("rows-" + options.rows()).resolve("producer.jfr"),
-                    20);
-        }
-        Files.writeString(directory.resolve("report.txt"), report);
-        System.out.println();
-        System.out.print(report);
-        System.out.println("(report, logs and configuration in " + directory + ")");
+        BenchText.publishReport(directory, report(options, machine, postgres, runs),
+                options.profiling() == BenchOptions.Profiling.JFR
+                        ? directory.resolve("rows-" + options.rows()).resolve("producer.jfr") : null);
         for (Run run : runs) {
             if (!run.topicHoldsTheRows()) {
                 throw new IllegalStateException(String.format("the topic of the %,d-row run holds %,d records"

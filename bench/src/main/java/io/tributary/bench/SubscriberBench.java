@@ -151,10 +151,7 @@ public final class SubscriberBench {
 
             String report = report(options, machine, kafka, produced, finalRows, workload, ceiling, best, runs,
                     replays);
-            Files.writeString(directory.resolve("report.txt"), report);
-            System.out.println();
-            System.out.print(report);
-            System.out.println("(report, logs and configuration in " + directory + ")");
+            BenchText.publishReport(directory, report, null);
             check(runs, replays, produced.events(), finalRows);
         }
     }

@@ -95,15 +95,9 @@ public final class VerifyBench {
         } finally {
             Files.deleteIfExists(verifierJar); // 50 MB, a copy of the build's verifier/target/verifier.jar
         }
-        String report = report(options, machine, postgres, runs);
-        if (options.profiling() == BenchOptions.Profiling.JFR) {
-            report += "\n" + JfrHotSpots.summarize(directory.resolve("rows-" + options.rows()).resolve("verifier.jfr"),
-                    20);
-        }
-        Files.writeString(directory.resolve("report.txt"), report);
-        System.out.println();
-        System.out.print(report);
-        System.out.println("(report, logs and configuration in " + directory + ")");
+        BenchText.publishReport(directory, report(options, machine, postgres, runs),
+                options.profiling() == BenchOptions.Profiling.JFR
+                        ? directory.resolve("rows-" + options.rows()).resolve("verifier.jfr") : null);
         for (Run run : runs) {
             if (!run.mismatches().isEmpty()) {
                 throw new IllegalStateException(String.format("the verifier of the %,d-row table did not report"
