@@ -11,7 +11,9 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
+import io.tributary.localstack.PostgresVersion;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
@@ -149,6 +151,43 @@ class IncrementalSnapshotIT {
         assertEquals(0, SnapshotCommand.run(new String[] {"--producer-config", configFile().toString(), "status"},
                 new PrintStream(status, true, StandardCharsets.UTF_8), System.err));
         assertTrue(status.toString(StandardCharsets.UTF_8).contains("shop.items"), status.toString());
+    }
+
+    @Test
+    void aRequestedSnapshotWorksOnPostgres14WithPgoutputAndWithTestDecoding(
+            @PostgresVersion(14) RunningPostgres postgres14) throws Exception {
+        try (ProducerTestDatabase on14 = new ProducerTestDatabase(postgres14, kafka, "incremental_14")) {
+            assertARequestedSnapshotReadsEveryRowThenSweeps(on14, OutputPlugin.PGOUTPUT);
+        }
+        assertARequestedSnapshotReadsEveryRowThenSweeps(db, OutputPlugin.TEST_DECODING);
+    }
+
+    /** Streams shop.items with snapshot mode never, asks for its snapshot, and checks the topic. */
+    private static void assertARequestedSnapshotReadsEveryRowThenSweeps(ProducerTestDatabase database,
+                                                                       OutputPlugin plugin) throws Exception {
+        database.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+                "INSERT INTO shop.items SELECT i, 'item ' || i FROM generate_series(1, 20) i");
+        EtlProducer producer = database.producer(database.settings(new SnapshotSettings(SnapshotMode.NEVER, 6, 1), 1,
+                plugin, "shop.items"), new SimpleMeterRegistry());
+        producer.start();
+        new TableSnapshotLedger(database.endpoint()).request(database.slot(), List.of(TableId.parse("shop.items")),
+                "operator request");
+        database.sql("UPDATE shop.items SET name = 'streamed' WHERE id = 20");
+
+        List<Received> records = TopicReader.readUntil(database.kafkaBootstrapServers(), database.topic(),
+                received -> sweepOf(received, "items").isPresent(), Duration.ofSeconds(60));
+
+        String where = plugin + " on " + database.name();
+        assertEquals(20, events(records, "items", Operation.READ).stream().map(e -> e.key().get("id").asInt())
+                .distinct().count(), where + ": every row read");
+        assertTrue(sweepOf(records, "items").isPresent(), where + ": the sweep follows");
+        Map<Integer, String> expected = new TreeMap<>();
+        for (int id = 1; id <= 19; id++) {
+            expected.put(id, "item " + id);
+        }
+        expected.put(20, "streamed");
+        assertEquals(expected, lastNames(TopicReader.readUntil(database.kafkaBootstrapServers(), database.topic(),
+                received -> expected.equals(lastNames(received, "items")), Duration.ofSeconds(30)), "items"), where);
     }
 
     @Test

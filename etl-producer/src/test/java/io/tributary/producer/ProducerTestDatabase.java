@@ -6,6 +6,7 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.ProducerSettings.Source;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import java.sql.Connection;
@@ -51,6 +52,10 @@ final class ProducerTestDatabase implements AutoCloseable {
         return topic;
     }
 
+    String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     String slot() {
         return "slot_" + name;
     }
@@ -61,9 +66,14 @@ final class ProducerTestDatabase implements AutoCloseable {
 
     /** A producer of the tables to this database's topic, reporting and reconnecting every 200 ms. */
     ProducerSettings settings(SnapshotSettings snapshot, int partitions, String... tables) {
+        return settings(snapshot, partitions, OutputPlugin.PGOUTPUT, tables);
+    }
+
+    /** {@link #settings(SnapshotSettings, int, String...)} with another output plugin. */
+    ProducerSettings settings(SnapshotSettings snapshot, int partitions, OutputPlugin plugin, String... tables) {
         Source defaults = Source.of(endpoint(), slot(), "pub_" + name,
                 Arrays.stream(tables).map(TableId::parse).toList());
-        Source quick = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(),
+        Source quick = new Source(defaults.endpoint(), plugin, defaults.slot(), defaults.publication(),
                 defaults.tables(), Duration.ofMillis(200), defaults.replicaIdentity(), defaults.onSlotLoss(),
                 defaults.slotFailover(), new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
                 defaults.heartbeatInterval(), defaults.numericMode());
