@@ -191,6 +191,34 @@ class IncrementalSnapshotIT {
     }
 
     @Test
+    void aRequestThatCannotBeSnapshottedIsMarkedFailedWithItsReasonAndTheNextOneStillRuns() throws Exception {
+        db.sql("CREATE TABLE shop.kept (id int PRIMARY KEY)", "INSERT INTO shop.kept VALUES (1), (2)",
+                "CREATE TABLE shop.unkeyed (note text)", "ALTER TABLE shop.unkeyed REPLICA IDENTITY FULL",
+                "CREATE TABLE shop.dropped (id int PRIMARY KEY)");
+        started(db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.*"), new SimpleMeterRegistry());
+        TableSnapshotLedger ledger = new TableSnapshotLedger(db.endpoint());
+        ledger.request(db.slot(), List.of(TableId.parse("shop.unkeyed")), "operator request");
+        // A request recorded just before its table was dropped (request() itself refuses a missing table).
+        db.sql("DROP TABLE shop.dropped", "INSERT INTO " + TableSnapshotLedger.QUALIFIED_NAME + " (slot_name,"
+                + " table_name, status, reason, requested_at, updated_at) VALUES ('" + db.slot() + "',"
+                + " 'shop.dropped', 'pending', 'operator request', now(), now()) ON CONFLICT (slot_name, table_name)"
+                + " DO UPDATE SET status = 'pending', requested_at = now()");
+        ledger.request(db.slot(), List.of(TableId.parse("shop.kept")), "operator request");
+
+        awaitLedgerRows(entries -> entries.stream().noneMatch(e -> e.status() == Status.PENDING
+                || e.status() == Status.RUNNING), Duration.ofSeconds(30));
+
+        assertEquals(Status.FAILED, ledgerEntry("shop.unkeyed").status());
+        assertTrue(ledgerEntry("shop.unkeyed").error().contains("no primary key or replica identity index"),
+                ledgerEntry("shop.unkeyed").error());
+        assertEquals(Status.FAILED, ledgerEntry("shop.dropped").status());
+        assertTrue(ledgerEntry("shop.dropped").error().contains("cannot be described"),
+                ledgerEntry("shop.dropped").error());
+        assertEquals(Status.DONE, ledgerEntry("shop.kept").status(), "the producer went on with the next request");
+        assertEquals(2L, ledgerEntry("shop.kept").rows());
+    }
+
+    @Test
     void killMinus9DuringAnIncrementalSnapshotResumesAfterTheLastChunkAndEndsComplete() throws Exception {
         int rows = 60_000;
         db.sql("CREATE TABLE shop.big (id int PRIMARY KEY, payload text)",
@@ -275,17 +303,24 @@ class IncrementalSnapshotIT {
         throw new AssertionError("the incremental snapshot never read a chunk of shop.items");
     }
 
+    /** Waits until the slot's first ledger row satisfies {@code condition}; returns it. */
     private Entry awaitLedger(Predicate<Entry> condition, Duration timeout) throws Exception {
+        return awaitLedgerRows(entries -> !entries.isEmpty() && condition.test(entries.get(0)), timeout).get(0);
+    }
+
+    /** Waits until the slot's ledger rows satisfy {@code condition}; returns them. */
+    private List<Entry> awaitLedgerRows(Predicate<List<Entry>> condition, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Entry> entries = new TableSnapshotLedger(db.endpoint()).entries("slot_" + database);
-            if (!entries.isEmpty() && condition.test(entries.get(0))) {
-                return entries.get(0);
+            List<Entry> entries = new TableSnapshotLedger(db.endpoint()).entries(db.slot());
+            if (condition.test(entries)) {
+                return entries;
             }
             Thread.sleep(100);
         }
         throw new AssertionError("the ledger never reached the expected state: "
-                + new TableSnapshotLedger(db.endpoint()).entries("slot_" + database));
+                + new TableSnapshotLedger(db.endpoint()).entries(db.slot()));
     }
 
     private Entry ledgerEntry(String table) throws SQLException {

@@ -109,7 +109,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
                 .register(metrics);
     }
 
-    /** For the initial snapshot: the tables a new slot's snapshot covers are recorded as done. */
+    /** Incremental snapshots that fill the initial snapshot's progress logs and gauges too. */
     public static IncrementalSnapshots create(Setup setup, InitialSnapshot initial, MeterRegistry metrics) {
         return new IncrementalSnapshots(setup, initial.progress(), metrics, Clock.systemUTC());
     }
@@ -221,7 +221,18 @@ public final class IncrementalSnapshots implements AutoCloseable {
                 LOG.error("incremental snapshot of {} refused: {}", entry.table(), refusal.get());
                 continue;
             }
-            List<SnapshotTable> planned = SnapshotPlanner.plan(setup.endpoint(), List.of(entry.table()));
+            List<SnapshotTable> planned;
+            try {
+                planned = SnapshotPlanner.plan(setup.endpoint(), List.of(entry.table()));
+            } catch (SQLException e) {
+                if (ReplicationErrors.isRetriable(e)) {
+                    throw e;
+                }
+                ledger.markFailed(reader.connection(), entry, "it cannot be described (" + e.getMessage() + ")");
+                LOG.error("incremental snapshot of {} refused: it cannot be described: {}", entry.table(),
+                        e.getMessage());
+                continue;
+            }
             if (planned.size() != 1 || !planned.get(0).table().equals(entry.table())) {
                 ledger.markFailed(reader.connection(), entry, "it is a partitioned table: its partitions are snapshotted"
                         + " each (request them by name)");
