@@ -84,13 +84,7 @@ class KustomizeRenderTest {
 
     @Test
     void aPatchMatchingNoObjectIsRefused(@TempDir Path directory) throws IOException {
-        Files.writeString(directory.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [%s]
-                patches: [{path: patch.yaml}]
-                """.formatted(Site.K8S.resolve("base").toAbsolutePath()));
-        Files.writeString(directory.resolve("patch.yaml"), """
+        overlayOfTheBaseWithPatch(directory, """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: etl-producr}
@@ -102,13 +96,7 @@ class KustomizeRenderTest {
 
     @Test
     void aPatchMergingListsIsRefusedRatherThanGuessed(@TempDir Path directory) throws IOException {
-        Files.writeString(directory.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources: [%s]
-                patches: [{path: patch.yaml}]
-                """.formatted(Site.K8S.resolve("base").toAbsolutePath()));
-        Files.writeString(directory.resolve("patch.yaml"), """
+        overlayOfTheBaseWithPatch(directory, """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: etl-producer}
@@ -138,5 +126,16 @@ class KustomizeRenderTest {
                 + " skipped (the other deploy tests render with the Kustomize class alone). Install kubectl (1.21 or"
                 + " later, for kustomize v4+) to run it.");
         throw new AssertionError("unreachable");
+    }
+
+    /** An overlay in {@code directory} of the deploy base with {@code patch} as its one patch. */
+    private static void overlayOfTheBaseWithPatch(Path directory, String patch) throws IOException {
+        Files.writeString(directory.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [%s]
+                patches: [{path: patch.yaml}]
+                """.formatted(Site.K8S.resolve("base").toAbsolutePath()));
+        Files.writeString(directory.resolve("patch.yaml"), patch);
     }
 }

@@ -131,11 +131,11 @@ public final class EtlProducer implements ServiceLauncher.Service {
         try (Connection connection = source.endpoint().openQueryConnection()) {
             ServerChecks.requireLogicalWalLevel(connection);
             ServerChecks.requireReplicationPrivilege(connection);
-            if (source.slotFailover() && ServerChecks.majorVersion(connection) < 17) {
-                throw new IllegalStateException("tributary.postgres.slot-failover = true needs PostgreSQL 17 or"
-                        + " later; this server is " + ServerChecks.majorVersion(connection));
-            }
             serverMajor = ServerChecks.majorVersion(connection);
+            if (source.slotFailover() && serverMajor < 17) {
+                throw new IllegalStateException("tributary.postgres.slot-failover = true needs PostgreSQL 17 or"
+                        + " later; this server is " + serverMajor);
+            }
             if (source.onSlotLoss() == ProducerSettings.OnSlotLoss.RESNAPSHOT
                     && !source.plugin().showsLogicalMessages(serverMajor)) {
                 throw new IllegalStateException("tributary.postgres.on-slot-loss = resnapshot needs incremental"

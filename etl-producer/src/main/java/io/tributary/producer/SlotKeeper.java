@@ -3,6 +3,7 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
@@ -51,7 +52,7 @@ final class SlotKeeper {
     private final Counter recreations;
     private final InitialSnapshot snapshot;
     private final TableSnapshotLedger ledger;
-    private final List<io.tributary.model.TableId> tables;
+    private final List<TableId> tables;
     private boolean streamedBefore;
 
     /**
@@ -60,7 +61,7 @@ final class SlotKeeper {
      * @param snapshot takes the snapshot of a slot it creates (unless the mode is never)
      */
     SlotKeeper(ProducerSettings settings, String database, List<String> topics,
-               List<io.tributary.model.TableId> tables, MeterRegistry metrics, InitialSnapshot snapshot) {
+               List<TableId> tables, MeterRegistry metrics, InitialSnapshot snapshot) {
         this.settings = settings;
         this.snapshot = snapshot;
         this.tables = List.copyOf(tables);
@@ -111,7 +112,8 @@ final class SlotKeeper {
                     + "; changes committed while the slot did not exist are NOT in Kafka";
             if (settings.source().onSlotLoss() == OnSlotLoss.FAIL) {
                 throw new SlotLostException(message + ". Restore the slot, or set tributary.postgres.on-slot-loss"
-                        + " = recreate to stream on from now and repair the gap with a snapshot");
+                        + " = resnapshot to stream on from a new slot and repair the gap while streaming (or recreate to"
+                        + " stream on with a new initial snapshot)");
             }
             recreations.increment();
             if (settings.source().onSlotLoss() == OnSlotLoss.RESNAPSHOT) {

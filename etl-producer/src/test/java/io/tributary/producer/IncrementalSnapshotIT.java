@@ -14,6 +14,7 @@ import io.tributary.model.TableId;
 import io.tributary.localstack.PostgresVersion;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.OutputPlugin;
+import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
@@ -216,6 +217,30 @@ class IncrementalSnapshotIT {
                 ledgerEntry("shop.dropped").error());
         assertEquals(Status.DONE, ledgerEntry("shop.kept").status(), "the producer went on with the next request");
         assertEquals(2L, ledgerEntry("shop.kept").rows());
+    }
+
+    @Test
+    void aRoleThatMayNotCreateTheLedgerStreamsOnWithoutIncrementalSnapshots() throws Exception {
+        String role = "limited_" + db.name();
+        db.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
+                "CREATE PUBLICATION pub_" + db.name() + " FOR TABLE shop.items",
+                "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'limited'",
+                "GRANT USAGE ON SCHEMA shop TO " + role, "GRANT SELECT ON shop.items TO " + role);
+        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.items");
+        ProducerSettings.Source source = asSuperuser.source();
+        ProducerSettings limited = new ProducerSettings(new ProducerSettings.Source(
+                new PostgresEndpoint(source.endpoint().url(), role, "limited"),
+                source.plugin(), source.slot(), source.publication(), source.tables(), source.statusInterval(),
+                source.replicaIdentity(), source.onSlotLoss(), source.slotFailover(), source.reconnectBackoff(),
+                source.heartbeatInterval(), source.numericMode()), asSuperuser.target(), 0, asSuperuser.snapshot());
+        started(limited, new SimpleMeterRegistry());
+        db.sql("INSERT INTO shop.items VALUES (1, 'streamed')");
+
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30));
+
+        assertEquals(Map.of(1, "streamed"), lastNames(records, "items"), "the producer streams without its ledger");
+        assertEquals("t", db.queryOne("SELECT to_regclass('" + TableSnapshotLedger.QUALIFIED_NAME + "') IS NULL"),
+                "the ledger could not be created by this role");
     }
 
     @Test

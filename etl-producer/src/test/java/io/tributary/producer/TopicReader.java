@@ -26,28 +26,14 @@ final class TopicReader {
 
     /** Reads until at least {@code expected} records arrived or {@code timeout} passed; returns what arrived. */
     static List<Received> readAtLeast(String bootstrapServers, String topic, int expected, Duration timeout) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         List<Received> received = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(bootstrapServers, topic)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (received.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
-                }
+                pollInto(consumer, Duration.ofMillis(200), received);
             }
             // Anything beyond the expected count (duplicates, strays) should show in the assertions too.
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
-            }
+            pollInto(consumer, Duration.ofMillis(500), received);
         }
         return received;
     }
@@ -58,29 +44,39 @@ final class TopicReader {
      */
     static List<Received> readUntil(String bootstrapServers, String topic, Predicate<List<Received>> done,
                                     Duration timeout) {
+        List<Received> received = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(bootstrapServers, topic)) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            boolean satisfied = false;
+            while (!satisfied && System.nanoTime() < deadline) {
+                int before = received.size();
+                pollInto(consumer, Duration.ofMillis(200), received);
+                satisfied = received.size() > before && done.test(received);
+            }
+        }
+        return received;
+    }
+
+    /** A consumer assigned every partition of {@code topic}, at its beginning. */
+    private static KafkaConsumer<byte[], byte[]> fromTheBeginning(String bootstrapServers, String topic) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-        List<Received> received = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            boolean satisfied = false;
-            while (!satisfied && System.nanoTime() < deadline) {
-                int before = received.size();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
-                }
-                satisfied = received.size() > before && done.test(received);
-            }
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(topic, info.partition()));
         }
-        return received;
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static void pollInto(KafkaConsumer<byte[], byte[]> consumer, Duration wait, List<Received> received) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+            received.add(new Received(record.partition(), record.offset(), ChangeEventJson.decode(record.value())));
+        }
     }
 }

@@ -81,7 +81,7 @@ final class ChunkWindow {
         }
     }
 
-    /** The chunk's rows no change in the window touched, in key order. */
+    /** The chunk's rows no change in the window touched, in key order, as a new list the caller may extend. */
     List<ChangeEvent> remainingRows() {
         return new ArrayList<>(rowsByKey.values());
     }

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +53,10 @@ public final class IncrementalSnapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalSnapshots.class);
     /** How often the ledger is looked at for new requests while nothing is being snapshotted. */
     private static final Duration REQUEST_POLL = Duration.ofSeconds(2);
+    /** The reason recorded for every table after a lost slot. */
+    public static final String SLOT_LOST_REASON = "slot lost";
+    /** SQLSTATE 42501: the role may not create the ledger. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final Setup setup;
     private final TableSnapshotLedger ledger;
@@ -67,6 +70,8 @@ public final class IncrementalSnapshots implements AutoCloseable {
     private ChunkWindow window;
     private long nextPollMillis;
     private Set<TableId> streamedLeaves = Set.of();
+    /** False when the ledger cannot be created (no CREATE on the database): streaming goes on without snapshots. */
+    private boolean ledgerAvailable = true;
 
     /**
      * What an incremental snapshot needs to know.
@@ -126,7 +131,19 @@ public final class IncrementalSnapshots implements AutoCloseable {
         }
         List<TableId> leaves = SnapshotPlanner.leaves(setup.endpoint(), setup.streamed());
         streamedLeaves = Set.copyOf(leaves);
-        List<TableId> added = ledger.register(setup.slot(), leaves, setup.snapshotNewTables());
+        List<TableId> added;
+        try {
+            added = ledger.register(setup.slot(), leaves, setup.snapshotNewTables());
+            ledgerAvailable = true;
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            ledgerAvailable = false;
+            LOG.warn("incremental snapshots are off for slot {} (new tables, scripts/snapshot.sh requests): {}",
+                    setup.slot(), e.getMessage());
+            return;
+        }
         if (!added.isEmpty()) {
             LOG.info("tables new to slot {}: {}; their existing rows are read while streaming goes on"
                     + " (incremental snapshot)", setup.slot(), added);
@@ -173,7 +190,8 @@ public final class IncrementalSnapshots implements AutoCloseable {
     public void advance(long unacknowledgedEvents, long maxUnacknowledgedEvents) throws SQLException {
         long now = clock.millis();
         progress.logIfDue(now);
-        if (window != null || now < nextPollMillis || unacknowledgedEvents * 2 >= maxUnacknowledgedEvents) {
+        if (!ledgerAvailable || window != null || now < nextPollMillis
+                || unacknowledgedEvents * 2 >= maxUnacknowledgedEvents) {
             return;
         }
         try {
@@ -215,10 +233,10 @@ public final class IncrementalSnapshots implements AutoCloseable {
                 nextPollMillis = now + Duration.ofMinutes(1).toMillis();
                 return Optional.empty();
             }
-            Optional<String> refusal = refusal(entry);
-            if (refusal.isPresent()) {
-                ledger.markFailed(reader.connection(), entry, refusal.get());
-                LOG.error("incremental snapshot of {} refused: {}", entry.table(), refusal.get());
+            if (!streamedLeaves.contains(entry.table())) {
+                String refusal = "it is not one of the tables this producer streams (tributary.postgres.tables)";
+                ledger.markFailed(reader.connection(), entry, refusal);
+                LOG.error("incremental snapshot of {} refused: {}", entry.table(), refusal);
                 continue;
             }
             List<SnapshotTable> planned;
@@ -235,7 +253,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
             }
             if (planned.size() != 1 || !planned.get(0).table().equals(entry.table())) {
                 ledger.markFailed(reader.connection(), entry, "it is a partitioned table: its partitions are snapshotted"
-                        + " each (request them by name)");
+                        + " each (scripts/snapshot.sh request records them when given the partitioned table)");
                 continue;
             }
             SnapshotTable table = planned.get(0);
@@ -263,15 +281,6 @@ public final class IncrementalSnapshots implements AutoCloseable {
         }
     }
 
-    /** The reason recorded for every table after a lost slot. */
-    public static final String SLOT_LOST_REASON = "slot lost";
-
-    private Optional<String> refusal(Entry entry) {
-        if (!streamedLeaves.contains(entry.table())) {
-            return Optional.of("it is not one of the tables this producer streams (tributary.postgres.tables)");
-        }
-        return Optional.empty();
-    }
 
     /** Reads the active table's next chunk between its watermarks; the window then waits for the stream. */
     private void startChunk() throws SQLException {
@@ -291,7 +300,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
         ChunkWindow closing = window;
         window = null;
         ReadChunk chunk = closing.chunk();
-        List<ChangeEvent> events = new ArrayList<>(closing.remainingRows());
+        List<ChangeEvent> events = closing.remainingRows();
         if (chunk.last()) {
             events.add(sweepMarker(chunk.table().table(), active.sweepVersion()));
         }
