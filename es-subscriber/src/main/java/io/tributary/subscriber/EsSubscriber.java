@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
+import io.tributary.subscriber.apply.DeleteMarkerPurge;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
@@ -13,12 +14,17 @@ import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.consume.DeadLetterTopic;
 import io.tributary.subscriber.consume.KafkaConsumerFactory;
 import io.tributary.subscriber.consume.PollLimits;
+import io.tributary.subscriber.consume.TopicRetention;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -64,10 +70,12 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             throw e;
         }
         Producer<byte[], byte[]> deadLetterProducer;
+        Duration keepMarkersFor;
         try {
             Set<String> topics = KafkaConsumerFactory.requireTopic(kafka, settings.topic(),
                     settings.kafkaBootstrapServers());
             DeadLetterTopic.createIfMissing(settings, topics);
+            keepMarkersFor = settings.deletes().keepFor().orElseGet(() -> TopicRetention.longest(settings, topics));
             deadLetterProducer = DeadLetterTopic.createProducer(settings);
         } catch (RuntimeException e) {
             kafka.close();
@@ -84,16 +92,48 @@ public final class EsSubscriber implements ServiceLauncher.Service {
                 Clock.systemUTC(), loop::stopRequested);
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;
+        ScheduledExecutorService purge = schedulePurge(applier, keepMarkersFor);
         LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", settings.topic(),
                 settings.groupId(), settings.elasticsearchUrls(), settings.deadLetterTopic());
         loop.start(consumer::runOnce,
                 () -> LOG.info("stopped consuming {}", settings.topic()),
                 () -> {
+                    purge.shutdownNow();
                     kafka.close();
                     applier.close();
                     deadLetterProducer.close(Duration.ofSeconds(5));
                     quietlyClose(elasticsearch);
                 });
+    }
+
+    /**
+     * Runs the {@link DeleteMarkerPurge} every {@code purge-interval} on a thread of its own (it touches only markers,
+     * through versions, so it needs no coordination with the consumer), over the configured tables' targets and
+     * those written since start. Markers kept for ever need no thread: one that does nothing is returned.
+     */
+    private ScheduledExecutorService schedulePurge(BulkApplier applier, Duration keepFor) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tributary-marker-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (keepFor.equals(SubscriberSettings.Deletes.FOREVER)) {
+            LOG.info("delete markers are kept for ever (the topic keeps records for ever, or deletes.keep-for ="
+                    + " forever)");
+            return executor;
+        }
+        DeleteMarkerPurge purge = applier.markerPurge(keepFor);
+        Set<String> configured = new TreeSet<>();
+        settings.tables().values().forEach(table -> configured.add(table.target()));
+        long interval = settings.deletes().purgeInterval().toMillis();
+        LOG.info("delete markers are removed {} after their delete, looked for every {}", keepFor,
+                settings.deletes().purgeInterval());
+        executor.scheduleWithFixedDelay(() -> {
+            Set<String> targets = new TreeSet<>(configured);
+            targets.addAll(applier.targetsWritten());
+            purge.runOnce(targets, Clock.systemUTC().instant());
+        }, interval, interval, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     private static void quietlyClose(ElasticsearchClient elasticsearch) {

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
  *                        {@link TableMapping#defaults}
  * @param bulk            how records are gathered into bulk requests ({@code tributary.elasticsearch.bulk})
+ * @param deletes         how long delete markers are kept ({@code tributary.elasticsearch.deletes})
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -39,12 +40,14 @@ public record SubscriberSettings(
         RetryBackoff retryBackoff,
         int httpPort,
         Map<TableId, TableMapping> tables,
-        Bulk bulk) {
+        Bulk bulk,
+        Deletes deletes) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final String BULK = "tributary.elasticsearch.bulk.";
+    private static final String DELETES = "tributary.elasticsearch.deletes.";
 
     /**
      * {@code tributary.elasticsearch.bulk}: how records become bulk requests.
@@ -58,6 +61,23 @@ public record SubscriberSettings(
 
         /** The defaults of reference.conf. */
         public static final Bulk DEFAULTS = new Bulk(2000, 5_000_000, Duration.ofMillis(200), 2);
+    }
+
+    /**
+     * {@code tributary.elasticsearch.deletes}: deleted rows are kept as delete markers, so that no older change can
+     * bring them back, until no such change can arrive any more.
+     *
+     * @param keepFor       how long after its delete a marker is removed; empty: the topic's {@code retention.ms} +
+     *                      {@code segment.ms}, read at startup; {@link #FOREVER}: never
+     * @param purgeInterval how often markers past {@code keepFor} are looked for
+     */
+    public record Deletes(Optional<Duration> keepFor, Duration purgeInterval) {
+
+        /** Markers are never removed. */
+        public static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
+
+        /** The defaults of reference.conf. */
+        public static final Deletes DEFAULTS = new Deletes(Optional.empty(), Duration.ofHours(1));
     }
 
     public SubscriberSettings {
@@ -76,14 +96,21 @@ public record SubscriberSettings(
                               int httpPort, Map<TableId, TableMapping> tables) {
         this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
                 elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, tables,
-                Bulk.DEFAULTS);
+                Bulk.DEFAULTS, Deletes.DEFAULTS);
     }
 
     /** These settings with {@code bulk} instead of their own. */
     public SubscriberSettings withBulk(Bulk bulk) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk);
+                httpPort, tables, bulk, deletes);
+    }
+
+    /** These settings with {@code deletes} instead of their own. */
+    public SubscriberSettings withDeletes(Deletes deletes) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
+                httpPort, tables, bulk, deletes);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -139,7 +166,31 @@ public record SubscriberSettings(
                 new RetryBackoff(initial, max),
                 read.intBetween("tributary.http.port", 0, 65_535),
                 TableSettingsReader.read(config, baseDirectory),
-                bulk(config, read));
+                bulk(config, read),
+                deletes(config, read));
+    }
+
+    private static Deletes deletes(Config config, SettingsReader read) {
+        String key = DELETES + "keep-for";
+        Optional<Duration> keepFor;
+        String text = config.getValue(key).unwrapped().toString().trim();
+        if (text.equals("auto")) {
+            keepFor = Optional.empty();
+        } else if (text.equals("forever")) {
+            keepFor = Optional.of(Deletes.FOREVER);
+        } else {
+            try {
+                keepFor = Optional.of(config.getDuration(key));
+            } catch (ConfigException e) {
+                throw read.invalid(key, "must be auto (the topic's retention.ms + segment.ms), forever, or a"
+                        + " duration such as 14d, got " + config.getValue(key).render());
+            }
+            if (keepFor.get().isNegative()) {
+                throw read.invalid(key, "must not be negative, got " + text);
+            }
+        }
+        Duration purgeInterval = read.durationAtLeast(DELETES + "purge-interval", Duration.ofSeconds(1));
+        return new Deletes(keepFor, purgeInterval);
     }
 
     private static Bulk bulk(Config config, SettingsReader read) {

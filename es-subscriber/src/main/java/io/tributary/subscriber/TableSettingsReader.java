@@ -121,22 +121,21 @@ final class TableSettingsReader {
         Optional<String> alias = indexName(name, fields, "alias");
         Optional<String> index = indexName(name, fields, "index");
         if (alias.isPresent() && index.isPresent()) {
-            throw invalid(ConfigUtil.joinPath(name), "sets both index and alias; with an alias, writes go through"
-                    + " it and the index created behind it is named " + alias.get() + TableMapping.FIRST_GENERATION);
+            throw invalid(ConfigUtil.joinPath(name), "sets both index and alias, which mean the same (the name the"
+                    + " table's documents are searched by); set one of them");
         }
-        String concrete;
-        if (alias.isPresent()) {
-            concrete = alias.get() + TableMapping.FIRST_GENERATION;
-        } else if (index.isPresent()) {
-            concrete = index.get();
+        String target;
+        if (alias.isPresent() || index.isPresent()) {
+            target = alias.orElseGet(index::get);
         } else {
             try {
-                concrete = IndexNaming.indexFor(table);
+                target = IndexNaming.indexFor(table);
             } catch (IllegalArgumentException e) {
                 throw invalid(ConfigUtil.joinPath(name), "needs an index or alias: " + e.getMessage());
             }
         }
-        return new TableMapping(table, concrete, alias, include, exclude, rename, string(name, fields, "routing"),
+        String concrete = target + TableMapping.FIRST_GENERATION;
+        return new TableMapping(table, concrete, Optional.of(target), include, exclude, rename, string(name, fields, "routing"),
                 mappingFile(name, fields));
     }
 

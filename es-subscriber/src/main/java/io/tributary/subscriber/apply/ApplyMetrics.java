@@ -42,28 +42,52 @@ final class ApplyMetrics {
 
     /** Elasticsearch applied one action of {@code kind} to a document of {@code index}. */
     void applied(String index, BulkAction.Kind kind) {
-        documents.computeIfAbsent(index + '\u0000' + kind.action(), key -> registry.counter(
-                "tributary.subscriber.documents", "index", index, "action", kind.action())).increment();
+        documents.computeIfAbsent(index + '\u0000' + kind.label(), key -> registry.counter(
+                "tributary.subscriber.documents", "index", index, "action", kind.label())).increment();
     }
 
     /** Elasticsearch held a newer version of the document: the change was stale. */
     void versionConflict(String index) {
+        versionConflicts(index, 1);
+    }
+
+    /** Elasticsearch held a newer version of {@code documents} documents. */
+    void versionConflicts(String index, long documents) {
         versionConflicts.computeIfAbsent(index, key -> registry.counter("tributary.subscriber.version.conflicts",
-                "index", index)).increment();
+                "index", index)).increment(documents);
     }
 
     void unchangedMissing(String index) {
         registry.counter("tributary.subscriber.unchanged.missing", "index", index).increment();
     }
 
-    /** A sweep deleted {@code documents} stale documents of {@code index} ({@link StaleDocumentSweep}). */
+    /** A sweep marked {@code documents} stale documents of {@code index} deleted ({@link StaleDocumentSweep}). */
     void swept(String index, long documents) {
         swept.computeIfAbsent(index, key -> Counter.builder("tributary.subscriber.swept.documents")
-                .description("Documents a sweep deleted: copies of rows deleted while nothing was streamed")
+                .description("Documents a sweep marked deleted: copies of rows deleted while nothing was streamed")
                 .tag("index", index).register(registry)).increment(documents);
     }
 
     void truncated(String index) {
         registry.counter("tributary.subscriber.truncates", "index", index).increment();
+    }
+
+    /** A truncate marked {@code documents} documents of {@code index} deleted. */
+    void truncatedDocuments(String index, long documents) {
+        Counter.builder("tributary.subscriber.truncated.documents")
+                .description("Documents a truncate marked deleted").tag("index", index).register(registry)
+                .increment(documents);
+    }
+
+    /** The purge removed {@code markers} delete markers of {@code index} that no older write can reach any more. */
+    void purged(String index, long markers) {
+        Counter.builder("tributary.subscriber.purged.markers")
+                .description("Delete markers removed after deletes.keep-for").tag("index", index).register(registry)
+                .increment(markers);
+    }
+
+    /** A purge of delete markers failed; it is tried again at the next interval. */
+    void purgeFailed() {
+        registry.counter("tributary.subscriber.purge.failures").increment();
     }
 }

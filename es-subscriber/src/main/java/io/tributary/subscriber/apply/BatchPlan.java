@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.decode.RowJson;
 import io.tributary.subscriber.mapping.DocumentIds;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.subscriber.mapping.TableTag;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -24,9 +27,11 @@ import java.util.Set;
  * by a column. Inserts, updates and snapshot reads index the row as the table mapping
  * {@linkplain TableMapping#shape shapes} it — the unchanged columns of an update filled in from the row's newest
  * state ({@link RowStates}), under their field names; an update that changed the key (or, as its before-image shows,
- * the routing value) deletes the old document too; a delete deletes; a truncate empties the index; a sweep removes
- * the table's documents older than it ({@link StaleDocumentSweep}). The {@code _id} always comes from the event's
- * key. A sweep leaves the rows' states as they are: what it removes is a row that no longer exists, or a copy that
+ * the routing value) marks the old document deleted too; a delete marks the row deleted (a
+ * {@linkplain DeleteMarkers delete marker} at its version, never a real delete); a truncate, and a sweep, mark the
+ * table's documents older than them deleted ({@link StaleDocumentSweep}). The {@code _id} always comes from the event's
+ * key; in an index other tables write to as well, a document also names its table ({@link TableTag}). A sweep
+ * leaves the rows' states as they are: what it removes is a row that no longer exists, or a copy that
  * the snapshot's read of the row writes again at a higher version.
  *
  * <p>Rejected here: an event whose table has no valid index name, and a row whose routing value the event does not
@@ -58,8 +63,13 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
         return addresses;
     }
 
-    /** @param stored the documents at {@link #lookups}, read before the batch; absent when there is none */
-    static BatchPlan of(List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables) {
+    /**
+     * @param stored    the documents at {@link #lookups}, read before the batch; absent when there is none (or a marker)
+     * @param appliedAt when the batch is applied: what its delete markers record
+     */
+    static BatchPlan of(List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables,
+                        Instant appliedAt) {
+        RowJson marker = DeleteMarkers.document(appliedAt);
         RowStates rows = anyUnchanged(events) ? RowStates.tracking(stored) : RowStates.untracked();
         FieldTypes fieldTypesOf = new FieldTypes();
         List<PlannedWrite> writes = new ArrayList<>(events.size());
@@ -96,7 +106,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             Map<String, String> fieldTypes = Map.of();
             if (delete) {
                 rows.delete(address);
-                actions.add(BulkAction.delete(address, version));
+                actions.add(BulkAction.markDeleted(address, version, marker));
             } else {
                 DocumentAddress source = source(event, table, address);
                 RowStates.Merged merged = rows.upsert(table.shape(event.after()), table.fieldsOf(event.unchanged()),
@@ -105,9 +115,12 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
                     unchangedMissing.add(index);
                 }
                 if (!source.equals(address)) {
-                    actions.add(BulkAction.delete(source, version));
+                    actions.add(BulkAction.markDeleted(source, version, marker));
                 }
-                actions.add(BulkAction.index(address, version, merged.document()));
+                RowJson document = tables.sharesIndex(event.tableId())
+                        ? merged.document().withLeadingField(TableTag.FIELD, event.tableId().toString())
+                        : merged.document();
+                actions.add(BulkAction.index(address, version, document));
                 fieldTypes = fieldTypesOf.of(table, event.types());
             }
             writes.add(new PlannedWrite(position, event, index, address.id(), actions, table, fieldTypes));

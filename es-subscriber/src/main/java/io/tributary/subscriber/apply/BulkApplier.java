@@ -7,12 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
@@ -28,10 +31,11 @@ import org.elasticsearch.client.RestClient;
  * <p><b>Replay-proof:</b> every write carries {@code version_type=external} with the change's LSN as version, so
  * Elasticsearch keeps the newest change of each row whatever order or how often changes arrive; a stale change
  * answers 409, which is counted and is not an error. Before each bulk request, the indices it writes to exist and
- * map the fields it brings ({@link TargetIndexes}). A truncate empties the table's index — deletes it and creates
- * it again with its mappings and aliases (this Elasticsearch has no delete-by-query) — after everything before it
- * is applied, and before anything after it. A sweep, which ends a table's incremental snapshot, deletes the table's
- * documents older than it, at its own version ({@link StaleDocumentSweep}), at the same place in the batch.
+ * map the fields it brings ({@link TargetIndexes}). A delete never deletes: it writes a
+ * {@linkplain DeleteMarkers delete marker} at its version, which Elasticsearch keeps, so an older change replayed or
+ * arriving late, at any age, is refused. A truncate, and a sweep (which ends a table's incremental snapshot), mark
+ * the table's documents older than them deleted at their own version ({@link StaleDocumentSweep}), after everything
+ * before them in the batch is applied and before anything after them.
  *
  * <p><b>Unchanged columns</b> of updates are filled in from the row's newest state: earlier events of the batch,
  * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
@@ -62,7 +66,7 @@ import org.elasticsearch.client.RestClient;
 public final class BulkApplier implements AutoCloseable {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
-    /** Documents a sweep reads per page, and so deletes per bulk request, at most (and at most max-actions). */
+    /** Documents a sweep or truncate reads per page, and so marks per bulk request, at most (and at most max-actions). */
     private static final int SWEEP_PAGE_SIZE = 5_000;
 
     private final ElasticsearchClient client;
@@ -75,6 +79,9 @@ public final class BulkApplier implements AutoCloseable {
     private final int concurrency;
     private final ConcurrentPartitions concurrentPartitions;
     private final StaleDocumentSweep sweep;
+    private final Clock clock;
+    /** Every target written to since start, for {@link DeleteMarkerPurge}. */
+    private final Set<String> targetsWritten = ConcurrentHashMap.newKeySet();
 
     /** A bulk request refused as a whole because of what it carries. */
     private static final class ContentRefused extends Exception {
@@ -95,6 +102,12 @@ public final class BulkApplier implements AutoCloseable {
      */
     public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
                        long maxBytes, int concurrency) {
+        this(client, metrics, tables, maxActions, maxBytes, concurrency, Clock.systemUTC());
+    }
+
+    /** @param clock what delete markers record as the time of the delete */
+    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
+                       long maxBytes, int concurrency, Clock clock) {
         if (!(client._transport() instanceof RestClientTransport transport)) {
             throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
         }
@@ -107,7 +120,9 @@ public final class BulkApplier implements AutoCloseable {
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client);
-        this.sweep = new StaleDocumentSweep(restClient, this.metrics, tables, Math.min(maxActions, SWEEP_PAGE_SIZE));
+        this.sweep = new StaleDocumentSweep(restClient, this.metrics, tables, Math.min(maxActions, SWEEP_PAGE_SIZE),
+                clock);
+        this.clock = clock;
     }
 
     /**
@@ -125,18 +140,15 @@ public final class BulkApplier implements AutoCloseable {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
         }
         Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events, tables));
-        BatchPlan plan = BatchPlan.of(events, stored, tables);
+        BatchPlan plan = BatchPlan.of(events, stored, tables, clock.instant());
         List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
             if (write.isBarrier()) {
                 prepareAndApply(pending, partitions, rejections);
                 pending.clear();
-                if (write.isTruncate()) {
-                    truncate(write);
-                } else {
-                    sweep.sweep(write).ifPresent(rejections::add);
-                }
+                targetsWritten.add(write.index());
+                sweep.apply(write).ifPresent(rejections::add);
             } else {
                 pending.add(write);
             }
@@ -154,6 +166,9 @@ public final class BulkApplier implements AutoCloseable {
     private void prepareAndApply(List<PlannedWrite> writes, List<TopicPartition> partitionOf,
                                  List<Rejection> rejections) throws ApplyFailedException {
         Map<String, TargetIndexes.Refusal> refused = targets.prepare(writes);
+        for (PlannedWrite write : writes) {
+            targetsWritten.add(write.index());
+        }
         List<PlannedWrite> applicable = new ArrayList<>(writes.size());
         for (PlannedWrite write : writes) {
             TargetIndexes.Refusal refusal = refused.get(write.index());
@@ -273,10 +288,17 @@ public final class BulkApplier implements AutoCloseable {
         }
     }
 
-    private void truncate(PlannedWrite write) throws ApplyFailedException {
-        targets.truncate(write.index(), "truncate of " + write.event().tableId() + " (empty index " + write.index()
-                + ")");
-        metrics.truncated(write.index());
+    /**
+     * A purge of delete markers applied more than {@code keepFor} ago, through this applier's client; run it with
+     * {@link #targetsWritten()} and the configured tables' targets.
+     */
+    public DeleteMarkerPurge markerPurge(java.time.Duration keepFor) {
+        return new DeleteMarkerPurge(restClient, metrics, Math.min(maxActions, SWEEP_PAGE_SIZE), keepFor);
+    }
+
+    /** The indices and aliases written to since this applier started (a copy). */
+    public Set<String> targetsWritten() {
+        return Set.copyOf(targetsWritten);
     }
 
     /** Stops the request threads; a request running now is interrupted. */

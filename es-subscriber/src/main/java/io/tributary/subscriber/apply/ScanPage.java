@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscriber.decode.RowJson;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,9 +47,13 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
      *
      * @param keepAlive   how long the point in time must live until the next page is asked for ({@code 1m})
      * @param searchAfter the last page's {@link #searchAfter}; null for the first page
+     * @param query       the documents to scan; null for every one
      */
-    static ObjectNode request(String pitId, String keepAlive, int size, JsonNode searchAfter) {
+    static ObjectNode request(String pitId, String keepAlive, int size, JsonNode searchAfter, JsonNode query) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (query != null) {
+            body.set("query", query);
+        }
         body.put("size", size);
         body.put("_source", false);
         body.put("version", true);
@@ -95,15 +100,29 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
     }
 
     /**
-     * A delete at {@code version} ({@code version_type=external}) of each document of the page whose version is
-     * below it, at the document's own index and routing; documents at {@code version} or above are left alone.
+     * A {@linkplain BulkAction#markDeleted mark} at {@code version} ({@code version_type=external}) of each document
+     * of the page whose version is below it, at the document's own index and routing; documents at {@code version}
+     * or above are left alone.
      */
-    List<BulkAction> deletesBelow(long version) {
-        List<BulkAction> deletes = new ArrayList<>();
+    List<BulkAction> marksBelow(long version, RowJson marker) {
+        List<BulkAction> marks = new ArrayList<>();
         for (ScannedDocument document : documents) {
             if (document.version() < version) {
-                deletes.add(BulkAction.delete(document.address(), version));
+                marks.add(BulkAction.markDeleted(document.address(), version, marker));
             }
+        }
+        return marks;
+    }
+
+    /**
+     * A real delete of each document of the page (delete markers, by the purge's query), at its version + 1: above
+     * the marker, and never a real change's version (a WAL position is 8-byte aligned), so a row written again since
+     * the scan (a higher version) answers 409 and stays.
+     */
+    List<BulkAction> purges() {
+        List<BulkAction> deletes = new ArrayList<>(documents.size());
+        for (ScannedDocument document : documents) {
+            deletes.add(BulkAction.delete(document.address(), document.version() + 1));
         }
         return deletes;
     }

@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Reads the documents a batch's updates with unchanged columns need, with one multi-get request (with each row's
- * routing value). Answers are matched to addresses by their order, as an alias answers with its index's name.
+ * routing value). Answers are matched to addresses by their order, as an alias answers with its index's name. A
+ * {@linkplain DeleteMarkers delete marker} is no document: its row is deleted.
  */
 final class StoredDocuments {
 
@@ -25,7 +26,7 @@ final class StoredDocuments {
     }
 
     /**
-     * @return the documents found; a missing document or index is absent
+     * @return the documents found; a missing document or index, or a delete marker, is absent
      * @throws ApplyFailedException retriable when Elasticsearch cannot answer now; not retriable when it refuses the
      *                              request (credentials, privileges)
      */
@@ -51,7 +52,7 @@ final class StoredDocuments {
             MultiGetResponseItem<ObjectNode> item = items.get(i);
             if (item.isResult()) {
                 GetResult<ObjectNode> result = item.result();
-                if (result.found() && result.source() != null) {
+                if (result.found() && result.source() != null && !DeleteMarkers.isMarker(result.source())) {
                     found.put(ordered.get(i), result.source());
                 }
             } else if (item.isFailure()) {

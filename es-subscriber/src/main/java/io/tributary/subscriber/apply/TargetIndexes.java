@@ -3,13 +3,12 @@ package io.tributary.subscriber.apply;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
-import co.elastic.clients.elasticsearch.indices.GetIndexResponse;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
-import co.elastic.clients.elasticsearch.indices.IndexSettings;
-import co.elastic.clients.elasticsearch.indices.IndexState;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscriber.mapping.DeleteMarker;
 import io.tributary.subscriber.mapping.FieldMappings;
 import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.subscriber.mapping.TableTag;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -25,21 +24,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The indices (and aliases) writes go to: each exists, and maps every field of the documents written to it, before
- * the bulk request that writes them; a truncate empties one without losing its mapping.
+ * the bulk request that writes them.
  *
- * <p><b>Creation:</b> a missing target is created before its first write, with the table's mapping file verbatim or
- * else mappings {@linkplain FieldMappings derived} from the events' column types; a target that is an alias is
- * created as the index {@code <alias>-000001} with the alias as its write index. Another subscriber creating it
- * first ({@code resource_already_exists_exception}) is fine.
+ * <p><b>Creation:</b> a missing target is created before its first write, with the table's mapping file or else
+ * mappings {@linkplain FieldMappings derived} from the events' column types, plus the
+ * {@linkplain DeleteMarkers delete marker} field; a target that is an alias (every table's, unless a test or an older
+ * setup says otherwise) is created as the index {@code <alias>-000001} with the alias as its write index, filtered so
+ * that searches through it never see a marker. Another subscriber creating it first
+ * ({@code resource_already_exists_exception}) is fine. An existing target gets the marker field mapped if it lacks
+ * it; one that does not hide markers (a concrete index, an alias without a filter) is warned about once.
  *
  * <p><b>New columns extend the mapping:</b> per target, the set of mapped top-level fields is kept (read from
  * Elasticsearch on first use); a write bringing a field with a known type that is not in it first puts the mapping
  * of the new fields. Tables with a mapping file are left to the file's {@code dynamic} setting. Fields whose type no
  * event told are left to Elasticsearch's dynamic mapping.
- *
- * <p><b>Truncate:</b> reads the target's indices (mappings, aliases, shard and replica counts), deletes each and
- * creates it again with them. Should Elasticsearch fail in between, the read state is kept and the retried truncate
- * recreates from it. Other settings of the index are not carried over.
  *
  * <p>Not thread-safe: used by the consumer thread.
  */
@@ -53,7 +51,6 @@ final class TargetIndexes {
 
     private final ElasticsearchClient client;
     private final Map<String, Set<String>> mappedFields = new HashMap<>();
-    private final Map<String, GetIndexResponse> truncatedNotRecreated = new HashMap<>();
 
     TargetIndexes(ElasticsearchClient client) {
         this.client = client;
@@ -116,18 +113,19 @@ final class TargetIndexes {
         String target = table.target();
         Optional<Set<String>> existing = readFields(target);
         if (existing.isPresent()) {
-            mappedFields.put(target, existing.get());
+            adopt(table, existing.get());
             return Optional.empty();
         }
-        ObjectNode mappings = table.mappingFile().map(TableMapping.MappingFile::mappings)
-                .orElseGet(() -> FieldMappings.properties(fieldTypes));
+        ObjectNode mappings = DeleteMarkers.withOwnFields(table.mappingFile().map(TableMapping.MappingFile::mappings)
+                .orElseGet(() -> FieldMappings.properties(fieldTypes)));
         String what = "creating index " + table.index() + table.alias().map(a -> " with write alias " + a).orElse("")
                 + " for table " + table.table()
                 + table.mappingFile().map(f -> " with the mappings of " + f.path()).orElse("");
         try {
             client.indices().create(c -> {
                 c.index(table.index()).mappings(typeMapping(mappings));
-                table.alias().ifPresent(alias -> c.aliases(alias, a -> a.isWriteIndex(true)));
+                table.alias().ifPresent(alias -> c.aliases(alias, a -> a.isWriteIndex(true)
+                        .filter(f -> f.withJson(new StringReader(DeleteMarkers.aliasFilter().toString())))));
                 return c;
             });
             LOG.info("{}: done", what);
@@ -149,8 +147,58 @@ final class TargetIndexes {
         Set<String> fields = readFields(target).orElseThrow(() -> new ApplyFailedException(what + ": index "
                 + table.index() + " exists, but " + target + " does not name it; add the alias or delete the index",
                 false, null));
-        mappedFields.put(target, fields);
+        adopt(table, fields);
         return Optional.empty();
+    }
+
+    /**
+     * Takes an existing target into use: maps the marker field if it is not mapped (a marker must never be refused,
+     * and the alias filter needs the field), and warns once when searches of the target would see markers.
+     */
+    private void adopt(TableMapping table, Set<String> fields) throws ApplyFailedException {
+        String target = table.target();
+        if (!fields.contains(DeleteMarker.DELETED_FIELD) || !fields.contains(TableTag.FIELD)) {
+            String what = "mapping Tributary's fields " + DeleteMarker.DELETED_FIELD + " and " + TableTag.FIELD
+                    + " in " + target;
+            String json = DeleteMarkers.ownFieldsOnly().toString();
+            try {
+                client.indices().putMapping(p -> p.index(target).withJson(new StringReader(json)));
+                LOG.info("{}: done", what);
+            } catch (IOException e) {
+                throw Failures.requestFailed(what, e);
+            } catch (ElasticsearchException e) {
+                throw Failures.failed(what, Verdict.forRequest(e.status(), e.error().type()) == Verdict.RETRY
+                        ? Verdict.RETRY : Verdict.FATAL, "Elasticsearch refused it: " + e.getMessage()
+                        + "; deletes of table " + table.table() + " cannot be kept without it", e);
+            }
+            fields.add(DeleteMarker.DELETED_FIELD);
+            fields.add(TableTag.FIELD);
+        }
+        if (!hidesMarkers(target)) {
+            LOG.warn("{} is not an alias that hides delete markers: deleted rows of table {} stay in it as documents"
+                    + " {{\"{}\": …}} that searches of {} see. Search through an alias with the filter {} (Tributary"
+                    + " creates one over <name>-000001 when the name is free), or add that filter to the alias",
+                    target, table.table(), DeleteMarker.DELETED_FIELD, target, DeleteMarkers.aliasFilter());
+        }
+        mappedFields.put(target, fields);
+    }
+
+    /** True when {@code target} is an alias with a filter that names the marker field (trusted to exclude it). */
+    private boolean hidesMarkers(String target) throws ApplyFailedException {
+        String what = "reading the alias " + target;
+        try {
+            return client.indices().getAlias(a -> a.name(target)).result().values().stream()
+                    .map(index -> index.aliases().get(target))
+                    .allMatch(alias -> alias != null && alias.filter() != null
+                            && alias.filter().toString().contains(DeleteMarker.DELETED_FIELD));
+        } catch (IOException e) {
+            throw Failures.requestFailed(what, e);
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw Failures.requestFailed(what, e);
+        }
     }
 
     /** The top-level fields mapped in the indices {@code target} names; empty when there is no such index or alias. */
@@ -188,64 +236,6 @@ final class TargetIndexes {
                 throw Failures.requestFailed(what, e);
             }
             LOG.warn("{} failed, leaving them to dynamic mapping: {}", what, e.getMessage());
-        }
-    }
-
-    /**
-     * Empties {@code target}: deletes each index it names and creates it again with its mappings, aliases and shard
-     * and replica counts. Nothing to do when there is no such index.
-     *
-     * @throws ApplyFailedException retriable when Elasticsearch cannot answer now (a retry finishes the job)
-     */
-    void truncate(String target, String what) throws ApplyFailedException {
-        GetIndexResponse state = truncatedNotRecreated.get(target);
-        if (state == null) {
-            try {
-                state = client.indices().get(g -> g.index(target));
-            } catch (IOException e) {
-                throw Failures.requestFailed(what, e);
-            } catch (ElasticsearchException e) {
-                if (e.status() == 404) {
-                    return;
-                }
-                throw Failures.requestFailed(what, e);
-            }
-            truncatedNotRecreated.put(target, state);
-        }
-        mappedFields.remove(target);
-        try {
-            for (Map.Entry<String, IndexState> index : state.result().entrySet()) {
-                recreate(index.getKey(), index.getValue());
-            }
-        } catch (IOException e) {
-            throw Failures.requestFailed(what, e);
-        } catch (ElasticsearchException e) {
-            throw Failures.failed(what, Verdict.forRequest(e.status(), e.error().type()) == Verdict.RETRY
-                    ? Verdict.RETRY : Verdict.FATAL, "Elasticsearch refused it: " + e.getMessage(), e);
-        }
-        truncatedNotRecreated.remove(target);
-    }
-
-    private void recreate(String index, IndexState state) throws IOException {
-        client.indices().delete(d -> d.index(index).ignoreUnavailable(true));
-        IndexSettings settings = state.settings() == null ? null
-                : state.settings().index() != null ? state.settings().index() : state.settings();
-        try {
-            client.indices().create(c -> {
-                c.index(index).aliases(state.aliases());
-                if (state.mappings() != null) {
-                    c.mappings(state.mappings());
-                }
-                if (settings != null) {
-                    c.settings(s -> s.numberOfShards(settings.numberOfShards())
-                            .numberOfReplicas(settings.numberOfReplicas()));
-                }
-                return c;
-            });
-        } catch (ElasticsearchException e) {
-            if (!"resource_already_exists_exception".equals(e.error().type())) {
-                throw e;
-            }
         }
     }
 

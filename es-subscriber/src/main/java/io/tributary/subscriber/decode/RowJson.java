@@ -1,5 +1,6 @@
 package io.tributary.subscriber.decode;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
@@ -47,6 +48,44 @@ public final class RowJson {
         byte[] json = new byte[to - from];
         System.arraycopy(source, from, json, 0, json.length);
         return new RowJson(json, null);
+    }
+
+    /**
+     * This row with the string field {@code name} first, set to {@code value}: the bytes spliced, no tree read (a row
+     * whose tree is already read is changed through it, replacing a field of that name).
+     */
+    public RowJson withLeadingField(String name, String value) {
+        if (tree != null) {
+            ObjectNode copy = tree.objectNode();
+            copy.put(name, value);
+            tree.fields().forEachRemaining(field -> {
+                if (!field.getKey().equals(name)) {
+                    copy.set(field.getKey(), field.getValue());
+                }
+            });
+            return of(copy);
+        }
+        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+        byte[] quotedName = encoder.quoteAsUTF8(name);
+        byte[] quotedValue = encoder.quoteAsUTF8(value);
+        int rest = 1;
+        while (rest < json.length && (json[rest] == ' ' || json[rest] == '\t')) {
+            rest++;
+        }
+        boolean empty = rest < json.length && json[rest] == '}';
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length + quotedName.length
+                + quotedValue.length + 8);
+        out.write('{');
+        out.write('"');
+        out.writeBytes(quotedName);
+        out.writeBytes(new byte[] {'"', ':', '"'});
+        out.writeBytes(quotedValue);
+        out.write('"');
+        if (!empty) {
+            out.write(',');
+        }
+        out.write(json, rest, json.length - rest);
+        return new RowJson(out.toByteArray(), null);
     }
 
     /** The compact JSON bytes; do not modify them. */

@@ -23,9 +23,11 @@ import java.util.Set;
  * (mappings) apply the same include/exclude/rename, so a merged document and its mapping name the same fields. The
  * document {@code _id} is always built from the event's key, whatever is kept.
  *
- * @param index       the concrete index: {@code <schema>.<table>} in lower case by default; with an alias, the index
- *                    created behind it, {@code <alias>-000001}
- * @param alias       the alias writes go through, when configured
+ * @param index       the concrete index created behind the alias, {@code <alias>-000001}; without an alias (an index
+ *                    made by hand, or an older Tributary's) the index written to as it is
+ * @param alias       the name documents are written and searched by ({@code tributary.tables} {@code index} or
+ *                    {@code alias}, by default {@code <schema>.<table>} in lower case): an alias that hides delete
+ *                    markers, which the subscriber creates over {@code index} when it is missing
  * @param include     the columns kept; empty: every column
  * @param exclude     the columns dropped
  * @param rename      column to field name
@@ -54,12 +56,14 @@ public record TableMapping(TableId table, String index, Optional<String> alias, 
     }
 
     /**
-     * Every column kept under its own name, in index {@code <schema>.<table>}.
+     * Every column kept under its own name, searched as {@code <schema>.<table>} (an alias over the index
+     * {@code <schema>.<table>-000001}).
      *
      * @throws IllegalArgumentException naming the table when that index name is impossible
      */
     public static TableMapping defaults(TableId table) {
-        return new TableMapping(table, IndexNaming.indexFor(table), Optional.empty(), Set.of(), Set.of(), Map.of(),
+        String name = IndexNaming.indexFor(table);
+        return new TableMapping(table, name + FIRST_GENERATION, Optional.of(name), Set.of(), Set.of(), Map.of(),
                 Optional.empty(), Optional.empty());
     }
 

@@ -17,6 +17,9 @@ public final class TableMappings {
     /** The defaults of tables without an entry, made once per table (the tables of one database: bounded). */
     private final Map<TableId, TableMapping> defaults = new ConcurrentHashMap<>();
 
+    /** {@link #sharesIndex} of each table asked about (the tables of one database: bounded). */
+    private final Map<TableId, Boolean> shared = new ConcurrentHashMap<>();
+
     public TableMappings(Map<TableId, TableMapping> configured) {
         this.configured = Map.copyOf(configured);
     }
@@ -48,7 +51,7 @@ public final class TableMappings {
                 sharing.add(other);
             }
         });
-        for (String name : names) {
+        for (String name : Set.of(mapping.target())) {
             for (int dot = name.indexOf('.'); dot > 0 && dot < name.length() - 1; dot = name.indexOf('.', dot + 1)) {
                 TableId defaultOwner = new TableId(name.substring(0, dot), name.substring(dot + 1));
                 boolean sameNameButCase = defaultOwner.toString().equalsIgnoreCase(table.toString());
@@ -58,6 +61,11 @@ public final class TableMappings {
             }
         }
         return sharing;
+    }
+
+    /** True when {@link #sharingIndexWith} names another table: the table's documents then carry a {@link TableTag}. */
+    public boolean sharesIndex(TableId table) {
+        return shared.computeIfAbsent(table, t -> !sharingIndexWith(t).isEmpty());
     }
 
     private static Set<String> names(TableMapping mapping) {

@@ -27,8 +27,10 @@ class BatchPlanTest {
 
     private static final TableMappings DEFAULTS = new TableMappings(Map.of());
 
+    private static final Instant APPLIED_AT = Instant.parse("2026-12-02T08:00:00Z");
+
     private static BatchPlan plan(List<ChangeEvent> events, Map<DocumentAddress, ObjectNode> stored) {
-        return BatchPlan.of(received(events), stored, DEFAULTS);
+        return BatchPlan.of(received(events), stored, DEFAULTS, APPLIED_AT);
     }
 
     private static List<ReceivedChange> received(List<ChangeEvent> events) {
@@ -61,7 +63,7 @@ class BatchPlanTest {
     /** The documents the plan indexes, in order. */
     private static List<ObjectNode> indexed(BatchPlan plan) {
         return plan.writes().stream().flatMap(w -> w.actions().stream())
-                .filter(BulkAction::isIndex).map(action -> action.document().tree()).toList();
+                .filter(action -> action.kind() == BulkAction.Kind.INDEX).map(action -> action.document().tree()).toList();
     }
 
     @Test
@@ -119,7 +121,7 @@ class BatchPlanTest {
                 json("{\"id\":1,\"tenant\":7}"));
 
         BatchPlan plan = BatchPlan.of(received(List.of(update(20, "{\"id\":1,\"tenant\":7}"), sweep, read)),
-                Map.of(), tables);
+                Map.of(), tables, APPLIED_AT);
 
         assertEquals(List.of(), plan.rejections(), "a sweep has no key and no row, and needs no routing value");
         PlannedWrite planned = plan.writes().get(1);
@@ -128,6 +130,41 @@ class BatchPlanTest {
         assertEquals(List.of(), planned.actions());
         assertEquals("docs", planned.index());
         assertFalse(plan.writes().get(0).isBarrier() || plan.writes().get(2).isBarrier());
+    }
+
+    @Test
+    void aDeleteIndexesADeleteMarkerAtItsVersionInsteadOfDeleting() {
+        BatchPlan plan = plan(List.of(delete(10, 1)), Map.of());
+
+        List<BulkAction> actions = plan.writes().get(0).actions();
+        assertEquals(1, actions.size());
+        assertEquals(BulkAction.Kind.MARK_DELETED, actions.get(0).kind());
+        assertEquals("index", actions.get(0).kind().action(), "a marker is a live document, whose version stays");
+        assertEquals(ROW_1, actions.get(0).address());
+        assertEquals(10, actions.get(0).version());
+        assertEquals(json("{\"_tributary_deleted\":\"2026-12-02T08:00:00Z\"}"), actions.get(0).document().tree());
+        assertTrue(plan.writes().get(0).indexesDocument(), "the index must exist before a marker is written");
+    }
+
+    @Test
+    void documentsOfAnIndexSharedByTablesNameTheirTable() {
+        TableId orders2024 = new TableId("shop", "orders_2024");
+        TableId orders2025 = new TableId("shop", "orders_2025");
+        TableMappings tables = new TableMappings(Map.of(
+                orders2024, new TableMapping(orders2024, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
+                        Map.of(), Optional.empty(), Optional.empty()),
+                orders2025, new TableMapping(orders2025, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
+                        Map.of(), Optional.empty(), Optional.empty())));
+        ObjectNode row = json("{\"id\":1,\"total\":\"9.50\"}");
+        ChangeEvent insert = new ChangeEvent(Operation.CREATE, new SourceInfo("app", "shop", "orders_2024",
+                Lsn.of(10), Lsn.of(10), 7, null), json("{\"id\":1}"), null, row);
+
+        BatchPlan shared = BatchPlan.of(received(List.of(insert)), Map.of(), tables, APPLIED_AT);
+        BatchPlan own = BatchPlan.of(received(List.of(insert)), Map.of(), DEFAULTS, APPLIED_AT);
+
+        assertEquals("{\"_tributary_table\":\"shop.orders_2024\",\"id\":1,\"total\":\"9.50\"}",
+                shared.writes().get(0).actions().get(0).document().toString());
+        assertEquals(row, own.writes().get(0).actions().get(0).document().tree(), "an index of its own: no tag");
     }
 
     @Test
@@ -140,6 +177,8 @@ class BatchPlanTest {
         assertEquals(Set.of(ROW_1), BatchPlan.lookups(received(List.of(moved)), DEFAULTS));
         List<BulkAction> operations = plan.writes().get(0).actions();
         assertEquals("1", operations.get(0).address().id());
+        assertEquals(BulkAction.Kind.MARK_DELETED, operations.get(0).kind(), "the old key is marked deleted");
+        assertEquals(20, operations.get(0).version());
         assertEquals("2", operations.get(1).address().id());
         assertEquals(json("{\"id\":2,\"title\":\"t\",\"body\":\"BIG\"}"), operations.get(1).document().tree());
     }
@@ -175,7 +214,7 @@ class BatchPlanTest {
 
         assertEquals(Set.of(row), BatchPlan.lookups(received(List.of(event)), tables));
         BatchPlan plan = BatchPlan.of(received(List.of(event)), Map.of(row,
-                json("{\"id\":1,\"headline\":\"old\",\"text\":\"BIG\"}")), tables);
+                json("{\"id\":1,\"headline\":\"old\",\"text\":\"BIG\"}")), tables, APPLIED_AT);
 
         assertEquals(List.of(json("{\"id\":1,\"headline\":\"new\",\"text\":\"BIG\"}")), indexed(plan));
         assertEquals(Map.of("id", "int4", "headline", "text", "text", "text"), plan.writes().get(0).fieldTypes());
@@ -192,7 +231,7 @@ class BatchPlanTest {
         ChangeEvent fullDelete = new ChangeEvent(Operation.DELETE, source("docs", 12), json("{\"id\":2}"), fullRow,
                 null);
 
-        BatchPlan plan = BatchPlan.of(received(List.of(insert, keyOnlyDelete, fullDelete)), Map.of(), tables);
+        BatchPlan plan = BatchPlan.of(received(List.of(insert, keyOnlyDelete, fullDelete)), Map.of(), tables, APPLIED_AT);
 
         assertEquals("7", plan.writes().get(0).actions().get(0).address().routing());
         assertEquals("t-2", plan.writes().get(1).actions().get(0).address().routing());
@@ -210,7 +249,7 @@ class BatchPlanTest {
         ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":1}"),
                 json("{\"id\":1,\"tenant\":1}"), json("{\"id\":1,\"tenant\":2}"));
 
-        List<BulkAction> operations = BatchPlan.of(received(List.of(moved)), Map.of(), tables).writes().get(0).actions();
+        List<BulkAction> operations = BatchPlan.of(received(List.of(moved)), Map.of(), tables, APPLIED_AT).writes().get(0).actions();
 
         assertEquals("1", operations.get(0).address().routing());
         assertEquals("2", operations.get(1).address().routing());

@@ -74,7 +74,7 @@ class BulkBodyTest {
                 + "\"after\":{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}}").getBytes(StandardCharsets.UTF_8);
         ReceivedChange change = new io.tributary.subscriber.decode.ChangeDecoder().decode(record);
 
-        PlannedWrite write = BatchPlan.of(List.of(change), Map.of(), new TableMappings(Map.of())).writes().get(0);
+        PlannedWrite write = BatchPlan.of(List.of(change), Map.of(), new TableMappings(Map.of()), java.time.Instant.EPOCH).writes().get(0);
 
         String body = new String(BulkBody.of(List.of(write)), StandardCharsets.UTF_8);
         assertTrue(body.endsWith("\n{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}\n"), body);

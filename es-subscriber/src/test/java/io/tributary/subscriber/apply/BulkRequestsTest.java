@@ -38,7 +38,7 @@ class BulkRequestsTest {
         for (int id = 0; id < count; id++) {
             events.add(ReceivedChange.of(insert(id, "x".repeat(200))));
         }
-        return BatchPlan.of(events, Map.of(), new TableMappings(Map.of())).writes();
+        return BatchPlan.of(events, Map.of(), new TableMappings(Map.of()), java.time.Instant.EPOCH).writes();
     }
 
     private static List<List<Integer>> positions(List<List<PlannedWrite>> requests) {
@@ -69,7 +69,7 @@ class BulkRequestsTest {
         ChangeEvent keyChange = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "shop", "docs", Lsn.of(300),
                 Lsn.of(300), 7, null), json("{\"id\":2}"), json("{\"id\":1,\"text\":\"old\"}"), row);
         List<PlannedWrite> writes = BatchPlan.of(List.of(insert(0, "a"), keyChange, insert(3, "b")).stream().map(ReceivedChange::of).toList(), Map.of(),
-                new TableMappings(Map.of())).writes();
+                new TableMappings(Map.of()), java.time.Instant.EPOCH).writes();
         assertEquals(2, writes.get(1).actions().size(), "delete at the old key, index at the new");
 
         assertEquals(List.of(List.of(0), List.of(1), List.of(2)), positions(BulkRequests.split(writes, 1, 1024)));

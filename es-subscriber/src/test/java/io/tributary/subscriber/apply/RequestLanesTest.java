@@ -29,7 +29,7 @@ class RequestLanesTest {
             events.add(ReceivedChange.of(new ChangeEvent(Operation.CREATE, new SourceInfo("app", "shop", "docs",
                     Lsn.of(100 + i), Lsn.of(100 + i), 1, null), row, null, row)));
         }
-        return BatchPlan.of(events, Map.of(), new TableMappings(Map.of())).writes();
+        return BatchPlan.of(events, Map.of(), new TableMappings(Map.of()), java.time.Instant.EPOCH).writes();
     }
 
     private static Map<List<TopicPartition>, List<Integer>> positions(Map<RequestLanes.Lane, List<PlannedWrite>> lanes) {

@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.subscriber.decode.RowJson;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScanPageTest {
+
+    private static final RowJson MARKER = DeleteMarkers.document(Instant.parse("2026-12-02T08:00:00Z"));
 
     private static JsonNode json(String text) {
         try {
@@ -34,13 +38,14 @@ class ScanPageTest {
 
     @Test
     void theFirstPageAsksForIdsAndVersionsInIndexOrderAndLaterOnesContinueAfterTheLastHit() {
-        ObjectNode first = ScanPage.request("pit-1", "1m", 5000, null);
-        ObjectNode next = ScanPage.request("pit-2", "1m", 5000, json("[41]"));
+        ObjectNode first = ScanPage.request("pit-1", "1m", 5000, null, null);
+        ObjectNode next = ScanPage.request("pit-2", "1m", 5000, json("[41]"), json("{\"term\":{\"f\":\"x\"}}"));
 
         assertEquals(json("{\"size\":5000,\"_source\":false,\"version\":true,\"track_total_hits\":false,"
                 + "\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"1m\"},\"sort\":[{\"_doc\":\"asc\"},{\"_shard_doc\":\"asc\"}]}"),
                 json(first.toString()));
         assertEquals(json("[41]"), next.get("search_after"));
+        assertEquals(json("{\"term\":{\"f\":\"x\"}}"), next.get("query"));
         assertEquals("pit-2", next.at("/pit/id").asText());
     }
 
@@ -59,15 +64,23 @@ class ScanPageTest {
     }
 
     @Test
-    void onlyDocumentsBelowTheSweepsVersionAreDeletedAtThatVersion() {
+    void onlyDocumentsBelowTheSweepsVersionAreMarkedDeletedAtThatVersion() {
         ScanPage page = ScanPage.read(answer("pit", hit("o", "a", 5, "r", 1), hit("o", "b", 40, null, 2),
                 hit("o", "c", 100, null, 3), hit("o", "d", 200, null, 4), hit("o", "e", 99, null, 5)), "pit");
 
-        List<BulkAction> deletes = page.deletesBelow(100);
+        List<BulkAction> marks = page.marksBelow(100, MARKER);
 
-        assertEquals(List.of(BulkAction.delete(new DocumentAddress("o", "a", "r"), 100),
-                BulkAction.delete(new DocumentAddress("o", "b", ""), 100),
-                BulkAction.delete(new DocumentAddress("o", "e", ""), 100)), deletes);
+        assertEquals(List.of(BulkAction.markDeleted(new DocumentAddress("o", "a", "r"), 100, MARKER),
+                BulkAction.markDeleted(new DocumentAddress("o", "b", ""), 100, MARKER),
+                BulkAction.markDeleted(new DocumentAddress("o", "e", ""), 100, MARKER)), marks);
+    }
+
+    @Test
+    void aPurgeDeletesEachMarkerJustAboveItsOwnVersion() {
+        ScanPage page = ScanPage.read(answer("pit", hit("o", "a", 5, "r", 1), hit("o", "b", 400, null, 2)), "pit");
+
+        assertEquals(List.of(BulkAction.delete(new DocumentAddress("o", "a", "r"), 6),
+                BulkAction.delete(new DocumentAddress("o", "b", ""), 401)), page.purges());
     }
 
     @Test
@@ -80,7 +93,7 @@ class ScanPageTest {
         assertTrue(shorter.isLast(2));
         assertTrue(empty.isLast(2));
         assertNull(empty.searchAfter());
-        assertEquals(List.of(), empty.deletesBelow(100));
+        assertEquals(List.of(), empty.marksBelow(100, MARKER));
     }
 
     @Test

@@ -149,24 +149,29 @@ class IndexMappingIT extends SubscriberItSupport {
         TableId tableId = new TableId(SCHEMA, table);
         ObjectNode fileMappings = json("{\"dynamic\":\"false\",\"properties\":{\"id\":{\"type\":\"keyword\"},"
                 + "\"name\":{\"type\":\"keyword\",\"ignore_above\":10}}}");
-        TableMapping mapping = new TableMapping(tableId, SCHEMA + "." + table, Optional.empty(), Set.of(), Set.of(),
-                Map.of(), Optional.empty(), Optional.of(new TableMapping.MappingFile(Path.of("files.json"),
-                fileMappings)));
+        TableMapping mapping = new TableMapping(tableId, SCHEMA + "." + table + TableMapping.FIRST_GENERATION,
+                Optional.of(SCHEMA + "." + table), Set.of(), Set.of(), Map.of(), Optional.empty(),
+                Optional.of(new TableMapping.MappingFile(Path.of("files.json"), fileMappings)));
         harness.startSubscriber(harness.settings(Map.of(tableId, mapping)));
         harness.send(0, insert(table, 10, "{\"id\":1,\"name\":\"n\",\"size\":3}",
                 types("id", "int8", "name", "text", "size", "int4")));
         harness.awaitCaughtUp(harness.group, WAIT);
 
         String index = SCHEMA + "." + table;
-        JsonNode mappings = harness.get("/" + index + "/_mapping").path(index).path("mappings");
-        assertEquals(fileMappings, mappings, "verbatim, not extended by the new column");
+        String concrete = index + TableMapping.FIRST_GENERATION;
+        ObjectNode expected = fileMappings.deepCopy();
+        ((ObjectNode) expected.get("properties")).set("_tributary_deleted", json("{\"type\":\"date\"}"));
+        ((ObjectNode) expected.get("properties")).set("_tributary_table", json("{\"type\":\"keyword\"}"));
+        JsonNode mappings = harness.get("/" + index + "/_mapping").path(concrete).path("mappings");
+        assertEquals(expected, mappings, "the file's, with Tributary's own two fields, not extended by the new column");
         assertEquals(1, harness.sources(index).size());
 
         harness.send(0, truncate(table, 20));
         harness.awaitCaughtUp(harness.group, WAIT);
 
         assertEquals(Map.of(), harness.sources(index));
-        assertEquals(fileMappings, harness.get("/" + index + "/_mapping").path(index).path("mappings"));
-        assertNull(harness.get("/" + index + "/_doc/1"));
+        assertEquals(expected, harness.get("/" + index + "/_mapping").path(concrete).path("mappings"));
+        assertTrue(harness.get("/" + index + "/_doc/1").at("/_source/_tributary_deleted").isTextual(),
+                "the truncated row's document is a delete marker");
     }
 }

@@ -1,0 +1,169 @@
+package io.tributary.subscriber.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.model.ChangeEventJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every document of an index or alias that a query matches, a {@link ScanPage} at a time, through a point in
+ * time (so memory stays at one page whatever the index's size, and writes made meanwhile do not move the pages). The
+ * point in time is closed however the scan ends. Searching an alias applies its filter. Not thread-safe.
+ */
+final class IndexScan {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexScan.class);
+
+    /** How long a point in time lives between two pages. */
+    static final String KEEP_ALIVE = "1m";
+
+    /** What is done with each page, in scan order. */
+    @FunctionalInterface
+    interface PageHandler {
+        void handle(ScanPage page) throws ApplyFailedException;
+    }
+
+    private final RestClient restClient;
+    private final int pageSize;
+
+    /** @param pageSize documents per page at most */
+    IndexScan(RestClient restClient, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("a scan's page size must be at least 1, got " + pageSize);
+        }
+        this.restClient = restClient;
+        this.pageSize = pageSize;
+    }
+
+    /**
+     * Refreshes {@code target}, so a scan sees every write acknowledged before.
+     *
+     * @return false when there is no such index or alias
+     */
+    boolean refresh(String target, String what) throws ApplyFailedException {
+        return perform(new Request("POST", path(target) + "/_refresh"), what + ": refreshing " + target).isPresent();
+    }
+
+    /**
+     * Hands every page of the documents of {@code target} that {@code query} matches to {@code handler}.
+     *
+     * @param query null for every document
+     * @return the documents scanned; -1 when there is no such index or alias
+     * @throws ApplyFailedException retriable when Elasticsearch cannot finish the scan now (a shard failed, the search
+     *                              timed out, the point in time expired); not retriable when the setup is at fault
+     */
+    long scan(String target, JsonNode query, String what, PageHandler handler) throws ApplyFailedException {
+        Request open = new Request("POST", path(target) + "/_pit");
+        open.addParameter("keep_alive", KEEP_ALIVE);
+        Optional<JsonNode> opened = perform(open, what + ": opening a point in time on " + target);
+        if (opened.isEmpty()) {
+            return -1;
+        }
+        String pitId = opened.get().path("id").asText("");
+        if (pitId.isEmpty()) {
+            throw new ApplyFailedException(what + " failed: opening a point in time on " + target + " answered no"
+                    + " id: " + opened.get(), false, null);
+        }
+        long scanned = 0;
+        try {
+            JsonNode searchAfter = null;
+            while (true) {
+                Request search = new Request("POST", "/_search");
+                search.addParameter("filter_path", ScanPage.FILTER_PATH);
+                search.setJsonEntity(ScanPage.request(pitId, KEEP_ALIVE, pageSize, searchAfter, query).toString());
+                String reading = what + ": reading documents " + scanned + " and on of " + target;
+                JsonNode answer = perform(search, reading).orElseThrow(() -> new ApplyFailedException(reading
+                        + " failed: the index went away during the scan; it starts again", true, null));
+                ScanPage page;
+                try {
+                    page = ScanPage.read(answer, pitId);
+                } catch (IllegalArgumentException e) {
+                    throw new ApplyFailedException(reading + " failed: " + e.getMessage(), false, e);
+                }
+                pitId = page.pitId();
+                if (!page.complete()) {
+                    throw new ApplyFailedException(reading + " failed: some shards failed or the search timed out,"
+                            + " so documents may be missing; it starts again", true, null);
+                }
+                scanned += page.documents().size();
+                handler.handle(page);
+                if (page.isLast(pageSize)) {
+                    return scanned;
+                }
+                searchAfter = page.searchAfter();
+            }
+        } finally {
+            closePointInTime(pitId, what);
+        }
+    }
+
+    /**
+     * Sends {@code request} and reads its JSON answer.
+     *
+     * @return empty when the index or alias does not exist (404 {@code index_not_found_exception})
+     */
+    Optional<JsonNode> perform(Request request, String what) throws ApplyFailedException {
+        try {
+            Response response = restClient.performRequest(request);
+            try (InputStream body = response.getEntity().getContent()) {
+                return Optional.of(ChangeEventJson.mapper().readTree(body));
+            }
+        } catch (ResponseException e) {
+            BulkAnswer.Item error = errorOf(e.getResponse());
+            if (e.getResponse().getStatusLine().getStatusCode() == 404
+                    && "index_not_found_exception".equals(error.errorType())) {
+                return Optional.empty();
+            }
+            throw refused(what, e, error);
+        } catch (IOException e) {
+            throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A request Elasticsearch answered with an error, by {@link Verdict#forRequest}; except a point in time that
+     * expired or vanished (404 {@code search_context_missing_exception}), which a new scan replaces.
+     */
+    static ApplyFailedException refused(String what, ResponseException e, BulkAnswer.Item error) {
+        int status = e.getResponse().getStatusLine().getStatusCode();
+        String detail = "Elasticsearch answered HTTP " + status + (error.errorType() == null ? ""
+                : " " + error.errorType() + ": " + error.errorReason());
+        Verdict verdict = "search_context_missing_exception".equals(error.errorType()) ? Verdict.RETRY
+                : Verdict.forRequest(status, error.errorType());
+        return Failures.failed(what, verdict, detail, e);
+    }
+
+    static BulkAnswer.Item errorOf(Response response) {
+        try {
+            return BulkAnswer.requestError(response.getEntity() == null ? new byte[0]
+                    : EntityUtils.toByteArray(response.getEntity()));
+        } catch (IOException e) {
+            return BulkAnswer.requestError(new byte[0]);
+        }
+    }
+
+    private static String path(String target) {
+        return "/" + URLEncoder.encode(target, StandardCharsets.UTF_8);
+    }
+
+    /** Releases the point in time; should that fail, it expires after {@link #KEEP_ALIVE} anyway. */
+    private void closePointInTime(String pitId, String what) {
+        Request close = new Request("DELETE", "/_pit");
+        close.setJsonEntity(ChangeEventJson.mapper().createObjectNode().put("id", pitId).toString());
+        try {
+            restClient.performRequest(close);
+        } catch (IOException e) {
+            LOG.debug("{}: closing the point in time failed, it expires in {}: {}", what, KEEP_ALIVE, e.toString());
+        }
+    }
+}
