@@ -11,7 +11,7 @@ import java.time.Instant;
 /**
  * Deleted rows are kept as small marker documents, {@code {"_tributary_deleted": "<when applied>"}}, written at the
  * delete's version, instead of being deleted: Elasticsearch forgets a real delete's version after
- * {@code index.gc_deletes} (60 s, and at once when a shard restarts), after which any older write of the row would
+ * {@code index.gc_deletes} (60 s by default), after which any older write of the row would
  * bring it back. A marker is a live document, so its version refuses every older write for as long as it is kept
  * ({@link DeleteMarkerPurge} removes it once no older write can arrive). Readers never see markers: the name they
  * search is an alias whose {@link #aliasFilter() filter} leaves them out. Pure.
