@@ -123,8 +123,7 @@ final class ChangeStreamer implements AutoCloseable {
             recordLag(begin.commitTimestamp());
         }
         for (ChangeEvent event : assembler.accept(message, walLsn)) {
-            snapshots.observe(event);
-            publisher.publish(event, transaction);
+            publisher.publish(snapshots.observe(event), transaction);
         }
         if (message instanceof LogicalMessage logical && transaction == null) {
             snapshots.onMessage(logical, this::publishOutsideTransactions);

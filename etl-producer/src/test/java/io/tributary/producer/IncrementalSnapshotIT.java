@@ -117,8 +117,10 @@ class IncrementalSnapshotIT {
 
     @Test
     void aRowCommittedWhileItsChunkIsReadIsLeftToTheStream() throws Exception {
-        db.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
-                "INSERT INTO shop.items SELECT i, 'old ' || i FROM generate_series(1, 30) i");
+        // body is stored out of line, so an update that leaves it alone sends it as 'unchanged'
+        db.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text, body text)",
+                "ALTER TABLE shop.items ALTER COLUMN body SET STORAGE EXTERNAL",
+                "INSERT INTO shop.items SELECT i, 'old ' || i, repeat('b', 5000) FROM generate_series(1, 30) i");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         started(settings(100, "shop.items"), metrics);
         TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 30, Duration.ofSeconds(30)); // the initial snapshot
@@ -143,6 +145,10 @@ class IncrementalSnapshotIT {
                 .filter(e -> e.key().path("id").asInt() == 3).toList();
         assertEquals(List.of(Operation.READ, Operation.UPDATE), forRow3.stream().map(ChangeEvent::op).toList(),
                 "row 3: the initial snapshot's read, then the stream's update; the chunk's copy of it was dropped");
+        ChangeEvent update = forRow3.get(1);
+        assertEquals(List.of(), update.unchanged(), "the update's unchanged TOAST column was filled in from the chunk");
+        assertEquals("b".repeat(5000), update.after().path("body").asText(),
+                "so a stale stored document cannot lend it its old value");
         assertEquals(2, events(records, "items", Operation.READ).stream()
                 .filter(e -> e.key().get("id").asInt() == 7).count(), "an untouched row is read twice");
         assertEquals(expected, lastNames(records, "items"));

@@ -176,9 +176,9 @@ final class TargetIndexes {
         }
         if (!hidesMarkers(target)) {
             LOG.warn("{} is not an alias that hides delete markers: deleted rows of table {} stay in it as documents"
-                    + " {{\"{}\": …}} that searches of {} see. Search through an alias with the filter {} (Tributary"
-                    + " creates one over <name>-000001 when the name is free), or add that filter to the alias",
-                    target, table.table(), DeleteMarker.DELETED_FIELD, target, DeleteMarkers.aliasFilter());
+                    + " with the field {} that searches of {} see. Search through an alias with the filter {}"
+                    + " (Tributary creates one over <name>-000001 when the name is free), or add that filter to the"
+                    + " alias", target, table.table(), DeleteMarker.DELETED_FIELD, target, DeleteMarkers.aliasFilter());
         }
         mappedFields.put(target, fields);
     }

@@ -25,6 +25,12 @@ import java.util.Map;
  * <p><b>Invariant:</b> after {@link #lowWatermarkSeen()}, no row whose key (or, for a change of key, old key) a
  * streamed change of the table touched is ever returned by {@link #remainingRows()}; a truncate of the table drops
  * the whole chunk. Pure; not thread-safe.
+ *
+ * <p><b>Unchanged TOAST columns.</b> An update in the window that left large values out ({@link ChangeEvent#unchanged()})
+ * would be merged downstream with the stored document, which may be the stale copy this snapshot exists to repair
+ * (after a lost slot, say). When such an update is the first change of a chunk row in the window, the chunk's values
+ * of those columns are the row's values at that update — a change between the read and the update would itself be in
+ * the window before it — so {@link #observe} returns the update with them filled in, complete.
  */
 final class ChunkWindow {
 
@@ -62,23 +68,45 @@ final class ChunkWindow {
         lowSeen = true;
     }
 
-    /** A change the stream published: drops the rows it touched, once the window is open. */
-    void observe(ChangeEvent change) {
+    /**
+     * A change the stream is about to publish: drops the rows it touched, once the window is open.
+     *
+     * @return the change to publish: {@code change} itself, or an update's copy with its unchanged columns filled in
+     *         from the chunk row it is the first change of
+     */
+    ChangeEvent observe(ChangeEvent change) {
         if (!lowSeen || !change.tableId().equals(table())) {
-            return;
+            return change;
         }
         if (change.op() == Operation.TRUNCATE) {
             dropped += rowsByKey.size();
             rowsByKey.clear();
-            return;
+            return change;
         }
         if (!change.op().isRowChange()) {
-            return;
+            return change;
         }
+        ObjectNode oldKey = change.before() == null ? null : keyIn(change.before(), change.key());
+        ChangeEvent read = rowsByKey.get(oldKey != null ? oldKey : change.key());
         drop(change.key());
-        if (change.before() != null) {
-            drop(keyIn(change.before(), change.key()));
+        drop(oldKey);
+        return read != null && !change.unchanged().isEmpty() ? filledIn(change, read) : change;
+    }
+
+    /** {@code update} with each unchanged column's value taken from the chunk's {@code read} of the row. */
+    private static ChangeEvent filledIn(ChangeEvent update, ChangeEvent read) {
+        ObjectNode after = update.after().deepCopy();
+        List<String> stillUnchanged = new ArrayList<>();
+        for (String column : update.unchanged()) {
+            JsonNode value = read.after().get(column);
+            if (value == null) {
+                stillUnchanged.add(column);
+            } else {
+                after.set(column, value);
+            }
         }
+        return new ChangeEvent(update.op(), update.source(), update.key(), update.before(), after, stillUnchanged,
+                update.types());
     }
 
     /** The chunk's rows no change in the window touched, in key order, as a new list the caller may extend. */

@@ -151,11 +151,14 @@ public final class IncrementalSnapshots implements AutoCloseable {
         nextPollMillis = 0;
     }
 
-    /** A change the stream is publishing: it may drop rows of the open chunk. */
-    public void observe(ChangeEvent change) {
-        if (window != null) {
-            window.observe(change);
-        }
+    /**
+     * A change the stream is about to publish: it may drop rows of the open chunk.
+     *
+     * @return what to publish instead: the change, completed from the chunk when it left unchanged TOAST columns out
+     *         ({@link ChunkWindow#observe})
+     */
+    public ChangeEvent observe(ChangeEvent change) {
+        return window != null ? window.observe(change) : change;
     }
 
     /**

@@ -71,6 +71,34 @@ class ChunkWindowTest {
         assertEquals(List.of(1, 2), ids(window));
     }
 
+    @Test
+    void anUpdateThatLeftToastColumnsOutIsCompletedFromTheChunkRowItIsTheFirstChangeOf() {
+        ChunkWindow window = window(1, 2);
+        window.markLowWatermarkSeen();
+        ObjectNode partial = key(1).put("title", "new");
+        ChangeEvent update = new ChangeEvent(Operation.UPDATE, source(ITEMS), key(1), null, partial,
+                List.of("name"));
+        ChangeEvent second = new ChangeEvent(Operation.UPDATE, source(ITEMS), key(1), null, key(1).put("title", "x"),
+                List.of("name"));
+
+        ChangeEvent published = window.observe(update);
+        ChangeEvent later = window.observe(second);
+
+        assertEquals(key(1).put("title", "new").put("name", "n1"), published.after(),
+                "the chunk's value of the unchanged column, which the update did not change");
+        assertEquals(List.of(), published.unchanged());
+        assertEquals(second, later, "a later change of the row: the chunk row is gone, its values may be stale");
+        assertEquals(List.of(2), ids(window), "the row is still dropped from the chunk");
+    }
+
+    @Test
+    void anUpdateBeforeTheLowWatermarkIsPublishedAsItIs() {
+        ChunkWindow window = window(1);
+        ChangeEvent update = new ChangeEvent(Operation.UPDATE, source(ITEMS), key(1), null, key(1), List.of("name"));
+
+        assertEquals(update, window.observe(update));
+    }
+
     private static ChunkWindow window(int... ids) {
         SnapshotTable table = new SnapshotTable(ITEMS, new Relation(1, "shop", "items", 'd', List.of()),
                 List.of(new PagingColumn("id", "integer")), ids.length);
