@@ -39,10 +39,16 @@ final class ElasticsearchRest {
         return url;
     }
 
-    /** Deletes {@code indices} if they exist (wildcards need a setting this node leaves off, so names are listed). */
+    /**
+     * Deletes {@code indices} if they exist, and the index {@code <name>-000001} behind each name the subscriber made
+     * an alias (an alias name alone is skipped by {@code ignore_unavailable}; wildcards need a setting this node
+     * leaves off, so names are listed).
+     */
     void deleteIndices(List<String> indices) throws IOException, InterruptedException {
-        send(HttpRequest.newBuilder(uri("/" + String.join(",", indices) + "?ignore_unavailable=true")).DELETE(),
-                "delete indices " + indices);
+        List<String> names = new java.util.ArrayList<>(indices);
+        indices.forEach(index -> names.add(index + "-000001"));
+        send(HttpRequest.newBuilder(uri("/" + String.join(",", names) + "?ignore_unavailable=true")).DELETE(),
+                "delete indices " + names);
     }
 
     /**

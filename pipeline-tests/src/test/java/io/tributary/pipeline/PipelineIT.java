@@ -66,9 +66,9 @@ class PipelineIT {
 
     @BeforeEach
     void startPipeline() throws Exception {
-        // Every test writes the same index names: start each from none.
+        // Every test writes the same index names: start each from none (the indices behind the aliases searched).
         http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.customers,shop.order_lines?ignore_unavailable=true")).DELETE().build(),
+                        + "/shop.customers-000001,shop.order_lines-000001?ignore_unavailable=true")).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
         database = "pipeline_" + System.nanoTime() % 1_000_000;
         postgres.createDatabase(database);

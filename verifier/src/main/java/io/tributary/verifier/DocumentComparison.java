@@ -2,6 +2,7 @@ package io.tributary.verifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscriber.mapping.TableTag;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * has no scale, and readers of Elasticsearch do not see one either. Everything else is equal only when it is the same
  * JSON: {@code numeric} columns written as strings (the producer's default) must have the same digits, and the number
  * {@code 5} is not the string {@code "5"}. Objects compare their members regardless of order; arrays element by
- * element. Stateless.
+ * element. The table tag the subscriber adds to documents of a shared index ({@link TableTag}) is not a column and
+ * is not compared. Stateless.
  */
 final class DocumentComparison {
 
@@ -51,7 +53,7 @@ final class DocumentComparison {
         }
         for (Iterator<Map.Entry<String, JsonNode>> fields = stored.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (!expected.has(field.getKey())) {
+            if (!expected.has(field.getKey()) && !field.getKey().equals(TableTag.FIELD)) {
                 differences.add(new FieldDifference(field.getKey(), Optional.empty(), Optional.of(field.getValue())));
             }
         }

@@ -39,6 +39,12 @@ class DocumentComparisonTest {
     }
 
     @Test
+    void theTableTagOfASharedIndexIsNoColumnAndIsNotCompared() {
+        assertEquals(List.of(), DocumentComparison.differences(Json.object("{\"id\":1}"),
+                Json.object("{\"_tributary_table\":\"shop.orders_2026\",\"id\":1}")));
+    }
+
+    @Test
     void aNullValueDiffersFromAnAbsentField() {
         assertEquals(1, DocumentComparison.differences(Json.object("{\"note\":null}"), Json.object("{}")).size());
     }

@@ -80,38 +80,45 @@ final class StaleDocumentSweep {
             LOG.debug("{}: there is no index or alias {}, nothing to do", what, target);
             return Optional.empty();
         }
-        ObjectNode query = tables.sharingIndexWith(table).isEmpty() ? null : taggedWith(table);
+        ObjectNode query = tables.sharesIndex(table) ? taggedWith(table) : null;
         RowJson marker = DeleteMarkers.document(clock.instant());
-        long[] marked = new long[1];
-        ActionBulk.Outcome[] firstRejection = new ActionBulk.Outcome[1];
+        Tally tally = new Tally();
         long scanned = scan.scan(target, query, what, page -> {
             List<BulkAction> marks = page.marksBelow(version, marker);
-            if (marks.isEmpty()) {
-                return;
-            }
-            ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, marks, what + ": marking deleted");
-            marked[0] += outcome.applied();
-            metrics.versionConflicts(target, outcome.stale());
-            if (truncate) {
-                metrics.truncatedDocuments(target, outcome.applied());
-            } else {
-                metrics.swept(target, outcome.applied());
-            }
-            if (outcome.rejectedKind() != null && firstRejection[0] == null) {
-                firstRejection[0] = outcome;
+            if (!marks.isEmpty()) {
+                tally.add(ActionBulk.send(restClient, metrics, marks, what + ": marking deleted"));
             }
         });
+        metrics.versionConflicts(target, tally.stale);
         if (truncate) {
             metrics.truncated(target);
+            metrics.truncatedDocuments(target, tally.marked);
+        } else {
+            metrics.swept(target, tally.marked);
         }
         LOG.info("{}: scanned {} documents{}, marked {} deleted in {} ms", what, Math.max(0, scanned),
-                query == null ? "" : " tagged " + table, marked[0],
+                query == null ? "" : " tagged " + table, tally.marked,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        if (firstRejection[0] != null) {
-            return Optional.of(new Rejection(write.position(), target, "", firstRejection[0].rejectedKind(),
-                    what + " could not mark " + firstRejection[0].rejectedReason()));
+        if (tally.firstRejection != null) {
+            return Optional.of(new Rejection(write.position(), target, "", tally.firstRejection.rejectedKind(),
+                    what + " could not mark " + tally.firstRejection.rejectedReason()));
         }
         return Optional.empty();
+    }
+
+    /** What the pages of one truncate or sweep did. */
+    private static final class Tally {
+        long marked;
+        long stale;
+        ActionBulk.Outcome firstRejection;
+
+        void add(ActionBulk.Outcome outcome) {
+            marked += outcome.applied();
+            stale += outcome.stale();
+            if (outcome.rejectedKind() != null && firstRejection == null) {
+                firstRejection = outcome;
+            }
+        }
     }
 
     private static ObjectNode taggedWith(TableId table) {
