@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The verifier against the real pipeline: producer and subscriber run in this JVM (as in PipelineIT) from the same
  * configuration files the verifier reads; drift is planted in Elasticsearch by hand and must be found, repaired
- * through Kafka and gone.
+ * through Kafka and gone. A jsonb column holds objects, strings, numbers, mixed arrays and nulls in turn.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -85,7 +85,7 @@ class VerifyIT {
         postgres.createDatabase(database);
         sql("CREATE SCHEMA " + schema,
             "CREATE TABLE " + customers + " (id int PRIMARY KEY, name text NOT NULL, vip boolean,"
-                    + " balance numeric(12,2), since timestamptz, score float8)",
+                    + " balance numeric(12,2), since timestamptz, score float8, prefs jsonb)",
             "CREATE TABLE " + orderLines + " (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))",
             "CREATE TABLE " + schema + ".audit_log (at timestamptz, message text)");
@@ -113,7 +113,10 @@ class VerifyIT {
         subscriber.start();
 
         sql("INSERT INTO " + customers + " SELECT i, 'customer ' || i, i % 3 = 0, i * 1.25, "
-                + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 hour', i / 7.0"
+                + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 hour', i / 7.0,"
+                + " CASE i % 5 WHEN 0 THEN jsonb_build_object('n', i, 'tags', jsonb_build_array('a', i))"
+                + " WHEN 1 THEN to_jsonb('text ' || i) WHEN 2 THEN jsonb_build_array(i, 'x', jsonb_build_object("
+                + "'k', true), jsonb_build_array(1.50, jsonb_build_array())) WHEN 3 THEN to_jsonb(i * 0.5) END"
                 + " FROM generate_series(1, " + CUSTOMERS + ") i",
             "INSERT INTO " + orderLines + " SELECT i / 4, i % 4, 'product ' || i, i FROM generate_series(0, "
                     + (ORDER_LINES - 1) + ") i",

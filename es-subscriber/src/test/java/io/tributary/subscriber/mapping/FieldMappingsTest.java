@@ -1,6 +1,7 @@
 package io.tributary.subscriber.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
@@ -41,9 +42,10 @@ class FieldMappingsTest {
             "timestamp   | {\"type\":\"date\",\"ignore_malformed\":true}",
             "timestamptz | {\"type\":\"date\",\"ignore_malformed\":true}",
             "_timestamptz| {\"type\":\"date\",\"ignore_malformed\":true}",
-            "json        | {\"type\":\"object\",\"dynamic\":true}",
-            "jsonb       | {\"type\":\"object\",\"dynamic\":true}",
-            "hstore      | {\"type\":\"object\",\"dynamic\":true}",
+            "json        | {\"type\":\"object\",\"enabled\":false}",
+            "jsonb       | {\"type\":\"object\",\"enabled\":false}",
+            "_jsonb      | {\"type\":\"object\",\"enabled\":false}",
+            "hstore      | {\"type\":\"flattened\"}",
             "bytea       | {\"type\":\"binary\"}",
             "inet        | {\"type\":\"ip\",\"ignore_malformed\":true}",
             "cidr        | {\"type\":\"keyword\"}",
@@ -79,5 +81,18 @@ class FieldMappingsTest {
         mappings.get("properties").fieldNames().forEachRemaining(names::add);
         assertEquals(List.of("id", "amount", "created"), names);
         assertEquals(FieldMappings.forType("numeric"), mappings.get("properties").get("amount"));
+    }
+
+    @Test
+    void jsonFieldsAreSearchableThroughARuntimeKeywordOfTheirName() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("id", "int8");
+        fields.put("data", "jsonb");
+        fields.put("history", "_json");
+        fields.put("tags", "hstore");
+
+        assertEquals(json("{\"data\":{\"type\":\"keyword\"},\"history\":{\"type\":\"keyword\"}}"),
+                FieldMappings.properties(fields).get("runtime"));
+        assertNull(FieldMappings.properties(Map.of("id", "int8")).get("runtime"), "only for json fields");
     }
 }
