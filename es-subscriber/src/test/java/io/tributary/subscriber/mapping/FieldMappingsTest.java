@@ -26,6 +26,15 @@ class FieldMappingsTest {
         }
     }
 
+    /** Field names and their columns' type names, in order. */
+    private static Map<String, String> fields(String... namesAndTypes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            fields.put(namesAndTypes[i], namesAndTypes[i + 1]);
+        }
+        return fields;
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "int2        | {\"type\":\"long\"}",
@@ -70,12 +79,8 @@ class FieldMappingsTest {
 
     @Test
     void propertiesNameEachFieldInOrder() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("id", "int8");
-        fields.put("amount", "numeric");
-        fields.put("created", "timestamptz");
-
-        ObjectNode mappings = FieldMappings.properties(fields);
+        ObjectNode mappings = FieldMappings.properties(fields("id", "int8", "amount", "numeric", "created",
+                "timestamptz"));
 
         List<String> names = new ArrayList<>();
         mappings.get("properties").fieldNames().forEachRemaining(names::add);
@@ -85,14 +90,11 @@ class FieldMappingsTest {
 
     @Test
     void jsonFieldsAreSearchableThroughARuntimeKeywordOfTheirName() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("id", "int8");
-        fields.put("data", "jsonb");
-        fields.put("history", "_json");
-        fields.put("tags", "hstore");
+        ObjectNode mappings = FieldMappings.properties(fields("id", "int8", "data", "jsonb", "history", "_json",
+                "tags", "hstore"));
 
         assertEquals(json("{\"data\":{\"type\":\"keyword\"},\"history\":{\"type\":\"keyword\"}}"),
-                FieldMappings.properties(fields).get("runtime"));
+                mappings.get("runtime"));
         assertNull(FieldMappings.properties(Map.of("id", "int8")).get("runtime"), "only for json fields");
     }
 }
