@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import io.tributary.subscriber.mapping.DeleteMarker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -99,7 +100,10 @@ final class ElasticsearchDocuments implements AutoCloseable {
         return found;
     }
 
-    /** A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time. */
+    /**
+     * A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time; delete
+     * markers (a deleted row's document) are left out, should {@code target} show them.
+     */
     IdScan scan(String target, int pageSize) {
         Request open = new Request("POST", "/" + encode(target) + "/_pit");
         open.addParameter("keep_alive", KEEP_ALIVE);
@@ -129,11 +133,18 @@ final class ElasticsearchDocuments implements AutoCloseable {
 
         /** The next documents; empty once all were returned. */
         List<IndexedId> nextPage() {
-            if (exhausted) {
-                return List.of();
+            List<IndexedId> page = new ArrayList<>(pageSize);
+            while (page.isEmpty() && !exhausted) {
+                fetchPage(page);
             }
+            return page;
+        }
+
+        /** Adds the next page's documents that are not delete markers to {@code page}. */
+        private void fetchPage(List<IndexedId> page) {
             ObjectNode body = ChangeEventJson.mapper().createObjectNode();
-            body.put("size", pageSize).put("_source", false).put("version", true).put("track_total_hits", false);
+            body.put("size", pageSize).put("version", true).put("track_total_hits", false);
+            body.putArray("_source").add(DeleteMarker.DELETED_FIELD);
             body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
             ArrayNode sort = body.putArray("sort");
             sort.addObject().put("_doc", "asc");
@@ -146,16 +157,16 @@ final class ElasticsearchDocuments implements AutoCloseable {
             JsonNode answer = perform(request, "scanning the documents of " + target);
             pitId = answer.path("pit_id").asText(pitId);
             JsonNode hits = answer.path("hits").path("hits");
-            List<IndexedId> page = new ArrayList<>(hits.size());
             for (JsonNode hit : hits) {
-                page.add(new IndexedId(hit.get("_id").asText(), hit.path("_version").asLong(),
-                        hit.path("_routing").asText("")));
                 searchAfter = hit.get("sort");
+                if (!hit.path("_source").has(DeleteMarker.DELETED_FIELD)) {
+                    page.add(new IndexedId(hit.get("_id").asText(), hit.path("_version").asLong(),
+                            hit.path("_routing").asText("")));
+                }
             }
             if (hits.size() < pageSize) {
                 exhausted = true;
             }
-            return page;
         }
 
         @Override

@@ -12,12 +12,16 @@ import java.util.List;
 
 /**
  * Reads one table's rows in key order, a chunk at a time (keyset pagination: each chunk starts after the last key of
- * the previous one, so memory is one chunk however large the table), and tells which of some keys exist.
+ * the previous one, so memory is one chunk however large the table), reads some rows again by key, and tells which
+ * of some keys exist.
  *
  * <p>Values are PostgreSQL's text output (null for SQL NULL), in the table's column order; keys are passed back as
  * text of unspecified type, so PostgreSQL reads them as the key columns' types. Not thread-safe.
  */
 final class SourceTable {
+
+    /** PostgreSQL takes at most 65535 parameters per statement; a page of keys stays well below. */
+    static final int MAX_KEY_PARAMETERS = 30_000;
 
     /** The SQLSTATE class of data exceptions: a key text the column's type cannot read. */
     private static final String DATA_EXCEPTION_CLASS = "22";
@@ -26,6 +30,8 @@ final class SourceTable {
     private final TableShape shape;
     private final int chunkSize;
     private final List<Integer> keyPositions = new ArrayList<>();
+    private final List<String> columnNames;
+    private final List<String> keyNames;
     private final String firstChunkSql;
     private final String nextChunkSql;
     private List<String> lastKey;
@@ -37,6 +43,8 @@ final class SourceTable {
         this.chunkSize = chunkSize;
         List<String> columns = shape.columns().stream().map(Column::name).toList();
         List<String> keys = shape.keyColumns().stream().map(Column::name).toList();
+        this.columnNames = columns;
+        this.keyNames = keys;
         for (int i = 0; i < shape.columns().size(); i++) {
             if (shape.columns().get(i).key()) {
                 keyPositions.add(i);
@@ -112,12 +120,32 @@ final class SourceTable {
         return found;
     }
 
+    /**
+     * The rows among {@code rows} (each in column order, as {@link #nextChunk} returns them) as they are now, read
+     * again by their keys in statements of their own; a row deleted meanwhile is not among them. In key order within each
+     * statement.
+     */
+    List<List<String>> reread(List<List<String>> rows) throws SQLException {
+        int perStatement = Math.max(1, MAX_KEY_PARAMETERS / keyNames.size());
+        List<List<String>> found = new ArrayList<>(rows.size());
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            List<List<String>> keys = rows.subList(from, Math.min(rows.size(), from + perStatement)).stream()
+                    .map(row -> keyPositions.stream().map(row::get).toList()).toList();
+            found.addAll(select(columnNames, keys));
+        }
+        return found;
+    }
+
     private List<List<String>> selectKeys(List<List<String>> keys) throws SQLException {
-        List<String> keyNames = shape.keyColumns().stream().map(Column::name).toList();
+        return select(keyNames, keys);
+    }
+
+    /** The {@code columns} of the rows whose keys are among {@code keys}, as text. */
+    private List<List<String>> select(List<String> columns, List<List<String>> keys) throws SQLException {
         String tuple = keyNames.size() == 1 ? "?" : "(" + SqlNames.placeholders(keyNames.size()) + ")";
-        String sql = "SELECT " + SqlNames.list(keyNames) + " FROM " + SqlNames.table(shape.table())
+        String sql = "SELECT " + SqlNames.list(columns) + " FROM " + SqlNames.table(shape.table())
                 + " WHERE (" + SqlNames.list(keyNames) + ") IN (" + String.join(", ", Collections.nCopies(keys.size(),
-                tuple)) + ")";
+                tuple)) + ") ORDER BY " + SqlNames.list(keyNames);
         List<List<String>> found = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             int parameter = 1;
@@ -128,11 +156,11 @@ final class SourceTable {
             }
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
-                    List<String> key = new ArrayList<>(keyNames.size());
-                    for (int i = 1; i <= keyNames.size(); i++) {
-                        key.add(result.getString(i));
+                    List<String> row = new ArrayList<>(columns.size());
+                    for (int i = 1; i <= columns.size(); i++) {
+                        row.add(result.getString(i));
                     }
-                    found.add(key);
+                    found.add(Collections.unmodifiableList(row));
                 }
             }
         }

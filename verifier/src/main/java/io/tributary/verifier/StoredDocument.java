@@ -1,6 +1,7 @@
 package io.tributary.verifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscriber.mapping.DeleteMarker;
 
 /**
  * A document as Elasticsearch holds it.
@@ -9,4 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param source  its {@code _source}, numbers read exactly
  */
 record StoredDocument(String id, long version, ObjectNode source) {
+
+    /**
+     * Whether this is the marker the subscriber indexes for a deleted row (its source has the field
+     * {@value DeleteMarker#DELETED_FIELD}): no document of a row, but its version is the delete's, which a repair
+     * of the row must exceed.
+     */
+    boolean deleteMarker() {
+        return source.has(DeleteMarker.DELETED_FIELD);
+    }
 }

@@ -29,19 +29,25 @@ import java.util.Set;
  * <ol>
  *   <li>Rows, in key order a chunk at a time ({@link SourceTable}): each converted as the producer converts it
  *       ({@link RowConverter}), shaped by the table's {@link TableMapping}, addressed by {@link DocumentIds} and the
- *       routing column; one {@code _mget} per chunk. No document: <em>missing</em>. A document whose source differs
- *       ({@link DocumentComparison}): <em>different</em>.</li>
+ *       routing column; one {@code _mget} per chunk. The rows whose document is not theirs are read again by key
+ *       and compared again with the same documents; only what still differs counts. No document, or a delete marker
+ *       ({@link StoredDocument#deleteMarker()}): <em>missing</em>. A document whose source differs
+ *       ({@link DocumentComparison}): <em>different</em>. A row deleted before it was read again is neither.</li>
  *   <li>Documents, a page at a time from a point-in-time scan: each {@code _id} turned back into key values
  *       ({@link DocumentKeys}), one query per page for the keys that exist, and the id of each row found computed
  *       again. An id not among them: <em>extra</em>.</li>
  * </ol>
  *
- * Memory is one chunk of rows and documents, or one page of ids, at a time. Not thread-safe.
+ * <p><b>Invariant:</b> a repair's row is read <em>after</em> the document (and its {@code _version}) it repairs.
+ * The document holds the change with LSN {@code _version}, applied before it was read; that change was committed
+ * before it was applied, so the row read afterwards holds it or a newer state. The repair, at {@code _version + 1},
+ * therefore never carries a state older than the document's: a newer change applied meanwhile makes it a 409, and
+ * one applied later overwrites it. Compared with a row read <em>before</em> the document, an update applied in
+ * between would be overwritten by the older row (docs/design.md, "verify --repair: versions").
+ *
+ * <p>Memory is one chunk of rows and documents, or one page of ids, at a time. Not thread-safe.
  */
 final class TableVerifier {
-
-    /** PostgreSQL takes at most 65535 parameters per statement; a page of keys stays well below. */
-    private static final int MAX_KEY_PARAMETERS = 30_000;
 
     private final SourceDatabase database;
     private final String databaseName;
@@ -51,9 +57,15 @@ final class TableVerifier {
     private final Optional<RepairPublisher> repairs;
     private final Progress progress;
     private final VerifySettings settings;
+    private final Runnable betweenRowsAndDocuments;
 
+    /**
+     * @param betweenRowsAndDocuments run after each chunk of rows is read and before its documents are: a seam for
+     *                                tests that change a row in between; does nothing otherwise
+     */
     TableVerifier(SourceDatabase database, PgTypes types, ValueConverter values, ElasticsearchDocuments documents,
-                  Optional<RepairPublisher> repairs, Progress progress, VerifySettings settings) throws SQLException {
+                  Optional<RepairPublisher> repairs, Progress progress, VerifySettings settings,
+                  Runnable betweenRowsAndDocuments) throws SQLException {
         this.database = database;
         this.databaseName = database.name();
         this.types = types;
@@ -62,6 +74,7 @@ final class TableVerifier {
         this.repairs = repairs;
         this.progress = progress;
         this.settings = settings;
+        this.betweenRowsAndDocuments = betweenRowsAndDocuments;
     }
 
     TableReport verify(TableShape shape, TableMapping mapping) throws SQLException {
@@ -103,21 +116,40 @@ final class TableVerifier {
                 addresses.add(new DocumentAddress(DocumentIds.idFor(event.key()),
                         mapping.routingValue(event.after()).orElse("")));
             }
+            betweenRowsAndDocuments.run();
             Map<String, StoredDocument> stored = indexExists ? documents.multiGet(mapping.target(), addresses)
                     : Map.of();
-            for (int i = 0; i < events.size(); i++) {
-                compareRow(events.get(i), addresses.get(i).id(), stored.get(addresses.get(i).id()), mapping, tally);
+            List<List<String>> drifted = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                if (!inSync(events.get(i), stored.get(addresses.get(i).id()), mapping)) {
+                    drifted.add(chunk.get(i));
+                }
+            }
+            for (List<String> row : source.reread(drifted)) {
+                ChangeEvent now = rows.convert(row);
+                String id = DocumentIds.idFor(now.key());
+                compareRow(now, id, stored.get(id), mapping, tally);
             }
             tally.rowsRead(chunk.size());
             progress.advance(chunk.size());
         }
     }
 
+    private static boolean inSync(ChangeEvent row, StoredDocument document, TableMapping mapping) {
+        return document != null && !document.deleteMarker()
+                && DocumentComparison.differences(mapping.shape(row.after()), document.source()).isEmpty();
+    }
+
+    /**
+     * Compares a row read <em>after</em> its document (and repairs it at that document's version + 1): see
+     * {@link TableVerifier} for why the order matters. A delete marker is no document, but its version counts.
+     */
     private void compareRow(ChangeEvent event, String id, StoredDocument document, TableMapping mapping,
                             DriftTally tally) {
-        if (document == null) {
+        if (document == null || document.deleteMarker()) {
             tally.found(new Drift.Missing(id));
-            repair(RepairEvents.read(event, RepairVersions.forRow(OptionalLong.empty())), tally);
+            OptionalLong stored = document == null ? OptionalLong.empty() : OptionalLong.of(document.version());
+            repair(RepairEvents.read(event, RepairVersions.forRow(stored)), tally);
             return;
         }
         List<FieldDifference> differences = DocumentComparison.differences(mapping.shape(event.after()),
@@ -139,7 +171,8 @@ final class TableVerifier {
         }
         RowConverter keys = new RowConverter(databaseName, values, shape.keyRelation());
         SourceTable source = new SourceTable(database.connection(), shape, settings.chunkSize());
-        int pageSize = Math.max(1, Math.min(settings.chunkSize(), MAX_KEY_PARAMETERS / keyColumns.size()));
+        int pageSize = Math.max(1, Math.min(settings.chunkSize(),
+                SourceTable.MAX_KEY_PARAMETERS / keyColumns.size()));
         try (ElasticsearchDocuments.IdScan scan = documents.scan(mapping.target(), pageSize)) {
             for (List<IndexedId> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
                 Map<String, List<String>> keyTextsById = new LinkedHashMap<>();

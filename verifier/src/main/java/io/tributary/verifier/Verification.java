@@ -26,6 +26,14 @@ final class Verification {
      *                                     a repair event
      */
     static VerificationReport run(VerifySettings settings, Progress progress) {
+        return run(settings, progress, () -> { });
+    }
+
+    /**
+     * As {@link #run(VerifySettings, Progress)}, running {@code betweenRowsAndDocuments} after each chunk of rows is
+     * read and before its documents are: the seam through which tests change a row in between.
+     */
+    static VerificationReport run(VerifySettings settings, Progress progress, Runnable betweenRowsAndDocuments) {
         SubscriberSettings subscriber = settings.subscriber();
         try (SourceDatabase database = SourceDatabase.open(settings.producer().source().endpoint());
              ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearchUrls(),
@@ -34,7 +42,7 @@ final class Verification {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
             ValueConverter values = new ValueConverter(types, settings.producer().source().numericMode());
             TableVerifier verifier = new TableVerifier(database, types, values, documents, repairs.publisher(),
-                    progress, settings);
+                    progress, settings, betweenRowsAndDocuments);
             TableMappings mappings = new TableMappings(subscriber.tables());
             List<TableReport> reports = new ArrayList<>();
             for (TableId table : tables(settings, database)) {

@@ -11,11 +11,15 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TableId;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
+import io.tributary.subscriber.mapping.DeleteMarker;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +31,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The verifier against the real pipeline: producer and subscriber run in this JVM (as in PipelineIT) from the same
  * configuration files the verifier reads; drift is planted in Elasticsearch by hand and must be found, repaired
- * through Kafka and gone.
+ * through Kafka and gone. A jsonb column holds objects, strings, numbers, mixed arrays and nulls in turn.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -78,7 +85,7 @@ class VerifyIT {
         postgres.createDatabase(database);
         sql("CREATE SCHEMA " + schema,
             "CREATE TABLE " + customers + " (id int PRIMARY KEY, name text NOT NULL, vip boolean,"
-                    + " balance numeric(12,2), since timestamptz, score float8)",
+                    + " balance numeric(12,2), since timestamptz, score float8, prefs jsonb)",
             "CREATE TABLE " + orderLines + " (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))",
             "CREATE TABLE " + schema + ".audit_log (at timestamptz, message text)");
@@ -106,7 +113,10 @@ class VerifyIT {
         subscriber.start();
 
         sql("INSERT INTO " + customers + " SELECT i, 'customer ' || i, i % 3 = 0, i * 1.25, "
-                + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 hour', i / 7.0"
+                + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 hour', i / 7.0,"
+                + " CASE i % 5 WHEN 0 THEN jsonb_build_object('n', i, 'tags', jsonb_build_array('a', i))"
+                + " WHEN 1 THEN to_jsonb('text ' || i) WHEN 2 THEN jsonb_build_array(i, 'x', jsonb_build_object("
+                + "'k', true), jsonb_build_array(1.50, jsonb_build_array())) WHEN 3 THEN to_jsonb(i * 0.5) END"
                 + " FROM generate_series(1, " + CUSTOMERS + ") i",
             "INSERT INTO " + orderLines + " SELECT i / 4, i % 4, 'product ' || i, i FROM generate_series(0, "
                     + (ORDER_LINES - 1) + ") i",
@@ -177,6 +187,66 @@ class VerifyIT {
         sql("UPDATE " + customers + " SET name = 'Ada Lovelace' WHERE id = 42");
         awaitTrue("a real change after the repair to win over it",
                 () -> "Ada Lovelace".equals(source(customers, "42").path("full_name").asText()));
+    }
+
+    @Test
+    void aRepairNeverOverwritesAChangeAppliedBetweenTheRowReadAndTheDocumentRead() throws Exception {
+        send("PUT", "/" + customers + "/_settings", "{\"index.gc_deletes\":\"0s\"}");
+        send("DELETE", "/" + customers + "/_doc/17", null); // row 17 is missing, until it is deleted in between
+        long versionBefore = document(customers, "42").get("_version").asLong();
+        AtomicInteger chunks = new AtomicInteger();
+        Runnable changeRowsInBetween = () -> {
+            if (chunks.getAndIncrement() > 0) {
+                return;
+            }
+            try {
+                sql("UPDATE " + customers + " SET name = 'Grace' WHERE id = 42",
+                    "DELETE FROM " + customers + " WHERE id = 17");
+                awaitTrue("the update to reach Elasticsearch",
+                        () -> "Grace".equals(source(customers, "42").path("full_name").asText()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        VerificationReport report = Verification.run(settings(customers), quietProgress(), changeRowsInBetween);
+
+        TableReport table = report.tables().get(0);
+        assertEquals(List.of(), table.samples(), "the rows read again after their documents are in sync");
+        assertEquals(0, report.repairsSent(), "no repair of the older row, none of the deleted one");
+        JsonNode newest = document(customers, "42");
+        assertEquals("Grace", newest.at("/_source/full_name").asText());
+        assertTrue(newest.get("_version").asLong() > versionBefore, newest.toString());
+    }
+
+    @Test
+    void aDeleteMarkerIsNoDocumentAndItsRowIsRepairedAboveTheMarkersVersion() throws Exception {
+        long markerVersion = document(customers, "17").get("_version").asLong() + 10;
+        String marker = "{\"" + DeleteMarker.DELETED_FIELD + "\":\"2026-12-02T08:00:00Z\"}";
+        send("PUT", "/" + customers + "/_doc/17?version=" + markerVersion + "&version_type=external", marker);
+        send("PUT", "/" + customers + "/_doc/100000?version=5&version_type=external", marker); // a deleted row's
+
+        Cli found = verify();
+        assertEquals(Verify.DRIFT, found.status(), found.toString());
+        assertTrue(found.out().contains(": 1 missing, 0 extra, 0 different"), found.out());
+        assertTrue(found.out().contains("  missing    _id 17\n"), found.out());
+
+        Cli repaired = verify("--repair", "--wait", "60");
+        assertEquals(Verify.NO_DRIFT, repaired.status(), repaired.toString());
+        JsonNode restored = document(customers, "17");
+        assertEquals("customer 17", restored.at("/_source/full_name").asText());
+        assertEquals(markerVersion + 1, restored.get("_version").asLong(), "just above the marker, not at 1");
+        assertEquals(marker, document(customers, "100000").get("_source").toString(), "a marker is no extra");
+    }
+
+    private VerifySettings settings(String table) {
+        return new VerifySettings(ProducerSettings.load(producerConfig, Map.of()),
+                SubscriberSettings.load(subscriberConfig, Map.of()), List.of(TableId.parse(table)), true,
+                Optional.empty(), 10, 1000);
+    }
+
+    private static Progress quietProgress() {
+        return new Progress(new PrintWriter(new StringWriter()), false, System::nanoTime);
     }
 
     private Cli verify(String... extra) {

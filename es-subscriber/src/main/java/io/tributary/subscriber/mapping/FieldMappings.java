@@ -17,7 +17,13 @@ import java.util.Map;
  *   <tr><td>bool</td><td>boolean</td></tr>
  *   <tr><td>date, timestamp, timestamptz</td><td>date, {@code ignore_malformed}: infinity, BC dates and years after
  *       9999 keep PostgreSQL's text, which must not make the whole document fail</td></tr>
- *   <tr><td>json, jsonb, hstore</td><td>object, dynamic</td></tr>
+ *   <tr><td>json, jsonb</td><td>object with {@code enabled: false}: any JSON value (object, string, number,
+ *       boolean, array of mixed values, nested arrays, null), whatever the column held in earlier rows, is kept in
+ *       {@code _source} and never refused; nothing of it is indexed. A runtime {@code keyword} field of the same name
+ *       reads it from {@code _source} at search time, so its scalar values, also inside arrays, can still be searched
+ *       (numbers in their double form), slowly; values inside objects cannot</td></tr>
+ *   <tr><td>hstore</td><td>flattened: always an object of strings (and nulls), each key searchable as
+ *       {@code field.key} without a mapping of its own</td></tr>
  *   <tr><td>bytea</td><td>binary (the producer sends base64)</td></tr>
  *   <tr><td>inet</td><td>ip, {@code ignore_malformed}: an address with a netmask ({@code 10.1.2.3/24}) is kept in
  *       the source but not indexed</td></tr>
@@ -37,8 +43,7 @@ public final class FieldMappings {
 
     /** The mapping of one field whose column has type {@code typeName}. */
     public static ObjectNode forType(String typeName) {
-        String element = typeName.startsWith("_") ? typeName.substring(1) : typeName;
-        return switch (element) {
+        return switch (elementType(typeName)) {
             case "int2", "int4", "int8", "oid" -> type("long");
             case "float4", "float8" -> type("double").put("ignore_malformed", true);
             case "numeric" -> {
@@ -48,7 +53,8 @@ public final class FieldMappings {
             }
             case "bool" -> type("boolean");
             case "date", "timestamp", "timestamptz" -> type("date").put("ignore_malformed", true);
-            case "json", "jsonb", "hstore" -> type("object").put("dynamic", true);
+            case "json", "jsonb" -> type("object").put("enabled", false);
+            case "hstore" -> type("flattened");
             case "bytea" -> type("binary");
             case "inet" -> type("ip").put("ignore_malformed", true);
             case "cidr", "time", "timetz", "interval", "money", "bit", "varbit", "macaddr", "macaddr8" ->
@@ -61,12 +67,32 @@ public final class FieldMappings {
         };
     }
 
-    /** {@code {"properties": {field: mapping, …}}} for fields and their columns' type names, in the given order. */
+    /**
+     * {@code {"properties": {field: mapping, …}}} for fields and their columns' type names, in the given order, and
+     * for json and jsonb fields {@code "runtime": {field: {"type": "keyword"}, …}}, which makes them searchable.
+     */
     public static ObjectNode properties(Map<String, String> fieldTypes) {
         ObjectNode mappings = JSON.objectNode();
         ObjectNode properties = mappings.putObject("properties");
-        fieldTypes.forEach((field, typeName) -> properties.set(field, forType(typeName)));
+        fieldTypes.forEach((field, typeName) -> {
+            properties.set(field, forType(typeName));
+            if (isJson(typeName)) {
+                ObjectNode runtime = mappings.has("runtime") ? (ObjectNode) mappings.get("runtime")
+                        : mappings.putObject("runtime");
+                runtime.set(field, type("keyword"));
+            }
+        });
         return mappings;
+    }
+
+    private static boolean isJson(String typeName) {
+        String element = elementType(typeName);
+        return element.equals("json") || element.equals("jsonb");
+    }
+
+    /** The type of an array's elements ({@code _int4}: {@code int4}); the type itself when it is no array. */
+    private static String elementType(String typeName) {
+        return typeName.startsWith("_") ? typeName.substring(1) : typeName;
     }
 
     private static ObjectNode type(String type) {

@@ -20,19 +20,21 @@ import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Indices as the table mappings make them: derived mappings (extended by new columns), documents shaped and routed,
- * writes through an alias, a mapping file used verbatim, and truncates that keep mapping and alias.
+ * Indices as the table mappings make them: derived mappings (extended by new columns), json of any shape, documents
+ * shaped and routed, writes through an alias, a mapping file used verbatim, and truncates that keep mapping and alias.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class IndexMappingIT extends SubscriberItSupport {
@@ -88,7 +90,7 @@ class IndexMappingIT extends SubscriberItSupport {
         assertEquals("boolean", properties.at("/ok/type").asText());
         assertEquals("text", properties.at("/name/type").asText());
         assertEquals("keyword", properties.at("/name/fields/keyword/type").asText());
-        assertEquals("long", properties.at("/data/properties/a/type").asText(), "a dynamic object");
+        assertEquals(json("{\"type\":\"object\",\"enabled\":false}"), properties.get("data"), "any json, kept");
         assertEquals("ip", properties.at("/addr/type").asText());
         assertEquals("text", properties.at("/tags/type").asText());
         assertEquals("keyword", properties.at("/net/type").asText());
@@ -101,6 +103,40 @@ class IndexMappingIT extends SubscriberItSupport {
 
         assertEquals("long", properties(index).at("/extra/type").asText(), "a string is not left to become text");
         assertEquals(2, harness.sources(index).size());
+    }
+
+    @Test
+    void jsonOfEveryShapeInOneColumnReachesElasticsearchAndStaysSearchable() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "json", 1);
+        String table = unique("shapes");
+        harness.startSubscriber(harness.group, 100);
+        Map<String, String> types = types("id", "int8", "data", "jsonb", "tags", "hstore");
+        List<String> rows = List.of(
+                "{\"id\":1,\"data\":{\"a\":1,\"b\":{\"c\":\"deep\"}},\"tags\":{\"color\":\"red\",\"size\":null}}",
+                "{\"id\":2,\"data\":\"plain text\",\"tags\":{\"color\":\"blue\"}}",
+                "{\"id\":3,\"data\":42.50,\"tags\":null}",
+                "{\"id\":4,\"data\":[1,\"two\",{\"three\":3},true,null]}",
+                "{\"id\":5,\"data\":[[1,2],[\"x\",[3]]]}",
+                "{\"id\":6,\"data\":null}",
+                "{\"id\":7,\"data\":{\"a\":\"now a string\",\"b\":[\"was an object\"]}}",
+                "{\"id\":8,\"data\":true}");
+        Map<String, JsonNode> expected = new TreeMap<>();
+        long lsn = 10;
+        for (String row : rows) {
+            harness.send(0, insert(table, lsn++, row, types));
+            expected.put(json(row).get("id").asText(), json(row));
+        }
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        String index = SCHEMA + "." + table;
+        assertEquals(List.of(), harness.readDeadLetters(1, Duration.ofSeconds(3)), "nothing dead-lettered");
+        assertEquals(expected, harness.sources(index), "every row, its json as it was");
+        assertEquals(List.of("2"), harness.searchIds(index, "{\"term\":{\"data\":\"plain text\"}}"));
+        assertEquals(List.of("4"), harness.searchIds(index, "{\"term\":{\"data\":\"two\"}}"));
+        assertEquals(List.of("1", "2"), harness.searchIds(index, "{\"exists\":{\"field\":\"tags.color\"}}"));
+        assertEquals(List.of("1"), harness.searchIds(index, "{\"term\":{\"tags.color\":\"red\"}}"));
+        assertEquals(List.of("3"), harness.searchIds(index, "{\"term\":{\"data\":\"42.5\"}}"), "as a double");
+        assertEquals(List.of("4", "8"), harness.searchIds(index, "{\"term\":{\"data\":true}}"));
     }
 
     @Test

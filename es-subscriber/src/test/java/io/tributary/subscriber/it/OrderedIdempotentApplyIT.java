@@ -12,7 +12,11 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.subscriber.SubscriberSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,22 +30,59 @@ class OrderedIdempotentApplyIT extends SubscriberItSupport {
         super(kafka, elasticsearch);
     }
 
+    /**
+     * Every row's changes come out of order: rounds in a shuffled order, each row's changes split over both
+     * partitions, then a replay of the older half of the rounds and an older change after each delete. Each row must
+     * end at its newest change — source and {@code _version} — whatever the order of arrival.
+     */
     @Test
-    void manyUpdatesOfTheSameRowsEndAtTheLastValues() throws Exception {
+    void rowsEndAtTheirNewestChangeWhateverOrderTheirChangesArriveIn() throws Exception {
         harness = new SubscriberHarness(kafka, elasticsearch, "ordering", 2);
         String table = "ordering";
-        long lsn = 1_000;
-        Map<String, JsonNode> expected = new TreeMap<>();
-        for (int round = 0; round < 40; round++) {
-            for (int id = 0; id < 20; id++) {
-                String row = "{\"id\":" + id + ",\"round\":" + round + ",\"text\":\"r" + round + "\"}";
-                harness.send(id % 2, upsert(table, lsn++, row));
-                expected.put(Integer.toString(id), json(row));
-            }
+        int rows = 20;
+        int rounds = 30;
+        List<Integer> order = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            order.add(round);
+        }
+        Collections.shuffle(order, new Random(11));
+        for (int round : order) {
+            sendRound(table, round, rows);
+        }
+        for (int round = 0; round < rounds / 2; round++) {
+            sendRound(table, round, rows);
+        }
+        long deletes = 1_000_000;
+        for (int id = 0; id < rows; id += 5) {
+            harness.send(id % 2, delete(table, deletes + id, id));
+            harness.send((id + 1) % 2, upsert(table, deletes + id - 1, row(id, -1)));
         }
         harness.startSubscriber(harness.group, 57);
+        harness.awaitCaughtUp(harness.group, WAIT);
 
-        harness.awaitSources(index(table), expected, WAIT);
+        Map<String, JsonNode> expected = new TreeMap<>();
+        for (int id = 0; id < rows; id++) {
+            if (id % 5 != 0) {
+                expected.put(Integer.toString(id), json("{\"version\":" + lsn(rounds - 1, id) + ",\"source\":"
+                        + row(id, rounds - 1) + "}"));
+            }
+        }
+        assertEquals(expected, harness.documents(index(table)), "each row at its newest change; deleted rows gone");
+    }
+
+    /** One change of each row; a row's changes alternate between the two partitions from round to round. */
+    private void sendRound(String table, int round, int rows) {
+        for (int id = 0; id < rows; id++) {
+            harness.send((id + round) % 2, upsert(table, lsn(round, id), row(id, round)));
+        }
+    }
+
+    private static long lsn(int round, int id) {
+        return 1_000 + round * 100L + id;
+    }
+
+    private static String row(int id, int round) {
+        return "{\"id\":" + id + ",\"round\":" + round + ",\"text\":\"r" + round + "\"}";
     }
 
     @Test

@@ -249,6 +249,20 @@ final class SubscriberHarness implements AutoCloseable {
         return documents;
     }
 
+    /** The ids of the documents of {@code index} that {@code query} (a query object) finds, in id order. */
+    List<String> searchIds(String index, String query) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=10000"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + query + "}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), query + ": " + response.body());
+        List<String> ids = new ArrayList<>();
+        ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")
+                .forEach(hit -> ids.add(hit.get("_id").asText()));
+        ids.sort(null);
+        return ids;
+    }
+
     /** The sources of {@code index} by id. */
     Map<String, JsonNode> sources(String index) throws Exception {
         Map<String, JsonNode> sources = new TreeMap<>();

@@ -1,6 +1,7 @@
 package io.tributary.subscriber.mapping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
@@ -25,6 +26,15 @@ class FieldMappingsTest {
         }
     }
 
+    /** Field names and their columns' type names, in order. */
+    private static Map<String, String> fields(String... namesAndTypes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            fields.put(namesAndTypes[i], namesAndTypes[i + 1]);
+        }
+        return fields;
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "int2        | {\"type\":\"long\"}",
@@ -41,9 +51,10 @@ class FieldMappingsTest {
             "timestamp   | {\"type\":\"date\",\"ignore_malformed\":true}",
             "timestamptz | {\"type\":\"date\",\"ignore_malformed\":true}",
             "_timestamptz| {\"type\":\"date\",\"ignore_malformed\":true}",
-            "json        | {\"type\":\"object\",\"dynamic\":true}",
-            "jsonb       | {\"type\":\"object\",\"dynamic\":true}",
-            "hstore      | {\"type\":\"object\",\"dynamic\":true}",
+            "json        | {\"type\":\"object\",\"enabled\":false}",
+            "jsonb       | {\"type\":\"object\",\"enabled\":false}",
+            "_jsonb      | {\"type\":\"object\",\"enabled\":false}",
+            "hstore      | {\"type\":\"flattened\"}",
             "bytea       | {\"type\":\"binary\"}",
             "inet        | {\"type\":\"ip\",\"ignore_malformed\":true}",
             "cidr        | {\"type\":\"keyword\"}",
@@ -68,16 +79,22 @@ class FieldMappingsTest {
 
     @Test
     void propertiesNameEachFieldInOrder() {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("id", "int8");
-        fields.put("amount", "numeric");
-        fields.put("created", "timestamptz");
-
-        ObjectNode mappings = FieldMappings.properties(fields);
+        ObjectNode mappings = FieldMappings.properties(fields("id", "int8", "amount", "numeric", "created",
+                "timestamptz"));
 
         List<String> names = new ArrayList<>();
         mappings.get("properties").fieldNames().forEachRemaining(names::add);
         assertEquals(List.of("id", "amount", "created"), names);
         assertEquals(FieldMappings.forType("numeric"), mappings.get("properties").get("amount"));
+    }
+
+    @Test
+    void jsonFieldsAreSearchableThroughARuntimeKeywordOfTheirName() {
+        ObjectNode mappings = FieldMappings.properties(fields("id", "int8", "data", "jsonb", "history", "_json",
+                "tags", "hstore"));
+
+        assertEquals(json("{\"data\":{\"type\":\"keyword\"},\"history\":{\"type\":\"keyword\"}}"),
+                mappings.get("runtime"));
+        assertNull(FieldMappings.properties(Map.of("id", "int8")).get("runtime"), "only for json fields");
     }
 }
