@@ -87,7 +87,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             String index = table.target();
             if (!event.op().isRowChange()) {
                 if (event.op() == Operation.TRUNCATE) {
-                    rows.truncate(index);
+                    rows.truncate(index, event.tableId());
                 }
                 writes.add(new PlannedWrite(position, event, index, "", List.of(), table, Map.of()));
                 continue;
@@ -105,11 +105,11 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             List<BulkAction> actions = new ArrayList<>(2);
             Map<String, String> fieldTypes = Map.of();
             if (delete) {
-                rows.delete(address);
+                rows.delete(event.tableId(), address);
                 actions.add(BulkAction.markDeleted(address, version, marker));
             } else {
                 DocumentAddress source = source(event, table, address);
-                RowStates.Merged merged = rows.upsert(table.shape(event.after()), table.fieldsOf(event.unchanged()),
+                RowStates.Merged merged = rows.upsert(event.tableId(), table.shape(event.after()), table.fieldsOf(event.unchanged()),
                         address, source);
                 if (merged.stateMissing()) {
                     unchangedMissing.add(index);

@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
 import java.util.HashMap;
@@ -29,11 +30,18 @@ final class RowStates {
     record Merged(RowJson document, boolean stateMissing) {
     }
 
+    /** A row an earlier event of the batch wrote: its table, and its document (null: deleted). */
+    private record Written(TableId table, RowJson document) {
+    }
+
+    /** An index and one table of it: a truncate empties only that table's rows of a shared index. */
+    private record TableInIndex(String index, TableId table) {
+    }
+
     private final boolean tracked;
     private final Map<DocumentAddress, ObjectNode> stored;
-    /** Rows written by earlier events of the batch; a null value: deleted by one. */
-    private final Map<DocumentAddress, RowJson> written = new HashMap<>();
-    private final Set<String> truncatedIndexes = new HashSet<>();
+    private final Map<DocumentAddress, Written> written = new HashMap<>();
+    private final Set<TableInIndex> truncated = new HashSet<>();
 
     private RowStates(boolean tracked, Map<DocumentAddress, ObjectNode> stored) {
         this.tracked = tracked;
@@ -59,11 +67,12 @@ final class RowStates {
      *
      * @param unchangedFields the fields of the event's unchanged columns (dropped columns left out)
      */
-    Merged upsert(RowJson shaped, List<String> unchangedFields, DocumentAddress address, DocumentAddress source) {
+    Merged upsert(TableId table, RowJson shaped, List<String> unchangedFields, DocumentAddress address,
+                  DocumentAddress source) {
         RowJson document = shaped;
         boolean missing = false;
         if (!unchangedFields.isEmpty()) {
-            ObjectNode state = stateAt(source);
+            ObjectNode state = stateAt(source, table);
             if (state == null) {
                 missing = true;
             } else {
@@ -78,30 +87,34 @@ final class RowStates {
         }
         if (tracked) {
             if (!source.equals(address)) {
-                written.put(source, null);
+                written.put(source, new Written(table, null));
             }
-            written.put(address, document);
+            written.put(address, new Written(table, document));
         }
         return new Merged(document, missing);
     }
 
-    void delete(DocumentAddress address) {
+    void delete(TableId table, DocumentAddress address) {
         if (tracked) {
-            written.put(address, null);
+            written.put(address, new Written(table, null));
         }
     }
 
-    /** Every row of {@code index} is gone, whatever Elasticsearch stored before the batch. */
-    void truncate(String index) {
-        written.keySet().removeIf(address -> address.index().equals(index));
-        truncatedIndexes.add(index);
+    /**
+     * Every row of {@code table} in {@code index} is gone, whatever Elasticsearch stored before the batch; other
+     * tables' rows of a shared index stay.
+     */
+    void truncate(String index, TableId table) {
+        written.entrySet().removeIf(entry -> entry.getKey().index().equals(index)
+                && entry.getValue().table().equals(table));
+        truncated.add(new TableInIndex(index, table));
     }
 
-    private ObjectNode stateAt(DocumentAddress address) {
-        if (written.containsKey(address)) {
-            RowJson state = written.get(address);
-            return state == null ? null : state.tree();
+    private ObjectNode stateAt(DocumentAddress address, TableId table) {
+        Written state = written.get(address);
+        if (state != null) {
+            return state.document() == null ? null : state.document().tree();
         }
-        return truncatedIndexes.contains(address.index()) ? null : stored.get(address);
+        return truncated.contains(new TableInIndex(address.index(), table)) ? null : stored.get(address);
     }
 }

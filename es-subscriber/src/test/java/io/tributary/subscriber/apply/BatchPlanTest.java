@@ -168,6 +168,31 @@ class BatchPlanTest {
     }
 
     @Test
+    void aTruncateOfOneTableOfASharedIndexLeavesTheOtherTablesRowStates() {
+        TableId orders2025 = new TableId("shop", "orders_2025");
+        TableId orders2026 = new TableId("shop", "orders_2026");
+        TableMappings tables = new TableMappings(Map.of(
+                orders2025, new TableMapping(orders2025, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
+                        Map.of(), Optional.empty(), Optional.empty()),
+                orders2026, new TableMapping(orders2026, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
+                        Map.of(), Optional.empty(), Optional.empty())));
+        ChangeEvent truncate2025 = new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "shop", "orders_2025",
+                Lsn.of(10), Lsn.of(10), 7, null), json("{}"), null, null);
+        ChangeEvent update2026 = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "shop", "orders_2026",
+                Lsn.of(20), Lsn.of(20), 8, null), json("{\"id\":2}"), null, json("{\"id\":2,\"title\":\"t\"}"),
+                List.of("body"));
+        DocumentAddress row2 = new DocumentAddress("orders", "2", "");
+
+        BatchPlan plan = BatchPlan.of(received(List.of(truncate2025, update2026)),
+                Map.of(row2, json("{\"id\":2,\"body\":\"BIG\"}")), tables, APPLIED_AT);
+
+        assertEquals(json("{\"_tributary_table\":\"shop.orders_2026\",\"id\":2,\"title\":\"t\","
+                + "\"body\":\"BIG\"}"), plan.writes().get(1).actions().get(0).document().tree(),
+                "the other table's stored row still lends its unchanged column");
+        assertEquals(List.of(), plan.unchangedMissing());
+    }
+
+    @Test
     void aKeyChangeTakesUnchangedValuesFromTheOldDocumentAndDeletesIt() {
         ChangeEvent moved = new ChangeEvent(Operation.UPDATE, source("docs", 20), json("{\"id\":2}"),
                 json("{\"id\":1}"), json("{\"id\":2,\"title\":\"t\"}"), List.of("body"));
