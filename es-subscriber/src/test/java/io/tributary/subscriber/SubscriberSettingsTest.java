@@ -98,6 +98,23 @@ class SubscriberSettingsTest {
     }
 
     @Test
+    void deleteMarkersAreKeptForTheTopicsRetentionUnlessSaidOtherwise() {
+        assertEquals(SubscriberSettings.Deletes.DEFAULTS, SubscriberSettings.load(null, requiredEnvironment())
+                .deletes(), "auto: the topic's retention, read at startup; looked for every hour");
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "14d");
+        environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_PURGE_INTERVAL", "10m");
+        assertEquals(new SubscriberSettings.Deletes(Optional.of(Duration.ofDays(14)), Duration.ofMinutes(10)),
+                SubscriberSettings.load(null, environment).deletes());
+        environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "forever");
+        assertEquals(Optional.of(SubscriberSettings.Deletes.FOREVER),
+                SubscriberSettings.load(null, environment).deletes().keepFor());
+        assertEquals("tributary.elasticsearch.deletes.keep-for must be auto (the topic's retention.ms +"
+                + " segment.ms), forever, or a duration such as 14d, got \"a while\"",
+                bulkError("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "a while"));
+    }
+
+    @Test
     void badBulkLimitsAreNamedWithTheirValue() {
         assertEquals("tributary.elasticsearch.bulk.max-actions must be between 1 and 100000, got 0",
                 bulkError("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "0"));
@@ -148,6 +165,7 @@ class SubscriberSettingsTest {
         assertEquals("long", orders.mappingFile().orElseThrow().mappings().at("/properties/id/type").asText());
         TableMapping lines = settings.tables().get(new TableId("shop", "lines"));
         assertEquals("lines", lines.target());
+        assertEquals("lines-000001", lines.index(), "index and alias both name what documents are searched by");
         assertEquals(Set.of("id", "qty"), lines.include());
         assertEquals(Map.of(), SubscriberSettings.load(null, requiredEnvironment()).tables());
     }

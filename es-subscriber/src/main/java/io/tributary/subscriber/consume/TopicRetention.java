@@ -18,14 +18,18 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
- * How long the consumed topics may hold a record: {@code retention.ms} + {@code segment.ms} (Kafka deletes a segment
- * once its newest record is older than the retention, and a segment stays open for up to {@code segment.ms}). The
- * longest over the topics a pattern matches; {@link SubscriberSettings.Deletes#FOREVER} when one keeps records for
- * ever ({@code retention.ms = -1}, or compaction alone). What {@code deletes.keep-for = auto} means.
+ * How long the consumed topics may hold a record: {@code retention.ms} + {@code segment.ms} + {@link #SLACK} (Kafka
+ * deletes a segment once its newest record is older than the retention, a segment stays open for up to
+ * {@code segment.ms}, and the broker looks for expired segments every {@code log.retention.check.interval.ms}, 5 min by
+ * default; the slack covers that and clock skew). The longest over the topics a pattern matches;
+ * {@link SubscriberSettings.Deletes#FOREVER} when one keeps records for ever ({@code retention.ms = -1}, or
+ * compaction alone). What {@code deletes.keep-for = auto} means.
  */
 public final class TopicRetention {
 
     private static final long TIMEOUT_SECONDS = 30;
+    /** Added to retention and segment time: the broker's retention check interval and clock skew. */
+    static final Duration SLACK = Duration.ofHours(1);
 
     private TopicRetention() {
     }
@@ -76,7 +80,7 @@ public final class TopicRetention {
         if (retention < 0 || !cleanup.contains("delete")) {
             return SubscriberSettings.Deletes.FOREVER;
         }
-        return Duration.ofMillis(retention).plusMillis(segment);
+        return Duration.ofMillis(retention).plusMillis(segment).plus(SLACK);
     }
 
     private static String value(Config topic, String name, String fallback) {
