@@ -10,6 +10,7 @@ import io.tributary.producer.replication.ReplicationSlots;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
+import io.tributary.producer.snapshot.SnapshotCause;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotStateTable;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * topic holds no event of this database. Otherwise the slot was lost (dropped, or a failover to a standby that had
  * no copy of it) and the changes made since are not in Kafka: that is never a silent gap. Under
  * {@code on-slot-loss = fail} it stops the producer; under {@code recreate} it logs an error, counts it, and
- * creates a new slot (with an initial snapshot unless the mode is never); under {@code resnapshot} it records a pending
+ * creates a new slot (with an initial snapshot unless the mode is never, whose tables are then swept:
+ * {@link SnapshotCause#SLOT_RECREATED}); under {@code resnapshot} it records a pending
  * incremental snapshot of every table in the {@link TableSnapshotLedger} <em>before</em> creating a plain slot (a
  * crash in between finds the slot missing again and repeats both), and the stream sessions re-read every table while
  * they stream, then sweep the documents of rows deleted in the gap.
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>A slot it creates gets an initial snapshot (unless {@code snapshot.mode = never}): see {@link InitialSnapshot}.
  * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
  * created again with a new snapshot, because an exported snapshot cannot be imported again; a missing slot with an
- * unfinished snapshot is such a redo too, never a loss. Under {@code snapshot.mode = always} the first slot this
+ * unfinished snapshot is such a redo too, never a loss. A redo sweeps every table ({@link SnapshotCause#REDO}): the
+ * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the first slot this
  * process finds already there is refused.
  *
  * <p>Not thread-safe: used by the replication thread.
@@ -128,13 +131,15 @@ final class SlotKeeper {
             }
             LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
                     settings.snapshot().snapshotsNewSlots()
-                            ? "its snapshot re-sends every row, but rows deleted in the gap stay downstream"
+                            ? "its snapshot re-sends every row, then sweeps the documents of rows deleted in the gap"
                             : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
         }
         boolean failover = settings.source().slotFailover();
         SlotInfo created;
         if (settings.snapshot().snapshotsNewSlots()) {
-            created = snapshot.createSlotAndTake(slots, slot, failover, stopRequested);
+            SnapshotCause cause = unfinishedSnapshot ? SnapshotCause.REDO
+                    : evidence.isPresent() ? SnapshotCause.SLOT_RECREATED : SnapshotCause.FIRST_START;
+            created = snapshot.createSlotAndTake(slots, slot, failover, cause, stopRequested);
             ledger.forget(slot); // the snapshot covered every table: nothing is pending any more
         } else {
             created = slots.create(slot, failover);
