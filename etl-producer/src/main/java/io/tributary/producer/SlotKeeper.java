@@ -3,10 +3,12 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
+import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
@@ -14,6 +16,7 @@ import io.tributary.producer.snapshot.SnapshotCause;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotStateTable;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * unfinished snapshot is such a redo too, never a loss. A redo sweeps every table ({@link SnapshotCause#REDO}): the
  * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the first slot this
  * process finds already there is refused.
+ *
+ * <p>Before each session it also refuses a server whose WAL position is below the highest LSN the topics hold of
+ * this database (a restore to an earlier point): see {@link ServerBehindTopicException}.
  *
  * <p>Not thread-safe: used by the replication thread.
  */
@@ -86,6 +92,9 @@ final class SlotKeeper {
      * @throws io.tributary.producer.snapshot.SnapshotAbortedException when a snapshot was stopped
      */
     SlotInfo obtain(BooleanSupplier stopRequested) throws SQLException, InterruptedException {
+        Optional<TopicHistory.Found> history = TopicHistory.highestEventOf(settings.target().bootstrapServers(),
+                settings.target().properties(), topics, database);
+        requireServerNotBehind(history);
         String slot = settings.source().slot();
         SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
@@ -108,7 +117,7 @@ final class SlotKeeper {
             streamedBefore = true;
             return existing.get();
         }
-        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming();
+        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming(history);
         if (evidence.isPresent()) {
             losses.increment();
             String message = "replication slot " + slot + " is missing although " + evidence.get()
@@ -148,20 +157,42 @@ final class SlotKeeper {
         return created;
     }
 
-    private Optional<String> evidenceOfEarlierStreaming() {
+    private Optional<String> evidenceOfEarlierStreaming(Optional<TopicHistory.Found> history) {
         if (streamedBefore) {
             return Optional.of("this producer streamed from it since it started");
         }
-        ProducerSettings.Target target = settings.target();
-        for (String topic : topics) {
-            Optional<ChangeEvent> last = TopicHistory.lastEventOf(target.bootstrapServers(), target.properties(),
-                    topic, database);
-            if (last.isPresent()) {
-                ChangeEvent event = last.get();
-                return Optional.of("topic " + topic + " holds events of database " + database + " (the newest"
-                        + " at " + event.source().lsn() + ")");
-            }
+        return history.map(found -> "topic " + found.topic() + " holds events of database " + database
+                + " (the newest at " + found.event().source().lsn() + ")");
+    }
+
+    /**
+     * Refuses to stream from a server whose WAL is behind what the topics hold of this database: the subscriber
+     * versions documents by LSN, so every change it would stream now (at lower LSNs) would be refused as stale, in
+     * silence. The topics are read before the server's position, so a change streamed in between is not mistaken.
+     *
+     * @throws ServerBehindTopicException naming both positions and what to do
+     */
+    private void requireServerNotBehind(Optional<TopicHistory.Found> history) throws SQLException {
+        if (history.isEmpty()) {
+            return;
         }
-        return Optional.empty();
+        Lsn position;
+        try (Connection connection = settings.source().endpoint().openQueryConnection()) {
+            position = ServerChecks.currentWalPosition(connection);
+        }
+        ChangeEvent highest = history.get().event();
+        if (highest.source().lsn().isAfter(position)) {
+            throw new ServerBehindTopicException("topic " + history.get().topic() + " holds events of database "
+                    + database + " up to LSN " + highest.source().lsn() + " (" + highest.tableId() + "), but the"
+                    + " server's current WAL position is " + position + " (" + settings.source().endpoint() + "):"
+                    + " the database was restored to an earlier point (point-in-time recovery, a backup or a dump),"
+                    + " a failover lost WAL the old primary had streamed, or this is another server. Elasticsearch"
+                    + " keeps each document at the highest LSN it saw, so every change streamed now would be refused"
+                    + " as stale. Start over with a new topic and new indices (README, Operations, \"Restored"
+                    + " database\"): stop the subscribers, delete the tables' indices (or configure new ones), delete"
+                    + " the topic (or set a new tributary.kafka.topic and subscriber group), drop slot "
+                    + settings.source().slot() + " if it exists, and start the producer: its initial snapshot"
+                    + " re-sends every row");
+        }
     }
 }

@@ -9,11 +9,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.publish.KafkaProducerFactory;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +27,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +131,39 @@ class ProducerResilienceIT {
         SnapshotIT.assertEachTableSweptRightAfterItsRows(records, records.get(1).event().source().lsn());
         assertEquals(1.0, metrics.counter("tributary.producer.slot.recreations").count());
         assertTrue(recreated.isReady());
+    }
+
+    @Test
+    void startupFailsWhenTheTopicHoldsLsnsAboveTheServersWalPositionAsAfterARestore() throws Exception {
+        EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        ChangeEvent streamed = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30))
+                .get(0).event();
+        first.close();
+        // The database restored to an earlier point: the topic holds a change at an LSN the server never reached.
+        Lsn ahead = Lsn.of(streamed.source().lsn().value() + (1L << 40));
+        SourceInfo source = streamed.source();
+        ChangeEvent fromTheFuture = new ChangeEvent(Operation.UPDATE, new SourceInfo(source.database(),
+                source.schema(), source.table(), ahead, ahead, source.xid() + 1, source.commitTimestamp()),
+                streamed.key(), streamed.after(), streamed.after());
+        try (Producer<byte[], byte[]> producer = KafkaProducerFactory.create(kafka.bootstrapServers(), Map.of(),
+                "restore-it")) {
+            producer.send(new ProducerRecord<>(topic, ChangeEventJson.encodeKey(fromTheFuture),
+                    ChangeEventJson.encode(fromTheFuture))).get(30, TimeUnit.SECONDS);
+        }
+
+        ServerBehindTopicException error = assertThrows(ServerBehindTopicException.class,
+                () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
+
+        java.util.regex.Matcher position = java.util.regex.Pattern.compile("current WAL position is (\\S+) ")
+                .matcher(error.getMessage());
+        assertTrue(error.getMessage().startsWith("topic " + topic + " holds events of database " + database
+                + " up to LSN " + ahead + " (public.items), but the server's current WAL position is "),
+                error.getMessage());
+        assertTrue(position.find() && Lsn.parse(position.group(1)).isAfter(source.lsn())
+                && ahead.isAfter(Lsn.parse(position.group(1))), error.getMessage());
+        assertTrue(error.getMessage().contains("the database was restored to an earlier point"), error.getMessage());
+        assertTrue(error.getMessage().contains("Start over with a new topic and new indices"), error.getMessage());
     }
 
     @Test
