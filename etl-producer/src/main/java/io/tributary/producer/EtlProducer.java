@@ -263,7 +263,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private ChangeStreamer openSession() throws SQLException, InterruptedException {
         Source source = settings.source();
         Target target = settings.target();
-        SlotInfo slot = slotKeeper.obtain(loop::stopRequested);
+        SlotInfo slot = slotKeeper.obtain(loop::stopRequested, Lsn.of(positions.received().get()));
         PrimaryKeys primaryKeys = KeyColumns.loadPrimaryKeys(source.endpoint());
         AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
         KafkaPublisher publisher = new KafkaPublisher(

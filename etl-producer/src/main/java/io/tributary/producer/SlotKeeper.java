@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the first slot this
  * process finds already there is refused.
  *
- * <p>Before each session it also refuses a server whose WAL position is below the highest LSN the topics hold of
- * this database (a restore to an earlier point): see {@link ServerBehindTopicException}.
+ * <p>Before each session it also refuses a server whose WAL position is below what was already streamed of this
+ * database (a restore to an earlier point, see {@link ServerBehindTopicException}): at the first session below the
+ * highest LSN the topics' recent events hold (the same sample that tells a lost slot from a first start), at later
+ * ones below the WAL position this process received before the session ended, which needs no Kafka read.
  *
  * <p>Not thread-safe: used by the replication thread.
  */
@@ -89,12 +91,25 @@ final class SlotKeeper {
      * The slot to stream from now, created (with its snapshot published) when missing and allowed.
      *
      * @param stopRequested polled during a snapshot, which stops unfinished when it turns true
+     * @param received      the highest WAL position this process received from the server (0/0 before any)
      * @throws io.tributary.producer.snapshot.SnapshotAbortedException when a snapshot was stopped
+     * @throws ServerBehindTopicException when the server's WAL is behind what was already streamed
      */
-    SlotInfo obtain(BooleanSupplier stopRequested) throws SQLException, InterruptedException {
-        Optional<TopicHistory.Found> history = TopicHistory.highestEventOf(settings.target().bootstrapServers(),
-                settings.target().properties(), topics, database);
-        requireServerNotBehind(history);
+    SlotInfo obtain(BooleanSupplier stopRequested, Lsn received) throws SQLException, InterruptedException {
+        Optional<TopicHistory.Found> history = Optional.empty();
+        if (streamedBefore) {
+            requireServerNotBehind(received, "this producer received WAL of database " + database + " up to "
+                    + received + " before the session ended");
+        } else {
+            history = TopicHistory.highestEventOf(settings.target().bootstrapServers(),
+                    settings.target().properties(), topics, database);
+            if (history.isPresent()) {
+                ChangeEvent highest = history.get().event();
+                requireServerNotBehind(highest.source().lsn(), "topic " + history.get().topic() + " holds events of"
+                        + " database " + database + " up to LSN " + highest.source().lsn() + " (" + highest.tableId()
+                        + ")");
+            }
+        }
         String slot = settings.source().slot();
         SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
@@ -166,33 +181,30 @@ final class SlotKeeper {
     }
 
     /**
-     * Refuses to stream from a server whose WAL is behind what the topics hold of this database: the subscriber
-     * versions documents by LSN, so every change it would stream now (at lower LSNs) would be refused as stale, in
-     * silence. The topics are read before the server's position, so a change streamed in between is not mistaken.
+     * Refuses to stream from a server whose WAL is behind what was already streamed of this database: the
+     * subscriber versions documents by LSN, so every change it would stream now (at lower LSNs) would be refused as
+     * stale, in silence. What was streamed is read first (the topics, or this process's own received position), the
+     * server's position after, so a change streamed in between is not mistaken for it.
      *
+     * @param streamed     the highest LSN already streamed
+     * @param whereStreamed says where that LSN was seen, for the message
      * @throws ServerBehindTopicException naming both positions and what to do
      */
-    private void requireServerNotBehind(Optional<TopicHistory.Found> history) throws SQLException {
-        if (history.isEmpty()) {
-            return;
-        }
+    private void requireServerNotBehind(Lsn streamed, String whereStreamed) throws SQLException {
         Lsn position;
         try (Connection connection = settings.source().endpoint().openQueryConnection()) {
             position = ServerChecks.currentWalPosition(connection);
         }
-        ChangeEvent highest = history.get().event();
-        if (highest.source().lsn().isAfter(position)) {
-            throw new ServerBehindTopicException("topic " + history.get().topic() + " holds events of database "
-                    + database + " up to LSN " + highest.source().lsn() + " (" + highest.tableId() + "), but the"
-                    + " server's current WAL position is " + position + " (" + settings.source().endpoint() + "):"
-                    + " the database was restored to an earlier point (point-in-time recovery, a backup or a dump),"
-                    + " a failover lost WAL the old primary had streamed, or this is another server. Elasticsearch"
-                    + " keeps each document at the highest LSN it saw, so every change streamed now would be refused"
-                    + " as stale. Start over with a new topic and new indices (README, Operations, \"Restored"
-                    + " database\"): stop the subscribers, delete the tables' indices (or configure new ones), delete"
-                    + " the topic (or set a new tributary.kafka.topic and subscriber group), drop slot "
-                    + settings.source().slot() + " if it exists, and start the producer: its initial snapshot"
-                    + " re-sends every row");
+        if (streamed.isAfter(position)) {
+            throw new ServerBehindTopicException(whereStreamed + ", but the server's current WAL position is "
+                    + position + " (" + settings.source().endpoint() + "): the database was restored to an earlier"
+                    + " point (point-in-time recovery, a backup or a dump), a failover lost WAL the old primary had"
+                    + " streamed, or this is another server. Elasticsearch keeps each document at the highest LSN"
+                    + " it saw, so every change streamed now would be refused as stale. Start over with a new topic"
+                    + " and new indices (README, Operations, \"Restored database\"): stop the subscribers, delete"
+                    + " the tables' indices (or configure new ones), delete the topic (or set a new"
+                    + " tributary.kafka.topic and subscriber group), drop slot " + settings.source().slot()
+                    + " if it exists, and start the producer: its initial snapshot re-sends every row");
         }
     }
 }
