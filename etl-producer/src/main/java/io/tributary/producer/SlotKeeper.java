@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
  * created again with a new snapshot, because an exported snapshot cannot be imported again; a missing slot with an
  * unfinished snapshot is such a redo too, never a loss. A redo sweeps every table ({@link SnapshotCause#REDO}): the
- * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the first slot this
- * process finds already there is refused.
+ * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the
+ * first slot this process finds already there is refused.
  *
  * <p>Before each session it also refuses a server whose WAL position is below what was already streamed of this
  * database (a restore to an earlier point, see {@link ServerBehindTopicException}): at the first session below the

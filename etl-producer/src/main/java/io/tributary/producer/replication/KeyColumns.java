@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class KeyColumns {
 
-    /** A boolean SQL expression: whether column {@code a} (pg_attribute) of table {@code c} (pg_class) is a key column. */
+    /** A boolean SQL expression: whether column {@code a} (pg_attribute) of table {@code c} (pg_class) keys events. */
     public static final String IS_KEY_COLUMN = """
             CASE c.relreplident
                 WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident
