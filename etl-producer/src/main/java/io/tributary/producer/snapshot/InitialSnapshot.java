@@ -53,11 +53,10 @@ import org.slf4j.LoggerFactory;
  * and a sweep would only make the subscriber scan each index it has just filled.
  *
  * <p><b>Invariant:</b> {@link #createSlotAndTake} returns only once Kafka acknowledged every snapshot event (the
- * sweeps too), and
- * only then is the snapshot recorded as complete ({@link SnapshotStateTable}); its publisher is closed before any
- * stream session starts, so in every partition a row's snapshot event precedes its streamed changes. Its
- * {@link AckTracker} never confirms anything to PostgreSQL. The exporting replication connection is closed as soon as
- * every reader imported the snapshot.
+ * sweeps too), and only then is the snapshot recorded as complete ({@link SnapshotStateTable}); its publisher is
+ * closed before any stream session starts, so in every partition a row's snapshot event precedes its streamed
+ * changes. Its {@link AckTracker} never confirms anything to PostgreSQL. The exporting replication connection is
+ * closed as soon as every reader imported the snapshot.
  *
  * <p>Not thread-safe: run by the replication thread (or {@code start()}).
  */
