@@ -10,7 +10,6 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEvent;
-import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
@@ -19,7 +18,6 @@ import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
-import io.tributary.producer.publish.KafkaProducerFactory;
 import io.tributary.producer.replication.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,10 +25,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,11 +147,7 @@ class ProducerResilienceIT {
         ChangeEvent fromTheFuture = new ChangeEvent(Operation.UPDATE, new SourceInfo(source.database(),
                 source.schema(), source.table(), ahead, ahead, source.xid() + 1, source.commitTimestamp()),
                 streamed.key(), streamed.after(), streamed.after());
-        try (Producer<byte[], byte[]> producer = KafkaProducerFactory.create(kafka.bootstrapServers(), Map.of(),
-                "restore-it")) {
-            producer.send(new ProducerRecord<>(topic, ChangeEventJson.encodeKey(fromTheFuture),
-                    ChangeEventJson.encode(fromTheFuture))).get(30, TimeUnit.SECONDS);
-        }
+        TopicWriter.send(kafka.bootstrapServers(), topic, fromTheFuture);
 
         ServerBehindTopicException error = assertThrows(ServerBehindTopicException.class,
                 () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
