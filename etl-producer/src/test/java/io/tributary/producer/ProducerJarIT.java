@@ -62,16 +62,7 @@ class ProducerJarIT {
         int httpPort = freePort();
         String topic = "producer-jar-" + database;
         Path log = Path.of("target", "producer-jar-" + database + ".log");
-        Process process = start(Map.of(
-                "TRIBUTARY_POSTGRES_URL", url,
-                "TRIBUTARY_POSTGRES_USER", postgres.user(),
-                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
-                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
-                "TRIBUTARY_POSTGRES_TABLES", "public.items",
-                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TRIBUTARY_KAFKA_TOPIC", topic,
-                "TRIBUTARY_KAFKA_PARTITIONS", "2",
-                "TRIBUTARY_HTTP_PORT", String.valueOf(httpPort)), log);
+        Process process = start(itemsProducer(postgres, database, kafka, topic, httpPort), log);
         try {
             awaitReady(httpPort, process, log);
             sql(postgres, url, "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 500) g");
@@ -107,16 +98,7 @@ class ProducerJarIT {
                 JsonNodeFactory.instance.objectNode().put("id", 1), null,
                 JsonNodeFactory.instance.objectNode().put("id", 1)));
         Path log = Path.of("target", "producer-jar-" + database + ".log");
-        Process process = start(Map.of(
-                "TRIBUTARY_POSTGRES_URL", url,
-                "TRIBUTARY_POSTGRES_USER", postgres.user(),
-                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
-                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
-                "TRIBUTARY_POSTGRES_TABLES", "public.items",
-                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TRIBUTARY_KAFKA_TOPIC", topic,
-                "TRIBUTARY_KAFKA_PARTITIONS", "2",
-                "TRIBUTARY_HTTP_PORT", String.valueOf(freePort())), log);
+        Process process = start(itemsProducer(postgres, database, kafka, topic, freePort()), log);
         try {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the producer stops at startup");
             String output = Files.readString(log);
@@ -186,6 +168,21 @@ class ProducerJarIT {
                 second.destroyForcibly();
             }
         }
+    }
+
+    /** The environment of a producer of {@code public.items} in {@code database} to {@code topic} (2 partitions). */
+    private static Map<String, String> itemsProducer(RunningPostgres postgres, String database, RunningKafka kafka,
+                                                     String topic, int httpPort) {
+        return Map.of(
+                "TRIBUTARY_POSTGRES_URL", postgres.jdbcUrl(database),
+                "TRIBUTARY_POSTGRES_USER", postgres.user(),
+                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
+                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
+                "TRIBUTARY_POSTGRES_TABLES", "public.items",
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "TRIBUTARY_KAFKA_TOPIC", topic,
+                "TRIBUTARY_KAFKA_PARTITIONS", "2",
+                "TRIBUTARY_HTTP_PORT", String.valueOf(httpPort));
     }
 
     static Process start(Map<String, String> environment, Path log) throws IOException {
