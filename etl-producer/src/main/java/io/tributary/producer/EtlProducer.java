@@ -17,6 +17,7 @@ import io.tributary.producer.decoding.ChangeAssembler;
 import io.tributary.producer.decoding.MessageDecoder;
 import io.tributary.producer.decoding.PgOutputDecoder;
 import io.tributary.producer.decoding.PgTypes;
+import io.tributary.producer.decoding.PrimaryKeys;
 import io.tributary.producer.decoding.StreamedTable;
 import io.tributary.producer.decoding.TestDecodingParser;
 import io.tributary.producer.decoding.TypeNames;
@@ -27,6 +28,7 @@ import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.publish.KafkaSendFailedException;
 import io.tributary.producer.publish.TopicSetup;
 import io.tributary.producer.replication.Heartbeat;
+import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.SlotRetention;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PublicationSetup;
@@ -261,7 +263,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private ChangeStreamer openSession() throws SQLException, InterruptedException {
         Source source = settings.source();
         Target target = settings.target();
-        SlotInfo slot = slotKeeper.obtain(loop::stopRequested);
+        SlotInfo slot = slotKeeper.obtain(loop::stopRequested, Lsn.of(positions.received().get()));
+        PrimaryKeys primaryKeys = KeyColumns.loadPrimaryKeys(source.endpoint());
         AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
@@ -283,7 +286,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 slot.confirmedFlushLsn(), target.topic(), target.partitions());
         MessageDecoder decoder = source.plugin() == OutputPlugin.TEST_DECODING
                 ? new TestDecodingParser(streamedTables, typeNames) : new PgOutputDecoder();
-        ChangeAssembler assembler = new ChangeAssembler(database, converter);
+        ChangeAssembler assembler = new ChangeAssembler(database, converter, primaryKeys);
         return new ChangeStreamer(stream, decoder, assembler, publisher, tracker, incrementalSnapshots,
                 new StreamingLimits(target.maxUnacknowledgedEvents(), source.statusInterval()), clock, positions);
     }

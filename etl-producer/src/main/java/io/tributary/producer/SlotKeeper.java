@@ -3,16 +3,20 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.ReplicationSlots;
+import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
+import io.tributary.producer.snapshot.SnapshotCause;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotStateTable;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * topic holds no event of this database. Otherwise the slot was lost (dropped, or a failover to a standby that had
  * no copy of it) and the changes made since are not in Kafka: that is never a silent gap. Under
  * {@code on-slot-loss = fail} it stops the producer; under {@code recreate} it logs an error, counts it, and
- * creates a new slot (with an initial snapshot unless the mode is never); under {@code resnapshot} it records a pending
+ * creates a new slot (with an initial snapshot unless the mode is never, whose tables are then swept:
+ * {@link SnapshotCause#SLOT_RECREATED}); under {@code resnapshot} it records a pending
  * incremental snapshot of every table in the {@link TableSnapshotLedger} <em>before</em> creating a plain slot (a
  * crash in between finds the slot missing again and repeats both), and the stream sessions re-read every table while
  * they stream, then sweep the documents of rows deleted in the gap.
@@ -35,8 +40,14 @@ import org.slf4j.LoggerFactory;
  * <p>A slot it creates gets an initial snapshot (unless {@code snapshot.mode = never}): see {@link InitialSnapshot}.
  * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
  * created again with a new snapshot, because an exported snapshot cannot be imported again; a missing slot with an
- * unfinished snapshot is such a redo too, never a loss. Under {@code snapshot.mode = always} the first slot this
- * process finds already there is refused.
+ * unfinished snapshot is such a redo too, never a loss. A redo sweeps every table ({@link SnapshotCause#REDO}): the
+ * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the
+ * first slot this process finds already there is refused.
+ *
+ * <p>Before each session it also refuses a server whose WAL position is below what was already streamed of this
+ * database (a restore to an earlier point, see {@link ServerBehindTopicException}): at the first session below the
+ * highest LSN the topics' recent events hold (the same sample that tells a lost slot from a first start), at later
+ * ones below the WAL position this process received before the session ended, which needs no Kafka read.
  *
  * <p>Not thread-safe: used by the replication thread.
  */
@@ -80,9 +91,25 @@ final class SlotKeeper {
      * The slot to stream from now, created (with its snapshot published) when missing and allowed.
      *
      * @param stopRequested polled during a snapshot, which stops unfinished when it turns true
+     * @param received      the highest WAL position this process received from the server (0/0 before any)
      * @throws io.tributary.producer.snapshot.SnapshotAbortedException when a snapshot was stopped
+     * @throws ServerBehindTopicException when the server's WAL is behind what was already streamed
      */
-    SlotInfo obtain(BooleanSupplier stopRequested) throws SQLException, InterruptedException {
+    SlotInfo obtain(BooleanSupplier stopRequested, Lsn received) throws SQLException, InterruptedException {
+        Optional<TopicHistory.Found> history = Optional.empty();
+        if (streamedBefore) {
+            requireServerNotBehind(received, "this producer received WAL of database " + database + " up to "
+                    + received + " before the session ended");
+        } else {
+            history = TopicHistory.highestEventOf(settings.target().bootstrapServers(),
+                    settings.target().properties(), topics, database);
+            if (history.isPresent()) {
+                ChangeEvent highest = history.get().event();
+                requireServerNotBehind(highest.source().lsn(), "topic " + history.get().topic() + " holds events of"
+                        + " database " + database + " up to LSN " + highest.source().lsn() + " (" + highest.tableId()
+                        + ")");
+            }
+        }
         String slot = settings.source().slot();
         SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
@@ -105,7 +132,7 @@ final class SlotKeeper {
             streamedBefore = true;
             return existing.get();
         }
-        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming();
+        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming(history);
         if (evidence.isPresent()) {
             losses.increment();
             String message = "replication slot " + slot + " is missing although " + evidence.get()
@@ -128,13 +155,15 @@ final class SlotKeeper {
             }
             LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
                     settings.snapshot().snapshotsNewSlots()
-                            ? "its snapshot re-sends every row, but rows deleted in the gap stay downstream"
+                            ? "its snapshot re-sends every row, then sweeps the documents of rows deleted in the gap"
                             : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
         }
         boolean failover = settings.source().slotFailover();
         SlotInfo created;
         if (settings.snapshot().snapshotsNewSlots()) {
-            created = snapshot.createSlotAndTake(slots, slot, failover, stopRequested);
+            SnapshotCause cause = unfinishedSnapshot ? SnapshotCause.REDO
+                    : evidence.isPresent() ? SnapshotCause.SLOT_RECREATED : SnapshotCause.FIRST_START;
+            created = snapshot.createSlotAndTake(slots, slot, failover, cause, stopRequested);
             ledger.forget(slot); // the snapshot covered every table: nothing is pending any more
         } else {
             created = slots.create(slot, failover);
@@ -143,20 +172,39 @@ final class SlotKeeper {
         return created;
     }
 
-    private Optional<String> evidenceOfEarlierStreaming() {
+    private Optional<String> evidenceOfEarlierStreaming(Optional<TopicHistory.Found> history) {
         if (streamedBefore) {
             return Optional.of("this producer streamed from it since it started");
         }
-        ProducerSettings.Target target = settings.target();
-        for (String topic : topics) {
-            Optional<ChangeEvent> last = TopicHistory.lastEventOf(target.bootstrapServers(), target.properties(),
-                    topic, database);
-            if (last.isPresent()) {
-                ChangeEvent event = last.get();
-                return Optional.of("topic " + topic + " holds events of database " + database + " (the newest"
-                        + " at " + event.source().lsn() + ")");
-            }
+        return history.map(found -> "topic " + found.topic() + " holds events of database " + database
+                + " (the newest at " + found.event().source().lsn() + ")");
+    }
+
+    /**
+     * Refuses to stream from a server whose WAL is behind what was already streamed of this database: the
+     * subscriber versions documents by LSN, so every change it would stream now (at lower LSNs) would be refused as
+     * stale, in silence. What was streamed is read first (the topics, or this process's own received position), the
+     * server's position after, so a change streamed in between is not mistaken for it.
+     *
+     * @param streamed     the highest LSN already streamed
+     * @param whereStreamed says where that LSN was seen, for the message
+     * @throws ServerBehindTopicException naming both positions and what to do
+     */
+    private void requireServerNotBehind(Lsn streamed, String whereStreamed) throws SQLException {
+        Lsn position;
+        try (Connection connection = settings.source().endpoint().openQueryConnection()) {
+            position = ServerChecks.currentWalPosition(connection);
         }
-        return Optional.empty();
+        if (streamed.isAfter(position)) {
+            throw new ServerBehindTopicException(whereStreamed + ", but the server's current WAL position is "
+                    + position + " (" + settings.source().endpoint() + "): the database was restored to an earlier"
+                    + " point (point-in-time recovery, a backup or a dump), a failover lost WAL the old primary had"
+                    + " streamed, or this is another server. Elasticsearch keeps each document at the highest LSN"
+                    + " it saw, so every change streamed now would be refused as stale. Start over with a new topic"
+                    + " and new indices (README, Operations, \"Restored database\"): stop the subscribers, delete"
+                    + " the tables' indices (or configure new ones), delete the topic (or set a new"
+                    + " tributary.kafka.topic and subscriber group), drop slot " + settings.source().slot()
+                    + " if it exists, and start the producer: its initial snapshot re-sends every row");
+        }
     }
 }

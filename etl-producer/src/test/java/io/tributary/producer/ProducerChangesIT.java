@@ -169,6 +169,43 @@ class ProducerChangesIT {
         assertEquals("{\"at\":1,\"msg\":\"b\"}", events.get(2).key().toString());
     }
 
+    @Test
+    void primaryKeyStaysTheKeyWhenTheTableTurnsReplicaIdentityFullMidStream() throws Exception {
+        freshDatabase(PostgresMajor.V17, "CREATE TABLE public.items (id int PRIMARY KEY, label text)");
+        start(List.of("public.items"), ReplicaIdentity.DEFAULT, "postgres");
+        sql("INSERT INTO public.items VALUES (1, 'before')",
+            "ALTER TABLE public.items REPLICA IDENTITY FULL",
+            "UPDATE public.items SET label = 'after' WHERE id = 1",
+            "UPDATE public.items SET id = 2 WHERE id = 1",
+            "DELETE FROM public.items WHERE id = 2");
+
+        List<ChangeEvent> events = events(4);
+
+        assertEquals(List.of("c {\"id\":1}", "u {\"id\":1}", "u {\"id\":2}", "d {\"id\":2}"),
+                events.stream().map(e -> e.op().code() + " " + e.key()).toList(), "the key is the primary key");
+        assertEquals("{\"id\":1,\"label\":\"before\"}", events.get(1).before().toString(), "full before-image");
+        assertEquals("{\"id\":1,\"label\":\"after\"}", events.get(2).before().toString(),
+                "the old key is in the before-image, so the old document is deleted");
+    }
+
+    @ParameterizedTest
+    @EnumSource(OutputPlugin.class)
+    void replicaIdentityFullFromTheStartKeysSnapshotAndStreamByThePrimaryKey(OutputPlugin plugin) throws Exception {
+        freshDatabase(PostgresMajor.V17, "CREATE TABLE public.items (id int PRIMARY KEY, label text)",
+                "INSERT INTO public.items VALUES (1, 'snapshotted')");
+        start(List.of("public.items"), ReplicaIdentity.FULL, "postgres", Routing.byTable(topic, 2), false, plugin);
+        sql("INSERT INTO public.items VALUES (2, 'streamed')",
+            "UPDATE public.items SET id = 3 WHERE id = 2",
+            "DELETE FROM public.items WHERE id = 3");
+
+        List<ChangeEvent> events = events(4);
+
+        assertEquals(List.of("r {\"id\":1}", "c {\"id\":2}", "u {\"id\":3}", "d {\"id\":3}"),
+                events.stream().map(e -> e.op().code() + " " + e.key()).toList(), "the key is the primary key");
+        assertEquals("{\"id\":2,\"label\":\"streamed\"}", events.get(2).before().toString());
+        assertEquals("{\"id\":3,\"label\":\"streamed\"}", events.get(3).before().toString());
+    }
+
     @ParameterizedTest
     @EnumSource(PostgresMajor.class)
     void testDecodingPluginStreamsTheSameChangesWithoutAPublication(PostgresMajor major) throws Exception {

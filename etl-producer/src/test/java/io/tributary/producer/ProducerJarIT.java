@@ -3,10 +3,14 @@ package io.tributary.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
 import io.tributary.producer.TopicReader.Received;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,6 +26,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,16 +62,7 @@ class ProducerJarIT {
         int httpPort = freePort();
         String topic = "producer-jar-" + database;
         Path log = Path.of("target", "producer-jar-" + database + ".log");
-        Process process = start(Map.of(
-                "TRIBUTARY_POSTGRES_URL", url,
-                "TRIBUTARY_POSTGRES_USER", postgres.user(),
-                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
-                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
-                "TRIBUTARY_POSTGRES_TABLES", "public.items",
-                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "TRIBUTARY_KAFKA_TOPIC", topic,
-                "TRIBUTARY_KAFKA_PARTITIONS", "2",
-                "TRIBUTARY_HTTP_PORT", String.valueOf(httpPort)), log);
+        Process process = start(itemsProducer(postgres, database, kafka, topic, httpPort), log);
         try {
             awaitReady(httpPort, process, log);
             sql(postgres, url, "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 500) g");
@@ -83,6 +79,33 @@ class ProducerJarIT {
                     + " WHERE slot_name = 'slot_" + database + "'"));
             assertTrue(confirmed.isAfter(commitOfTheInsert), "confirmed " + confirmed
                     + " must pass the commit record at " + commitOfTheInsert + " so a restart does not resend it");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTopicAheadOfTheServersWalExitsWithStatus1NamingBothPositions(RunningPostgres postgres, RunningKafka kafka)
+            throws Exception {
+        String database = "producer_jar_restored_" + System.nanoTime() % 100_000;
+        String url = postgres.createDatabase(database);
+        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY)");
+        String topic = "producer-jar-" + database;
+        kafka.createTopic(topic, 2);
+        Lsn ahead = Lsn.parse("FFFF/0");
+        TopicWriter.send(kafka.bootstrapServers(), topic, new ChangeEvent(Operation.CREATE,
+                new SourceInfo(database, "public", "items", ahead, ahead, 7, Instant.now()),
+                JsonNodeFactory.instance.objectNode().put("id", 1), null,
+                JsonNodeFactory.instance.objectNode().put("id", 1)));
+        Path log = Path.of("target", "producer-jar-" + database + ".log");
+        Process process = start(itemsProducer(postgres, database, kafka, topic, freePort()), log);
+        try {
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the producer stops at startup");
+            String output = Files.readString(log);
+            assertEquals(1, process.exitValue(), output);
+            assertTrue(output.contains("holds events of database " + database + " up to LSN FFFF/0 (public.items),"
+                    + " but the server's current WAL position is "), output);
+            assertTrue(output.contains("the database was restored to an earlier point"), output);
         } finally {
             process.destroyForcibly();
         }
@@ -145,6 +168,21 @@ class ProducerJarIT {
                 second.destroyForcibly();
             }
         }
+    }
+
+    /** The environment of a producer of {@code public.items} in {@code database} to {@code topic} (2 partitions). */
+    private static Map<String, String> itemsProducer(RunningPostgres postgres, String database, RunningKafka kafka,
+                                                     String topic, int httpPort) {
+        return Map.of(
+                "TRIBUTARY_POSTGRES_URL", postgres.jdbcUrl(database),
+                "TRIBUTARY_POSTGRES_USER", postgres.user(),
+                "TRIBUTARY_POSTGRES_PASSWORD", postgres.password(),
+                "TRIBUTARY_POSTGRES_SLOT", "slot_" + database,
+                "TRIBUTARY_POSTGRES_TABLES", "public.items",
+                "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "TRIBUTARY_KAFKA_TOPIC", topic,
+                "TRIBUTARY_KAFKA_PARTITIONS", "2",
+                "TRIBUTARY_HTTP_PORT", String.valueOf(httpPort));
     }
 
     static Process start(Map<String, String> environment, Path log) throws IOException {

@@ -181,7 +181,8 @@ class SnapshotIT {
         db.sql("INSERT INTO shop.big VALUES (20001, 'streamed')");
 
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
-                received -> received.stream().anyMatch(r -> r.event().op() == Operation.CREATE),
+                received -> received.stream().anyMatch(r -> r.event().op() == Operation.CREATE)
+                        && received.stream().filter(r -> r.event().op() == Operation.SWEEP).count() >= 2,
                 Duration.ofSeconds(60));
         Lsn firstVersion = Lsn.of(Lsn.parse(firstSlotLsn).value() - 1);
         Map<Lsn, List<ChangeEvent>> readsByVersion = records.stream().map(Received::event)
@@ -201,6 +202,27 @@ class SnapshotIT {
         assertTrue(streamed.source().lsn().isAfter(redoVersion), "then streaming goes on from the new slot");
         assertEquals("t", db.queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = '"
                 + settings.source().slot() + "'"));
+        assertEachTableSweptRightAfterItsRows(records, redoVersion);
+    }
+
+    /**
+     * One sweep per table, below the rows of the snapshot at {@code version}, after the last of them in the table's
+     * partition: the documents of rows deleted since an earlier snapshot or slot are deleted.
+     */
+    static void assertEachTableSweptRightAfterItsRows(List<Received> records, Lsn version) {
+        Map<String, List<Received>> sweeps = records.stream().filter(r -> r.event().op() == Operation.SWEEP)
+                .collect(Collectors.groupingBy(r -> r.event().tableId().toString()));
+        Map<String, List<Received>> rows = records.stream()
+                .filter(r -> r.event().op() == Operation.READ && r.event().source().lsn().equals(version))
+                .collect(Collectors.groupingBy(r -> r.event().tableId().toString()));
+        assertEquals(rows.keySet(), sweeps.keySet(), "each snapshotted table is swept once: " + sweeps);
+        for (Map.Entry<String, List<Received>> table : rows.entrySet()) {
+            assertEquals(1, sweeps.get(table.getKey()).size(), "one sweep of " + table.getKey());
+            Received sweep = sweeps.get(table.getKey()).get(0);
+            assertEquals(Lsn.of(version.value() - 1), sweep.event().source().lsn(), "below every snapshot row");
+            assertTrue(table.getValue().stream().allMatch(row -> row.partition() == sweep.partition()
+                    && row.offset() < sweep.offset()), "the sweep of " + table.getKey() + " follows its rows");
+        }
     }
 
     @Test

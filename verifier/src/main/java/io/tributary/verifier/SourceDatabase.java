@@ -2,6 +2,7 @@ package io.tributary.verifier;
 
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TableSelection;
 import java.sql.Connection;
@@ -29,12 +30,11 @@ final class SourceDatabase implements AutoCloseable {
             "-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres"
                     + " -c default_transaction_read_only=on";
 
+    /** The key flags are the producer's own ({@link KeyColumns}): the primary key also under REPLICA IDENTITY FULL. */
     private static final String SHAPE_QUERY = """
             SELECT c.oid, c.relreplident, a.attname, a.atttypid, a.atttypmod,
-                   EXISTS (SELECT 1 FROM pg_index i
-                           WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey)
-                             AND CASE c.relreplident WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident
-                                                     ELSE false END) AS key
+            """ + KeyColumns.IS_KEY_COLUMN + """
+             AS key
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''

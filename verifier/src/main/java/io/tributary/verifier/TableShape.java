@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A table as pgoutput describes it to the producer: its columns in order (generated columns left out, as pgoutput
  * leaves them out), the replica identity, and the key flag on the columns the producer's events carry as the key —
- * the primary key, or the index of REPLICA IDENTITY USING INDEX.
+ * the primary key (also under REPLICA IDENTITY FULL), or the index of REPLICA IDENTITY USING INDEX, or every column
+ * of a REPLICA IDENTITY FULL table without a primary key.
  *
  * @param oid             the table's OID, used as the relation id
  * @param replicaIdentity {@code relreplident}: 'd' default (primary key), 'i' index, 'f' full, 'n' nothing
@@ -39,9 +40,9 @@ record TableShape(TableId table, int oid, char replicaIdentity, List<Column> col
 
     /** Why the table cannot be verified; empty when it can. */
     Optional<String> unverifiableBecause() {
-        if (replicaIdentity == 'f') {
-            return Optional.of("REPLICA IDENTITY FULL: the pipeline keys its documents by every column, which cannot"
-                    + " be paged through in key order; not verified");
+        if (replicaIdentity == 'f' && columns.stream().allMatch(Column::key)) {
+            return Optional.of("REPLICA IDENTITY FULL without a primary key: the pipeline keys its documents by every"
+                    + " column, which cannot be paged through in key order; not verified");
         }
         if (keyColumns().isEmpty()) {
             return Optional.of("not verifiable without a key: the table has no primary key (nor REPLICA IDENTITY"

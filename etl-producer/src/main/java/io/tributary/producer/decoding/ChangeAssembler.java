@@ -23,15 +23,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns decoded pgoutput messages into {@link ChangeEvent}s: it remembers each table's shape from its Relation
  * message (so a Relation sent mid-stream after DDL applies from the next row on), the open transaction from its
  * Begin, and builds one event per changed row.
  *
- * <p>Key columns come from the Relation message's key flags (the replica identity: the primary key, a chosen
- * index, or every column under REPLICA IDENTITY FULL), never from a catalog query mid-stream. A row of a table
- * without any key column cannot be addressed downstream and fails with an error naming the table.
+ * <p>Key columns come from the Relation message's key flags (the replica identity: the primary key, or a chosen
+ * index), never from a catalog query mid-stream. Under REPLICA IDENTITY FULL pgoutput flags every column; the key is
+ * then the table's primary key from the {@link PrimaryKeys} loaded at session start, so a row keeps its key (and its
+ * document id) whatever the identity, and only a table without a primary key is keyed by every column. The
+ * before-image under FULL still carries every column. A row of a table without any key column cannot be addressed
+ * downstream and fails with an error naming the table.
  *
  * <p>Not thread-safe: one instance belongs to one replication stream.
  */
@@ -41,6 +46,7 @@ public final class ChangeAssembler {
 
     private final String database;
     private final ValueConverter converter;
+    private final PrimaryKeys primaryKeys;
     private final Map<Integer, Relation> relations = new HashMap<>();
     /** Column name to type name per relation, built once per Relation message and shared by its events. */
     private final Map<Integer, Map<String, String>> columnTypes = new HashMap<>();
@@ -57,12 +63,25 @@ public final class ChangeAssembler {
     }
 
     /**
+     * An assembler that keeps every Relation's key flags as they come (under REPLICA IDENTITY FULL from pgoutput:
+     * every column), for Relations whose flags are already the key's.
+     *
      * @param database  the database the slot decodes, named in every event's source
      * @param converter turns column values into JSON, with the database's type catalog
      */
     public ChangeAssembler(String database, ValueConverter converter) {
+        this(database, converter, PrimaryKeys.none());
+    }
+
+    /**
+     * @param database    the database the slot decodes, named in every event's source
+     * @param converter   turns column values into JSON, with the database's type catalog
+     * @param primaryKeys the tables' primary keys, which key the events of REPLICA IDENTITY FULL tables
+     */
+    public ChangeAssembler(String database, ValueConverter converter, PrimaryKeys primaryKeys) {
         this.database = database;
         this.converter = Objects.requireNonNull(converter, "converter");
+        this.primaryKeys = Objects.requireNonNull(primaryKeys, "primaryKeys");
     }
 
     /**
@@ -76,7 +95,7 @@ public final class ChangeAssembler {
         } else if (message instanceof Commit) {
             transaction = null;
         } else if (message instanceof Relation relation) {
-            relations.put(relation.relationId(), relation);
+            relations.put(relation.relationId(), keyedByPrimaryKey(relation));
             columnTypes.put(relation.relationId(), typesOf(relation));
         } else if (message instanceof Insert insert) {
             return List.of(insertEvent(insert, walLsn));
@@ -119,6 +138,26 @@ public final class ChangeAssembler {
             events.add(new ChangeEvent(Operation.TRUNCATE, source(relation, lsn), NODES.objectNode(), null, null));
         }
         return events;
+    }
+
+    /**
+     * The Relation with the primary key's columns flagged when it is REPLICA IDENTITY FULL (pgoutput flags every
+     * column then) and the table has a primary key whose columns it sends; otherwise the Relation as it came.
+     */
+    private Relation keyedByPrimaryKey(Relation relation) {
+        if (relation.replicaIdentity() != 'f') {
+            return relation;
+        }
+        Set<String> primaryKey = primaryKeys.of(tableId(relation));
+        Set<String> sent = relation.columns().stream().map(Column::name).collect(Collectors.toSet());
+        if (primaryKey.isEmpty() || !sent.containsAll(primaryKey)) {
+            return relation;
+        }
+        List<Column> columns = relation.columns().stream()
+                .map(c -> new Column(primaryKey.contains(c.name()), c.name(), c.typeOid(), c.typeModifier()))
+                .toList();
+        return new Relation(relation.relationId(), relation.namespace(), relation.name(), relation.replicaIdentity(),
+                columns);
     }
 
     /** The old row: under 'K' only the key columns carry values, so only those are kept. */

@@ -40,10 +40,11 @@ import java.util.Set;
  *
  * <p>test_decoding names no relation ids and no key columns, and prints types by name. So the table shapes and
  * replica identities of the streamed tables are given at construction (loaded once at startup, as Relations with
- * the tables' OIDs as relation ids and the identity's key flags), type names map to OIDs through {@link TypeNames},
- * and a Relation is synthesized before a table's first change in the session and again whenever a row shows other
- * columns or types than the last Relation (after DDL): key flags carry over by column name, every column is a key
- * column under REPLICA IDENTITY FULL, as pgoutput flags them. An old row ({@code old-key:}, or a delete's row) is
+ * the tables' OIDs as relation ids and the key flags of the columns that key the events: the primary key, also under
+ * REPLICA IDENTITY FULL), type names map to OIDs through {@link TypeNames}, and a Relation is synthesized before a
+ * table's first change in the session and again whenever a row shows other columns or types than the last Relation
+ * (after DDL): key flags carry over by column name, and a new column is a key column only under REPLICA IDENTITY
+ * FULL of a table keyed by every column (no primary key). An old row ({@code old-key:}, or a delete's row) is
  * 'O' under REPLICA IDENTITY FULL and 'K' otherwise; test_decoding leaves its NULL columns out, they become NULLs
  * again. Values become pgoutput's text: quotes removed and {@code ''} undoubled, booleans {@code true}/{@code false}
  * as {@code t}/{@code f}, {@code B'0101'} as {@code 0101}.
@@ -314,11 +315,11 @@ public final class TestDecodingParser implements MessageDecoder {
     }
 
     private static Relation reshaped(Relation base, List<Cell> row) {
-        boolean full = base.replicaIdentity() == 'f';
+        boolean keyedByEveryColumn = base.replicaIdentity() == 'f' && base.columns().stream().allMatch(Column::key);
         List<Column> columns = new ArrayList<>(row.size());
         for (Cell cell : row) {
             Column before = column(base, cell.name());
-            boolean key = full || before != null && before.key();
+            boolean key = keyedByEveryColumn || before != null && before.key();
             int typeModifier = before != null && before.typeOid() == cell.typeOid() ? before.typeModifier() : -1;
             columns.add(new Column(key, cell.name(), cell.typeOid(), typeModifier));
         }

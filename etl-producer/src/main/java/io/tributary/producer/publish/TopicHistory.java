@@ -17,20 +17,27 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * What the topic remembers of earlier streaming: the newest event of a database near the end of each partition.
- * A missing slot together with such an event means the slot was lost (e.g. a failover to a standby without a copy
- * of it), not that this is a first start. Reads at most {@value #TAIL} records per partition.
+ * What the topics remember of earlier streaming: the event of a database with the highest {@code source.lsn} near
+ * the end of each partition. A missing slot together with such an event means the slot was lost (e.g. a failover to
+ * a standby without a copy of it), not that this is a first start; an LSN above the server's WAL position means the
+ * server went back in time (a restore). Reads at most {@value #TAIL} records per partition, with one consumer for
+ * every topic.
  */
 public final class TopicHistory {
 
     static final int TAIL = 100;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** An event and the topic that holds it. */
+    public record Found(String topic, ChangeEvent event) {
+    }
 
     private TopicHistory() {
     }
 
-    /** The newest event of {@code database} among the last records of each partition, if any. */
-    public static Optional<ChangeEvent> lastEventOf(String bootstrapServers, Map<String, String> userProperties,
-                                                    String topic, String database) {
+    /** The event of {@code database} with the highest {@code source.lsn} among the last records of each partition. */
+    public static Optional<Found> highestEventOf(String bootstrapServers, Map<String, String> userProperties,
+                                                 List<String> topics, String database) {
         Map<String, Object> config = new HashMap<>(userProperties);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -38,13 +45,17 @@ public final class TopicHistory {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
+                if (infos != null) {
+                    infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+                }
+            }
+            if (partitions.isEmpty()) {
                 return Optional.empty();
             }
-            List<TopicPartition> partitions = new ArrayList<>();
-            infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
             consumer.assign(partitions);
             long remaining = 0;
             for (TopicPartition partition : partitions) {
@@ -53,19 +64,19 @@ public final class TopicHistory {
                 consumer.seek(partition, from);
                 remaining += end - from;
             }
-            ChangeEvent newest = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Found highest = null;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (remaining > 0 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     remaining--;
                     ChangeEvent event = decodeOrNull(record.value());
                     if (event != null && event.source().database().equals(database)
-                            && (newest == null || event.source().commitLsn().isAfter(newest.source().commitLsn()))) {
-                        newest = event;
+                            && (highest == null || event.source().lsn().isAfter(highest.event().source().lsn()))) {
+                        highest = new Found(record.topic(), event);
                     }
                 }
             }
-            return Optional.ofNullable(newest);
+            return Optional.ofNullable(highest);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,6 +43,15 @@ public final class ServerChecks {
                     + " ALTER ROLE " + role + " WITH REPLICATION (as a superuser), or configure tributary.postgres.user"
                     + " with a role that has it");
         }
+    }
+
+    /**
+     * How far the server's WAL goes now: {@code pg_current_wal_lsn()}, or on a standby the WAL it received (else
+     * replayed). Every change it ever decoded lies below.
+     */
+    public static Lsn currentWalPosition(Connection connection) throws SQLException {
+        return Lsn.parse(single(connection, "SELECT CASE WHEN pg_is_in_recovery()"
+                + " THEN coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) ELSE pg_current_wal_lsn() END"));
     }
 
     /** The server's major version, e.g. 17. */

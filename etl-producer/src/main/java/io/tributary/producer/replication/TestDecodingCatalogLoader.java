@@ -30,9 +30,10 @@ import java.util.StringJoiner;
  * streamed table's column has.
  *
  * <p>Each streamed table becomes a Relation as pgoutput would send it: the table's OID as relation id, its
- * {@code relreplident}, its columns in order with the key flag on the replica identity's columns (the primary key
- * under DEFAULT, the index's columns under USING INDEX, every column under FULL, none under NOTHING), generated
- * columns left out (pgoutput does not send them before PostgreSQL 18; test_decoding prints them).
+ * {@code relreplident}, its columns in order with the key flag on the columns that key its events
+ * ({@link KeyColumns}: the primary key under DEFAULT and FULL, the index's columns under USING INDEX, every column
+ * under FULL without a primary key, none under NOTHING), generated columns left out (pgoutput does not send them
+ * before PostgreSQL 18; test_decoding prints them).
  */
 public final class TestDecodingCatalogLoader {
 
@@ -47,11 +48,8 @@ public final class TestDecodingCatalogLoader {
     static final String TABLE_QUERY = """
             SELECT c.oid AS table_oid, c.relkind, c.relreplident, a.attname, a.atttypid, a.atttypmod,
                    a.attgenerated <> '' AS generated,
-                   c.relreplident = 'f' OR EXISTS (
-                       SELECT 1 FROM pg_index i
-                       WHERE i.indrelid = c.oid AND a.attnum = ANY (i.indkey)
-                         AND CASE c.relreplident WHEN 'd' THEN i.indisprimary WHEN 'i' THEN i.indisreplident
-                                                 ELSE false END) AS key
+            """ + KeyColumns.IS_KEY_COLUMN + """
+             AS key
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped

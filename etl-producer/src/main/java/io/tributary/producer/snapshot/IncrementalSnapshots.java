@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
-import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
 import io.tributary.producer.decoding.ValueConverter;
@@ -14,7 +13,6 @@ import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.ReplicationErrors;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -305,7 +303,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
         ReadChunk chunk = closing.chunk();
         List<ChangeEvent> events = closing.remainingRows();
         if (chunk.last()) {
-            events.add(sweepMarker(chunk.table().table(), active.sweepVersion()));
+            events.add(SweepEvent.of(setup.database(), chunk.table().table(), active.sweepVersion(), clock.instant()));
         }
         out.publishAt(position, events);
         chunks.increment();
@@ -331,11 +329,6 @@ public final class IncrementalSnapshots implements AutoCloseable {
             reader.close();
             throw e;
         }
-    }
-
-    private ChangeEvent sweepMarker(TableId table, Lsn sweepVersion) {
-        return new ChangeEvent(Operation.SWEEP, new SourceInfo(setup.database(), table.schema(), table.table(),
-                sweepVersion, sweepVersion, 0, clock.instant()), JsonNodeFactory.instance.objectNode(), null, null);
     }
 
     private void fail(ActiveTable table, String reason) throws SQLException {

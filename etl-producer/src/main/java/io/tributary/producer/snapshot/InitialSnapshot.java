@@ -46,11 +46,17 @@ import org.slf4j.LoggerFactory;
  * {@code maxUnacknowledgedEvents} wait for Kafka. Memory is bounded by the queue, one chunk per reader and the
  * unacknowledged events.
  *
- * <p><b>Invariant:</b> {@link #createSlotAndTake} returns only once Kafka acknowledged every snapshot event, and
- * only then is the snapshot recorded as complete ({@link SnapshotStateTable}); its publisher is closed before any
- * stream session starts, so in every partition a row's snapshot event precedes its streamed changes. Its
- * {@link AckTracker} never confirms anything to PostgreSQL. The exporting replication connection is closed as soon as
- * every reader imported the snapshot.
+ * <p>When the snapshot replaces what an earlier one or a lost slot left downstream ({@link SnapshotCause#sweeps()}:
+ * a redo after an interrupted snapshot, a slot recreated after a loss), each table's rows are followed in its
+ * partition by a sweep event at {@link SnapshotPoint#sweepVersion()}, below every row of this snapshot: the
+ * subscriber deletes the documents of rows deleted in between. A first start sends none: nothing is downstream,
+ * and a sweep would only make the subscriber scan each index it has just filled.
+ *
+ * <p><b>Invariant:</b> {@link #createSlotAndTake} returns only once Kafka acknowledged every snapshot event (the
+ * sweeps too), and only then is the snapshot recorded as complete ({@link SnapshotStateTable}); its publisher is
+ * closed before any stream session starts, so in every partition a row's snapshot event precedes its streamed
+ * changes. Its {@link AckTracker} never confirms anything to PostgreSQL. The exporting replication connection is
+ * closed as soon as every reader imported the snapshot.
  *
  * <p>Not thread-safe: run by the replication thread (or {@code start()}).
  */
@@ -110,22 +116,28 @@ public final class InitialSnapshot {
     /**
      * Creates the slot exporting its snapshot, publishes every row and waits for Kafka's acknowledgements.
      *
+     * @param cause         why: whether each table's rows are followed by a sweep
      * @param stopRequested polled between chunks: when it turns true the snapshot stops unfinished
      * @return the new slot, to stream from its consistent point
      * @throws SnapshotAbortedException when {@code stopRequested} turned true
      * @throws io.tributary.producer.publish.KafkaSendFailedException when Kafka refused an event
      */
-    public SlotInfo createSlotAndTake(ReplicationSlots slots, String slot, boolean failover,
+    public SlotInfo createSlotAndTake(ReplicationSlots slots, String slot, boolean failover, SnapshotCause cause,
                                       BooleanSupplier stopRequested) throws SQLException, InterruptedException {
         List<SnapshotTable> tables = SnapshotPlanner.plan(source.endpoint(), source.tables());
         state.markStarted(slot);
         try (ExportedSnapshot exported = slots.createExportingSnapshot(slot, failover)) {
             SnapshotPoint point = SnapshotPoint.of(exported, source.database(), clock.instant());
-            LOG.info("snapshot of {} tables at {} (rows versioned {}) begins: {}", tables.size(),
-                    exported.consistentPoint(), point.version(), tables.stream().map(SnapshotTable::table).toList());
+            LOG.info("snapshot of {} tables at {} (rows versioned {}{}) begins: {}", tables.size(),
+                    exported.consistentPoint(), point.version(), cause.sweeps() ? ", each table then swept below "
+                            + point.sweepVersion() + " (" + cause + ")" : "",
+                    tables.stream().map(SnapshotTable::table).toList());
+            Function<TableId, List<ChangeEvent>> afterTable = table -> cause.sweeps()
+                    ? List.of(SweepEvent.of(source.database(), table, point.sweepVersion(), point.startedAt()))
+                    : List.of();
             progress.begin(tables, clock.millis());
             try {
-                long rows = readAndPublish(tables, exported, point, stopRequested, slot);
+                long rows = readAndPublish(tables, exported, point, afterTable, stopRequested, slot);
                 state.markCompleted(slot, exported.consistentPoint(), rows);
                 LOG.info("snapshot of slot {} complete: {} rows in Kafka; streaming from {}", slot, rows,
                         exported.consistentPoint());
@@ -141,7 +153,8 @@ public final class InitialSnapshot {
     }
 
     private long readAndPublish(List<SnapshotTable> tables, ExportedSnapshot exported, SnapshotPoint point,
-                                BooleanSupplier stopRequested, String slot) throws SQLException, InterruptedException {
+                                Function<TableId, List<ChangeEvent>> afterTable, BooleanSupplier stopRequested,
+                                String slot) throws SQLException, InterruptedException {
         if (tables.isEmpty()) {
             return 0;
         }
@@ -170,7 +183,8 @@ public final class InitialSnapshot {
                 throwIfFailedOrStopped(workers, stopRequested, slot);
             }
             exported.close(); // every reader holds the snapshot now; the export is no longer needed
-            long rows = publishAll(handOff, workers, publisher, tracker, stopRequested, slot);
+            long rows = publishAll(handOff, workers, new Publishing(publisher, tracker, afterTable), stopRequested,
+                    slot);
             publisher.flush();
             tracker.flushableLsn(); // throws if Kafka gave up on any event
             if (tracker.unacknowledgedEvents() != 0) {
@@ -185,10 +199,22 @@ public final class InitialSnapshot {
         }
     }
 
-    /** The publishing stage: runs until every reader finished and every chunk is published. */
-    private long publishAll(BlockingQueue<Chunk> handOff, List<Future<?>> workers, KafkaPublisher publisher,
-                            AckTracker tracker, BooleanSupplier stopRequested, String slot)
-            throws SQLException, InterruptedException {
+    /**
+     * Where the publishing stage sends events.
+     *
+     * @param afterTable what follows a table's last row in its partition (its sweep, or nothing)
+     */
+    private record Publishing(KafkaPublisher publisher, AckTracker tracker,
+                              Function<TableId, List<ChangeEvent>> afterTable) {
+    }
+
+    /**
+     * The publishing stage: runs until every reader finished and every chunk is published. A table's sweep (if any)
+     * is published when its reader says it is done, so it follows every row of the table.
+     */
+    private long publishAll(BlockingQueue<Chunk> handOff, List<Future<?>> workers, Publishing out,
+                            BooleanSupplier stopRequested, String slot) throws SQLException, InterruptedException {
+        AckTracker tracker = out.tracker();
         InFlightTransaction snapshot = tracker.begin(); // never committed: nothing is ever flushed for it
         long rows = 0;
         while (true) {
@@ -200,6 +226,9 @@ public final class InitialSnapshot {
                     return rows;
                 }
             } else if (chunk.tableDone()) {
+                for (ChangeEvent event : out.afterTable().apply(chunk.table())) {
+                    out.publisher().publish(event, snapshot);
+                }
                 progress.tableDone(chunk.table(), clock.millis());
             } else {
                 for (ChangeEvent event : chunk.events()) {
@@ -208,7 +237,7 @@ public final class InitialSnapshot {
                         tracker.flushableLsn();
                         throwIfFailedOrStopped(workers, stopRequested, slot);
                     }
-                    publisher.publish(event, snapshot);
+                    out.publisher().publish(event, snapshot);
                 }
                 rows += chunk.events().size();
                 progress.published(chunk.table(), chunk.events().size(), clock.millis());

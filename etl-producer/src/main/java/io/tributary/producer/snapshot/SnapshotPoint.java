@@ -25,6 +25,15 @@ record SnapshotPoint(String database, Lsn version, Lsn commitLsn, Instant starte
      * stale document from before is overwritten by the snapshot. Hence {@code restart_lsn - 1}: above everything
      * older, below everything the stream will send.
      */
+    /**
+     * The version of a sweep that follows this snapshot's rows: {@link #version} − 1, i.e. the slot's
+     * {@code restart_lsn − 2} as an incremental snapshot's: below every row of this snapshot, above every document
+     * written before the slot existed (a real change's LSN is 8-byte aligned, so no document has it exactly).
+     */
+    Lsn sweepVersion() {
+        return Lsn.of(version.value() - 1);
+    }
+
     static SnapshotPoint of(ExportedSnapshot exported, String database, Instant startedAt) {
         Lsn version = Lsn.of(exported.restartLsn().value() - 1);
         return new SnapshotPoint(database, version, exported.consistentPoint(), startedAt);

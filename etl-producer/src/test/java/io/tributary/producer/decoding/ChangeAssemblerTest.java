@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
+import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.producer.decoding.PgOutputMessage.Commit;
@@ -18,8 +19,11 @@ import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +118,43 @@ class ChangeAssemblerTest {
                 () -> assembler.accept(new Insert(11, tuple("x")), Lsn.of(171)));
         assertTrue(error.getMessage().contains("public.audit"), error.getMessage());
         assertTrue(error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+    }
+
+    @Test
+    void replicaIdentityFullKeysByThePrimaryKeyAndKeepsTheWholeBeforeImage() {
+        List<TableId> lookedUp = new ArrayList<>();
+        ChangeAssembler keyed = new ChangeAssembler("app", new ValueConverter(PgTypes.builtIn(), NumericMode.STRING),
+                PrimaryKeys.fromCatalog(Map.of(new TableId("public", "items"), Set.of("id"),
+                        new TableId("public", "log"), Set.of()), table -> {
+                    lookedUp.add(table);
+                    return Set.of("id");
+                }));
+        keyed.accept(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
+        keyed.accept(everyColumnFlagged(20, "items"), Lsn.of(101));
+        keyed.accept(everyColumnFlagged(21, "log"), Lsn.of(102));
+        keyed.accept(everyColumnFlagged(22, "items_2027"), Lsn.of(103));
+
+        ChangeEvent insert = keyed.accept(new Insert(20, tuple("1", "a")), Lsn.of(110)).get(0);
+        ChangeEvent keyChange = keyed.accept(new Update(20, 'O', tuple("1", "a"), tuple("2", "a")), Lsn.of(120)).get(0);
+        ChangeEvent delete = keyed.accept(new Delete(20, 'O', tuple("2", "a")), Lsn.of(130)).get(0);
+        ChangeEvent unkeyed = keyed.accept(new Insert(21, tuple("1", "a")), Lsn.of(140)).get(0);
+        ChangeEvent newPartition = keyed.accept(new Insert(22, tuple("3", "c")), Lsn.of(150)).get(0);
+        keyed.accept(everyColumnFlagged(22, "items_2027"), Lsn.of(160));
+
+        assertEquals("{\"id\":1}", insert.key().toString());
+        assertEquals("{\"id\":2}", keyChange.key().toString());
+        assertEquals("{\"id\":1,\"label\":\"a\"}", keyChange.before().toString(), "the whole old row, old key in it");
+        assertEquals("{\"id\":2}", delete.key().toString());
+        assertEquals("{\"id\":2,\"label\":\"a\"}", delete.before().toString());
+        assertEquals("{\"id\":1,\"label\":\"a\"}", unkeyed.key().toString(), "no primary key: every column");
+        assertEquals("{\"id\":3}", newPartition.key().toString());
+        assertEquals(List.of(new TableId("public", "items_2027")), lookedUp,
+                "a table unknown at session start is looked up once");
+    }
+
+    private static Relation everyColumnFlagged(int relationId, String table) {
+        return new Relation(relationId, "public", table, 'f', List.of(
+                new Column(true, "id", ValueConverter.INT4, -1), new Column(true, "label", 25, -1)));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;
 import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.producer.replication.TypeCatalogLoader;
@@ -156,16 +157,18 @@ class DecoderEquivalenceIT {
             List<StreamedTable> tables = loader.loadTables(STREAMED);
             TypeNames typeNames = loader.loadTypeNames(tables);
             PgTypes types = new TypeCatalogLoader(endpoint).loadTypes();
+            PrimaryKeys primaryKeys = KeyColumns.loadPrimaryKeys(endpoint);
 
             execute(connection, WORKLOAD);
 
             Decoded pgoutput = decode(connection, "SELECT lsn::text, data FROM pg_logical_slot_get_binary_changes("
                     + "'equivalence_pgoutput', NULL, NULL, 'proto_version', '1', 'publication_names', 'pub')",
-                    new PgOutputDecoder(), types);
+                    new PgOutputDecoder(), new ValueConverter(types, NumericMode.STRING), primaryKeys);
             Decoded testDecoding = decode(connection, "SELECT lsn::text, convert_to(data, 'UTF8') FROM"
                     + " pg_logical_slot_get_changes('equivalence_test_decoding', NULL, NULL, 'include-xids', '1',"
                     + " 'include-timestamp', '1', 'skip-empty-xacts', '1')",
-                    new TestDecodingParser(tables, typeNames), types);
+                    new TestDecodingParser(tables, typeNames), new ValueConverter(types, NumericMode.STRING),
+                    primaryKeys);
 
             assertEquals(List.of(), pgoutput.events().stream()
                     .filter(e -> !e.source().commitLsn().isValid() || e.source().commitTimestamp() == null).toList(),
@@ -174,6 +177,9 @@ class DecoderEquivalenceIT {
             assertEquals(78, pgoutput.events().size(), "the workload's events");
             assertTrue(pgoutput.events().stream().anyMatch(e -> !e.unchanged().isEmpty()), "an unchanged TOAST value");
             assertTrue(pgoutput.events().stream().anyMatch(e -> e.op() == Operation.TRUNCATE), "a truncate");
+            assertEquals(List.of("{\"id\":1}", "{\"id\":1}", "{\"id\":2}", "{\"id\":2}"), pgoutput.events().stream()
+                    .filter(e -> e.tableId().table().equals("full_t") && e.op() != Operation.TRUNCATE)
+                    .map(e -> e.key().toString()).toList(), "REPLICA IDENTITY FULL keyed by the primary key");
 
             assertEquals(pgoutput.xidsWithEvents(), testDecoding.xidsWithEvents());
             for (long xid : pgoutput.xidsWithEvents()) {
@@ -192,9 +198,9 @@ class DecoderEquivalenceIT {
     private record Decoded(List<ChangeEvent> events, Map<Long, Commit> commitsByXid, Set<Long> xidsWithEvents) {
     }
 
-    private static Decoded decode(Connection connection, String query, MessageDecoder decoder, PgTypes types)
-            throws SQLException {
-        ChangeAssembler assembler = new ChangeAssembler("equivalence", new ValueConverter(types, NumericMode.STRING));
+    private static Decoded decode(Connection connection, String query, MessageDecoder decoder,
+                                  ValueConverter converter, PrimaryKeys primaryKeys) throws SQLException {
+        ChangeAssembler assembler = new ChangeAssembler("equivalence", converter, primaryKeys);
         List<ChangeEvent> events = new ArrayList<>();
         Map<Long, Commit> commits = new LinkedHashMap<>();
         Set<Long> xidsWithEvents = new HashSet<>();

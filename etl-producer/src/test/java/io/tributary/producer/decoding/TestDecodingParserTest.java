@@ -209,6 +209,24 @@ class TestDecodingParserTest {
     }
 
     @Test
+    void aNewColumnUnderReplicaIdentityFullIsAKeyColumnOnlyWithoutAPrimaryKey() {
+        Relation keyed = new Relation(1007, "public", "full_pk", 'f', List.of(new Column(true, "id", INT4, -1),
+                new Column(false, "note", TEXT, -1)));
+        TestDecodingParser withKeyed = new TestDecodingParser(streamed(keyed, NOPK), TYPE_NAMES);
+        withKeyed.decodeMessages(bytes("BEGIN 1"), Lsn.of(1));
+
+        Relation keyedAfter = (Relation) withKeyed.decodeMessages(bytes("table public.full_pk: INSERT:"
+                + " id[integer]:1 note[text]:'x' added[boolean]:true"), Lsn.of(2)).get(0);
+        Relation unkeyedAfter = (Relation) withKeyed.decodeMessages(bytes("table public.nopk: INSERT:"
+                + " x[integer]:1 y[text]:'x' added[boolean]:true"), Lsn.of(3)).get(0);
+
+        assertEquals(List.of(true, false, false), keyedAfter.columns().stream().map(Column::key).toList(),
+                "the primary key stays the key");
+        assertEquals(List.of(true, true, true), unkeyedAfter.columns().stream().map(Column::key).toList(),
+                "keyed by every column");
+    }
+
+    @Test
     void aDeleteAsFirstChangeUsesTheLoadedShapeAndFillsTheOldKey() {
         decode("BEGIN 1", Lsn.of(1));
         List<PgOutputMessage> messages = decode("table public.by_index: DELETE: a[integer]:1 b[integer]:3", Lsn.of(2));

@@ -1,0 +1,90 @@
+package io.tributary.producer.replication;
+
+import io.tributary.model.TableId;
+import io.tributary.producer.decoding.PrimaryKeys;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which columns key a table's change events (the event's {@code key}, the subscriber's {@code _id}), asked of the
+ * catalog: the primary key under REPLICA IDENTITY DEFAULT and FULL alike, so changing the identity never changes a
+ * row's document id; the index's columns under USING INDEX (a delete carries only those); every column under FULL
+ * when the table has no primary key; none otherwise (NOTHING, or DEFAULT without a primary key).
+ *
+ * <p>The initial and incremental snapshots and the test_decoding parser describe tables with {@link #IS_KEY_COLUMN}
+ * ({@link TestDecodingCatalogLoader}); pgoutput's Relation messages flag every column under FULL, so the stream's
+ * {@code ChangeAssembler} keys those tables by the {@link PrimaryKeys} loaded here at the start of each session.
+ */
+public final class KeyColumns {
+
+    /** A boolean SQL expression: whether column {@code a} (pg_attribute) of table {@code c} (pg_class) keys events. */
+    public static final String IS_KEY_COLUMN = """
+            CASE c.relreplident
+                WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident
+                                                                 AND a.attnum = ANY (i.indkey))
+                WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary
+                                                                 AND a.attnum = ANY (i.indkey))
+                WHEN 'f' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary
+                                                                 AND a.attnum = ANY (i.indkey))
+                              OR NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                ELSE false
+            END""";
+
+    /** Every table of the database with its primary key's columns (none: one row with a null column). */
+    private static final String PRIMARY_KEYS = """
+            SELECT n.nspname, c.relname, a.attname
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
+            WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')""";
+
+    private static final String PRIMARY_KEY_OF_ONE = PRIMARY_KEYS + " AND n.nspname = ? AND c.relname = ?";
+
+    private KeyColumns() {
+    }
+
+    /**
+     * The primary keys of every table of the database, for one stream session; a table created later is looked up
+     * once when its first Relation arrives.
+     */
+    public static PrimaryKeys loadPrimaryKeys(PostgresEndpoint endpoint) throws SQLException {
+        try (Connection connection = endpoint.openQueryConnection();
+             PreparedStatement query = connection.prepareStatement(PRIMARY_KEYS)) {
+            return PrimaryKeys.fromCatalog(primaryKeys(query), table -> lookUp(endpoint, table));
+        }
+    }
+
+    private static Set<String> lookUp(PostgresEndpoint endpoint, TableId table) {
+        try (Connection connection = endpoint.openQueryConnection();
+             PreparedStatement query = connection.prepareStatement(PRIMARY_KEY_OF_ONE)) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            return primaryKeys(query).getOrDefault(table, Set.of());
+        } catch (SQLException e) {
+            throw new IllegalStateException("looking up the primary key of " + table + " (first seen in the stream"
+                    + " after the session started) in " + endpoint + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<TableId, Set<String>> primaryKeys(PreparedStatement query) throws SQLException {
+        Map<TableId, Set<String>> keys = new HashMap<>();
+        try (ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+                Set<String> key = keys.computeIfAbsent(new TableId(result.getString(1), result.getString(2)),
+                        table -> new HashSet<>());
+                String column = result.getString(3);
+                if (column != null) {
+                    key.add(column);
+                }
+            }
+        }
+        return keys;
+    }
+}
