@@ -146,15 +146,20 @@ class BatchPlanTest {
         assertTrue(plan.writes().get(0).indexesDocument(), "the index must exist before a marker is written");
     }
 
+    /** Tables of schema shop that all write to the alias {@code orders}, as partitions of one table would. */
+    private static TableMappings sharingOrders(String... tables) {
+        Map<TableId, TableMapping> mappings = new java.util.HashMap<>();
+        for (String name : tables) {
+            TableId table = new TableId("shop", name);
+            mappings.put(table, new TableMapping(table, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
+                    Map.of(), Optional.empty(), Optional.empty()));
+        }
+        return new TableMappings(mappings);
+    }
+
     @Test
     void documentsOfAnIndexSharedByTablesNameTheirTable() {
-        TableId orders2024 = new TableId("shop", "orders_2024");
-        TableId orders2025 = new TableId("shop", "orders_2025");
-        TableMappings tables = new TableMappings(Map.of(
-                orders2024, new TableMapping(orders2024, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
-                        Map.of(), Optional.empty(), Optional.empty()),
-                orders2025, new TableMapping(orders2025, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
-                        Map.of(), Optional.empty(), Optional.empty())));
+        TableMappings tables = sharingOrders("orders_2024", "orders_2025");
         ObjectNode row = json("{\"id\":1,\"total\":\"9.50\"}");
         ChangeEvent insert = new ChangeEvent(Operation.CREATE, new SourceInfo("app", "shop", "orders_2024",
                 Lsn.of(10), Lsn.of(10), 7, null), json("{\"id\":1}"), null, row);
@@ -169,13 +174,7 @@ class BatchPlanTest {
 
     @Test
     void aTruncateOfOneTableOfASharedIndexLeavesTheOtherTablesRowStates() {
-        TableId orders2025 = new TableId("shop", "orders_2025");
-        TableId orders2026 = new TableId("shop", "orders_2026");
-        TableMappings tables = new TableMappings(Map.of(
-                orders2025, new TableMapping(orders2025, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
-                        Map.of(), Optional.empty(), Optional.empty()),
-                orders2026, new TableMapping(orders2026, "orders-000001", Optional.of("orders"), Set.of(), Set.of(),
-                        Map.of(), Optional.empty(), Optional.empty())));
+        TableMappings tables = sharingOrders("orders_2025", "orders_2026");
         ChangeEvent truncate2025 = new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "shop", "orders_2025",
                 Lsn.of(10), Lsn.of(10), 7, null), json("{}"), null, null);
         ChangeEvent update2026 = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "shop", "orders_2026",
