@@ -7,7 +7,7 @@ import io.tributary.model.Routing;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
-import io.tributary.producer.decoding.NumericMode;
+import io.tributary.shaping.NumericMode;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotMode;

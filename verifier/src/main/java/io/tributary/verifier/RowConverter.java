@@ -7,7 +7,7 @@ import io.tributary.producer.decoding.PgOutputMessage.Begin;
 import io.tributary.producer.decoding.PgOutputMessage.Insert;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.TupleData;
-import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.shaping.ValueConverter;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.producer.decoding.PgType;
-import io.tributary.producer.decoding.PgTypes;
+import io.tributary.shaping.PgType;
+import io.tributary.shaping.PgTypes;
 import io.tributary.subscriber.mapping.DocumentIds;
 import java.util.List;
 import java.util.Optional;

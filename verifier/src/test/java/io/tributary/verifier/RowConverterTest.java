@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.NumericMode;
+import io.tributary.shaping.NumericMode;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgTypes;
-import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.ValueConverter;
 import io.tributary.subscriber.mapping.DocumentIds;
 import java.util.Arrays;
 import java.util.List;

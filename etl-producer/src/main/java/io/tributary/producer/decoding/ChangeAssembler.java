@@ -1,5 +1,8 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.ValueConverter;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.NumericMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

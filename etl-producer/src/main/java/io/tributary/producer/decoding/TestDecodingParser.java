@@ -1,5 +1,7 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.TypeNames;
+import io.tributary.shaping.TemporalValues;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;

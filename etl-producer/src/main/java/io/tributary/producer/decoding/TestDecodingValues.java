@@ -1,5 +1,6 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.ValueConverter;
 /**
  * A column value as test_decoding's {@code print_literal} writes it, turned into the {@link TupleData.Value}
  * pgoutput sends for it: {@code null}; {@code unchanged-toast-datum} (a TOASTed value the update did not change);

@@ -4,7 +4,7 @@ import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.StreamedTable;
-import io.tributary.producer.decoding.TypeNames;
+import io.tributary.shaping.TypeNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,7 @@
 package io.tributary.producer.replication;
 
-import io.tributary.producer.decoding.PgType;
-import io.tributary.producer.decoding.PgTypes;
+import io.tributary.shaping.PgType;
+import io.tributary.shaping.PgTypes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,7 +3,7 @@ package io.tributary.producer.snapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.shaping.ValueConverter;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.KafkaPublisher;

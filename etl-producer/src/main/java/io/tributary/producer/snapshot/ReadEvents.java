@@ -7,7 +7,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.ValueConverter;
+import io.tributary.shaping.ValueConverter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

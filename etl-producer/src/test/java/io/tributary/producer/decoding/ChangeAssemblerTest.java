@@ -1,5 +1,8 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.ValueConverter;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.NumericMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,8 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.ValueConverter;
+import io.tributary.shaping.BuiltinTypes;
+import io.tributary.shaping.TypeNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,11 @@
 package io.tributary.producer.decoding;
 
+import io.tributary.shaping.ValueConverter;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.PgType;
+import io.tributary.shaping.BuiltinTypes;
+import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.IntervalValues;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

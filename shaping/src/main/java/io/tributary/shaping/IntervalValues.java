@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * each with the sign of its amount. Nothing is rounded: a month is never turned into days nor a day into hours,
  * because their lengths vary. {@code infinity} and {@code -infinity} (PostgreSQL 17) keep their text. Stateless.
  */
-final class IntervalValues {
+public final class IntervalValues {
 
     private static final Pattern TIME = Pattern.compile("([+-]?)(\\d{2,}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?");
     private static final long MICROS_PER_SECOND = 1_000_000L;
@@ -25,7 +25,7 @@ final class IntervalValues {
     private IntervalValues() {
     }
 
-    static String toIso8601(String text) {
+    public static String toIso8601(String text) {
         if (text.equals("infinity") || text.equals("-infinity")) {
             return text;
         }

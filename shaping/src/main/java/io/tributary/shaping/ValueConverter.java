@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -36,37 +36,37 @@ import java.util.Optional;
 public final class ValueConverter {
 
     // Built-in type OIDs (fixed in every database).
-    static final int BOOL = 16;
-    static final int BYTEA = 17;
-    static final int CHAR = 18;
-    static final int NAME = 19;
-    static final int INT8 = 20;
-    static final int INT2 = 21;
-    static final int INT4 = 23;
-    static final int TEXT = 25;
-    static final int OID = 26;
-    static final int JSON = 114;
-    static final int BOX = 603;
-    static final int CIDR = 650;
-    static final int FLOAT4 = 700;
-    static final int FLOAT8 = 701;
-    static final int MACADDR8 = 774;
-    static final int MONEY = 790;
-    static final int MACADDR = 829;
-    static final int INET = 869;
-    static final int BPCHAR = 1042;
-    static final int VARCHAR = 1043;
-    static final int DATE = 1082;
-    static final int TIME = 1083;
-    static final int TIMESTAMP = 1114;
-    static final int TIMESTAMPTZ = 1184;
-    static final int INTERVAL = 1186;
-    static final int TIMETZ = 1266;
-    static final int BIT = 1560;
-    static final int VARBIT = 1562;
-    static final int NUMERIC = 1700;
-    static final int UUID = 2950;
-    static final int JSONB = 3802;
+    public static final int BOOL = 16;
+    public static final int BYTEA = 17;
+    public static final int CHAR = 18;
+    public static final int NAME = 19;
+    public static final int INT8 = 20;
+    public static final int INT2 = 21;
+    public static final int INT4 = 23;
+    public static final int TEXT = 25;
+    public static final int OID = 26;
+    public static final int JSON = 114;
+    public static final int BOX = 603;
+    public static final int CIDR = 650;
+    public static final int FLOAT4 = 700;
+    public static final int FLOAT8 = 701;
+    public static final int MACADDR8 = 774;
+    public static final int MONEY = 790;
+    public static final int MACADDR = 829;
+    public static final int INET = 869;
+    public static final int BPCHAR = 1042;
+    public static final int VARCHAR = 1043;
+    public static final int DATE = 1082;
+    public static final int TIME = 1083;
+    public static final int TIMESTAMP = 1114;
+    public static final int TIMESTAMPTZ = 1184;
+    public static final int INTERVAL = 1186;
+    public static final int TIMETZ = 1266;
+    public static final int BIT = 1560;
+    public static final int VARBIT = 1562;
+    public static final int NUMERIC = 1700;
+    public static final int UUID = 2950;
+    public static final int JSONB = 3802;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

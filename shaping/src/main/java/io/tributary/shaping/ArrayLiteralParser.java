@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,7 +20,7 @@ import java.util.function.Function;
  * <p>Strict: unbalanced braces, an unterminated quote or text after the last brace throw
  * {@link InvalidValueException} naming the offset and the literal. Not thread-safe; one instance reads one literal.
  */
-final class ArrayLiteralParser {
+public final class ArrayLiteralParser {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

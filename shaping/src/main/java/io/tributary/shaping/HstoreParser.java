@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Strict: anything else throws {@link InvalidValueException} naming the offset and the text. Not thread-safe;
  * one instance reads one value.
  */
-final class HstoreParser {
+public final class HstoreParser {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * </ul>
  * Stateless.
  */
-final class TemporalValues {
+public final class TemporalValues {
 
     private static final String DATE = "(\\d{4,})-(\\d{2})-(\\d{2})";
     private static final String TIME = "(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?";
@@ -80,7 +80,7 @@ final class TemporalValues {
         }
     }
 
-    static String timestampWithZone(String text) {
+    public static String timestampWithZone(String text) {
         // Hot path: the session runs in UTC, so almost every value is "2026-11-22 06:00:00.123456+00".
         if (text.endsWith("+00") && isIsoDateSpaceTime(text, text.length() - 3)) {
             return text.substring(0, 10) + 'T' + text.substring(11, text.length() - 3) + 'Z';

@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 /**
  * The JSON form of a {@code numeric} value. Either way it stays exact: never a double. {@code NaN} and

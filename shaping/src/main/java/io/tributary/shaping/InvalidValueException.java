@@ -1,10 +1,10 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 /**
  * A column value whose text does not fit its type. The message names the type and the offending text (shortened
  * when long); the caller adds the table, the column and the LSN.
  */
-final class InvalidValueException extends IllegalArgumentException {
+public final class InvalidValueException extends IllegalArgumentException {
 
     private static final int SHOWN_CHARS = 200;
 

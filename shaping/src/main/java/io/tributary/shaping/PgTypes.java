@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.tributary.producer.decoding;
+package io.tributary.shaping;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.NumericNode;
  * numbers, 20 MB strings, 1,000 nesting levels) are lifted: a value the database accepted is never refused here.
  * Of duplicate keys in a {@code json} value the last one wins. Thread-safe.
  */
-final class EmbeddedJson {
+public final class EmbeddedJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
