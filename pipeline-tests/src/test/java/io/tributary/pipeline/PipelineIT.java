@@ -246,24 +246,34 @@ class PipelineIT {
         return rows;
     }
 
+    /** Every document of {@code index} by id, read with a scroll (a table may hold more than 10,000 rows). */
     private Map<String, Map<String, Object>> elasticsearchDocuments(String index) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=10000"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = post("/" + index + "/_search?scroll=1m&size=5000",
+                "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}");
         if (response.statusCode() == 404) {
             return Map.of();
         }
         Map<String, Map<String, Object>> documents = new TreeMap<>();
-        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
-            Map<String, Object> document = new TreeMap<>();
-            ObjectNode source = (ObjectNode) hit.get("_source");
-            source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
-            documents.put(hit.get("_id").asText(), document);
+        JsonNode page = ChangeEventJson.mapper().readTree(response.body());
+        while (page.path("hits").path("hits").size() > 0) {
+            for (JsonNode hit : page.path("hits").path("hits")) {
+                Map<String, Object> document = new TreeMap<>();
+                ObjectNode source = (ObjectNode) hit.get("_source");
+                source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
+                documents.put(hit.get("_id").asText(), document);
+            }
+            page = ChangeEventJson.mapper().readTree(post("/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\""
+                    + page.path("_scroll_id").asText() + "\"}").body());
         }
         return documents;
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Object plain(JsonNode value) {
