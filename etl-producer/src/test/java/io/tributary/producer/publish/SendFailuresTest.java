@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SendFailuresTest {
 
     private static KafkaSendFailedException failed(Exception cause) {
-        return new KafkaSendFailedException("the 'c' event of shop.docs key {\\"id\\":2} at 0/16B4E70 for changes-3"
+        return new KafkaSendFailedException("the 'c' event of shop.docs key {\"id\":2} at 0/16B4E70 for changes-3"
                 + " (3356112 bytes)", cause);
     }
 
