@@ -66,6 +66,15 @@ public final class SettingsReader {
         return value;
     }
 
+    /** A size such as {@code 5MB} ({@code 5,000,000}) or {@code 64MiB}, between {@code min} and {@code max} bytes. */
+    public long bytesBetween(String key, long min, long max) {
+        long value = read(key, config::getBytes, "a size such as 5MB or 512kB");
+        if (value < min || value > max) {
+            throw invalid(key, "must be between " + min + " and " + max + " bytes, got " + value);
+        }
+        return value;
+    }
+
     /**
      * A list of non-blank strings with at least {@code minSize} items. A single string is read as a comma-separated
      * list, the same form the environment variables take.

@@ -1,6 +1,8 @@
 package io.tributary.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,7 +32,16 @@ import java.io.IOException;
  */
 public final class ChangeEventJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * No limit on a value's length or a number's digits: a row PostgreSQL accepts (a text value of tens of MB, a
+     * numeric of a thousand digits) is an event to carry, not one to refuse (Jackson's defaults stop at 20 M chars).
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .maxNumberLength(Integer.MAX_VALUE)
+                            .build())
+                    .build())
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -22,6 +22,17 @@ class ChangeEventJsonTest {
     }
 
     @Test
+    void aValueOfTensOfMegabytesIsReadBack() throws Exception {
+        String big = "x".repeat(25_000_000);
+        ChangeEvent event = new ChangeEvent(Operation.CREATE, new SourceInfo("app", "shop", "docs", Lsn.of(10),
+                Lsn.of(10), 7, null), ChangeEventJson.mapper().createObjectNode().put("id", 1), null,
+                ChangeEventJson.mapper().createObjectNode().put("id", 1).put("body", big));
+
+        assertEquals(big, ChangeEventJson.decode(ChangeEventJson.encode(event)).after().get("body").asText(),
+                "beyond Jackson's default limit of 20 M chars");
+    }
+
+    @Test
     void updateEventSurvivesARoundTripWithExactValues() throws Exception {
         ChangeEvent event = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":42}"),
                 object("{\"id\":42,\"status\":\"new\"}"),

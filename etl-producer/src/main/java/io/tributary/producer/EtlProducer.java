@@ -26,6 +26,7 @@ import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.KafkaProducerFactory;
 import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.publish.KafkaSendFailedException;
+import io.tributary.producer.publish.SendFailures;
 import io.tributary.producer.publish.TopicSetup;
 import io.tributary.producer.replication.Heartbeat;
 import io.tributary.producer.replication.KeyColumns;
@@ -97,7 +98,12 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private int serverMajor;
     private IncrementalSnapshots incrementalSnapshots;
     private int failedAttempts;
-    private long flushedWhenOpened;
+    /**
+     * The WAL received when the last session ended in failure: a later session has made progress only once it flushed
+     * past it. (Not any flush: a keepalive position confirmed at the start of every session would reset the backoff,
+     * and a change that fails every time would be retried once per initial backoff for ever.)
+     */
+    private long receivedWhenFailed;
     private long retryAtMillis;
 
     public EtlProducer(ProducerSettings settings, MeterRegistry metrics) {
@@ -165,7 +171,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         List<String> topics = routing.topicPerTable()
                 ? tables.stream().map(routing::topicFor).distinct().toList() : List.of(routing.topic());
         TopicSetup.ensureTopics(target.bootstrapServers(), target.properties(), topics, target.partitions(),
-                target.replicationFactor());
+                target.replicationFactor(), target.maxEventBytes());
         lock = new SlotLock(source.endpoint(), source.slot());
         InitialSnapshot initialSnapshot = initialSnapshot();
         incrementalSnapshots = IncrementalSnapshots.create(new IncrementalSnapshots.Setup(source.endpoint(), database,
@@ -208,13 +214,20 @@ public final class EtlProducer implements ServiceLauncher.Service {
         }
         try {
             streaming.runOnce();
-            if (failedAttempts > 0 && positions.flushed().get() != flushedWhenOpened) {
-                failedAttempts = 0; // the session made progress: the next interruption starts the backoff anew
+            if (failedAttempts > 0 && Long.compareUnsigned(positions.flushed().get(), receivedWhenFailed) > 0) {
+                failedAttempts = 0; // got past where the last session failed: the next failure starts the backoff anew
             }
             heartbeat.emitIfDue(clock.millis());
             slotRetention.measureIfDue(clock.millis());
-        } catch (SQLException | KafkaSendFailedException e) {
-            if (!isRetriable(e)) {
+        } catch (KafkaSendFailedException e) {
+            if (SendFailures.isFatal(e)) {
+                throw new IllegalStateException(e.getMessage() + ". Sending it again cannot succeed: "
+                        + SendFailures.advice(e, settings.target().maxEventBytes()) + "; then restart the producer"
+                        + " (slot " + settings.source().slot() + " keeps the WAL meanwhile)", e);
+            }
+            endSessionAfter(e);
+        } catch (SQLException e) {
+            if (!ReplicationErrors.isRetriable(e)) {
                 throw e;
             }
             endSessionAfter(e);
@@ -233,7 +246,6 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 return;
             }
             session = openSession();
-            flushedWhenOpened = positions.flushed().get();
         } catch (SnapshotAbortedException e) {
             if (!loop.stopRequested()) {
                 throw e;
@@ -255,7 +267,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 new InitialSnapshot.Source(source.endpoint(), database, tables, converter),
                 new InitialSnapshot.Sink(tracker -> new KafkaPublisher(
                         KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
-                                "tributary-etl-producer-" + source.slot() + "-snapshot"),
+                                "tributary-etl-producer-" + source.slot() + "-snapshot", target.maxEventBytes()),
                         target.routing(), tracker, metrics), target.maxUnacknowledgedEvents()),
                 metrics);
     }
@@ -268,7 +280,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
-                        "tributary-etl-producer-" + source.slot()),
+                        "tributary-etl-producer-" + source.slot(), target.maxEventBytes()),
                 target.routing(), tracker, metrics);
         WalStream stream;
         try {
@@ -304,15 +316,11 @@ public final class EtlProducer implements ServiceLauncher.Service {
     }
 
     private void scheduleRetry(Exception error) {
+        receivedWhenFailed = positions.received().get();
         Duration delay = settings.source().reconnectBackoff().delayAfter(failedAttempts++);
         retryAtMillis = clock.millis() + delay.toMillis();
         LOG.warn("stream of slot {} interrupted (attempt {}), retrying in {} ms from the last confirmed position {}: {}",
                 settings.source().slot(), failedAttempts, delay.toMillis(), flushedLsn(), error.getMessage());
-    }
-
-    private static boolean isRetriable(Exception error) {
-        return error instanceof KafkaSendFailedException
-                || error instanceof SQLException sql && ReplicationErrors.isRetriable(sql);
     }
 
     private void pause(long millis) throws InterruptedException {

@@ -93,11 +93,16 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
     /**
      * The Kafka side.
      *
-     * @param routing which topic and partition each change goes to (topic name or pattern, partition count,
-     *                partition-by, pinned tables)
+     * @param routing       which topic and partition each change goes to (topic name or pattern, partition count,
+     *                      partition-by, pinned tables)
+     * @param maxEventBytes the largest event (key and value, before compression) sent: the Kafka producer's
+     *                      {@code max.request.size} and a created topic's {@code max.message.bytes}
      */
     public record Target(String bootstrapServers, Routing routing, int replicationFactor,
-                         long maxUnacknowledgedEvents, Map<String, String> properties) {
+                         long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
+
+        /** {@code tributary.kafka.max-event-bytes} by default: rows of tens of MB go through. */
+        public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
         public Target {
             properties = Map.copyOf(properties);
@@ -105,7 +110,8 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
 
         /** The documented defaults for everything but the brokers, topic and partitions. */
         public static Target of(String bootstrapServers, String topic, int partitions) {
-            return new Target(bootstrapServers, Routing.byTable(topic, partitions), -1, 50_000, Map.of());
+            return new Target(bootstrapServers, Routing.byTable(topic, partitions), -1, 50_000,
+                    DEFAULT_MAX_EVENT_BYTES, Map.of());
         }
 
         /** The topic name, or pattern with ${schema} and ${table}. */
@@ -211,6 +217,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 routing,
                 read.intBetween("tributary.kafka.replication-factor", -1, 32),
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
+                (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
                 read.flatStringMap("tributary.kafka.properties"));
     }
 }

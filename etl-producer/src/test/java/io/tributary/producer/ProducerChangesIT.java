@@ -79,6 +79,7 @@ class ProducerChangesIT {
                 Duration.ofMillis(200), identity, defaults.onSlotLoss(), slotFailover, defaults.reconnectBackoff(),
                 Duration.ZERO, defaults.numericMode());
         ProducerSettings.Target target = new ProducerSettings.Target(kafka.bootstrapServers(), routing, -1, 10_000,
+                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES,
                 java.util.Map.of());
         EtlProducer producer = new EtlProducer(new ProducerSettings(source, target, 0), new SimpleMeterRegistry());
         producers.add(producer);

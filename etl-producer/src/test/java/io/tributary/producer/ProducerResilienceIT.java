@@ -188,7 +188,8 @@ class ProducerResilienceIT {
     void survivesAKafkaOutageLongerThanItsDeliveryTimeoutAndLosesNothing() throws Exception {
         ProducerSettings base = settings(OnSlotLoss.FAIL);
         ProducerSettings.Target impatient = new ProducerSettings.Target(base.target().bootstrapServers(),
-                base.target().routing(), -1, 10_000, java.util.Map.of("delivery.timeout.ms", "4000",
+                base.target().routing(), -1, 10_000, ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES,
+                java.util.Map.of("delivery.timeout.ms", "4000",
                 "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0"));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(new ProducerSettings(base.source(), impatient, 0), metrics);
@@ -211,6 +212,29 @@ class ProducerResilienceIT {
                 records.stream().map(r -> r.event().key().get("id").asLong()).distinct().toList(),
                 "every change once at least, in commit order");
         assertTrue(metrics.counter("tributary.producer.reconnects").count() >= 1);
+    }
+
+    @Test
+    void aRowLargerThanMaxEventBytesStopsTheProducerNamingTableKeyLsnSizeAndSettingInsteadOfRetryingForEver()
+            throws Exception {
+        ProducerSettings base = settings(OnSlotLoss.FAIL);
+        ProducerSettings.Target small = new ProducerSettings.Target(base.target().bootstrapServers(),
+                base.target().routing(), -1, 10_000, 256 * 1024, java.util.Map.of());
+        EtlProducer producer = started(new ProducerSettings(base.source(), small, 0), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'small')",
+                "INSERT INTO public.items SELECT 2, string_agg(md5(i::text), '') FROM generate_series(1, 20000) i");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (producer.failure().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        String message = producer.failure().orElseThrow(() -> new AssertionError(
+                "a row too large for Kafka must stop the producer, not be retried for ever")).getMessage();
+        assertTrue(message.contains("public.items") && message.contains("{\"id\":2}")
+                && message.matches("(?s).* at [0-9A-F]+/[0-9A-F]+ .*") && message.contains("bytes)")
+                && message.contains("tributary.kafka.max-event-bytes (now 262144 bytes)"), message);
+        assertEquals(List.of(1L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(10))
+                .stream().map(r -> r.event().key().get("id").asLong()).toList(), "the row before it was sent");
     }
 
     @Test

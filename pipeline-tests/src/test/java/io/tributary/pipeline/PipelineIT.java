@@ -15,6 +15,7 @@ import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
+import io.tributary.producer.publish.TopicSetup;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
@@ -79,7 +80,9 @@ class PipelineIT {
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
         String topic = "pipeline-" + database;
-        kafka.createTopic(topic, 3); // the subscriber starts before the producer, which would create it
+        // The subscriber starts before the producer, which would create the topic: create it as the producer does.
+        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
+                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
         producerSettings = new ProducerSettings(ProducerSettings.Source.of(
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
@@ -105,6 +108,16 @@ class PipelineIT {
     private void startProducer() throws Exception {
         producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
         producer.start();
+    }
+
+    @Test
+    void aRowOfTensOfMegabytesReachesElasticsearchWithDefaultSettings() throws Exception {
+        startProducer();
+        // 21 M characters: over Kafka's default 1 MB and Jackson's default 20 M-character limit for one value
+        sql("INSERT INTO shop.customers SELECT 7, string_agg(md5(i::text), ''), true, 1"
+                + " FROM generate_series(1, 660000) i", "INSERT INTO shop.customers VALUES (8, 'after', false, 2)");
+
+        awaitElasticsearchEqualsPostgres("shop.customers", "id");
     }
 
     @Test

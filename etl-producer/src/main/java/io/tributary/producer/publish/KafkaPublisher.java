@@ -58,7 +58,7 @@ public final class KafkaPublisher implements AutoCloseable {
                 ChangeEventJson.encode(event));
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
         EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(), topic,
-                partition);
+                partition, (long) key.length + record.value().length);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -81,11 +81,12 @@ public final class KafkaPublisher implements AutoCloseable {
     }
 
     /** What names an event in a failure: small, unlike the event with its rows. */
-    private record EventName(String op, TableId table, ObjectNode key, Lsn lsn, String topic, int partition) {
+    private record EventName(String op, TableId table, ObjectNode key, Lsn lsn, String topic, int partition,
+                             long bytes) {
         @Override
         public String toString() {
             return "the '" + op + "' event of " + table + " key " + key + " at " + lsn + " for " + topic + "-"
-                    + partition;
+                    + partition + " (" + bytes + " bytes)";
         }
     }
 

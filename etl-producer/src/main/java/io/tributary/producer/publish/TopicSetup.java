@@ -9,8 +9,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -22,11 +25,17 @@ import org.slf4j.LoggerFactory;
  * <p>Routing uses the <em>configured</em> partition count, not whatever the topic has: adding partitions to the
  * topic by hand must not silently move tables to other partitions (which would break their order). A topic with
  * fewer partitions than configured is an error; one with more leaves the extra partitions unused.
+ *
+ * <p>A topic created here takes events up to {@code max-event-bytes} ({@code max.message.bytes}, plus room for the
+ * batch header); an existing topic that takes less is warned about, naming the command that raises it (the producer
+ * then stops at the first larger event, with the same advice).
  */
 public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final long TIMEOUT_SECONDS = 30;
+    /** A record batch's header and one record's framing, with room to spare. */
+    private static final int BATCH_OVERHEAD_BYTES = 16 * 1024;
 
     private TopicSetup() {
     }
@@ -36,22 +45,23 @@ public final class TopicSetup {
      * @throws IllegalStateException when the topic has fewer partitions than configured, or Kafka cannot be reached
      */
     public static void ensureTopics(String bootstrapServers, Map<String, String> userProperties,
-                                    Collection<String> topics, int partitions, int replicationFactor) {
+                                    Collection<String> topics, int partitions, int replicationFactor,
+                                    int maxEventBytes) {
         Map<String, Object> config = new java.util.HashMap<>(userProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
             for (String topic : topics) {
-                ensureTopic(admin, bootstrapServers, topic, partitions, replicationFactor);
+                ensureTopic(admin, bootstrapServers, topic, partitions, replicationFactor, maxEventBytes);
             }
         }
     }
 
     private static void ensureTopic(Admin admin, String bootstrapServers, String topic, int partitions,
-                                    int replicationFactor) {
+                                    int replicationFactor, int maxEventBytes) {
         try {
             Optional<TopicDescription> existing = describe(admin, topic);
             if (existing.isEmpty()) {
-                create(admin, topic, partitions, replicationFactor);
+                create(admin, topic, partitions, replicationFactor, maxEventBytes);
                 // A new topic's metadata reaches every broker a moment after the creation is acknowledged.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
                 while ((existing = describe(admin, topic)).isEmpty() && System.nanoTime() < deadline) {
@@ -69,6 +79,7 @@ public final class TopicSetup {
                 LOG.warn("topic {} has {} partitions; tables are routed over the configured {} only", topic, actual,
                         partitions);
             }
+            warnWhenSmaller(admin, topic, maxEventBytes);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot set up topic " + topic + " on " + bootstrapServers + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -94,12 +105,31 @@ public final class TopicSetup {
         }
     }
 
-    private static void create(Admin admin, String topic, int partitions, int replicationFactor)
+    /** {@code max.message.bytes} that takes an event of {@code maxEventBytes} in a batch of its own. */
+    static int maxMessageBytes(int maxEventBytes) {
+        return maxEventBytes + BATCH_OVERHEAD_BYTES;
+    }
+
+    private static void warnWhenSmaller(Admin admin, String topic, int maxEventBytes)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry entry = admin.describeConfigs(Set.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry != null && entry.value() != null && Long.parseLong(entry.value()) < maxMessageBytes(maxEventBytes)) {
+            LOG.warn("topic {} takes records of at most {} bytes (max.message.bytes), less than"
+                    + " tributary.kafka.max-event-bytes ({}): a larger row stops the producer. Raise it with"
+                    + " kafka-configs --alter --entity-type topics --entity-name {} --add-config max.message.bytes={}",
+                    topic, entry.value(), maxEventBytes, topic, maxMessageBytes(maxEventBytes));
+        }
+    }
+
+    private static void create(Admin admin, String topic, int partitions, int replicationFactor, int maxEventBytes)
             throws ExecutionException, InterruptedException, TimeoutException {
         Optional<Short> replicas = replicationFactor < 1 ? Optional.empty() : Optional.of((short) replicationFactor);
+        NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replicas).configs(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes(maxEventBytes))));
         try {
-            admin.createTopics(Set.of(new NewTopic(topic, Optional.of(partitions), replicas)))
-                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            admin.createTopics(Set.of(newTopic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("created topic {} with {} partitions", topic, partitions);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
