@@ -17,6 +17,6 @@ record StoredDocument(String id, long version, ObjectNode source) {
      * of the row must exceed.
      */
     boolean deleteMarker() {
-        return source.has(DeleteMarker.DELETED_FIELD);
+        return DeleteMarker.isMarker(source);
     }
 }

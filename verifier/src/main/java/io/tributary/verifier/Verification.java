@@ -1,9 +1,9 @@
 package io.tributary.verifier;
 
 import io.tributary.model.TableId;
+import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.producer.replication.TypeCatalogLoader;
 import io.tributary.subscriber.SubscriberSettings;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;

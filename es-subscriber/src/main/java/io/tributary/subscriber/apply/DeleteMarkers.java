@@ -28,11 +28,6 @@ final class DeleteMarkers {
         return RowJson.of(JSON.objectNode().put(DeleteMarker.DELETED_FIELD, appliedAt.toString()));
     }
 
-    /** True when {@code source} is a marker, not a row. */
-    static boolean isMarker(JsonNode source) {
-        return source != null && source.has(DeleteMarker.DELETED_FIELD);
-    }
-
     /** The filter of the alias readers search: every document but the markers. */
     static ObjectNode aliasFilter() {
         ObjectNode filter = JSON.objectNode();

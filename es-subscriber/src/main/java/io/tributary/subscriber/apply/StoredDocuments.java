@@ -8,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.mget.MultiGetError;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetOperation;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.subscriber.mapping.DeleteMarker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ final class StoredDocuments {
             MultiGetResponseItem<ObjectNode> item = items.get(i);
             if (item.isResult()) {
                 GetResult<ObjectNode> result = item.result();
-                if (result.found() && result.source() != null && !DeleteMarkers.isMarker(result.source())) {
+                if (result.found() && result.source() != null && !DeleteMarker.isMarker(result.source())) {
                     found.put(ordered.get(i), result.source());
                 }
             } else if (item.isFailure()) {

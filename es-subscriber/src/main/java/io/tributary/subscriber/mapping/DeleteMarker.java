@@ -1,5 +1,7 @@
 package io.tributary.subscriber.mapping;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** The field whose presence marks a stored document as the record of a deleted row (docs/design.md, "Deletes"). */
 public final class DeleteMarker {
 
@@ -7,5 +9,10 @@ public final class DeleteMarker {
     public static final String DELETED_FIELD = "_tributary_deleted";
 
     private DeleteMarker() {
+    }
+
+    /** True when {@code source} (a document's {@code _source}) is a delete marker, not a row. */
+    public static boolean isMarker(JsonNode source) {
+        return source != null && source.has(DELETED_FIELD);
     }
 }

@@ -1,8 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.PgTypes;
-import io.tributary.shaping.NumericMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +16,9 @@ import io.tributary.producer.decoding.PgOutputMessage.Insert;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.ValueConverter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

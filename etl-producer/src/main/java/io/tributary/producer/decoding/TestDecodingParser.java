@@ -1,7 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.TypeNames;
-import io.tributary.shaping.TemporalValues;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Begin;
@@ -12,6 +10,8 @@ import io.tributary.producer.decoding.PgOutputMessage.Insert;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.shaping.TemporalValues;
+import io.tributary.shaping.TypeNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;

@@ -1,8 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.PgTypes;
-import io.tributary.shaping.NumericMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,6 +18,9 @@ import io.tributary.producer.decoding.PgOutputMessage.Insert;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.ValueConverter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

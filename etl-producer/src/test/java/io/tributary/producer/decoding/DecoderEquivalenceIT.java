@@ -1,9 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.PgTypes;
-import io.tributary.shaping.TypeNames;
-import io.tributary.shaping.NumericMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +18,10 @@ import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.producer.replication.TypeCatalogLoader;
+import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.TypeNames;
+import io.tributary.shaping.ValueConverter;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;

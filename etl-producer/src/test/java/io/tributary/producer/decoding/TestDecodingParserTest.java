@@ -1,8 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.BuiltinTypes;
-import io.tributary.shaping.TypeNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,6 +19,9 @@ import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.PgOutputMessage.Truncate;
 import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.shaping.BuiltinTypes;
+import io.tributary.shaping.TypeNames;
+import io.tributary.shaping.ValueConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

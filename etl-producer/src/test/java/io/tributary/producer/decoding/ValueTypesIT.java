@@ -1,11 +1,5 @@
 package io.tributary.producer.decoding;
 
-import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.PgTypes;
-import io.tributary.shaping.PgType;
-import io.tributary.shaping.BuiltinTypes;
-import io.tributary.shaping.NumericMode;
-import io.tributary.shaping.IntervalValues;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +12,12 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TypeCatalogLoader;
+import io.tributary.shaping.BuiltinTypes;
+import io.tributary.shaping.IntervalValues;
+import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.PgType;
+import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.ValueConverter;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
