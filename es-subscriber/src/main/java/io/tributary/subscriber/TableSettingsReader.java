@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.config.SettingsReader;
+import io.tributary.documents.ColumnSelection;
+import io.tributary.documents.ColumnSelectionReader;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.mapping.IndexNaming;
@@ -108,16 +110,7 @@ final class TableSettingsReader {
                         + FIELDS + ")" + hint);
             }
         }
-        Set<String> include = columns(name, fields, "columns");
-        Set<String> exclude = columns(name, fields, "exclude");
-        if (fields.hasPath("columns") && include.isEmpty()) {
-            throw invalid(ConfigUtil.joinPath(name, "columns"), "must name at least one column (leave it out to keep"
-                    + " every column)");
-        }
-        if (!include.isEmpty() && !exclude.isEmpty()) {
-            throw invalid(ConfigUtil.joinPath(name), "sets both columns and exclude; set one of them");
-        }
-        Map<String, String> rename = rename(name, fields, include, exclude);
+        ColumnSelection columns = ColumnSelectionReader.read(ConfigUtil.joinPath(name), fields, this::invalid);
         Optional<String> alias = indexName(name, fields, "alias");
         Optional<String> index = indexName(name, fields, "index");
         if (alias.isPresent() && index.isPresent()) {
@@ -135,7 +128,8 @@ final class TableSettingsReader {
             }
         }
         String concrete = target + TableMapping.FIRST_GENERATION;
-        return new TableMapping(table, concrete, Optional.of(target), include, exclude, rename, string(name, fields, "routing"),
+        return new TableMapping(table, concrete, Optional.of(target), columns.include(), columns.exclude(),
+                columns.rename(), string(name, fields, "routing"),
                 mappingFile(name, fields));
     }
 
@@ -156,75 +150,6 @@ final class TableSettingsReader {
             throw invalid(ConfigUtil.joinPath(entry, field), "'" + name.get() + "' " + problem);
         });
         return name;
-    }
-
-    private Set<String> columns(String entry, Config fields, String field) {
-        if (!fields.hasPath(field)) {
-            return Set.of();
-        }
-        ConfigValue value = fields.getValue(field);
-        List<String> names = new ArrayList<>();
-        if (value.valueType() == ConfigValueType.LIST) {
-            for (ConfigValue item : (Iterable<ConfigValue>) fields.getList(field)) {
-                if (item.valueType() != ConfigValueType.STRING || ((String) item.unwrapped()).isBlank()) {
-                    throw invalid(ConfigUtil.joinPath(entry, field), "must be a list of column names, got "
-                            + value.render());
-                }
-                names.add((String) item.unwrapped());
-            }
-        } else if (value.valueType() == ConfigValueType.STRING) {
-            for (String item : ((String) value.unwrapped()).split(",")) {
-                if (!item.isBlank()) {
-                    names.add(item.trim());
-                }
-            }
-        } else {
-            throw invalid(ConfigUtil.joinPath(entry, field), "must be a list of column names, got " + value.render());
-        }
-        return new LinkedHashSet<>(names);
-    }
-
-    private Map<String, String> rename(String entry, Config fields, Set<String> include, Set<String> exclude) {
-        if (!fields.hasPath("rename")) {
-            return Map.of();
-        }
-        ConfigValue value = fields.getValue("rename");
-        if (value.valueType() != ConfigValueType.OBJECT) {
-            throw invalid(ConfigUtil.joinPath(entry, "rename"), "must be an object of column = field, got "
-                    + value.render());
-        }
-        Map<String, String> rename = new HashMap<>();
-        Map<String, String> columnByField = new HashMap<>();
-        for (Map.Entry<String, ConfigValue> pair : ((ConfigObject) value).entrySet()) {
-            String column = pair.getKey();
-            String where = ConfigUtil.joinPath(entry, "rename", column);
-            if (pair.getValue().valueType() != ConfigValueType.STRING
-                    || ((String) pair.getValue().unwrapped()).isBlank()) {
-                throw invalid(where, "must be a field name, got " + pair.getValue().render());
-            }
-            String field = (String) pair.getValue().unwrapped();
-            if (field.startsWith("_")) {
-                throw invalid(where, "'" + field + "' starts with '_', which Elasticsearch keeps for its own fields");
-            }
-            if (exclude.contains(column) || !include.isEmpty() && !include.contains(column)) {
-                throw invalid(where, "renames column '" + column + "', which " + (exclude.contains(column)
-                        ? "exclude drops" : "columns does not keep"));
-            }
-            String other = columnByField.put(field, column);
-            if (other != null) {
-                throw invalid(where, "renames '" + column + "' to '" + field + "', as column '" + other
-                        + "' is renamed too");
-            }
-            rename.put(column, field);
-        }
-        for (Map.Entry<String, String> pair : rename.entrySet()) {
-            String field = pair.getValue();
-            if (include.contains(field) && !rename.containsKey(field) && !field.equals(pair.getKey())) {
-                throw invalid(ConfigUtil.joinPath(entry, "rename", pair.getKey()), "renames '" + pair.getKey()
-                        + "' to '" + field + "', the field column '" + field + "' is kept as");
-            }
-        }
-        return rename;
     }
 
     private Optional<TableMapping.MappingFile> mappingFile(String entry, Config fields) {

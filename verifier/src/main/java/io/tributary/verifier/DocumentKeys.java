@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
-import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.shaping.DocumentIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

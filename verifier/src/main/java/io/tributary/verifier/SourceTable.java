@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import io.tributary.documents.SqlNames;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -10,7 +10,7 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;

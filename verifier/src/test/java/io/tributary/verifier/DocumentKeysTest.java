@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
-import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.shaping.DocumentIds;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.shaping.DocumentIds;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.subscriber.mapping.DocumentIds;
+import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import io.tributary.subscriber.mapping.TableTag;

@@ -6,7 +6,7 @@ import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscriber.mapping.DeleteMarker;
-import io.tributary.subscriber.mapping.FieldMappings;
+import io.tributary.shaping.FieldMappings;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableTag;
 import java.io.IOException;

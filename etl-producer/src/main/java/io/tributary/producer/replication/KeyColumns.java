@@ -2,6 +2,7 @@ package io.tributary.producer.replication;
 
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PrimaryKeys;
+import io.tributary.shaping.KeyRule;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,9 +14,7 @@ import java.util.Set;
 
 /**
  * Which columns key a table's change events (the event's {@code key}, the subscriber's {@code _id}), asked of the
- * catalog: the primary key under REPLICA IDENTITY DEFAULT and FULL alike, so changing the identity never changes a
- * row's document id; the index's columns under USING INDEX (a delete carries only those); every column under FULL
- * when the table has no primary key; none otherwise (NOTHING, or DEFAULT without a primary key).
+ * catalog by {@link KeyRule}.
  *
  * <p>The initial and incremental snapshots and the test_decoding parser describe tables with {@link #IS_KEY_COLUMN}
  * ({@link TestDecodingCatalogLoader}); pgoutput's Relation messages flag every column under FULL, so the stream's
@@ -24,17 +23,7 @@ import java.util.Set;
 public final class KeyColumns {
 
     /** A boolean SQL expression: whether column {@code a} (pg_attribute) of table {@code c} (pg_class) keys events. */
-    public static final String IS_KEY_COLUMN = """
-            CASE c.relreplident
-                WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident
-                                                                 AND a.attnum = ANY (i.indkey))
-                WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary
-                                                                 AND a.attnum = ANY (i.indkey))
-                WHEN 'f' THEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary
-                                                                 AND a.attnum = ANY (i.indkey))
-                              OR NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                ELSE false
-            END""";
+    public static final String IS_KEY_COLUMN = KeyRule.IS_KEY_COLUMN;
 
     /** Every table of the database with its primary key's columns (none: one row with a null column). */
     private static final String PRIMARY_KEYS = """

@@ -1,19 +1,17 @@
-package io.tributary.subscriber.mapping;
+package io.tributary.shaping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.ChangeEventJson;
-import io.tributary.model.TableId;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class DocumentIdsTest {
 
     private static ObjectNode key(String json) throws Exception {
-        return (ObjectNode) ChangeEventJson.mapper().readTree(json);
+        return (ObjectNode) new ObjectMapper().readTree(json);
     }
 
     @Test
@@ -39,19 +37,5 @@ class DocumentIdsTest {
     @Test
     void emptyKeyIsRejected() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> DocumentIds.idFor(key("{}")));
-    }
-
-    @Test
-    void indexIsLowerCaseSchemaDotTable() {
-        assertEquals("sales.orderlines", IndexNaming.indexFor(new TableId("Sales", "OrderLines")));
-    }
-
-    @Test
-    void impossibleIndexNamesAreRejectedNamingTheTable() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> IndexNaming.indexFor(new TableId("public", "my table")));
-        assertTrue(error.getMessage().contains("table public.my table"), error.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> IndexNaming.indexFor(new TableId("_x", "t")));
-        assertThrows(IllegalArgumentException.class, () -> IndexNaming.indexFor(new TableId("s", "a*b")));
     }
 }

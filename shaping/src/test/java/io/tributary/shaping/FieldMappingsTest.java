@@ -1,10 +1,10 @@
-package io.tributary.subscriber.mapping;
+package io.tributary.shaping;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.ChangeEventJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ class FieldMappingsTest {
 
     private static ObjectNode json(String text) {
         try {
-            return (ObjectNode) ChangeEventJson.mapper().readTree(text);
+            return (ObjectNode) new ObjectMapper().readTree(text);
         } catch (Exception e) {
             throw new IllegalArgumentException(text, e);
         }

@@ -1,4 +1,4 @@
-package io.tributary.subscriber.mapping;
+package io.tributary.shaping;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.tributary.verifier;
+package io.tributary.documents;
 
 import io.tributary.model.TableId;
 import java.util.Collections;
@@ -6,26 +6,26 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** SQL identifiers quoted, so any table or column name reaches PostgreSQL exactly. Stateless. */
-final class SqlNames {
+public final class SqlNames {
 
     private SqlNames() {
     }
 
-    static String quote(String identifier) {
+    public static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    static String table(TableId table) {
+    public static String table(TableId table) {
         return quote(table.schema()) + "." + quote(table.table());
     }
 
     /** {@code "a", "b"} */
-    static String list(List<String> names) {
+    public static String list(List<String> names) {
         return names.stream().map(SqlNames::quote).collect(Collectors.joining(", "));
     }
 
     /** {@code ?, ?} */
-    static String placeholders(int count) {
+    public static String placeholders(int count) {
         return String.join(", ", Collections.nCopies(count, "?"));
     }
 }
