@@ -85,6 +85,17 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         SubscriberSettings.Bulk bulk = settings.bulk();
         BulkApplier applier = new BulkApplier(elasticsearch, metrics, new TableMappings(settings.tables()),
                 bulk.maxActions(), bulk.maxBytes(), bulk.concurrency());
+        Runnable documentBuilds;
+        try {
+            documentBuilds = settings.documents().documents().isEmpty() ? null
+                    : applier.startDocuments(settings.documents(), metrics, loop::stopRequested);
+        } catch (RuntimeException e) {
+            applier.close();
+            kafka.close();
+            deadLetterProducer.close(Duration.ofSeconds(5));
+            quietlyClose(elasticsearch);
+            throw e;
+        }
         ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply,
                 new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
@@ -93,12 +104,18 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         consumer.subscribe(settings.topic());
         changeConsumer = consumer;
         ScheduledExecutorService purge = schedulePurge(applier, keepMarkersFor);
+        ScheduledExecutorService builds = daemonScheduler("tributary-document-builds");
+        if (documentBuilds != null) {
+            long interval = settings.documents().checkInterval().toMillis();
+            builds.scheduleWithFixedDelay(documentBuilds, 0, interval, TimeUnit.MILLISECONDS);
+        }
         LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", settings.topic(),
                 settings.groupId(), settings.elasticsearchUrls(), settings.deadLetterTopic());
         loop.start(consumer::runOnce,
                 () -> LOG.info("stopped consuming {}", settings.topic()),
                 () -> {
                     purge.shutdownNow();
+                    builds.shutdownNow();
                     kafka.close();
                     applier.close();
                     deadLetterProducer.close(Duration.ofSeconds(5));
@@ -112,11 +129,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
      * those written since start. Markers kept for ever need no thread: one that does nothing is returned.
      */
     private ScheduledExecutorService schedulePurge(BulkApplier applier, Duration keepFor) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tributary-marker-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService executor = daemonScheduler("tributary-marker-purge");
         if (keepFor.equals(SubscriberSettings.Deletes.FOREVER)) {
             LOG.info("delete markers are kept for ever (the topic keeps records for ever, or deletes.keep-for ="
                     + " forever)");
@@ -134,6 +147,14 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             purge.runOnce(targets, Clock.systemUTC().instant());
         }, interval, interval, TimeUnit.MILLISECONDS);
         return executor;
+    }
+
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static void quietlyClose(ElasticsearchClient elasticsearch) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.SettingsReader;
+import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.consume.TopicNames;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  *                        {@link TableMapping#defaults}
  * @param bulk            how records are gathered into bulk requests ({@code tributary.elasticsearch.bulk})
  * @param deletes         how long delete markers are kept ({@code tributary.elasticsearch.deletes})
+ * @param documents       joined documents ({@code tributary.documents}, {@code tributary.postgres},
+ *                        {@code tributary.document-rebuild})
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -41,7 +44,8 @@ public record SubscriberSettings(
         int httpPort,
         Map<TableId, TableMapping> tables,
         Bulk bulk,
-        Deletes deletes) {
+        Deletes deletes,
+        DocumentSettings documents) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
@@ -96,21 +100,28 @@ public record SubscriberSettings(
                               int httpPort, Map<TableId, TableMapping> tables) {
         this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
                 elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, tables,
-                Bulk.DEFAULTS, Deletes.DEFAULTS);
+                Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE);
     }
 
     /** These settings with {@code bulk} instead of their own. */
     public SubscriberSettings withBulk(Bulk bulk) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes);
+                httpPort, tables, bulk, deletes, documents);
     }
 
     /** These settings with {@code deletes} instead of their own. */
     public SubscriberSettings withDeletes(Deletes deletes) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes);
+                httpPort, tables, bulk, deletes, documents);
+    }
+
+    /** These settings with {@code documents} instead of their own. */
+    public SubscriberSettings withDocuments(DocumentSettings documents) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
+                httpPort, tables, bulk, deletes, documents);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -167,7 +178,8 @@ public record SubscriberSettings(
                 read.intBetween("tributary.http.port", 0, 65_535),
                 TableSettingsReader.read(config, baseDirectory),
                 bulk(config, read),
-                deletes(config, read));
+                deletes(config, read),
+                DocumentSettings.read(config));
     }
 
     private static Deletes deletes(Config config, SettingsReader read) {

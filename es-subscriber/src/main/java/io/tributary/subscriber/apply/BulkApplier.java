@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.documents.DocumentSettings;
+import io.tributary.documents.DocumentTree;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
@@ -11,11 +13,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
@@ -82,6 +86,8 @@ public final class BulkApplier implements AutoCloseable {
     private final Clock clock;
     /** Every target written to since start, for {@link DeleteMarkerPurge}. */
     private final Set<String> targetsWritten = ConcurrentHashMap.newKeySet();
+    /** Joined documents, when configured ({@link #startDocuments}). */
+    private JoinedDocuments documents;
 
     /** A bulk request refused as a whole because of what it carries. */
     private static final class ContentRefused extends Exception {
@@ -139,8 +145,16 @@ public final class BulkApplier implements AutoCloseable {
         if (events.size() != partitions.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
         }
-        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, BatchPlan.lookups(events, tables));
+        Set<DocumentAddress> lookups = BatchPlan.lookups(events, tables);
+        if (documents != null) {
+            lookups = new LinkedHashSet<>(lookups);
+            lookups.addAll(documents.lookups(events, tables));
+        }
+        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, lookups);
         BatchPlan plan = BatchPlan.of(events, stored, tables, clock.instant());
+        if (documents != null) {
+            documents.rebuild(events, stored, tables);
+        }
         List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
@@ -301,10 +315,42 @@ public final class BulkApplier implements AutoCloseable {
         return Set.copyOf(targetsWritten);
     }
 
+    /**
+     * Turns joined documents on: checks every configured document type against PostgreSQL and the table mappings,
+     * creates (or extends) their indices, and from then on rebuilds the documents each batch affects, before the
+     * batch's per-table writes.
+     *
+     * @return one check for full builds due ({@link DocumentBackfill#runOnce}), which the service runs every
+     *         {@code document-rebuild.check-interval} on a thread of its own
+     * @throws io.tributary.config.InvalidConfigException naming the document, join and column at fault
+     * @throws IllegalStateException when PostgreSQL or Elasticsearch cannot be reached
+     */
+    public Runnable startDocuments(DocumentSettings settings, MeterRegistry registry, BooleanSupplier stopRequested) {
+        DocumentSource source = DocumentSource.check(settings, tables);
+        DocumentIndexes indexes = new DocumentIndexes(client);
+        for (DocumentTree tree : source.trees()) {
+            try {
+                indexes.ensure(tree);
+            } catch (ApplyFailedException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            targetsWritten.add(tree.name());
+        }
+        DocumentMetrics documentMetrics = new DocumentMetrics(registry);
+        DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock);
+        IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SWEEP_PAGE_SIZE));
+        documents = new JoinedDocuments(source, writer, scan, restClient, metrics, documentMetrics, clock);
+        return new DocumentBackfill(source, indexes, writer, scan, restClient, metrics, documentMetrics, clock,
+                stopRequested)::runOnce;
+    }
+
     /** Stops the request threads; a request running now is interrupted. */
     @Override
     public void close() {
         concurrentPartitions.close();
+        if (documents != null) {
+            documents.close();
+        }
     }
 
     private static String describe(PlannedWrite write) {

@@ -1,0 +1,294 @@
+package io.tributary.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.documents.DocumentSettings;
+import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.EtlProducer;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.producer.publish.TopicSetup;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.subscriber.EsSubscriber;
+import io.tributary.subscriber.SubscriberSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Joined documents through the whole pipeline: every document of {@code orders_jd} (an order with its customer, its
+ * items with their product, its tags through a link table) must equal what the SQL join over the current rows gives,
+ * and no document may exist for an order that does not, whatever changes. The expected documents are computed by
+ * PostgreSQL itself ({@code json_build_object}), independently of the subscriber's builder.
+ */
+@ExtendWith(LocalStackExtension.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class JoinedDocumentsIT {
+
+    private static final String DOCUMENT = "orders_jd";
+    private static final String EXPECTED = """
+            SELECT o.id::text, json_build_object('id', o.id, 'customer_id', o.customer_id, 'status', o.status,
+              'customer', (SELECT json_build_object('id', c.id, 'name', c.name, 'city', c.city)
+                           FROM jd.customers c WHERE c.id = o.customer_id),
+              'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'order_id', i.order_id, 'sku', i.sku,
+                                   'qty', i.qty, 'product', (SELECT json_build_object('sku', p.sku, 'title', p.title)
+                                                             FROM jd.products p WHERE p.sku = i.sku)) ORDER BY i.id)
+                                 FROM jd.order_items i WHERE i.order_id = o.id), '[]'),
+              'tags', coalesce((SELECT json_agg(json_build_object('id', t.id, 'label', t.label) ORDER BY t.id)
+                                FROM jd.order_tags ot JOIN jd.tags t ON t.id = ot.tag_id WHERE ot.order_id = o.id),
+                               '[]'))::text
+            FROM jd.orders o""";
+
+    private final RunningPostgres postgres;
+    private final RunningKafka kafka;
+    private final RunningElasticsearch elasticsearch;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String database;
+    private String topic;
+    private ProducerSettings producerSettings;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    JoinedDocumentsIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.elasticsearch = elasticsearch;
+    }
+
+    @BeforeEach
+    void createShop() throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "-000001,jd.*"
+                + "?ignore_unavailable=true&expand_wildcards=all")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+        database = "joined_" + System.nanoTime() % 1_000_000;
+        postgres.createDatabase(database);
+        sql("CREATE SCHEMA jd",
+            "CREATE TABLE jd.customers (id int PRIMARY KEY, name text, city text)",
+            "CREATE TABLE jd.products (sku text PRIMARY KEY, title text)",
+            "CREATE TABLE jd.orders (id int PRIMARY KEY, customer_id int, status text, note text)",
+            "CREATE TABLE jd.order_items (id int PRIMARY KEY, order_id int, sku text, qty int)",
+            "CREATE TABLE jd.tags (id int PRIMARY KEY, label text)",
+            "CREATE TABLE jd.order_tags (order_id int, tag_id int, PRIMARY KEY (order_id, tag_id))");
+        topic = "joined-" + database;
+        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
+                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
+        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
+                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
+                "slot_" + database, "pub_" + database, List.of(TableId.parse("jd.*"))),
+                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable service : running) {
+            service.close();
+        }
+        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+    }
+
+    @Test
+    void documentsEqualTheJoinWhateverTableChanges() throws Exception {
+        // Rows before the pipeline starts: 300 orders of customer 1 (a fan-out of 300 documents, 6 pages of 50).
+        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'Arlington'), (3, 'Linus', 'Helsinki')",
+            "INSERT INTO jd.products VALUES ('lamp', 'Desk lamp'), ('desk', 'Oak desk'), ('chair', 'Chair')",
+            "INSERT INTO jd.orders SELECT i, CASE WHEN i <= 300 THEN 1 ELSE 2 END, 'new', 'internal'"
+                    + " FROM generate_series(1, 310) i",
+            "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 310) i",
+            "INSERT INTO jd.tags VALUES (1, 'gift'), (2, 'express')",
+            "INSERT INTO jd.order_tags VALUES (1, 1), (2, 1), (2, 2)");
+        startSubscriber("group-" + database);
+        startProducer();
+        awaitDocumentsEqualTheJoin();
+
+        sql("INSERT INTO jd.orders VALUES (400, 3, 'new', 'x')",
+            "INSERT INTO jd.order_items VALUES (1000, 400, 'desk', 2), (1001, 400, 'chair', 4)",
+            // a child moves to another parent: default replica identity sends only its new row
+            "UPDATE jd.order_items SET order_id = 400 WHERE id = 301",
+            "DELETE FROM jd.order_items WHERE id = 302",
+            // one customer renamed: 300 documents
+            "UPDATE jd.customers SET name = 'Ada Lovelace' WHERE id = 1",
+            // a product renamed, inside the items array
+            "UPDATE jd.products SET title = 'Walnut desk' WHERE sku = 'desk'",
+            // link rows added and removed, a tag renamed
+            "INSERT INTO jd.order_tags VALUES (400, 2), (3, 2)",
+            "DELETE FROM jd.order_tags WHERE order_id = 2 AND tag_id = 1",
+            "UPDATE jd.tags SET label = 'express delivery' WHERE id = 2",
+            // a root deleted, then inserted again with the same key
+            "DELETE FROM jd.orders WHERE id = 5",
+            "INSERT INTO jd.orders VALUES (5, 3, 'again', null)",
+            "DELETE FROM jd.orders WHERE id = 6",
+            // an order moved to another customer, a missing customer
+            "UPDATE jd.orders SET customer_id = 3 WHERE id = 7",
+            "UPDATE jd.orders SET customer_id = 99 WHERE id = 8");
+        awaitDocumentsEqualTheJoin();
+
+        sql("TRUNCATE jd.order_tags");
+        awaitDocumentsEqualTheJoin();
+
+        // A replay from offset 0 (a new group) leaves every document as it is.
+        startSubscriber("replay-" + database);
+        sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
+        awaitDocumentsEqualTheJoin();
+    }
+
+    @Test
+    void aRebuildWaitsUntilTheChangeThatCausedItIsVisible() throws Exception {
+        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+            "INSERT INTO jd.orders VALUES (1, 1, 'new', null)");
+        startSubscriber("group-" + database);
+        startProducer();
+        awaitDocumentsEqualTheJoin();
+
+        // A commit that waits for a synchronous standby nobody serves is decoded and streamed, but new snapshots do
+        // not see it until it is released: a rebuild reading now would write the old name.
+        sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
+        CompletableFuture<Void> held = CompletableFuture.runAsync(() -> {
+            try {
+                sql("SET synchronous_commit = on", "UPDATE jd.customers SET name = 'Held' WHERE id = 1");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(3000);
+        assertTrue(!held.isDone(), "the commit should wait for the synchronous standby");
+        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        held.get(30, TimeUnit.SECONDS);
+
+        awaitDocumentsEqualTheJoin();
+        assertEquals("Held", documents().get("1").path("customer").path("name").asText());
+    }
+
+    private void startProducer() throws Exception {
+        EtlProducer producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
+        producer.start();
+        running.add(0, producer);
+    }
+
+    private void startSubscriber(String group) {
+        String documents = """
+                tributary.postgres { url = "%s", user = "%s", password = "%s", publication = "pub_%s" }
+                tributary.document-rebuild { page-size = 50, check-interval = 1s }
+                tributary.documents {
+                  orders_jd {
+                    root = "jd.orders"
+                    exclude = [note]
+                    join {
+                      customer { table = "jd.customers", on { customer_id = id } }
+                      items { table = "jd.order_items", on { id = order_id }, many = true,
+                              join { product { table = "jd.products", on { sku = sku } } } }
+                      tags { table = "jd.tags", many = true,
+                             through { table = "jd.order_tags", on { id = order_id }, to { tag_id = id } } }
+                    }
+                  }
+                }
+                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database);
+        DocumentSettings documentSettings = DocumentSettings.read(ConfigFactory.parseString(documents)
+                .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
+        SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500, Map.of(),
+                List.of(URI.create(elasticsearch.url())), "", "",
+                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0).withDocuments(documentSettings);
+        EsSubscriber subscriber = new EsSubscriber(settings, new SimpleMeterRegistry());
+        subscriber.start();
+        running.add(subscriber);
+    }
+
+    private void awaitDocumentsEqualTheJoin() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Map<String, JsonNode> expected = null;
+        Map<String, JsonNode> actual = null;
+        while (System.nanoTime() < deadline) {
+            expected = expected();
+            actual = documents();
+            if (expected.equals(actual)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        List<String> differences = differences(expected, actual);
+        assertEquals(List.of(), differences.subList(0, Math.min(5, differences.size())),
+                differences.size() + " documents differ from the join");
+    }
+
+    private static List<String> differences(Map<String, JsonNode> expected, Map<String, JsonNode> actual) {
+        List<String> differences = new ArrayList<>();
+        for (String id : expected.keySet()) {
+            if (!expected.get(id).equals(actual.get(id))) {
+                differences.add(id + ": expected " + expected.get(id) + " but was " + actual.get(id));
+            }
+        }
+        actual.keySet().stream().filter(id -> !expected.containsKey(id)).forEach(id -> differences.add(id
+                + ": no such order, but a document " + actual.get(id)));
+        return differences;
+    }
+
+    /** The join as PostgreSQL computes it, by order id; read back through the same JSON parser as documents. */
+    private Map<String, JsonNode> expected() throws Exception {
+        Map<String, JsonNode> documents = new TreeMap<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(EXPECTED)) {
+            while (result.next()) {
+                documents.put(result.getString(1), ChangeEventJson.mapper().readTree(result.getString(2)));
+            }
+        }
+        return documents;
+    }
+
+    /** Every document searchable through the alias, by id, without Tributary's own fields. */
+    private Map<String, JsonNode> documents() throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
+                        + DOCUMENT + "/_search?size=10000"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, JsonNode> documents = new TreeMap<>();
+        if (response.statusCode() == 404) {
+            return documents;
+        }
+        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
+            ObjectNode source = (ObjectNode) hit.get("_source");
+            source.remove(List.of("_tributary_deleted", "_tributary_table"));
+            documents.put(hit.get("_id").asText(), ChangeEventJson.mapper().readTree(source.toString()));
+        }
+        return documents;
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+    }
+
+    private void sql(String... statements) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+}
