@@ -90,7 +90,7 @@ final class DocumentBackfill {
         try (SourceSession session = source.openSession()) {
             long estimate = RootKeyPages.estimate(session.connection(), builder.tree());
             LOG.info("document {}: full build of every {} row started (about {} rows)", name,
-                    builder.tree().root().table().table(), estimate);
+                    builder.tree().root().table().table(), estimate > 0 ? estimate : "?");
             RootKeyPages roots = new RootKeyPages(builder.tree());
             long firstVersion = -1;
             while (!stopRequested.getAsBoolean()) {
@@ -109,7 +109,7 @@ final class DocumentBackfill {
                 if (now - lastLog > PROGRESS_EVERY_NANOS) {
                     lastLog = now;
                     LOG.info("document {}: full build {} of about {} documents ({}%), {} s", name, progress.get(),
-                            estimate, estimate > 0 ? Math.min(100, progress.get() * 100 / estimate) : "?",
+                            estimate > 0 ? estimate : "?", estimate > 0 ? Math.min(100, progress.get() * 100 / estimate) : "?",
                             Duration.ofNanos(now - start).toSeconds());
                 }
             }
