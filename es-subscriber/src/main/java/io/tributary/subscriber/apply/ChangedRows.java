@@ -179,6 +179,11 @@ final class ChangedRows {
         }
         String oldId = BatchPlan.previousIdWhenKeyChanged(event);
         Optional<String> routing = table.routingValue(event.key(), event.before());
+        if (routing.isEmpty() && event.after() != null) {
+            // an update routed by a column that neither its key nor a before-image holds: the stored document is
+            // where the row's routing value put it, which the update kept (a FULL before-image shows a change)
+            routing = table.routingValue(event.after(), event.key(), event.before());
+        }
         if (routing.isEmpty()) {
             return Optional.empty();
         }
