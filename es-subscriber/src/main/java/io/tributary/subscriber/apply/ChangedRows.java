@@ -56,8 +56,9 @@ final class ChangedRows {
         Map<TableId, Set<String>> joinColumns = joinColumns(trees);
         for (ReceivedChange event : events) {
             Set<String> columns = joinColumns.get(event.tableId());
+            // without a before-image the key did not change: its columns hold the old values too
             if (columns == null || (event.op() != Operation.UPDATE && event.op() != Operation.DELETE)
-                    || event.before() != null && hasAll(event.before(), columns)) {
+                    || hasAll(event.before() != null ? event.before() : event.key(), columns)) {
                 continue;
             }
             previousAddress(event, tables).ifPresent(addresses::add);

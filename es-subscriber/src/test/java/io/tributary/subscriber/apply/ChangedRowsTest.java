@@ -249,6 +249,20 @@ class ChangedRowsTest {
     }
 
     @Test
+    void anUpdateWhoseKeyHoldsItsJoinColumnsNeedsNoLookup() {
+        ReceivedChange updatedRoot = update(ORDERS, "{\"id\":6}", null, "{\"id\":6,\"status\":1}");
+        ReceivedChange updatedLink = update(ORDER_TAGS, "{\"order_id\":7,\"tag_id\":1}", null,
+                "{\"order_id\":7,\"tag_id\":1}");
+
+        Map<DocumentTree, ChangedRows.Work> work = ChangedRows.of(List.of(updatedRoot, updatedLink), TREES, Map.of(),
+                DEFAULTS);
+
+        assertEquals(Set.of(), ChangedRows.lookups(List.of(updatedRoot, updatedLink), TREES, DEFAULTS));
+        assertEquals(Set.of(Map.of("id", "6")), states(work, ORDERS));
+        assertEquals(Set.of(Map.of("order_id", "7")), states(work, ORDER_TAGS));
+    }
+
+    @Test
     void anUpdateThatChangedTheKeyIsLookedUpAtItsOldKey() {
         List<ReceivedChange> events = List.of(update(ITEMS, "{\"id\":6}", "{\"id\":5}",
                 "{\"id\":6,\"order_id\":2}"));
