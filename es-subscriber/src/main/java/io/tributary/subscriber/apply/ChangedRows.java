@@ -56,8 +56,9 @@ final class ChangedRows {
         Map<TableId, Set<String>> joinColumns = joinColumns(trees);
         for (ReceivedChange event : events) {
             Set<String> columns = joinColumns.get(event.tableId());
+            // without a before-image the key did not change: its columns hold the old values too
             if (columns == null || (event.op() != Operation.UPDATE && event.op() != Operation.DELETE)
-                    || event.before() != null && hasAll(event.before(), columns)) {
+                    || hasAll(event.before() != null ? event.before() : event.key(), columns)) {
                 continue;
             }
             previousAddress(event, tables).ifPresent(addresses::add);
@@ -179,6 +180,11 @@ final class ChangedRows {
         }
         String oldId = BatchPlan.previousIdWhenKeyChanged(event);
         Optional<String> routing = table.routingValue(event.key(), event.before());
+        if (routing.isEmpty() && event.after() != null) {
+            // an update routed by a column that neither its key nor a before-image holds: the stored document is
+            // where the row's routing value put it, which the update kept (a FULL before-image shows a change)
+            routing = table.routingValue(event.after(), event.key(), event.before());
+        }
         if (routing.isEmpty()) {
             return Optional.empty();
         }
