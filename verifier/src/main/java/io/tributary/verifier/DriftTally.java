@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Counts what the verification of one table finds and keeps the first {@code maxReport} findings of each kind, so
- * memory stays bounded however much drift there is. Not thread-safe: one table's verification owns it.
+ * Counts what the verification of one table (or joined document type) finds and keeps the first {@code maxReport}
+ * findings of each kind, so memory stays bounded however much drift there is. Not thread-safe: one table's
+ * verification owns it.
  */
 final class DriftTally {
 
     private final TableId table;
+    private final Optional<String> document;
     private final String index;
     private final int maxReport;
     private final List<Drift> samples = new ArrayList<>();
@@ -21,11 +23,22 @@ final class DriftTally {
     private long extra;
     private long different;
     private long repairsSent;
+    private long repairsSuperseded;
 
     DriftTally(TableId table, String index, int maxReport) {
+        this(table, Optional.empty(), index, maxReport);
+    }
+
+    private DriftTally(TableId table, Optional<String> document, String index, int maxReport) {
         this.table = table;
+        this.document = document;
         this.index = index;
         this.maxReport = maxReport;
+    }
+
+    /** The tally of joined document type {@code document}, whose root table is {@code root}. */
+    static DriftTally ofDocument(String document, TableId root, String index, int maxReport) {
+        return new DriftTally(root, Optional.of(document), index, maxReport);
     }
 
     void rowsRead(int count) {
@@ -54,12 +67,21 @@ final class DriftTally {
         repairsSent++;
     }
 
+    /** A repair that was not written: Elasticsearch held a newer version by then (the subscriber's). */
+    void repairSuperseded() {
+        repairsSuperseded++;
+    }
+
     void note(String note) {
         notes.add(note);
     }
 
     TableReport report(long documents) {
-        return new TableReport(table, index, Optional.empty(), rows, documents, missing, extra, different, samples,
-                notes, repairsSent);
+        List<String> allNotes = new ArrayList<>(notes);
+        if (repairsSuperseded > 0) {
+            allNotes.add(repairsSuperseded + " repairs not written: a newer version was stored by then");
+        }
+        return new TableReport(table, document, index, Optional.empty(), rows, documents, missing, extra, different,
+                samples, allNotes, repairsSent);
     }
 }

@@ -2,6 +2,7 @@ package io.tributary.verifier;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,8 +27,9 @@ import org.elasticsearch.client.RestClient;
 /**
  * The few Elasticsearch calls verification makes, over the low-level REST client of the subscriber's own client
  * setup (its URLs, credentials and timeouts): whether an index exists, refresh, {@code _count}, {@code _mget} of a
- * chunk of documents, and a scan of every document's id through a point in time. Every answer is checked; a failure
- * throws a {@link VerificationFailedException} saying what was asked of which cluster. Not thread-safe.
+ * chunk of documents, a scan of every document's id through a point in time, and a versioned write of one document
+ * (a joined document's repair). Every answer is checked; a failure throws a {@link VerificationFailedException}
+ * saying what was asked of which cluster. Not thread-safe.
  */
 final class ElasticsearchDocuments implements AutoCloseable {
 
@@ -98,6 +100,38 @@ final class ElasticsearchDocuments implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Writes {@code source} as the document {@code id} of {@code target} at the external version {@code version},
+     * unless Elasticsearch holds that document at a higher version ({@code version_type=external_gte}: an equal
+     * version is written again).
+     *
+     * @return true when written; false when a higher version was stored (HTTP 409)
+     */
+    boolean writeUnlessNewer(String target, String id, ObjectNode source, long version) {
+        Request request = new Request("PUT", "/" + encode(target) + "/_doc/" + encode(id).replace("+", "%20"));
+        request.addParameter("version", Long.toString(version));
+        request.addParameter("version_type", "external_gte");
+        String body;
+        try {
+            body = ChangeEventJson.mapper().writeValueAsString(source);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write document " + id + " as JSON", e);
+        }
+        request.setJsonEntity(body);
+        String what = "writing document " + id + " of " + target + " at version " + version;
+        try {
+            rest.performRequest(request);
+            return true;
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() == 409) {
+                return false;
+            }
+            throw refused(what, e);
+        } catch (IOException e) {
+            throw unreachable(what, e);
+        }
     }
 
     /**

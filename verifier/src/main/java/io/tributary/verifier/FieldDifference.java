@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * One field whose value in Elasticsearch is not the one the pipeline would write.
  *
- * @param field    the document's field name
+ * @param field    the document's field name; in a joined document, the path of the first difference within it
+ *                 ({@code items[1].qty})
  * @param expected the value shaped from the PostgreSQL row; empty when the row has no such field
  * @param stored   the value in the document's {@code _source}; empty when the document has no such field
  */

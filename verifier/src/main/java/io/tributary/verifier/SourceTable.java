@@ -6,10 +6,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads one table's rows in key order, a chunk at a time (keyset pagination: each chunk starts after the last key of
@@ -95,28 +97,21 @@ final class SourceTable {
 
     /**
      * The keys among {@code keys} (each the texts of the key values, in key order) that name a row, as that row's key
-     * texts. A key its column's type cannot read (a text where a number belongs) names no row.
+     * texts. A key its column's type cannot read (a text where a number belongs) names no row. Inside a transaction
+     * (the connection not in auto-commit), a statement that fails so is rolled back to a savepoint, and the
+     * transaction goes on.
      */
     List<List<String>> existingKeys(List<List<String>> keys) throws SQLException {
         if (keys.isEmpty()) {
             return List.of();
         }
-        try {
-            return selectKeys(keys);
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
-                throw e;
-            }
+        Optional<List<List<String>>> all = selectReadableKeys(keys);
+        if (all.isPresent()) {
+            return all.get();
         }
         List<List<String>> found = new ArrayList<>();
         for (List<String> key : keys) {
-            try {
-                found.addAll(selectKeys(List.of(key)));
-            } catch (SQLException e) {
-                if (e.getSQLState() == null || !e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
-                    throw e;
-                }
-            }
+            selectReadableKeys(List.of(key)).ifPresent(found::addAll);
         }
         return found;
     }
@@ -137,8 +132,24 @@ final class SourceTable {
         return found;
     }
 
-    private List<List<String>> selectKeys(List<List<String>> keys) throws SQLException {
-        return select(keyNames, keys);
+    /** The rows of {@code keys}, as key texts; empty when PostgreSQL cannot read one of them as its column's type. */
+    private Optional<List<List<String>>> selectReadableKeys(List<List<String>> keys) throws SQLException {
+        Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+        try {
+            List<List<String>> found = select(keyNames, keys);
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            return Optional.of(found);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith(DATA_EXCEPTION_CLASS)) {
+                throw e;
+            }
+            if (savepoint != null) {
+                connection.rollback(savepoint);
+            }
+            return Optional.empty();
+        }
     }
 
     /** The {@code columns} of the rows whose keys are among {@code keys}, as text. */

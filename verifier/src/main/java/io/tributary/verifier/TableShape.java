@@ -33,6 +33,11 @@ record TableShape(TableId table, int oid, char replicaIdentity, List<Column> col
         return new Relation(oid, table.schema(), table.table(), replicaIdentity, keyColumns());
     }
 
+    /** The same table reduced to its key columns: what paging through its keys alone reads. */
+    TableShape keysOnly() {
+        return new TableShape(table, oid, replicaIdentity, keyColumns());
+    }
+
     /** The key columns, in column order (the order of the events' {@code key}). */
     List<Column> keyColumns() {
         return columns.stream().filter(Column::key).toList();

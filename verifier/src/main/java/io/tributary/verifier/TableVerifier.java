@@ -162,8 +162,7 @@ final class TableVerifier {
 
     private void findExtraDocuments(TableShape shape, TableMapping mapping, DriftTally tally) throws SQLException {
         List<Column> keyColumns = shape.keyColumns();
-        List<String> opaque = keyColumns.stream().filter(column -> !DocumentKeys.readsBack(types, column.typeOid()))
-                .map(Column::name).toList();
+        List<String> opaque = DocumentKeys.opaqueColumns(types, keyColumns);
         if (!opaque.isEmpty()) {
             tally.note("documents without a row were not looked for: key columns " + opaque + " have types whose"
                     + " document ids PostgreSQL cannot read back (bytea, arrays, json, hstore)");

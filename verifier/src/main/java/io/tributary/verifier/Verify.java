@@ -1,6 +1,9 @@
 package io.tributary.verifier;
 
+import io.tributary.config.ConfigLoader;
 import io.tributary.config.InvalidConfigException;
+import io.tributary.documents.DocumentSpec;
+import io.tributary.documents.DocumentSpecReader;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.SubscriberSettings;
@@ -8,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +25,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code verify}: compares PostgreSQL tables with their Elasticsearch documents the way the pipeline writes them,
- * and with {@code --repair} sends change events through Kafka that make the subscriber fix the drift. Exit status 0
+ * and joined document types with the join computed in PostgreSQL; with {@code --repair} sends change events through
+ * Kafka that make the subscriber fix the tables' drift, and writes the joined documents that drifted. Exit status 0
  * when nothing drifted, 3 when something did, 1 when the verification could not be done, 2 for a usage mistake.
  */
 @Command(name = "verify",
         description = {"Compares PostgreSQL tables with their Elasticsearch indices the way the pipeline writes them:"
                 + " rows without a document (missing), documents without a row (extra), documents that differ from"
-                + " their row (different).",
+                + " their row (different). Joined document types (tributary.documents) likewise, each document"
+                + " against the join computed in PostgreSQL.",
                 "With --repair, sends change events to the producer's topic that make the subscriber re-index the"
-                        + " missing and different rows and delete the extra documents."},
+                        + " missing and different rows and delete the extra documents; joined documents are written"
+                        + " (or marked deleted) directly, at the version of the snapshot they were read at."},
         footer = {"", "Exit status: 0 no drift, 3 drift found (also after --repair without --wait), 1 failed"
-                + " (a service unreachable, a table missing), 2 usage mistake."})
+                + " (a service unreachable, a table missing, a document type not matching the database), 2 usage"
+                + " mistake."})
 public final class Verify implements Callable<Integer> {
 
     static final int NO_DRIFT = 0;
@@ -50,14 +58,22 @@ public final class Verify implements Callable<Integer> {
     Path producerConfig;
 
     @Option(names = "--subscriber-config", required = true, paramLabel = "<file.conf>",
-            description = "The subscriber's configuration: Elasticsearch and the table mappings (tributary.tables).")
+            description = "The subscriber's configuration: Elasticsearch, the table mappings (tributary.tables) and"
+                    + " the joined document types (tributary.documents).")
     Path subscriberConfig;
 
     @Option(names = "--table", paramLabel = "<schema.table>",
-            description = "A table to verify; repeatable (default: the producer's tables).")
+            description = "A table to verify; repeatable (default: the producer's tables, unless --document is"
+                    + " given).")
     List<String> tableNames = new ArrayList<>();
 
-    @Option(names = "--repair", description = "Send change events that fix the drift through the pipeline.")
+    @Option(names = "--document", paramLabel = "<name>",
+            description = "A joined document type (tributary.documents of the subscriber) to verify; repeatable"
+                    + " (default: every one configured, unless --table is given).")
+    List<String> documentNames = new ArrayList<>();
+
+    @Option(names = "--repair", description = "Fix the drift: change events through the pipeline for tables,"
+            + " joined documents written directly.")
     boolean repair;
 
     @Option(names = "--wait", arity = "0..1", paramLabel = "<seconds>", fallbackValue = "120",
@@ -66,11 +82,11 @@ public final class Verify implements Callable<Integer> {
     Integer waitSeconds;
 
     @Option(names = "--max-report", paramLabel = "<n>", defaultValue = "10",
-            description = "Keys listed per kind of drift and table (default: ${DEFAULT-VALUE}).")
+            description = "Keys listed per kind of drift and table or document type (default: ${DEFAULT-VALUE}).")
     int maxReport;
 
     @Option(names = "--chunk-size", paramLabel = "<n>", defaultValue = "1000",
-            description = "Rows read, and documents fetched, per request (default: ${DEFAULT-VALUE}).")
+            description = "Rows (or roots) read, and documents fetched, per request (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
     @Option(names = "--json", description = "Print the report as JSON.")
@@ -150,8 +166,42 @@ public final class Verify implements Callable<Integer> {
         if (waitSeconds != null && waitSeconds < 1) {
             throw new InvalidUsageException("--wait must be at least 1 second, got " + waitSeconds);
         }
-        return new VerifySettings(producer, subscriber, tables, repair,
-                Optional.ofNullable(waitSeconds).map(Duration::ofSeconds), maxReport, chunkSize);
+        boolean chosen = !tables.isEmpty() || !documentNames.isEmpty();
+        return new VerifySettings(producer, subscriber, chosen ? Optional.of(tables) : Optional.empty(),
+                documents(chosen), repair, Optional.ofNullable(waitSeconds).map(Duration::ofSeconds), maxReport,
+                chunkSize);
+    }
+
+    /**
+     * The joined document types to verify: those {@code --document} names, or every one configured when neither
+     * {@code --document} nor {@code --table} chose what to verify.
+     *
+     * @throws InvalidUsageException when the configuration is invalid or names no such type
+     */
+    private List<DocumentSpec> documents(boolean chosen) {
+        List<DocumentSpec> configured;
+        try {
+            configured = DocumentSpecReader.read(ConfigLoader.load(SubscriberSettings.REFERENCE, subscriberConfig,
+                    environment));
+        } catch (InvalidConfigException e) {
+            throw new InvalidUsageException("--subscriber-config " + subscriberConfig + ": " + e.getMessage(), e);
+        }
+        if (!chosen) {
+            return configured;
+        }
+        Map<String, DocumentSpec> byName = new LinkedHashMap<>();
+        configured.forEach(spec -> byName.put(spec.name(), spec));
+        List<DocumentSpec> documents = new ArrayList<>();
+        for (String name : documentNames) {
+            DocumentSpec spec = byName.get(name);
+            if (spec == null) {
+                throw new InvalidUsageException("--document " + name + ": " + subscriberConfig + " configures no such"
+                        + " document type under " + DocumentSpecReader.KEY + " (it configures " + byName.keySet()
+                        + ")");
+            }
+            documents.add(spec);
+        }
+        return documents;
     }
 
     private static int reportFailure(Exception failure, CommandLine command, ParseResult parseResult) {

@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import io.tributary.documents.DocumentSpec;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.SubscriberSettings;
@@ -14,21 +15,26 @@ import java.util.Optional;
  *
  * @param producer   the producer's settings: the database, its tables, numeric mode, Kafka topic and routing
  * @param subscriber the subscriber's settings: Elasticsearch and the table mappings
- * @param tables     the tables to verify; empty: the producer's tables (its patterns resolved as it resolves them)
- * @param repair     whether to send repair events for the drift found
+ * @param tables     the tables to verify (none when only document types are); empty: the producer's tables, its
+ *                   patterns resolved as it resolves them
+ * @param documents  the joined document types to verify ({@code tributary.documents} of the subscriber's
+ *                   configuration)
+ * @param repair     whether to repair the drift found: tables by change events, document types by writing them
  * @param repairWait with repair: how long to wait for the subscriber to apply them, verifying again meanwhile
  * @param maxReport  how many findings of each kind to list per table
  * @param chunkSize  rows (and documents) per query
  */
-record VerifySettings(ProducerSettings producer, SubscriberSettings subscriber, List<TableId> tables, boolean repair,
-                      Optional<Duration> repairWait, int maxReport, int chunkSize) {
+record VerifySettings(ProducerSettings producer, SubscriberSettings subscriber, Optional<List<TableId>> tables,
+                      List<DocumentSpec> documents, boolean repair, Optional<Duration> repairWait, int maxReport,
+                      int chunkSize) {
 
     static final int MAX_CHUNK_SIZE = 10_000;
 
     VerifySettings {
         Objects.requireNonNull(producer, "producer");
         Objects.requireNonNull(subscriber, "subscriber");
-        tables = List.copyOf(tables);
+        tables = tables.map(List::copyOf);
+        documents = List.copyOf(documents);
         Objects.requireNonNull(repairWait, "repairWait");
         if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
             throw new InvalidUsageException("--chunk-size must be 1 to " + MAX_CHUNK_SIZE + ", got " + chunkSize);
@@ -43,6 +49,7 @@ record VerifySettings(ProducerSettings producer, SubscriberSettings subscriber, 
 
     /** These settings verifying again without repairing (after the repairs were sent). */
     VerifySettings withoutRepair() {
-        return new VerifySettings(producer, subscriber, tables, false, Optional.empty(), maxReport, chunkSize);
+        return new VerifySettings(producer, subscriber, tables, documents, false, Optional.empty(), maxReport,
+                chunkSize);
     }
 }

@@ -56,4 +56,34 @@ class DocumentComparisonTest {
 
         assertEquals("text: \"" + "x".repeat(38) + "… ≠ \"y\"", difference.describe());
     }
+
+    @Test
+    void aJoinedDocumentsDifferenceIsNamedByThePathOfItsFirstDifferingValue() {
+        List<FieldDifference> differences = DocumentComparison.documentDifferences(
+                Json.object("{\"id\":5,\"customer\":{\"id\":2,\"name\":\"Ada\"},\"items\":[{\"sku\":\"a\",\"qty\":1},"
+                        + "{\"sku\":\"b\",\"qty\":2.0}],\"tags\":[\"x\",\"y\"]}"),
+                Json.object("{\"id\":5,\"customer\":{\"id\":2,\"name\":\"Eve\"},\"items\":[{\"sku\":\"a\",\"qty\":1},"
+                        + "{\"sku\":\"b\",\"qty\":99}],\"tags\":[\"x\"]}"));
+
+        assertEquals(List.of("customer.name: \"Ada\" ≠ \"Eve\"", "items[1].qty: 2.0 ≠ 99",
+                        "tags[1]: \"y\" ≠ (absent)"), differences.stream().map(FieldDifference::describe).toList());
+    }
+
+    @Test
+    void aJoinedDocumentsExtraMembersAndElementsAreDifferencesButThePipelinesOwnFieldsAreNot() {
+        List<FieldDifference> differences = DocumentComparison.documentDifferences(
+                Json.object("{\"customer\":null,\"items\":[{\"sku\":\"a\"}]}"),
+                Json.object("{\"_tributary_deleted\":\"2026-01-01T00:00:00Z\",\"customer\":null,"
+                        + "\"items\":[{\"sku\":\"a\",\"price\":1},{\"sku\":\"b\"}],\"note\":\"?\"}"));
+
+        assertEquals(List.of("items[0].price: (absent) ≠ 1", "note: (absent) ≠ \"?\""),
+                differences.stream().map(FieldDifference::describe).toList());
+    }
+
+    @Test
+    void aJoinedDocumentEqualButForNumberScaleAndMemberOrderHasNoDifferences() {
+        assertEquals(List.of(), DocumentComparison.documentDifferences(
+                Json.object("{\"items\":[{\"qty\":1.50,\"sku\":\"a\"}],\"customer\":{\"id\":7}}"),
+                Json.object("{\"customer\":{\"id\":7.0},\"items\":[{\"sku\":\"a\",\"qty\":1.5}]}")));
+    }
 }

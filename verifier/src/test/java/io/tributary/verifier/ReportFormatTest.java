@@ -31,8 +31,8 @@ class ReportFormatTest {
         assertEquals("shop.customers → index shop.customers: 300 rows, 298 documents: 3 missing, 1 extra, 1 different",
                 ReportFormat.summaryLine(drifted()));
         assertEquals("shop.customers → index shop.customers: 5 rows, 5 documents: in sync", ReportFormat.summaryLine(
-                new TableReport(CUSTOMERS, "shop.customers", Optional.empty(), 5, 5, 0, 0, 0, List.of(), List.of(),
-                        0)));
+                new TableReport(CUSTOMERS, Optional.empty(), "shop.customers", Optional.empty(), 5, 5, 0, 0, 0,
+                        List.of(), List.of(), 0)));
         assertEquals("shop.logs: skipped: no key", ReportFormat.summaryLine(
                 TableReport.skipped(TableId.parse("shop.logs"), "shop.logs", "no key")));
     }
@@ -77,5 +77,55 @@ class ReportFormatTest {
         assertEquals("[\"17\",\"18\"]", table.get("missingIds").toString());
         assertEquals("[\"9999\"]", table.get("extraIds").toString());
         assertEquals("[{\"id\":\"42\",\"fields\":[\"name\"]}]", table.get("differentDocuments").toString());
+    }
+
+    private static TableReport driftedDocument() {
+        DriftTally tally = DriftTally.ofDocument("orders", TableId.parse("shop.orders"), "orders", 10);
+        tally.rowsRead(40);
+        tally.found(new Drift.Missing("3"));
+        tally.found(new Drift.Different("5", 9, DocumentComparison.documentDifferences(
+                Json.object("{\"items\":[{\"qty\":2}]}"), Json.object("{\"items\":[{\"qty\":99}]}"))));
+        tally.repairSent();
+        tally.repairSuperseded();
+        return tally.report(39);
+    }
+
+    @Test
+    void aDocumentTypeIsLabelledAndItsRepairsAreDocumentsWritten() {
+        String text = ReportFormat.text(new VerificationReport(List.of(drifted(), driftedDocument()), true), 10);
+
+        assertTrue(text.contains("""
+                document orders → index orders: 40 rows of shop.orders, 39 documents: 1 missing, 0 extra, 1 different
+                  missing    _id 3
+                  different  _id 5: items[0].qty: 2 ≠ 99
+                  note: 1 repairs not written: a newer version was stored by then
+                  repair: 1 documents written to Elasticsearch
+                """), text);
+        assertTrue(text.endsWith("verify: drift in 1 of 1 tables and 1 of 1 document types; 0 repair events sent to"
+                + " Kafka, 1 documents written to Elasticsearch\n"), text);
+        assertEquals("document orders: skipped: no key", ReportFormat.summaryLine(
+                TableReport.skippedDocument("orders", TableId.parse("shop.orders"), "no key")));
+    }
+
+    @Test
+    void aVerificationOfDocumentTypesAloneCountsNoTables() {
+        DriftTally clean = DriftTally.ofDocument("orders", TableId.parse("shop.orders"), "orders", 10);
+
+        assertEquals("verify: no drift in 1 document types",
+                ReportFormat.conclusion(new VerificationReport(List.of(clean.report(0)), false)));
+    }
+
+    @Test
+    void theJsonListsDocumentTypesApartFromTables() throws Exception {
+        JsonNode json = ChangeEventJson.mapper().readTree(
+                ReportFormat.json(new VerificationReport(List.of(drifted(), driftedDocument()), true)));
+
+        assertEquals(1, json.get("tables").size());
+        JsonNode document = json.get("documents").get(0);
+        assertEquals("orders", document.get("document").asText());
+        assertEquals("shop.orders", document.get("root").asText());
+        assertEquals("[{\"id\":\"5\",\"fields\":[\"items[0].qty\"]}]", document.get("differentDocuments").toString());
+        assertEquals(1, json.get("documentsWritten").asLong());
+        assertEquals(0, json.get("repairEventsSent").asLong());
     }
 }

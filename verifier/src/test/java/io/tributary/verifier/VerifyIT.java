@@ -21,10 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,7 +55,7 @@ class VerifyIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ElasticsearchHttp http;
     private String database;
     /** The schema of this test's tables, so each test has indices of its own in the shared Elasticsearch. */
     private String schema;
@@ -74,6 +70,7 @@ class VerifyIT {
         this.postgres = postgres;
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
+        this.http = new ElasticsearchHttp(elasticsearch.url());
     }
 
     @BeforeEach
@@ -213,7 +210,7 @@ class VerifyIT {
 
         TableReport table = report.tables().get(0);
         assertEquals(List.of(), table.samples(), "the rows read again after their documents are in sync");
-        assertEquals(0, report.repairsSent(), "no repair of the older row, none of the deleted one");
+        assertEquals(0, report.repairEventsSent(), "no repair of the older row, none of the deleted one");
         JsonNode newest = document(customers, "42");
         assertEquals("Grace", newest.at("/_source/full_name").asText());
         assertTrue(newest.get("_version").asLong() > versionBefore, newest.toString());
@@ -241,8 +238,8 @@ class VerifyIT {
 
     private VerifySettings settings(String table) {
         return new VerifySettings(ProducerSettings.load(producerConfig, Map.of()),
-                SubscriberSettings.load(subscriberConfig, Map.of()), List.of(TableId.parse(table)), true,
-                Optional.empty(), 10, 1000);
+                SubscriberSettings.load(subscriberConfig, Map.of()), Optional.of(List.of(TableId.parse(table))),
+                List.of(), true, Optional.empty(), 10, 1000);
     }
 
     private static Progress quietProgress() {
@@ -272,11 +269,7 @@ class VerifyIT {
     }
 
     private JsonNode document(String index, String id) {
-        try {
-            return ChangeEventJson.mapper().readTree(send("GET", "/" + index + "/_doc/" + id, null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return http.document(index, id);
     }
 
     private JsonNode source(String index, String id) {
@@ -287,25 +280,8 @@ class VerifyIT {
         }
     }
 
-    /** @throws IllegalStateException with Elasticsearch's answer when it is not a success */
     private String send(String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(elasticsearch.url() + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json");
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new IllegalStateException(method + " " + path + ": HTTP " + response.statusCode() + " "
-                        + response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return http.send(method, path, json);
     }
 
     private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {

@@ -64,6 +64,37 @@ class VerifyTest {
     }
 
     @Test
+    void aDocumentTypeTheSubscriberDoesNotConfigureIsAUsageMistakeNamingThoseItDoes() throws Exception {
+        Path subscriber = Files.writeString(directory.resolve("documents.conf"), """
+                tributary.kafka.bootstrap-servers = "127.0.0.1:1"
+                tributary.elasticsearch.urls = ["http://127.0.0.1:1"]
+                tributary.documents.orders { root = "shop.orders" }
+                """);
+
+        Cli cli = Cli.run("--producer-config", producerConfig().toString(), "--subscriber-config",
+                subscriber.toString(), "--document", "invoices");
+
+        assertEquals(Verify.USAGE, cli.status(), cli.toString());
+        assertTrue(cli.err().contains("--document invoices: " + subscriber + " configures no such document type"
+                + " under tributary.documents (it configures [orders])"), cli.err());
+    }
+
+    @Test
+    void anInvalidDocumentTypeIsAUsageMistakeNamingItsKey() throws Exception {
+        Path subscriber = Files.writeString(directory.resolve("documents.conf"), """
+                tributary.kafka.bootstrap-servers = "127.0.0.1:1"
+                tributary.elasticsearch.urls = ["http://127.0.0.1:1"]
+                tributary.documents.orders { root = "shop.orders", join { customer { table = "shop.customers" } } }
+                """);
+
+        Cli cli = Cli.run("--producer-config", producerConfig().toString(), "--subscriber-config",
+                subscriber.toString());
+
+        assertEquals(Verify.USAGE, cli.status(), cli.toString());
+        assertTrue(cli.err().contains("tributary.documents.orders.join.customer needs on"), cli.err());
+    }
+
+    @Test
     void anUnreachableDatabaseIsAFailureNamingIt() throws Exception {
         Cli cli = Cli.run("--producer-config", producerConfig().toString(), "--subscriber-config",
                 subscriberConfig().toString());
