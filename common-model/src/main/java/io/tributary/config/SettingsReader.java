@@ -168,7 +168,7 @@ public final class SettingsReader {
     }
 
     private String origin(String key) {
-        if (!config.hasPathOrNull(key)) {
+        if (!config.hasPath(key)) {
             return "";
         }
         String description = config.getValue(key).origin().description();

@@ -1,6 +1,5 @@
 package io.tributary.verifier;
 
-import io.tributary.config.ConfigLoader;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.documents.DocumentSpec;
 import io.tributary.documents.DocumentSpecReader;
@@ -168,7 +167,7 @@ public final class Verify implements Callable<Integer> {
         }
         boolean chosen = !tables.isEmpty() || !documentNames.isEmpty();
         return new VerifySettings(producer, subscriber, chosen ? Optional.of(tables) : Optional.empty(),
-                documents(chosen), repair, Optional.ofNullable(waitSeconds).map(Duration::ofSeconds), maxReport,
+                documents(subscriber, chosen), repair, Optional.ofNullable(waitSeconds).map(Duration::ofSeconds), maxReport,
                 chunkSize);
     }
 
@@ -178,14 +177,8 @@ public final class Verify implements Callable<Integer> {
      *
      * @throws InvalidUsageException when the configuration is invalid or names no such type
      */
-    private List<DocumentSpec> documents(boolean chosen) {
-        List<DocumentSpec> configured;
-        try {
-            configured = DocumentSpecReader.read(ConfigLoader.load(SubscriberSettings.REFERENCE, subscriberConfig,
-                    environment));
-        } catch (InvalidConfigException e) {
-            throw new InvalidUsageException("--subscriber-config " + subscriberConfig + ": " + e.getMessage(), e);
-        }
+    private List<DocumentSpec> documents(SubscriberSettings subscriber, boolean chosen) {
+        List<DocumentSpec> configured = subscriber.documents().documents();
         if (!chosen) {
             return configured;
         }

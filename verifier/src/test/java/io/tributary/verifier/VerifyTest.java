@@ -68,6 +68,7 @@ class VerifyTest {
         Path subscriber = Files.writeString(directory.resolve("documents.conf"), """
                 tributary.kafka.bootstrap-servers = "127.0.0.1:1"
                 tributary.elasticsearch.urls = ["http://127.0.0.1:1"]
+                tributary.postgres { url = "jdbc:postgresql://127.0.0.1:1/shop", user = "reader" }
                 tributary.documents.orders { root = "shop.orders" }
                 """);
 
@@ -84,6 +85,7 @@ class VerifyTest {
         Path subscriber = Files.writeString(directory.resolve("documents.conf"), """
                 tributary.kafka.bootstrap-servers = "127.0.0.1:1"
                 tributary.elasticsearch.urls = ["http://127.0.0.1:1"]
+                tributary.postgres { url = "jdbc:postgresql://127.0.0.1:1/shop", user = "reader" }
                 tributary.documents.orders { root = "shop.orders", join { customer { table = "shop.customers" } } }
                 """);
 
