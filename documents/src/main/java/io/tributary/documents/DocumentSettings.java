@@ -20,14 +20,16 @@ import java.util.Optional;
  * @param pageSize          documents rebuilt per read and per bulk request at most
  * @param visibilityTimeout how long a rebuild waits for the transaction that caused it to become visible
  * @param checkInterval     how often document indices are checked for a full build to do
+ * @param backgroundAfter   how long a batch's document rebuilds run on the consumer thread before a partition's
+ *                          go on in the background (its records waiting) while the other partitions go on
  */
 public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> source, String publication,
                                NumericMode numericMode, int pageSize, Duration visibilityTimeout,
-                               Duration checkInterval) {
+                               Duration checkInterval, Duration backgroundAfter) {
 
     /** No joined documents. */
     public static final DocumentSettings NONE = new DocumentSettings(List.of(), Optional.empty(), "", NumericMode.STRING,
-            500, Duration.ofSeconds(30), Duration.ofSeconds(30));
+            500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
 
     /** A database to read from; {@link #toString()} never shows the password. */
     public record Source(String url, String user, String password) {
@@ -68,12 +70,13 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                         .toUpperCase(Locale.ROOT)),
                 read.intBetween(base + "page-size", 1, 10_000),
                 read.durationAtLeast(base + "visibility-timeout", Duration.ofMillis(1)),
-                read.durationAtLeast(base + "check-interval", Duration.ofSeconds(1)));
+                read.durationAtLeast(base + "check-interval", Duration.ofSeconds(1)),
+                read.durationAtLeast(base + "background-after", Duration.ZERO));
     }
 
     /** These settings with {@code documents} read from {@code source} instead. */
     public DocumentSettings with(List<DocumentSpec> documents, Source source) {
         return new DocumentSettings(documents, Optional.of(source), publication, numericMode, pageSize,
-                visibilityTimeout, checkInterval);
+                visibilityTimeout, checkInterval, backgroundAfter);
     }
 }

@@ -96,7 +96,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
-        ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply,
+        ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply, applier.parking(),
                 new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
                 new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), settings.retryBackoff(),

@@ -16,6 +16,7 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
+import io.tributary.model.TablePartitioner;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
@@ -230,6 +231,42 @@ class JoinedDocumentsIT {
     }
 
     @Test
+    void aLongFanOutGoesOnInTheBackgroundWhileOtherPartitionsAreApplied() throws Exception {
+        // A table outside every document, on another partition than jd.customers.
+        String other = java.util.stream.Stream.of("notes", "audit", "events", "logs", "memos")
+                .filter(name -> TablePartitioner.partitionFor(new TableId("jd", name), 3)
+                        != TablePartitioner.partitionFor(new TableId("jd", "customers"), 3))
+                .findFirst().orElseThrow();
+        sql("CREATE TABLE jd." + other + " (id int PRIMARY KEY, text text)",
+            "INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+            "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 3000) i");
+        startProducer();
+        startSubscriber("group-" + database, 5);
+        awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
+
+        sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}") == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        sql("INSERT INTO jd." + other + " VALUES (1, 'while the fan-out runs')");
+        long renamedWhenOtherArrived = -1;
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> row = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/jd."
+                    + other + "/_doc/1")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (row.statusCode() == 200) {
+                renamedWhenOtherArrived = count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}");
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(renamedWhenOtherArrived >= 0 && renamedWhenOtherArrived < 3000, "jd." + other + "'s row was"
+                + " applied while the fan-out was still going on (" + renamedWhenOtherArrived + " of 3000 renamed)");
+        awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
+    }
+
+    @Test
     void aJoinOnAColumnThatDoesNotExistStopsTheSubscriberAtStartupNamingTheJoin() throws Exception {
         sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
         InvalidConfigException error = assertThrows(InvalidConfigException.class,
@@ -307,7 +344,11 @@ class JoinedDocumentsIT {
     }
 
     private void startSubscriber(String group) {
-        DocumentSettings documentSettings = DocumentSettings.read(ConfigFactory.parseString(documentsConfig(50))
+        startSubscriber(group, 50);
+    }
+
+    private void startSubscriber(String group, int pageSize) {
+        DocumentSettings documentSettings = DocumentSettings.read(ConfigFactory.parseString(documentsConfig(pageSize))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
         SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500,
                 Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000"),
@@ -322,7 +363,7 @@ class JoinedDocumentsIT {
     private String documentsConfig(int pageSize) {
         return """
                 tributary.postgres { url = "%s", user = "%s", password = "%s", publication = "pub_%s" }
-                tributary.document-rebuild { page-size = %d, check-interval = 1s }
+                tributary.document-rebuild { page-size = %d, check-interval = 1s, background-after = 500ms }
                 tributary.documents {
                   orders_jd {
                     root = "jd.orders"

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.DocumentTree;
+import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
@@ -152,12 +153,19 @@ public final class BulkApplier implements AutoCloseable {
         }
         Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, lookups);
         BatchPlan plan = BatchPlan.of(events, stored, tables, clock.instant());
-        if (documents != null) {
-            documents.rebuild(events, stored, tables);
+        Set<TopicPartition> parked = documents == null ? Set.of()
+                : documents.rebuild(events, partitions, stored, tables);
+        List<Rejection> rejections = new ArrayList<>();
+        for (Rejection rejection : plan.rejections()) {
+            if (!parked.contains(partitions.get(rejection.position()))) {
+                rejections.add(rejection);
+            }
         }
-        List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
         for (PlannedWrite write : plan.writes()) {
+            if (parked.contains(partitions.get(write.position()))) {
+                continue;
+            }
             if (write.isBarrier()) {
                 prepareAndApply(pending, partitions, rejections);
                 pending.clear();
@@ -339,9 +347,16 @@ public final class BulkApplier implements AutoCloseable {
         DocumentMetrics documentMetrics = new DocumentMetrics(registry);
         DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock);
         IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SWEEP_PAGE_SIZE));
-        documents = new JoinedDocuments(source, writer, scan, restClient, metrics, documentMetrics, clock);
+        documents = new JoinedDocuments(source,
+                new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock),
+                new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock), documentMetrics);
         return new DocumentBackfill(source, indexes, writer, scan, restClient, metrics, documentMetrics, clock,
                 stopRequested)::runOnce;
+    }
+
+    /** The partitions joined documents park while their rebuilds go on in the background ({@link JoinedDocuments}). */
+    public Parking parking() {
+        return documents != null ? documents : Parking.NONE;
     }
 
     /** Stops the request threads; a request running now is interrupted. */

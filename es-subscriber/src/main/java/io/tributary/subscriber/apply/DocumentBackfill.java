@@ -118,7 +118,7 @@ final class DocumentBackfill {
                         progress.get());
                 return false;
             }
-            long marked = JoinedDocuments.markDeletedBelow(name, firstVersion, scan, restClient, applyMetrics, clock);
+            long marked = DocumentWork.markDeletedBelow(name, firstVersion, scan, restClient, applyMetrics, clock);
             LOG.info("document {}: full build done, {} documents in {} s ({} older ones marked deleted)", name,
                     progress.get(), Duration.ofNanos(System.nanoTime() - start).toSeconds(), marked);
             return true;

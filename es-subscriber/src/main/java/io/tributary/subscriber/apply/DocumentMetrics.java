@@ -38,6 +38,13 @@ final class DocumentMetrics {
                 "Joined documents Elasticsearch refused for good (logged with the reason)").increment(documents);
     }
 
+    /** The gauge of partitions whose document rebuilds run in the background, their records waiting. */
+    void parkedPartitions(java.util.function.Supplier<Number> count) {
+        io.micrometer.core.instrument.Gauge.builder("tributary.subscriber.document.parked.partitions", count)
+                .description("Partitions whose document rebuilds run in the background while their records wait")
+                .register(registry);
+    }
+
     void visibilityWait() {
         visibilityWaits.increment();
     }

@@ -1,308 +1,222 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.documents.AffectedRoots;
-import io.tributary.documents.DocumentBuilder;
-import io.tributary.documents.DocumentTree;
-import io.tributary.documents.RootKeyPages;
-import io.tributary.documents.Snapshot;
-import io.tributary.documents.SourceSession;
-import io.tributary.model.TableId;
+import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.decode.RowJson;
 import io.tributary.subscriber.mapping.TableMappings;
-import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import org.elasticsearch.client.RestClient;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps joined documents equal to the join, batch by batch, on the consumer thread: for every change to a table
- * that takes part in a document type, the documents its row was in before and is in after ({@link ChangedRows},
- * {@link AffectedRoots}) are rebuilt from PostgreSQL and written at the snapshot's version ({@link DocumentWriter}).
+ * Keeps joined documents equal to the join, batch by batch: {@link BulkApplier} calls {@link #rebuild} after reading
+ * the stored per-table documents and before writing the batch's per-table documents, so the old states the rebuilds
+ * start from ({@link ChangedRows}) are those before the batch — also when a batch is applied again after a crash.
  *
- * <p><b>Order within a batch:</b> {@link BulkApplier} calls {@link #rebuild} after reading the stored states and
- * before writing the batch's per-table documents, so the old states it reads are those before the batch — also when
- * the batch is applied again after a crash.
+ * <p><b>Partition by partition, within a budget:</b> each partition's share of the batch is rebuilt on the consumer
+ * thread ({@link DocumentWork}) while the batch's document work has taken less than
+ * {@code document-rebuild.background-after}. A partition whose rebuilds outlast it — a customer renamed in 100,000
+ * orders — is <em>parked</em> ({@link Parking}): its share is rebuilt again, from the start, on the background runner,
+ * while the consumer holds its records (paused, uncommitted, its per-table writes not made) and every other partition
+ * goes on, and polling never stops (so {@code max.poll.interval.ms} is never at risk). Once the runner is done, the
+ * consumer applies the held records again: their documents are skipped (done), their per-table writes made, their
+ * offsets committed. A crash at any point leaves the records uncommitted, so their owner rebuilds again
+ * (idempotent, versioned); a partition revoked meanwhile is {@linkplain #cancel cancelled}: the runner stops before
+ * its next page, so a member that lost a partition stops writing its documents.
  *
- * <p><b>The rebuild sees its cause:</b> all of a batch's rebuilds run in one REPEATABLE READ transaction whose
- * snapshot sees every transaction of the batch's document changes. Logical decoding may deliver a commit before new
- * snapshots see it (a commit waiting for a synchronous standby; a read replica that has not replayed it yet), so a
- * snapshot that does not see one is dropped and taken again, every few milliseconds, up to
- * {@code document-rebuild.visibility-timeout}; then the batch fails retriably (logged, counted, retried with backoff).
- * Since each of a document's rebuilds reads a snapshot that sees its cause, and Elasticsearch keeps the rebuild with
- * the newest snapshot, each document ends at the join over the rows its last change left.
- *
- * <p><b>Truncates and sweeps</b> of a table taking part rebuild every document of the type at one snapshot, then mark
- * deleted every document below that snapshot's version (their roots no longer exist).
- *
- * <p><b>Bounded:</b> root keys are read with a cursor and rebuilt a page at a time; a change that fans out to many
- * documents logs its progress every few seconds. It runs on the consumer thread, within the batch, so its offset is
- * committed only once every document is written: a crash half-way rebuilds them all again (idempotent).
- *
- * <p>Not thread-safe: used by the consumer thread.
+ * <p>Used by the consumer thread; the runner thread touches only its own {@link DocumentWork} and the concurrent
+ * sets of parked and finished partitions.
  */
-final class JoinedDocuments implements AutoCloseable {
+final class JoinedDocuments implements Parking, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JoinedDocuments.class);
-    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
-    private static final long FIRST_RETRY_MILLIS = 5;
-    private static final long MAX_RETRY_MILLIS = 250;
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final DocumentSource source;
-    private final DocumentWriter writer;
-    private final IndexScan scan;
-    private final RestClient restClient;
-    private final ApplyMetrics applyMetrics;
-    private final DocumentMetrics metrics;
-    private final Clock clock;
-    private final List<DocumentTree> trees;
-    private final Map<DocumentTree, DocumentBuilder> builders = new LinkedHashMap<>();
-    private SourceSession session;
+    /** One parked partition's share, rebuilt by the runner until done or cancelled. */
+    private static final class Task {
+        final TopicPartition partition;
+        final List<ReceivedChange> events;
+        final Map<DocumentAddress, ObjectNode> stored;
+        final TableMappings tables;
+        volatile boolean cancelled;
 
-    JoinedDocuments(DocumentSource source, DocumentWriter writer, IndexScan scan, RestClient restClient,
-                    ApplyMetrics applyMetrics, DocumentMetrics metrics, Clock clock) {
-        this.source = source;
-        this.writer = writer;
-        this.scan = scan;
-        this.restClient = restClient;
-        this.applyMetrics = applyMetrics;
-        this.metrics = metrics;
-        this.clock = clock;
-        source.builders().values().forEach(builder -> builders.put(builder.tree(), builder));
-        this.trees = List.copyOf(builders.keySet());
+        Task(TopicPartition partition, List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored,
+             TableMappings tables) {
+            this.partition = partition;
+            this.events = events;
+            this.stored = stored;
+            this.tables = tables;
+        }
     }
 
-    List<DocumentTree> trees() {
-        return trees;
+    private final DocumentSource source;
+    private final DocumentWork inline;
+    private final DocumentWork background;
+    private final DocumentMetrics metrics;
+    private final Duration backgroundAfter;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "tributary-document-fanout");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<TopicPartition, Task> parked = new ConcurrentHashMap<>();
+    private final Set<TopicPartition> finished = ConcurrentHashMap.newKeySet();
+    private volatile ApplyFailedException failure;
+    private Set<TopicPartition> parkedByLastApply = Set.of();
+
+    JoinedDocuments(DocumentSource source, DocumentWork inline, DocumentWork background, DocumentMetrics metrics) {
+        this.source = source;
+        this.inline = inline;
+        this.background = background;
+        this.metrics = metrics;
+        this.backgroundAfter = source.settings().backgroundAfter();
+        metrics.parkedPartitions(parked::size);
     }
 
     /** The per-table documents {@link #rebuild} needs read before the batch: old states events do not carry. */
     Set<DocumentAddress> lookups(List<ReceivedChange> events, TableMappings tables) {
-        return ChangedRows.lookups(events, trees, tables);
+        return ChangedRows.lookups(events, source.trees(), tables);
     }
 
     /**
-     * Rebuilds every document the batch's changes affect.
+     * Rebuilds every document the batch's changes affect, partition by partition, parking those that outlast the
+     * budget.
      *
-     * @param stored the documents read at {@link #lookups}, as they were before the batch
+     * @param partitions the topic-partition of each event, at the same position
+     * @param stored     the documents read at {@link #lookups}, as they were before the batch
+     * @return the partitions parked: none of their events may be applied or rejected by this batch
      * @throws ApplyFailedException retriable when PostgreSQL or Elasticsearch cannot answer now, or a change is not
      *                              yet visible after the visibility timeout; not retriable when the setup is at fault
      */
-    void rebuild(List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored, TableMappings tables)
+    Set<TopicPartition> rebuild(List<ReceivedChange> events, List<TopicPartition> partitions,
+                                Map<DocumentAddress, ObjectNode> stored, TableMappings tables)
             throws ApplyFailedException {
-        Map<DocumentTree, ChangedRows.Work> work = ChangedRows.of(events, trees, stored, tables);
-        if (work.isEmpty()) {
-            return;
+        Map<TopicPartition, List<ReceivedChange>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            byPartition.computeIfAbsent(partitions.get(i), p -> new java.util.ArrayList<>()).add(events.get(i));
         }
-        Map<Long, TableId> causes = causes(events, work.keySet());
-        try {
-            Snapshot snapshot = beginSeeing(causes);
+        long deadline = System.nanoTime() + backgroundAfter.toNanos();
+        Set<TopicPartition> parkedNow = new HashSet<>();
+        for (Map.Entry<TopicPartition, List<ReceivedChange>> share : byPartition.entrySet()) {
+            TopicPartition partition = share.getKey();
+            if (finished.remove(partition)) {
+                continue;
+            }
+            if (parked.containsKey(partition)) {
+                parkedNow.add(partition);
+                continue;
+            }
             try {
-                for (Map.Entry<DocumentTree, ChangedRows.Work> share : work.entrySet()) {
-                    if (share.getValue().rebuildAll()) {
-                        rebuildAll(share.getKey(), snapshot);
-                    } else {
-                        rebuildAffected(share.getKey(), share.getValue(), snapshot);
-                    }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new DocumentWork.Overrun();
                 }
-            } finally {
-                session.end();
-            }
-        } catch (SQLException e) {
-            closeSession();
-            throw new ApplyFailedException("rebuilding documents " + work.keySet().stream().map(DocumentTree::name)
-                    .toList() + " from PostgreSQL at " + source.describe() + " failed: " + e.getMessage(), true, e);
-        } catch (IllegalStateException e) {
-            closeSession();
-            throw new ApplyFailedException("rebuilding documents " + work.keySet().stream().map(DocumentTree::name)
-                    .toList() + " failed: " + e.getMessage(), true, e);
-        }
-    }
-
-    /** The transactions of the batch's changes to document tables, each with a table it changed (for messages). */
-    private static Map<Long, TableId> causes(List<ReceivedChange> events, Set<DocumentTree> trees) {
-        Set<TableId> tables = new LinkedHashSet<>();
-        trees.forEach(tree -> tables.addAll(tree.tables()));
-        Map<Long, TableId> causes = new TreeMap<>();
-        for (ReceivedChange event : events) {
-            if (tables.contains(event.tableId()) && event.source().xid() != 0) {
-                causes.putIfAbsent(event.source().xid(), event.tableId());
+                inline.run(share.getValue(), stored, tables, deadline, () -> false);
+            } catch (DocumentWork.Overrun overrun) {
+                park(partition, share.getValue(), stored, tables);
+                parkedNow.add(partition);
             }
         }
-        return causes;
+        parkedByLastApply = Set.copyOf(parkedNow);
+        return parkedByLastApply;
     }
 
-    /** Begins a transaction whose snapshot sees every one of {@code causes}, waiting for them up to the timeout. */
-    private Snapshot beginSeeing(Map<Long, TableId> causes) throws SQLException, ApplyFailedException {
+    private void park(TopicPartition partition, List<ReceivedChange> events, Map<DocumentAddress, ObjectNode> stored,
+                      TableMappings tables) {
+        Task task = new Task(partition, List.copyOf(events), new HashMap<>(stored), tables);
+        parked.put(partition, task);
+        LOG.info("document rebuilds of {} ({} events) take longer than {}: they go on in the background, the"
+                + " partition's records wait uncommitted, the other partitions go on", partition, events.size(),
+                backgroundAfter);
+        runner.execute(() -> runInBackground(task));
+    }
+
+    private void runInBackground(Task task) {
+        Duration wait = FIRST_RETRY;
         long start = System.nanoTime();
-        long timeout = source.settings().visibilityTimeout().toNanos();
-        long wait = FIRST_RETRY_MILLIS;
-        boolean warned = false;
-        while (true) {
-            Snapshot snapshot = session().begin();
-            Map.Entry<Long, TableId> unseen = null;
-            for (Map.Entry<Long, TableId> cause : causes.entrySet()) {
-                if (!snapshot.sees(cause.getKey())) {
-                    unseen = cause;
+        while (!task.cancelled) {
+            try {
+                background.run(task.events, task.stored, task.tables, start + TimeUnit.DAYS.toNanos(365 * 100L),
+                        () -> task.cancelled || Thread.currentThread().isInterrupted());
+                if (!task.cancelled) {
+                    finished.add(task.partition);
+                    LOG.info("document rebuilds of {} done in the background in {} s", task.partition,
+                            Duration.ofNanos(System.nanoTime() - start).toSeconds());
+                }
+                break;
+            } catch (DocumentWork.Overrun stopped) {
+                break;
+            } catch (ApplyFailedException e) {
+                if (!e.retriable()) {
+                    failure = e;
                     break;
                 }
+                LOG.warn("document rebuilds of {} failed in the background, retrying in {} s: {}", task.partition,
+                        wait.toSeconds(), e.getMessage());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                wait = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+            } catch (RuntimeException e) {
+                failure = new ApplyFailedException("document rebuilds of " + task.partition + " failed: " + e, false,
+                        e);
+                break;
             }
-            if (unseen == null) {
-                return snapshot;
-            }
-            session.end();
-            metrics.visibilityWait();
-            long waited = System.nanoTime() - start;
-            String what = "transaction " + unseen.getKey() + " (a change of " + unseen.getValue() + ") is not visible"
-                    + " to a new snapshot of " + source.describe() + " (" + snapshot + ")";
-            if (waited > timeout) {
-                throw new ApplyFailedException(what + " after " + Duration.ofNanos(waited).toMillis() + " ms: is a"
-                        + " synchronous standby down, or the replica lagging? (document-rebuild.visibility-timeout)",
-                        true, null);
-            }
-            if (!warned && waited > timeout / 4) {
-                LOG.warn("{} yet; waiting up to {} for it", what, source.settings().visibilityTimeout());
-                warned = true;
-            }
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApplyFailedException("interrupted while waiting for " + what, true, e);
-            }
-            wait = Math.min(MAX_RETRY_MILLIS, wait * 2);
         }
+        parked.remove(task.partition, task);
     }
 
-    private void rebuildAffected(DocumentTree tree, ChangedRows.Work work, Snapshot snapshot)
-            throws SQLException, ApplyFailedException {
-        DocumentBuilder builder = builders.get(tree);
-        Pages pages = new Pages(tree, builder, snapshot, "changes of " + work.rows().keySet());
-        AffectedRoots affected = new AffectedRoots(tree);
-        try {
-            for (Map.Entry<TableId, Set<Map<String, String>>> rows : work.rows().entrySet()) {
-                affected.find(session.connection(), rows.getKey(), new ArrayList<>(rows.getValue()),
-                        source.settings().pageSize(), pages::add);
+    @Override
+    public Set<TopicPartition> parkedByLastApply() {
+        return parkedByLastApply;
+    }
+
+    @Override
+    public Set<TopicPartition> ready() throws ApplyFailedException {
+        ApplyFailedException failed = failure;
+        if (failed != null) {
+            throw failed;
+        }
+        return Set.copyOf(finished);
+    }
+
+    @Override
+    public void cancel(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Task task = parked.remove(partition);
+            if (task != null) {
+                task.cancelled = true;
+                LOG.info("document rebuilds of {} cancelled: the partition is no longer applied here", partition);
             }
-        } catch (SQLException | ApplyFailedException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        pages.flush();
-        pages.finished();
-    }
-
-    private void rebuildAll(DocumentTree tree, Snapshot snapshot) throws SQLException, ApplyFailedException {
-        DocumentBuilder builder = builders.get(tree);
-        Pages pages = new Pages(tree, builder, snapshot, "a truncate or sweep of one of its tables");
-        RootKeyPages roots = new RootKeyPages(tree);
-        for (List<List<String>> keys = roots.next(session.connection(), source.settings().pageSize());
-             !keys.isEmpty(); keys = roots.next(session.connection(), source.settings().pageSize())) {
-            pages.add(keys);
-        }
-        pages.flush();
-        pages.finished();
-        markDeletedBelow(tree.name(), snapshot.version(), scan, restClient, applyMetrics, clock);
-    }
-
-    /** Marks deleted every document of {@code alias} below {@code version}: those whose roots were gone by then. */
-    static long markDeletedBelow(String alias, long version, IndexScan scan, RestClient restClient,
-                                 ApplyMetrics applyMetrics, Clock clock) throws ApplyFailedException {
-        String what = "marking documents of " + alias + " below version " + version + " deleted";
-        if (!scan.refresh(alias, what)) {
-            return 0;
-        }
-        RowJson marker = DeleteMarkers.document(clock.instant());
-        long[] marked = {0};
-        scan.scan(alias, null, what, page -> {
-            List<BulkAction> marks = page.marksBelow(version, marker);
-            if (!marks.isEmpty()) {
-                marked[0] += ActionBulk.send(restClient, applyMetrics, marks, what).applied();
-            }
-        });
-        if (marked[0] > 0) {
-            LOG.info("{}: {} marked", what, marked[0]);
-        }
-        return marked[0];
-    }
-
-    private SourceSession session() throws SQLException {
-        if (session == null || !session.isValid()) {
-            closeSession();
-            session = source.openSession();
-        }
-        return session;
-    }
-
-    private void closeSession() {
-        if (session != null) {
-            session.close();
-            session = null;
+            finished.remove(partition);
         }
     }
 
     @Override
     public void close() {
-        closeSession();
-    }
-
-    /** Root keys gathered into pages (each key once per page), each page rebuilt and written when full. */
-    private final class Pages {
-        private final DocumentTree tree;
-        private final DocumentBuilder builder;
-        private final Snapshot snapshot;
-        private final String cause;
-        private final Set<List<String>> page = new LinkedHashSet<>();
-        private final long start = System.nanoTime();
-        private long lastProgress = start;
-        private long written;
-
-        Pages(DocumentTree tree, DocumentBuilder builder, Snapshot snapshot, String cause) {
-            this.tree = tree;
-            this.builder = builder;
-            this.snapshot = snapshot;
-            this.cause = cause;
+        parked.values().forEach(task -> task.cancelled = true);
+        runner.shutdownNow();
+        try {
+            runner.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-
-        void add(List<List<String>> keys) throws SQLException, ApplyFailedException {
-            for (List<String> key : keys) {
-                page.add(key);
-                if (page.size() >= source.settings().pageSize()) {
-                    flush();
-                }
-            }
-        }
-
-        void flush() throws SQLException, ApplyFailedException {
-            if (page.isEmpty()) {
-                return;
-            }
-            written += writer.write(session.connection(), builder, new ArrayList<>(page), snapshot);
-            page.clear();
-            long now = System.nanoTime();
-            if (now - lastProgress > PROGRESS_EVERY_NANOS) {
-                lastProgress = now;
-                LOG.info("document {}: {} documents rebuilt for {} so far ({} s)", tree.name(), written, cause,
-                        Duration.ofNanos(now - start).toSeconds());
-            }
-        }
-
-        void finished() {
-            if (lastProgress != start) {
-                LOG.info("document {}: {} documents rebuilt for {} in {} s", tree.name(), written, cause,
-                        Duration.ofNanos(System.nanoTime() - start).toSeconds());
-            }
-        }
+        inline.close();
+        background.close();
     }
 }

@@ -54,6 +54,17 @@ final class Batch {
         return events;
     }
 
+    /** The events of partitions other than {@code excluded}, in batch order. */
+    List<ReceivedChange> eventsOutside(java.util.Set<TopicPartition> excluded) {
+        List<ReceivedChange> outside = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            if (!excluded.contains(eventPartitions.get(i))) {
+                outside.add(events.get(i));
+            }
+        }
+        return outside;
+    }
+
     /** The topic-partition of each of {@link #events}, at the same position. */
     List<TopicPartition> eventPartitions() {
         return eventPartitions;
@@ -75,7 +86,17 @@ final class Batch {
      * partition and offset order.
      */
     List<DeadLetter> deadLetters(List<Rejection> rejections) {
-        List<DeadLetter> letters = new ArrayList<>(undecodable);
+        return deadLetters(rejections, java.util.Set.of());
+    }
+
+    /** {@link #deadLetters(List)} without the records of {@code held} partitions (applied later, by another batch). */
+    List<DeadLetter> deadLetters(List<Rejection> rejections, java.util.Set<TopicPartition> held) {
+        List<DeadLetter> letters = new ArrayList<>();
+        for (DeadLetter letter : undecodable) {
+            if (!held.contains(new TopicPartition(letter.record().topic(), letter.record().partition()))) {
+                letters.add(letter);
+            }
+        }
         for (Rejection rejection : rejections) {
             ReceivedChange event = events.get(rejection.position());
             letters.add(new DeadLetter(eventRecords.get(rejection.position()), rejection.kind(), rejection.reason(),

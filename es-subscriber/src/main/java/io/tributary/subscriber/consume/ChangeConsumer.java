@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * versioning makes harmless. Partitions revoked while a batch is being gathered are dropped from it (their records
  * are not applied here; the partitions still or again owned are rewound to the first dropped record).
  *
+ * <p><b>Parked partitions</b> ({@link Parking}): when an apply leaves a partition's records to background work (joined
+ * documents that fan out), those records are held and the partition paused, and the batch commits every other
+ * partition. At each {@link #runOnce} the held records of partitions whose work is ready are applied again — now
+ * completely — dead-lettered as needed, committed, and their partitions resumed. A held partition revoked or lost is
+ * cancelled and its records dropped (the new owner applies them from the last commit).
+ *
  * <p>Not thread-safe: owned by the consumer thread.
  */
 public final class ChangeConsumer {
@@ -59,13 +65,24 @@ public final class ChangeConsumer {
     private final RetryBackoff backoff;
     private final Clock clock;
     private final BooleanSupplier stopRequested;
+    private final Parking parking;
     private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
+    /** Records of parked partitions, in offset order, waiting for their background work. */
+    private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
     private volatile boolean applying = true;
     private boolean retrying;
 
     public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, DeadLetterPublisher deadLetters,
                           ConsumerMetrics metrics, PollLimits limits, RetryBackoff backoff, Clock clock,
                           BooleanSupplier stopRequested) {
+        this(consumer, applier, Parking.NONE, deadLetters, metrics, limits, backoff, clock, stopRequested);
+    }
+
+    /** @param parking what tells which partitions an apply parked, and when their work is ready */
+    public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, Parking parking,
+                          DeadLetterPublisher deadLetters, ConsumerMetrics metrics, PollLimits limits,
+                          RetryBackoff backoff, Clock clock, BooleanSupplier stopRequested) {
+        this.parking = parking;
         this.consumer = consumer;
         this.applier = applier;
         this.deadLetters = deadLetters;
@@ -95,6 +112,7 @@ public final class ChangeConsumer {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // Between batches everything polled is applied and committed; during a retry the batch is abandoned.
                 revokedDuringBatch.addAll(partitions);
+                dropHeld(partitions);
                 LOG.info("partitions revoked: {}", partitions);
             }
 
@@ -103,12 +121,16 @@ public final class ChangeConsumer {
                 if (retrying) {
                     consumer.pause(partitions);
                 }
+                Set<TopicPartition> stillHeld = new HashSet<>(partitions);
+                stillHeld.retainAll(held.keySet());
+                consumer.pause(stillHeld);
                 LOG.info("partitions assigned: {}", partitions);
             }
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 revokedDuringBatch.addAll(partitions);
+                dropHeld(partitions);
                 LOG.warn("partitions lost: {}", partitions);
             }
         };
@@ -128,6 +150,7 @@ public final class ChangeConsumer {
      * @throws org.apache.kafka.common.KafkaException when Kafka does not take a dead letter (nothing is committed)
      */
     public void runOnce() throws ApplyFailedException, InterruptedException {
+        applyReadyHeld();
         ConsumerRecords<byte[], byte[]> first = consumer.poll(limits.pollTimeout());
         metrics.polled(consumer);
         if (first.isEmpty()) {
@@ -139,15 +162,76 @@ public final class ChangeConsumer {
         if (records.isEmpty()) {
             return;
         }
+        applyAndCommit(records);
+    }
+
+    /**
+     * Applies {@code records} as one batch, holds those of partitions the apply parked, dead-letters what can never
+     * be applied and commits the rest; an abandoned batch is rewound (and its parked work cancelled).
+     */
+    private void applyAndCommit(List<ConsumerRecord<byte[], byte[]>> records)
+            throws ApplyFailedException, InterruptedException {
         Batch batch = new Batch(records, decoder);
         Optional<List<Rejection>> rejections = applyWithRetries(batch);
         if (rejections.isEmpty()) {
+            parking.cancel(batch.firstOffsets().keySet());
             rewind(batch.firstOffsets());
             return;
         }
-        deadLetters.publish(batch.deadLetters(rejections.get()));
-        commit(batch.nextOffsets());
-        metrics.applied(batch.events());
+        Set<TopicPartition> parked = parking.parkedByLastApply();
+        if (!parked.isEmpty()) {
+            hold(records, parked);
+        }
+        deadLetters.publish(batch.deadLetters(rejections.get(), parked));
+        Map<TopicPartition, OffsetAndMetadata> offsets = batch.nextOffsets();
+        offsets.keySet().removeAll(parked);
+        commit(offsets);
+        metrics.applied(parked.isEmpty() ? batch.events() : batch.eventsOutside(parked));
+    }
+
+    /** Holds the records of {@code parked} partitions and pauses them until their background work is ready. */
+    private void hold(List<ConsumerRecord<byte[], byte[]>> records, Set<TopicPartition> parked) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (parked.contains(partition)) {
+                held.computeIfAbsent(partition, p -> new ArrayList<>()).add(record);
+            }
+        }
+        consumer.pause(parked);
+        LOG.info("partitions {} wait for their background work ({} records held, uncommitted)", parked,
+                parked.stream().mapToInt(p -> held.get(p).size()).sum());
+    }
+
+    /** Applies, as one batch, the held records of every partition whose background work is ready, then resumes them. */
+    private void applyReadyHeld() throws ApplyFailedException, InterruptedException {
+        if (held.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> ready = new HashSet<>(parking.ready());
+        ready.retainAll(held.keySet());
+        if (ready.isEmpty()) {
+            return;
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (TopicPartition partition : ready) {
+            records.addAll(held.remove(partition));
+        }
+        revokedDuringBatch.clear();
+        applyAndCommit(records);
+        Set<TopicPartition> resume = new HashSet<>(ready);
+        resume.removeAll(held.keySet());
+        resume.retainAll(consumer.assignment());
+        consumer.resume(resume);
+    }
+
+    /** Held records of partitions this consumer no longer owns are not applied here: drop them, cancel their work. */
+    private void dropHeld(Collection<TopicPartition> partitions) {
+        parking.cancel(partitions);
+        for (TopicPartition partition : partitions) {
+            if (held.remove(partition) != null) {
+                LOG.info("held records of {} dropped: the partition is no longer applied here", partition);
+            }
+        }
     }
 
     /**
@@ -217,7 +301,9 @@ public final class ChangeConsumer {
             }
         } finally {
             retrying = false;
-            consumer.resume(consumer.paused());
+            Set<TopicPartition> resume = new HashSet<>(consumer.paused());
+            resume.removeAll(held.keySet());
+            consumer.resume(resume);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tributary.subscriber.consume;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -280,5 +281,98 @@ class ChangeConsumerTest {
                 "no second poll");
         assertEquals(2, committed(P0));
         assertNull(committed(P1));
+    }
+
+    /** A parking that parks {@link #parkNext} at the next apply and tells {@link #readyPartitions} ready. */
+    private final Set<TopicPartition> parkNext = new java.util.HashSet<>();
+    private final Set<TopicPartition> readyPartitions = new java.util.HashSet<>();
+    private final Set<TopicPartition> cancelled = new java.util.HashSet<>();
+    private Set<TopicPartition> parkedByLast = Set.of();
+
+    private ChangeConsumer parkingLoop() {
+        Parking parking = new Parking() {
+            @Override
+            public Set<TopicPartition> parkedByLastApply() {
+                return parkedByLast;
+            }
+
+            @Override
+            public Set<TopicPartition> ready() {
+                return Set.copyOf(readyPartitions);
+            }
+
+            @Override
+            public void cancel(java.util.Collection<TopicPartition> partitions) {
+                cancelled.addAll(partitions);
+            }
+        };
+        ChangeConsumer consumer = new ChangeConsumer(kafka, (events, partitions) -> {
+            parkedByLast = Set.copyOf(parkNext);
+            parkNext.clear();
+            List<ReceivedChange> kept = new ArrayList<>();
+            List<TopicPartition> keptPartitions = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (!parkedByLast.contains(partitions.get(i))) {
+                    kept.add(events.get(i));
+                    keptPartitions.add(partitions.get(i));
+                }
+            }
+            applied.add(kept);
+            appliedPartitions.add(keptPartitions);
+            return List.of();
+        }, parking, new DeadLetterPublisher(deadLetterProducer, DLQ, metrics), new ConsumerMetrics(metrics,
+                Clock.fixed(NOW, ZoneOffset.UTC)), new PollLimits(Duration.ZERO, 100, Duration.ZERO),
+                new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock, () -> false);
+        consumer.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        return consumer;
+    }
+
+    @Test
+    void aParkedPartitionWaitsUncommittedWhileTheOthersGoOnThenItsHeldRecordsAreAppliedAndCommitted()
+            throws Exception {
+        ChangeConsumer consumer = parkingLoop();
+        add(P0, 0, event(1, 10));
+        add(P1, 0, event(2, 11));
+        add(P1, 1, event(3, 12));
+        parkNext.add(P1);
+
+        consumer.runOnce();
+
+        assertEquals(1L, committed(P0), "the other partition is committed");
+        assertNull(committed(P1), "the parked partition's records wait uncommitted");
+        assertTrue(kafka.paused().contains(P1), "and its partition is paused");
+        assertFalse(kafka.paused().contains(P0));
+
+        add(P0, 1, event(4, 13));
+        consumer.runOnce();
+        assertEquals(2L, committed(P0), "the other partition goes on meanwhile");
+        assertNull(committed(P1));
+
+        readyPartitions.add(P1);
+        consumer.runOnce();
+
+        assertEquals(2L, committed(P1), "once ready, the held records are applied and committed");
+        assertFalse(kafka.paused().contains(P1), "and the partition resumed");
+        List<ReceivedChange> last = applied.stream().filter(batch -> batch.size() == 2).reduce((a, b) -> b)
+                .orElseThrow();
+        assertEquals(List.of(2L, 3L), last.stream().map(e -> e.key().get("id").asLong()).toList());
+    }
+
+    @Test
+    void aParkedPartitionRevokedIsCancelledAndItsHeldRecordsDropped() throws Exception {
+        ChangeConsumer consumer = parkingLoop();
+        add(P1, 0, event(2, 11));
+        parkNext.add(P1);
+        consumer.runOnce();
+        assertNull(committed(P1));
+
+        kafka.rebalance(List.of(P0));
+        readyPartitions.add(P1);
+        consumer.runOnce();
+
+        assertTrue(cancelled.contains(P1), "its background work is cancelled");
+        assertNull(committed(P1), "nothing of it is committed here: the new owner applies it from the last commit");
+        assertTrue(applied.stream().flatMap(List::stream).noneMatch(e -> e.key().get("id").asLong() == 2));
     }
 }
