@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tributary quickstart: builds, starts a local PostgreSQL + Kafka + Elasticsearch (real processes, no Docker),
-# runs etl-producer and es-subscriber, writes demo rows and shows them arriving in Elasticsearch.
+# runs etl-producer and es-subscriber, writes demo rows and shows them arriving in Elasticsearch, per table and as
+# joined orders documents (an order with its customer, its items and their product, its tags).
 # Every step prints what it does and how long it has taken. Ctrl-C (or SIGTERM) stops everything it started:
 # the services first, gracefully, then the local stack. Set QUICKSTART_KEEP_RUNNING=0 to stop right after the report.
 set -euo pipefail
@@ -140,7 +141,7 @@ source "$WORK/stack.env"
 JDBC_URL="jdbc:postgresql://$POSTGRES_HOST:$POSTGRES_PORT/postgres"
 TOPIC=tributary.changes
 
-step "Creating the demo tables shop.customers, shop.orders, shop.order_lines"
+step "Creating the demo tables shop.customers, products, orders, order_items, tags, order_tags"
 run_logged "create tables" "$WORK/demo-schema.log" "" $DEMO schema "$JDBC_URL" \
   || { cat "$WORK/demo-schema.log" >&2; fail "could not create the demo tables"; }
 
@@ -152,7 +153,7 @@ tributary {
     password = "postgres"
     slot = "tributary_quickstart"
     publication = "tributary_quickstart"
-    tables = [shop.customers, shop.orders, shop.order_lines]
+    tables = [shop.customers, shop.products, shop.orders, shop.order_items, shop.tags, shop.order_tags]
   }
   kafka {
     bootstrap-servers = "$KAFKA_BOOTSTRAP_SERVERS"
@@ -171,6 +172,31 @@ tributary {
     group-id = "tributary-quickstart"
   }
   elasticsearch.urls = ["$ELASTICSEARCH_URL"]
+  # Joined documents are read from PostgreSQL; every table taking part must be in the producer's publication.
+  postgres {
+    url = "$JDBC_URL"
+    user = "$POSTGRES_USER"
+    password = "postgres"
+    publication = "tributary_quickstart"
+  }
+  # One document per order, searched as the alias "orders": the order with its customer, its items with their
+  # product, and its tags (many-to-many through shop.order_tags), kept equal to the SQL join whatever table changes.
+  documents {
+    orders {
+      root = "shop.orders"
+      join {
+        customer { table = "shop.customers", on { customer_id = id }, columns = [id, name, city, vip] }
+        items {
+          table = "shop.order_items", on { id = order_id }, many = true
+          join { product { table = "shop.products", on { sku = sku }, columns = [sku, title, price] } }
+        }
+        tags {
+          table = "shop.tags", many = true
+          through { table = "shop.order_tags", on { id = order_id }, to { tag_id = id } }
+        }
+      }
+    }
+  }
   http.port = $SUBSCRIBER_PORT
 }
 CONF
@@ -185,13 +211,17 @@ java -jar es-subscriber/target/es-subscriber.jar --config "$WORK/subscriber.conf
 started $! es-subscriber
 await "es-subscriber" "${pids[2]}" "$WORK/es-subscriber.log" 120 ready "$SUBSCRIBER_PORT"
 
-step "Writing demo rows: inserts, updates and deletes in three tables"
+step "Writing demo rows: inserts, updates and deletes in six tables"
 run_logged "write rows" "$WORK/demo-write.log" "" $DEMO write "$JDBC_URL" \
   || { cat "$WORK/demo-write.log" >&2; fail "could not write the demo rows"; }
 
 step "Waiting until Elasticsearch shows them (rows in PostgreSQL = documents in Elasticsearch, per table)"
 run_logged "compare counts" "$WORK/report.txt" "" $DEMO report "$JDBC_URL" "$ELASTICSEARCH_URL" \
   || { cat "$WORK/report.txt" >&2; fail "Elasticsearch did not catch up within 2 minutes (logs in $WORK)"; }
+
+step "Showing a joined orders document: renaming a customer, moving an item and tagging an order in one transaction"
+run_logged "joined document" "$WORK/document.txt" "" $DEMO document "$JDBC_URL" "$ELASTICSEARCH_URL" \
+  || { cat "$WORK/document.txt" >&2; fail "the orders documents did not show the change (logs in $WORK)"; }
 
 step "Looking into the Kafka topic with scripts/inspect-topic.sh"
 INSPECT="scripts/inspect-topic.sh"
@@ -214,6 +244,8 @@ Tributary is streaming (ready in $((SECONDS - STARTED)) s).
 Rows in PostgreSQL and documents in Elasticsearch:
 $(sed -e 's/^/  /' "$WORK/report.txt")
 
+$(sed -e '/./s/^/  /' "$WORK/document.txt")
+
 The Kafka topic $TOPIC on $KAFKA_BOOTSTRAP_SERVERS ($INSPECT partitions $INSPECT_CONF):
 $(sed -e 's/^/  /' "$WORK/partitions.txt")
 
@@ -221,7 +253,8 @@ Every table re-read while streaming ($SNAPSHOT $INSPECT_CONF status):
 $(last_status_block "$WORK/snapshot-status.txt" | sed -e 's/^/  /')
 
 Where to look:
-  Elasticsearch   $ELASTICSEARCH_URL/shop.customers/_search?pretty      (indices: shop.customers, shop.orders, shop.order_lines)
+  Elasticsearch   $ELASTICSEARCH_URL/shop.customers/_search?pretty      (one index per table: shop.customers, shop.orders, ...)
+                  $ELASTICSEARCH_URL/orders/_search?pretty              (joined documents: orders with customer, items, tags)
   PostgreSQL      $JDBC_URL  (user $POSTGRES_USER; psql -h $POSTGRES_HOST -p $POSTGRES_PORT -U $POSTGRES_USER postgres)
   Metrics         http://127.0.0.1:$PRODUCER_PORT/metrics (etl-producer)   http://127.0.0.1:$SUBSCRIBER_PORT/metrics (es-subscriber)
   Logs            $WORK/*.log; PostgreSQL, Kafka and Elasticsearch logs under target/local-stack/
@@ -231,6 +264,8 @@ Where to look:
                   $INSPECT lag $INSPECT_CONF --group tributary-quickstart
                   $INSPECT route shop.orders $INSPECT_CONF
                   ($INSPECT --help lists the commands; each has --help)
+  Documents       ELASTICSEARCH_URL=$ELASTICSEARCH_URL scripts/documents.sh status    (documents; configuration built for)
+                  scripts/verify.sh $INSPECT_CONF --subscriber-config $WORK/subscriber.conf --document orders
 Change rows in PostgreSQL and watch them appear in Elasticsearch.
 REPORT
 
