@@ -20,14 +20,10 @@ import io.tributary.subscriber.mapping.TableMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reads and validates {@value #KEY}: a free-form object (the config loader accepts any key under it), so every
