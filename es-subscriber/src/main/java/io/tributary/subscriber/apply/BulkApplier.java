@@ -89,6 +89,7 @@ public final class BulkApplier implements AutoCloseable {
     private final Set<String> targetsWritten = ConcurrentHashMap.newKeySet();
     /** Joined documents, when configured ({@link #startDocuments}). */
     private JoinedDocuments documents;
+    private DocumentWriter documentWriter;
 
     /** A bulk request refused as a whole because of what it carries. */
     private static final class ContentRefused extends Exception {
@@ -345,7 +346,8 @@ public final class BulkApplier implements AutoCloseable {
             targetsWritten.add(tree.name());
         }
         DocumentMetrics documentMetrics = new DocumentMetrics(registry);
-        DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock);
+        DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock, concurrency);
+        documentWriter = writer;
         IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SWEEP_PAGE_SIZE));
         documents = new JoinedDocuments(source,
                 new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock),
@@ -365,6 +367,7 @@ public final class BulkApplier implements AutoCloseable {
         concurrentPartitions.close();
         if (documents != null) {
             documents.close();
+            documentWriter.close();
         }
     }
 

@@ -92,6 +92,7 @@ final class DocumentBackfill {
             LOG.info("document {}: full build of every {} row started (about {} rows)", name,
                     builder.tree().root().table().table(), estimate > 0 ? estimate : "?");
             RootKeyPages roots = new RootKeyPages(builder.tree());
+            DocumentWriter.Run run = writer.run();
             long firstVersion = -1;
             while (!stopRequested.getAsBoolean()) {
                 Snapshot snapshot = session.begin();
@@ -101,7 +102,7 @@ final class DocumentBackfill {
                     if (keys.isEmpty()) {
                         break;
                     }
-                    progress.addAndGet(writer.write(session.connection(), builder, keys, snapshot));
+                    progress.addAndGet(run.write(session.connection(), builder, keys, snapshot));
                 } finally {
                     session.end();
                 }
@@ -113,6 +114,7 @@ final class DocumentBackfill {
                             Duration.ofNanos(now - start).toSeconds());
                 }
             }
+            run.finish();
             if (stopRequested.getAsBoolean()) {
                 LOG.info("document {}: full build stopped after {} documents; it starts again at the next start", name,
                         progress.get());

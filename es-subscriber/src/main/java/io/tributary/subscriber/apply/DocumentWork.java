@@ -269,6 +269,7 @@ final class DocumentWork implements AutoCloseable {
         private final Snapshot snapshot;
         private final String cause;
         private final Set<List<String>> page = new LinkedHashSet<>();
+        private final DocumentWriter.Run run = writer.run();
         private final long start = System.nanoTime();
         private long lastProgress = start;
         private long written;
@@ -296,7 +297,7 @@ final class DocumentWork implements AutoCloseable {
             if (System.nanoTime() - deadline > 0 || cancelled.getAsBoolean()) {
                 throw new Overrun();
             }
-            written += writer.write(session.connection(), builder, new ArrayList<>(page), snapshot);
+            written += run.write(session.connection(), builder, new ArrayList<>(page), snapshot);
             page.clear();
             long now = System.nanoTime();
             if (now - lastProgress > PROGRESS_EVERY_NANOS) {
@@ -306,7 +307,9 @@ final class DocumentWork implements AutoCloseable {
             }
         }
 
-        void finished() {
+        /** Waits until Elasticsearch answered every page. */
+        void finished() throws ApplyFailedException {
+            run.finish();
             if (lastProgress != start) {
                 LOG.info("document {}: {} documents rebuilt for {} in {} s", tree.name(), written, cause,
                         Duration.ofNanos(System.nanoTime() - start).toSeconds());

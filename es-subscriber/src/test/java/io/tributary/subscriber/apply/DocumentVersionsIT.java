@@ -78,7 +78,8 @@ class DocumentVersionsIT {
         source = DocumentSource.check(settings, new TableMappings(Map.of()));
         new DocumentIndexes(client).ensure(source.trees().get(0));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        writer = new DocumentWriter(rest, new ApplyMetrics(registry), new DocumentMetrics(registry), Clock.systemUTC());
+        writer = new DocumentWriter(rest, new ApplyMetrics(registry), new DocumentMetrics(registry), Clock.systemUTC(),
+                2);
     }
 
     @AfterEach
