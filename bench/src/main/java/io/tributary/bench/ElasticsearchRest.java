@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * The few Elasticsearch calls the benchmarks make themselves, over plain HTTP: delete, read and create the
- * benchmark's indices, change their settings, read their statistics, count their documents, and send one
- * {@code _bulk} request. Every answer is checked; a failure throws with Elasticsearch's words. Thread-safe.
+ * benchmark's indices, change their settings, read their statistics (reads, writes) and mapping's {@code _meta},
+ * count (matching) documents, get documents by id, and send one {@code _bulk} request. Every answer is checked; a
+ * failure throws with Elasticsearch's words. Thread-safe.
  */
 final class ElasticsearchRest {
 
@@ -94,18 +95,90 @@ final class ElasticsearchRest {
         return IndexWork.of(ChangeEventJson.mapper().readTree(response.body()), index);
     }
 
+    /** The node's indexing, refresh, merge and get totals over every index. */
+    IndexingWork indexingWork() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/_stats/indexing,refresh,merge,get")).GET(),
+                "read the indexing statistics");
+        return IndexingWork.of(ChangeEventJson.mapper().readTree(response.body()));
+    }
+
+    /**
+     * Puts the index template {@code name}: indices created from now on whose names match {@code pattern} get
+     * {@code settings} (e.g. {@code {"index.refresh_interval": "30s"}}).
+     */
+    void putIndexTemplate(String name, String pattern, ObjectNode settings) throws IOException, InterruptedException {
+        ObjectNode body = ChangeEventJson.mapper().createObjectNode();
+        body.putArray("index_patterns").add(pattern);
+        body.put("priority", 500);
+        body.putObject("template").set("settings", settings);
+        send(HttpRequest.newBuilder(uri("/_index_template/" + name)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(ChangeEventJson.mapper().writeValueAsBytes(body))),
+                "put index template " + name);
+    }
+
+    /** The text of {@code _nodes/hot_threads}: what the node's busiest threads are doing now. */
+    String hotThreads() throws IOException, InterruptedException {
+        return new String(send(HttpRequest.newBuilder(uri("/_nodes/hot_threads?threads=5&interval=500ms")).GET(),
+                "read the hot threads").body());
+    }
+
+    /** Merges running now, over every index of the node. */
+    long mergesRunning() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/_stats/merge")).GET(),
+                "read the merge statistics");
+        return ChangeEventJson.mapper().readTree(response.body()).path("_all").path("total").path("merges")
+                .path("current").asLong();
+    }
+
     /** Makes every write to {@code indices} searchable, then counts their documents. */
     long count(List<String> indices) throws IOException, InterruptedException {
+        return count(indices, null);
+    }
+
+    /**
+     * Makes every write to {@code indices} searchable, then counts their documents that match {@code query} (the
+     * JSON of a query, e.g. {@code {"term": {"status": "new"}}}; null for all).
+     */
+    long count(List<String> indices, String query) throws IOException, InterruptedException {
         String names = String.join(",", indices);
         send(HttpRequest.newBuilder(uri("/" + names + "/_refresh")).POST(HttpRequest.BodyPublishers.noBody()),
                 "refresh " + names);
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + names + "/_count")).GET(),
-                "count documents of " + names);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/" + names + "/_count"));
+        if (query != null) {
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + query + "}"));
+        }
+        HttpResponse<byte[]> response = send(request, "count documents of " + names);
         JsonNode count = ChangeEventJson.mapper().readTree(response.body()).get("count");
         if (count == null || !count.canConvertToLong()) {
             throw new IOException("Elasticsearch answered _count without a count: " + new String(response.body()));
         }
         return count.longValue();
+    }
+
+    /** The {@code _meta} of {@code index}'s mapping (of the first index behind an alias); missing when it has none. */
+    JsonNode mappingMeta(String index) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + index + "/_mapping")).GET(),
+                "read the mapping of " + index);
+        for (JsonNode described : ChangeEventJson.mapper().readTree(response.body())) {
+            return described.path("mappings").path("_meta");
+        }
+        return ChangeEventJson.mapper().missingNode();
+    }
+
+    /**
+     * Real-time gets of {@code ids} from {@code index}: the {@code docs} of its {@code _mget} answer, each with
+     * {@code found} and the {@code _source} (only the fields {@code sourceIncludes} names, comma-separated; "" for
+     * all).
+     */
+    JsonNode get(String index, List<String> ids, String sourceIncludes) throws IOException, InterruptedException {
+        String body = ChangeEventJson.mapper().createObjectNode().set("ids",
+                ChangeEventJson.mapper().valueToTree(ids)).toString();
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + index + "/_mget"
+                        + (sourceIncludes.isEmpty() ? "" : "?_source_includes=" + sourceIncludes)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
+                "get " + ids.size() + " documents of " + index);
+        return ChangeEventJson.mapper().readTree(response.body()).path("docs");
     }
 
     /**

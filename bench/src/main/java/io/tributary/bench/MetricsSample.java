@@ -66,6 +66,20 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
                 (long) applied, (long) snapshotRows, (int) snapshotRunning);
     }
 
+    /**
+     * The sum of every series of metric {@code name} in {@code text} whose labels contain {@code label} (e.g.
+     * {@code document="orders"}; "" for any); 0 when there is none.
+     */
+    static double sum(String text, String name, String label) {
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(label) || line.startsWith(name + " ") && label.isEmpty()) {
+                sum += value(line, line.lastIndexOf(' ') + 1);
+            }
+        }
+        return sum;
+    }
+
     private static double value(String line, int start) {
         try {
             return Double.parseDouble(line.substring(start).trim());

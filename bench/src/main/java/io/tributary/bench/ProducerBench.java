@@ -102,7 +102,7 @@ public final class ProducerBench {
         progress("draining slot " + PRODUCER_SLOT + " with etl-producer (-Xmx" + options.producerHeap()
                 + ") into Kafka topic " + TOPIC);
         ProducerDrain.Figures producer = ProducerDrain.drain(
-                new ProducerChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
+                new ServiceChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
                 new ProducerDrain.Target(jdbcUrl, postgres.user(), postgres.password(), PRODUCER_SLOT,
                         kafka.bootstrapServers(), TOPIC, options.partitions(), bulk.startLsn(), end),
                 workload, options.drainTimeout());

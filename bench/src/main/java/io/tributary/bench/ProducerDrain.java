@@ -49,12 +49,12 @@ final class ProducerDrain {
                        int gcPauses, double gcPauseSeconds) {
     }
 
-    static Figures drain(ProducerChild.Launch launch, Target target, Workload workload, Duration timeout)
+    static Figures drain(ServiceChild.Launch launch, Target target, Workload workload, Duration timeout)
             throws IOException, SQLException, InterruptedException {
         int port = freePort();
         CpuMeter cpu = new CpuMeter();
         List<MetricsSample> samples = new ArrayList<>();
-        try (ProducerChild producer = ProducerChild.start(launch, configuration(target, port), port);
+        try (ServiceChild producer = ServiceChild.start(launch, configuration(target, port), port);
              Connection connection = workload.connect()) {
             long started = producer.launchedAtNanos();
             long deadline = started + timeout.toNanos();

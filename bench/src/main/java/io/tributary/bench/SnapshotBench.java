@@ -112,7 +112,7 @@ public final class SnapshotBench {
                 + options.producerHeap() + ", chunk-size "
                 + options.chunkSize() + ", parallelism " + options.parallelism() + ") into " + topic);
         SnapshotDrain.Figures snapshot = SnapshotDrain.take(
-                new ProducerChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
+                new ServiceChild.Launch(options.producerJar(), options.producerHeap(), options.profiling(), directory),
                 new SnapshotDrain.Target(jdbcUrl, postgres.user(), postgres.password(), name, tables.names(),
                         kafka.bootstrapServers(), topic, PARTITIONS, options.chunkSize(), options.parallelism(),
                         options.incremental()),

@@ -84,14 +84,14 @@ final class SnapshotDrain {
         }
     }
 
-    static Figures take(ProducerChild.Launch launch, Target target, long expectedRows, Servers servers,
+    static Figures take(ServiceChild.Launch launch, Target target, long expectedRows, Servers servers,
                         Duration timeout) throws IOException, InterruptedException {
         int port = ProducerDrain.freePort();
         CpuMeter producerCpu = new CpuMeter();
         ServerCpuMeter postgresCpu = new ServerCpuMeter(servers.postmasterPid());
         ServerCpuMeter kafkaCpu = new ServerCpuMeter(servers.kafkaPid());
         List<MetricsSample> samples = new ArrayList<>();
-        try (ProducerChild producer = ProducerChild.start(launch, configuration(target, port), port)) {
+        try (ServiceChild producer = ServiceChild.start(launch, configuration(target, port), port)) {
             long started = producer.launchedAtNanos();
             long deadline = started + timeout.toNanos();
             boolean seenRunning = false;

@@ -4,23 +4,35 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * etl-producer.jar running as a child JVM of a benchmark: its own heap limit ({@code -Xmx}), a G1 log
- * ({@code producer-gc.log}), optionally a JFR recording ({@code producer.jfr}), its output in {@code producer.log}
- * and its configuration in {@code producer.conf}, all in the run's directory. {@link #close} kills it if it still
- * runs; {@link #stop} is the graceful SIGTERM stop, as in production. Not thread-safe.
+ * A service jar (etl-producer.jar, es-subscriber.jar) running as a child JVM of a benchmark: its own heap limit
+ * ({@code -Xmx}), a G1 log ({@code <name>-gc.log}), optionally a JFR recording ({@code <name>.jfr}), its output in
+ * {@code <name>.log} and its configuration in {@code <name>.conf}, all in the run's directory, where the name is the
+ * launch's ({@code producer} unless told otherwise). {@link #close} kills it if it still runs; {@link #stop} is the
+ * graceful SIGTERM stop, as in production. Not thread-safe.
  */
-final class ProducerChild implements AutoCloseable {
+final class ServiceChild implements AutoCloseable {
 
-    /** Where the child's files go and what it is given. */
-    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory) {
+    /** Where the child's files go and what it is given; {@code name} names the files and the service in messages. */
+    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory, String name) {
+
+        /** The producer's launch: files {@code producer.*}. */
+        Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory) {
+            this(jar, heap, profiling, directory, "producer");
+        }
+
+        Path file(String suffix) {
+            return directory.resolve(name + suffix);
+        }
     }
 
+    private final String name;
     private final Process process;
     private final Path log;
     private final Path gcLog;
@@ -28,7 +40,8 @@ final class ProducerChild implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final HttpRequest scrape;
 
-    private ProducerChild(Process process, Path log, Path gcLog, long launchedAtNanos, int port) {
+    private ServiceChild(String name, Process process, Path log, Path gcLog, long launchedAtNanos, int port) {
+        this.name = name;
         this.process = process;
         this.log = log;
         this.gcLog = gcLog;
@@ -40,15 +53,15 @@ final class ProducerChild implements AutoCloseable {
     /**
      * Writes {@code configuration} (HOCON, which must set {@code tributary.http.port = port}) and starts the child.
      */
-    static ProducerChild start(Launch launch, String configuration, int port) throws IOException {
-        Path config = launch.directory().resolve("producer.conf");
+    static ServiceChild start(Launch launch, String configuration, int port) throws IOException {
+        Path config = launch.file(".conf");
         Files.writeString(config, configuration);
-        Path log = launch.directory().resolve("producer.log");
-        Path gcLog = launch.directory().resolve("producer-gc.log");
+        Path log = launch.file(".log");
+        Path gcLog = launch.file("-gc.log");
         long launchedAt = System.nanoTime();
         Process process = ChildJvm.start(launch.jar(), launch.heap(), config, log, gcLog,
-                launch.profiling() == BenchOptions.Profiling.JFR ? launch.directory().resolve("producer.jfr") : null);
-        return new ProducerChild(process, log, gcLog, launchedAt, port);
+                launch.profiling() == BenchOptions.Profiling.JFR ? launch.file(".jfr") : null);
+        return new ServiceChild(launch.name(), process, log, gcLog, launchedAt, port);
     }
 
     /** {@link System#nanoTime()} just before the JVM was launched. */
@@ -71,7 +84,7 @@ final class ProducerChild implements AutoCloseable {
      */
     void requireRunningAfter(long millis, String doing) throws InterruptedException {
         if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("the producer exited with status " + process.exitValue() + " before "
+            throw new IllegalStateException("the " + name + " exited with status " + process.exitValue() + " before "
                     + doing + logTail());
         }
     }
@@ -79,6 +92,16 @@ final class ProducerChild implements AutoCloseable {
     /** One scrape of the child's /metrics, or null while the endpoint is not up yet. */
     MetricsSample scrape() throws InterruptedException {
         return MetricsSample.scrape(http, scrape);
+    }
+
+    /** The whole text of one scrape of the child's /metrics; empty while the endpoint is not up. */
+    String metricsText() throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(scrape, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** "; last lines of …": the end of the child's output, for error messages. */
@@ -90,7 +113,7 @@ final class ProducerChild implements AutoCloseable {
     int stop(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the producer did not stop within " + timeout.toSeconds()
+            throw new IllegalStateException("the " + name + " did not stop within " + timeout.toSeconds()
                     + " s of SIGTERM" + logTail());
         }
         return process.exitValue();
