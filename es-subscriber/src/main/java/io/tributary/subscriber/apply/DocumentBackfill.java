@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Why it may run beside the stream:</b> every page is written at its own snapshot's version, so a stream rebuild
  * and a page of the build that meet on one document keep whichever read more. When every page is written, documents
  * still below the first page's version are marked deleted (their roots were gone before the build began: a root that
- * existed was rebuilt at a later version), and the index's mapping records the configuration's fingerprint
+ * existed was rebuilt at a later version). That scan is skipped when searches found no document when the build
+ * began: a document written since from an older snapshot is then either rebuilt by its page at a higher version, or
+ * its root was deleted, and the delete's own rebuild marks it at a higher version. Then the index's mapping records
+ * the configuration's fingerprint
  * ({@link DocumentIndexes#markBuilt}). A build cut short (crash, stop) records nothing, so it is done again from the
  * start at the next check; each subscriber of the group checks, so several may build at once, harmlessly.
  *
@@ -80,6 +83,12 @@ final class DocumentBackfill {
         }
     }
 
+    /** How many documents searches of {@code alias} find now (delete markers are not among them). */
+    private long searchable(String alias) throws ApplyFailedException {
+        return scan.perform(new org.elasticsearch.client.Request("GET", "/" + alias + "/_count"), "counting the"
+                + " documents of " + alias).map(answer -> answer.path("count").asLong()).orElse(0L);
+    }
+
     /** @return true when every root was built (false when stopped) */
     private boolean build(DocumentBuilder builder) throws SQLException, ApplyFailedException {
         String name = builder.tree().name();
@@ -91,6 +100,7 @@ final class DocumentBackfill {
             long estimate = RootKeyPages.estimate(session.connection(), builder.tree());
             LOG.info("document {}: full build of every {} row started (about {} rows)", name,
                     builder.tree().root().table().table(), estimate > 0 ? estimate : "?");
+            boolean wasEmpty = searchable(name) == 0;
             RootKeyPages roots = new RootKeyPages(builder.tree());
             DocumentWriter.Run run = writer.run();
             long firstVersion = -1;
@@ -120,7 +130,8 @@ final class DocumentBackfill {
                         progress.get());
                 return false;
             }
-            long marked = DocumentWork.markDeletedBelow(name, firstVersion, scan, restClient, applyMetrics, clock);
+            long marked = wasEmpty ? 0
+                    : DocumentWork.markDeletedBelow(name, firstVersion, scan, restClient, applyMetrics, clock);
             LOG.info("document {}: full build done, {} documents in {} s ({} older ones marked deleted)", name,
                     progress.get(), Duration.ofNanos(System.nanoTime() - start).toSeconds(), marked);
             return true;
