@@ -73,10 +73,4 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                 read.durationAtLeast(base + "check-interval", Duration.ofSeconds(1)),
                 read.durationAtLeast(base + "background-after", Duration.ZERO));
     }
-
-    /** These settings with {@code documents} read from {@code source} instead. */
-    public DocumentSettings with(List<DocumentSpec> documents, Source source) {
-        return new DocumentSettings(documents, Optional.of(source), publication, numericMode, pageSize,
-                visibilityTimeout, checkInterval, backgroundAfter);
-    }
 }

@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.documents.DocumentTree;
 import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
@@ -63,6 +64,7 @@ final class JoinedDocuments implements Parking, AutoCloseable {
     }
 
     private final DocumentSource source;
+    private final List<DocumentTree> trees;
     private final DocumentWork inline;
     private final DocumentWork background;
     private final DocumentMetrics metrics;
@@ -79,6 +81,7 @@ final class JoinedDocuments implements Parking, AutoCloseable {
 
     JoinedDocuments(DocumentSource source, DocumentWork inline, DocumentWork background, DocumentMetrics metrics) {
         this.source = source;
+        this.trees = source.trees();
         this.inline = inline;
         this.background = background;
         this.metrics = metrics;
@@ -88,7 +91,7 @@ final class JoinedDocuments implements Parking, AutoCloseable {
 
     /** The per-table documents {@link #rebuild} needs read before the batch: old states events do not carry. */
     Set<DocumentAddress> lookups(List<ReceivedChange> events, TableMappings tables) {
-        return ChangedRows.lookups(events, source.trees(), tables);
+        return ChangedRows.lookups(events, trees, tables);
     }
 
     /**
