@@ -16,7 +16,10 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text format from the service's registry;</li>
  *   <li>{@code GET /health/live}: 200 while the process runs (a liveness probe);</li>
- *   <li>{@code GET /health/ready}: 200 when the service is doing its job (streaming, consuming), 503 otherwise.</li>
+ *   <li>{@code GET /health/ready}: 200 when the service is doing its job (streaming, consuming) or waits as a
+ *   healthy standby, 503 otherwise;</li>
+ *   <li>{@code GET /health/active}: 200 while this instance does the work (the producer that streams the slot),
+ *   503 otherwise (a standby).</li>
  * </ul>
  * Served by the JDK's built-in server on one daemon thread; closing stops it.
  */
@@ -34,6 +37,12 @@ public final class OperationsHttpServer implements AutoCloseable {
      * @param readiness answers whether the service is ready right now
      */
     public static OperationsHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier readiness) {
+        return start(port, registry, readiness, readiness);
+    }
+
+    /** @param active answers whether this instance does the work now (not a standby) */
+    public static OperationsHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier readiness,
+                                             BooleanSupplier active) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 16);
@@ -48,8 +57,12 @@ public final class OperationsHttpServer implements AutoCloseable {
             boolean ready = readiness.getAsBoolean();
             respond(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
         });
+        server.createContext("/health/active", exchange -> {
+            boolean working = active.getAsBoolean();
+            respond(exchange, working ? 200 : 503, "text/plain", working ? "active\n" : "not active\n");
+        });
         server.createContext("/", exchange -> respond(exchange, 404, "text/plain",
-                "not found; try /metrics, /health/live or /health/ready\n"));
+                "not found; try /metrics, /health/live, /health/ready or /health/active\n"));
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ops-http");
             thread.setDaemon(true);

@@ -30,6 +30,14 @@ public final class ServiceLauncher {
         /** The readiness probe. */
         boolean isReady();
 
+        /**
+         * Whether this instance does the work now ({@code /health/active}): the same as {@link #isReady()} unless
+         * the service has standbys, which are ready but not active.
+         */
+        default boolean isActive() {
+            return isReady();
+        }
+
         /** Blocks until the service stopped, by {@link #close()} or by failing. */
         void awaitTermination() throws InterruptedException;
 
@@ -63,8 +71,9 @@ public final class ServiceLauncher {
         PrometheusMeterRegistry metrics = ServiceMetrics.newRegistry(name);
         Service service = create.apply(settings, metrics);
         try (OperationsHttpServer http = OperationsHttpServer.start(httpPort.applyAsInt(settings), metrics,
-                service::isReady)) {
-            LOG.info("{}: operations endpoint on port {}: /metrics /health/live /health/ready", name, http.port());
+                service::isReady, service::isActive)) {
+            LOG.info("{}: operations endpoint on port {}: /metrics /health/live /health/ready /health/active", name,
+                    http.port());
             try {
                 service.start();
             } catch (Exception e) {

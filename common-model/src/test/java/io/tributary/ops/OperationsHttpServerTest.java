@@ -39,4 +39,16 @@ class OperationsHttpServerTest {
             assertEquals(404, get(server.port(), "/nothing").statusCode());
         }
     }
+
+    @Test
+    void aStandbyIsReadyButNotActive() throws Exception {
+        AtomicBoolean active = new AtomicBoolean(false);
+        try (OperationsHttpServer server = OperationsHttpServer.start(0, ServiceMetrics.newRegistry("standby-test"),
+                () -> true, active::get)) {
+            assertEquals(200, get(server.port(), "/health/ready").statusCode());
+            assertEquals(503, get(server.port(), "/health/active").statusCode());
+            active.set(true);
+            assertEquals(200, get(server.port(), "/health/active").statusCode());
+        }
+    }
 }

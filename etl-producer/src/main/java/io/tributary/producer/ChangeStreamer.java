@@ -191,6 +191,20 @@ final class ChangeStreamer implements AutoCloseable {
         stream.sendStatusNow();
     }
 
+    /**
+     * Stops publishing at once — the Kafka producer is closed first, failing what it has not sent — then closes the
+     * replication connection: for a session whose producer lost the slot's lock.
+     */
+    void abandon() {
+        publisher.abort();
+        try {
+            stream.close();
+        } catch (SQLException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ChangeStreamer.class)
+                    .debug("closing the replication connection of an abandoned session failed: {}", e.getMessage());
+        }
+    }
+
     /** Closes the replication connection and the Kafka producer (waiting for what it still sends). */
     @Override
     public void close() {

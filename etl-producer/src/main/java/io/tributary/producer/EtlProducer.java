@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} checks the database and Kafka and fails with what to fix (wal_level, REPLICATION privilege,
  * unknown tables, unreachable Kafka, a topic with too few partitions), takes the slot's lock and opens the first
  * session, so the slot exists when it returns. A second producer for the same slot finds the lock taken, returns
- * from {@link #start()} as a standby and waits in the background until the active one dies. The streaming thread
+ * from {@link #start()} as a standby (ready, not active) and waits in the background until the active one dies. The
+ * active one confirms its lock every {@link SlotLock#checkInterval()} and, when it cannot, abandons its session at once
+ * (Kafka producer first) and waits as a standby: see {@link SlotLock} for why that comes before any standby can take
+ * the lock. The streaming thread
  * obtains the slot for each session (see {@link SlotKeeper} for a lost slot) and streams it until the connection is lost,
  * PostgreSQL restarts or Kafka gives up on a change; then it closes the session and starts a new one from the
  * slot's confirmed position after a backoff. Only what Kafka acknowledged is ever confirmed to PostgreSQL, so a
@@ -105,6 +108,9 @@ public final class EtlProducer implements ServiceLauncher.Service {
      */
     private long receivedWhenFailed;
     private long retryAtMillis;
+    private long nextLockCheckMillis;
+    /** Waiting on the slot's lock, which another producer holds: healthy, and ready, but not streaming. */
+    private volatile boolean standby;
 
     public EtlProducer(ProducerSettings settings, MeterRegistry metrics) {
         this.settings = settings;
@@ -120,6 +126,9 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 .description("Receive time minus commit time of the last transaction; 0 when idle").register(metrics);
         Gauge.builder("tributary.producer.streaming", () -> session != null ? 1 : 0)
                 .description("1 while this producer streams the slot (0 while standby or reconnecting)")
+                .register(metrics);
+        Gauge.builder("tributary.producer.standby", () -> standby ? 1 : 0)
+                .description("1 while this producer waits on the slot's lock, which another producer holds")
                 .register(metrics);
         Gauge.builder("tributary.producer.unacknowledged.events", currentTracker,
                         t -> t.get() == null ? 0 : t.get().unacknowledgedEvents())
@@ -171,8 +180,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
         List<String> topics = routing.topicPerTable()
                 ? tables.stream().map(routing::topicFor).distinct().toList() : List.of(routing.topic());
         TopicSetup.ensureTopics(target.bootstrapServers(), target.properties(), topics, target.partitions(),
-                target.replicationFactor(), target.maxEventBytes());
-        lock = new SlotLock(source.endpoint(), source.slot());
+                target.replicationFactor(), target.minInsyncReplicas(), target.maxEventBytes());
+        lock = new SlotLock(source.endpoint(), source.slot(), source.takeoverTimeout());
         InitialSnapshot initialSnapshot = initialSnapshot();
         incrementalSnapshots = IncrementalSnapshots.create(new IncrementalSnapshots.Setup(source.endpoint(), database,
                 source.slot(), tables, converter, settings.snapshot().chunkSize(),
@@ -182,7 +191,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
         slotRetention = new SlotRetention(source.endpoint(), source.slot(), SLOT_RETENTION_INTERVAL, metrics);
         try {
-            if (lock.tryAcquire()) {
+            standby = !lock.tryAcquire();
+            if (!standby) {
                 // Active: the slot exists (created if need be, its snapshot in Kafka) before start() returns, so no
                 // later change is missed.
                 session = openSession();
@@ -210,6 +220,10 @@ public final class EtlProducer implements ServiceLauncher.Service {
         ChangeStreamer streaming = session;
         if (streaming == null) {
             openSessionWhenDue();
+            return;
+        }
+        if (lockCheckDue() && !lock.isHeld()) {
+            abandonAfterLosingTheLock(streaming);
             return;
         }
         try {
@@ -241,7 +255,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
             return;
         }
         try {
-            if (!lock.tryAcquire()) {
+            standby = !lock.tryAcquire();
+            if (standby) {
                 pause(STANDBY_POLL.toMillis());
                 return;
             }
@@ -252,11 +267,36 @@ public final class EtlProducer implements ServiceLauncher.Service {
             }
             LOG.warn("{}", e.getMessage()); // stopping: the loop ends after this step
         } catch (SQLException e) {
+            standby = false;
             if (!ReplicationErrors.isRetriable(e)) {
                 throw e;
             }
             scheduleRetry(e);
         }
+    }
+
+    /** Whether it is time to confirm the lock again ({@link SlotLock#checkInterval()}). */
+    private boolean lockCheckDue() {
+        long now = clock.millis();
+        if (now < nextLockCheckMillis) {
+            return false;
+        }
+        nextLockCheckMillis = now + lock.checkInterval().toMillis();
+        return true;
+    }
+
+    /**
+     * The lock's session ended (a network cut, a server restart, a terminated backend): a standby may hold the lock
+     * now, or soon. Stop publishing at once, before anything else, then try the lock again like a standby.
+     */
+    private void abandonAfterLosingTheLock(ChangeStreamer streaming) {
+        session = null;
+        streaming.abandon();
+        reconnects.increment();
+        LOG.error("lost the lock of slot {} (its session ended: a network cut, a server restart or a terminated"
+                + " backend); stopped streaming and publishing at once, unsent events discarded (never confirmed,"
+                + " so they are streamed again by whoever holds the lock next). Confirmed position {}",
+                settings.source().slot(), flushedLsn());
     }
 
     /** Publishes the rows of a slot the {@link SlotKeeper} creates, with its own Kafka producer. */
@@ -306,12 +346,14 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private void endSessionAfter(Exception error) {
         ChangeStreamer ended = session;
         session = null;
-        ended.close();
-        reconnects.increment();
-        if (!lock.isHeld()) {
-            LOG.warn("lost the lock of slot {} with the connection; taking it again before streaming",
-                    settings.source().slot());
+        if (lock.isHeld()) {
+            ended.close(); // still the owner: what Kafka has yet to send may go
+        } else {
+            ended.abandon(); // another producer may own the slot by now: nothing more of this session may land
+            LOG.warn("lost the lock of slot {} with the connection; unsent events discarded, taking the lock again"
+                    + " before streaming", settings.source().slot());
         }
+        reconnects.increment();
         scheduleRetry(error);
     }
 
@@ -352,9 +394,19 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 + " position {}", settings.source().slot(), Lsn.of(positions.received().get()), flushedLsn()));
     }
 
-    /** True while this producer streams the slot (the readiness probe); false while standby or reconnecting. */
+    /**
+     * The readiness probe: true while this producer streams the slot or waits as a healthy standby (another
+     * producer holds the lock), so a Deployment of two reports both ready; false while starting, reconnecting or
+     * backing off. {@link #isActive()} tells which one streams.
+     */
     @Override
     public boolean isReady() {
+        return session != null || standby;
+    }
+
+    /** True while this producer streams the slot ({@code /health/active}, {@code tributary_producer_streaming}). */
+    @Override
+    public boolean isActive() {
         return session != null;
     }
 

@@ -7,6 +7,7 @@ import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.replication.LockTimings;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotMode;
@@ -70,15 +71,35 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
      * @param heartbeatInterval how often to write a heartbeat message into the WAL; zero for never
      * @param numericMode       how {@code numeric} values are written: exact strings or exact JSON numbers
      * @param plugin            the output plugin: pgoutput (with the publication) or test_decoding
+     * @param takeoverTimeout   how soon after the active producer's node goes silent PostgreSQL releases its lock
+     *                          to a standby (see {@code LockTimings})
      */
     public record Source(PostgresEndpoint endpoint, OutputPlugin plugin, String slot, String publication,
                          List<TableId> tables,
                          Duration statusInterval, ReplicaIdentity replicaIdentity, OnSlotLoss onSlotLoss,
                          boolean slotFailover, RetryBackoff reconnectBackoff, Duration heartbeatInterval,
-                         NumericMode numericMode) {
+                         NumericMode numericMode, Duration takeoverTimeout) {
+
+        /** {@code tributary.postgres.takeover-timeout} by default. */
+        public static final Duration DEFAULT_TAKEOVER_TIMEOUT = Duration.ofSeconds(10);
 
         public Source {
             tables = List.copyOf(tables);
+        }
+
+        /** With the default takeover timeout. */
+        public Source(PostgresEndpoint endpoint, OutputPlugin plugin, String slot, String publication,
+                      List<TableId> tables, Duration statusInterval, ReplicaIdentity replicaIdentity,
+                      OnSlotLoss onSlotLoss, boolean slotFailover, RetryBackoff reconnectBackoff,
+                      Duration heartbeatInterval, NumericMode numericMode) {
+            this(endpoint, plugin, slot, publication, tables, statusInterval, replicaIdentity, onSlotLoss,
+                    slotFailover, reconnectBackoff, heartbeatInterval, numericMode, DEFAULT_TAKEOVER_TIMEOUT);
+        }
+
+        /** The same source with another takeover timeout. */
+        public Source withTakeoverTimeout(Duration timeout) {
+            return new Source(endpoint, plugin, slot, publication, tables, statusInterval, replicaIdentity,
+                    onSlotLoss, slotFailover, reconnectBackoff, heartbeatInterval, numericMode, timeout);
         }
 
         /** The documented defaults for everything but what names the database, slot and tables. */
@@ -97,8 +118,9 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
      *                      partition-by, pinned tables)
      * @param maxEventBytes the largest event (key and value, before compression) sent: the Kafka producer's
      *                      {@code max.request.size} and a created topic's {@code max.message.bytes}
+     * @param minInsyncReplicas {@code min.insync.replicas} of a created topic; -1 for its replication factor - 1
      */
-    public record Target(String bootstrapServers, Routing routing, int replicationFactor,
+    public record Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
                          long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
 
         /** {@code tributary.kafka.max-event-bytes} by default: rows of tens of MB go through. */
@@ -106,6 +128,13 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
 
         public Target {
             properties = Map.copyOf(properties);
+        }
+
+        /** With {@code min.insync.replicas} derived from the replication factor. */
+        public Target(String bootstrapServers, Routing routing, int replicationFactor, long maxUnacknowledgedEvents,
+                      int maxEventBytes, Map<String, String> properties) {
+            this(bootstrapServers, routing, replicationFactor, -1, maxUnacknowledgedEvents, maxEventBytes,
+                    properties);
         }
 
         /** The documented defaults for everything but the brokers, topic and partitions. */
@@ -184,7 +213,8 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 new RetryBackoff(initial, max),
                 read.durationAtLeast("tributary.postgres.heartbeat-interval", Duration.ZERO),
                 NumericMode.valueOf(read.oneOf("tributary.postgres.numeric-mode", List.of("string", "number"))
-                        .toUpperCase(Locale.ROOT)));
+                        .toUpperCase(Locale.ROOT)),
+                read.durationAtLeast("tributary.postgres.takeover-timeout", LockTimings.MINIMUM));
     }
 
     private static Target target(SettingsReader read) {
@@ -212,10 +242,20 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
             throw read.invalid("tributary.kafka.pinned-partitions", e.getMessage()
                     + " (tributary.kafka.partitions is " + partitions + ")");
         }
+        int replicationFactor = read.intBetween("tributary.kafka.replication-factor", -1, 32);
+        int minInsyncReplicas = read.intBetween("tributary.kafka.min-insync-replicas", -1, 32);
+        if (minInsyncReplicas == 0) {
+            throw read.invalid("tributary.kafka.min-insync-replicas", "must be -1 (replication factor - 1) or 1 to 32");
+        }
+        if (replicationFactor > 0 && minInsyncReplicas > replicationFactor) {
+            throw read.invalid("tributary.kafka.min-insync-replicas", "is " + minInsyncReplicas + ", more than"
+                    + " tributary.kafka.replication-factor (" + replicationFactor + "): no write could succeed");
+        }
         return new Target(
                 read.requiredString("tributary.kafka.bootstrap-servers"),
                 routing,
-                read.intBetween("tributary.kafka.replication-factor", -1, 32),
+                replicationFactor,
+                minInsyncReplicas,
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
                 (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
                 read.flatStringMap("tributary.kafka.properties"));

@@ -7,6 +7,7 @@ import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.publish.TopicHistory;
+import io.tributary.producer.replication.CreatedSlots;
 import io.tributary.producer.replication.ReplicationSlots;
 import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the
  * first slot this process finds already there is refused.
  *
+ * <p>A slot PostgreSQL <em>invalidated</em> ({@code wal_status = lost} after {@code max_slot_wal_keep_size}) is lost
+ * too: it can never stream again. Under {@code fail} it is left for the operator; otherwise it is dropped and handled
+ * like a missing one. The evidence that a slot existed is kept durably in {@link CreatedSlots} (the topic's recent
+ * events are sampled too, but after the topic's retention or on a quiet database they may hold nothing of it).
+ *
  * <p>Before each session it also refuses a server whose WAL position is below what was already streamed of this
  * database (a restore to an earlier point, see {@link ServerBehindTopicException}): at the first session below the
  * highest LSN the topics' recent events hold (the same sample that tells a lost slot from a first start), at later
@@ -63,6 +69,7 @@ final class SlotKeeper {
     private final Counter recreations;
     private final InitialSnapshot snapshot;
     private final TableSnapshotLedger ledger;
+    private final CreatedSlots createdSlots;
     private final List<TableId> tables;
     private boolean streamedBefore;
 
@@ -77,6 +84,7 @@ final class SlotKeeper {
         this.snapshot = snapshot;
         this.tables = List.copyOf(tables);
         this.ledger = new TableSnapshotLedger(settings.source().endpoint());
+        this.createdSlots = new CreatedSlots(settings.source().endpoint());
         this.topics = List.copyOf(topics);
         this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().plugin());
         this.database = database;
@@ -114,13 +122,14 @@ final class SlotKeeper {
         SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
         boolean unfinishedSnapshot = mode != SnapshotMode.NEVER && snapshot.isUnfinished(slot);
+        Optional<String> invalidated = existing.isPresent() ? slots.invalidation(slot) : Optional.empty();
         if (existing.isPresent() && unfinishedSnapshot) {
             LOG.warn("the snapshot of slot {} was interrupted before Kafka had every row ({} says so); an exported"
                     + " snapshot cannot be imported again, so the slot is dropped, created again and the snapshot"
                     + " taken anew (re-sent rows are harmless: events are versioned)", slot,
                     SnapshotStateTable.QUALIFIED_NAME);
             slots.drop(slot);
-        } else if (existing.isPresent()) {
+        } else if (existing.isPresent() && invalidated.isEmpty()) {
             if (mode == SnapshotMode.ALWAYS && !streamedBefore) {
                 throw new IllegalStateException("tributary.postgres.snapshot.mode = always"
                         + " (TRIBUTARY_POSTGRES_SNAPSHOT_MODE) takes a snapshot only with a new slot, and slot " + slot
@@ -130,17 +139,29 @@ final class SlotKeeper {
                         + " tributary.postgres.on-slot-loss = recreate to start over with a new snapshot");
             }
             streamedBefore = true;
+            slots.releaseFromAbandonedStream(slot); // this producer holds the lock: no one else may stream it
             return existing.get();
         }
-        Optional<String> evidence = unfinishedSnapshot ? Optional.empty() : evidenceOfEarlierStreaming(history);
-        if (evidence.isPresent()) {
+        Optional<String> lostBecause = unfinishedSnapshot ? Optional.empty()
+                : invalidated.isPresent() ? invalidated : evidenceOfEarlierStreaming(history, slot);
+        if (lostBecause.isPresent()) {
             losses.increment();
-            String message = "replication slot " + slot + " is missing although " + evidence.get()
+            String message = invalidated.isPresent() && !unfinishedSnapshot
+                    ? "replication slot " + slot + " is lost: " + invalidated.get() + "; changes committed since it"
+                    + " last streamed are NOT in Kafka"
+                    : "replication slot " + slot + " is missing although " + lostBecause.get()
                     + "; changes committed while the slot did not exist are NOT in Kafka";
             if (settings.source().onSlotLoss() == OnSlotLoss.FAIL) {
-                throw new SlotLostException(message + ". Restore the slot, or set tributary.postgres.on-slot-loss"
-                        + " = resnapshot to stream on from a new slot and repair the gap while streaming (or recreate to"
-                        + " stream on with a new initial snapshot)");
+                throw new SlotLostException(message + ". " + (invalidated.isPresent()
+                        ? "Drop it (SELECT pg_drop_replication_slot('" + slot + "')) and set"
+                        + " tributary.postgres.on-slot-loss = resnapshot (or recreate), or set it now: the producer"
+                        + " then drops the slot itself, streams on from a new one and repairs the gap"
+                        : "Restore the slot, or set tributary.postgres.on-slot-loss = resnapshot to stream on from a"
+                        + " new slot and repair the gap while streaming (or recreate to stream on with a new initial"
+                        + " snapshot)"));
+            }
+            if (invalidated.isPresent()) {
+                slots.drop(slot);
             }
             recreations.increment();
             if (settings.source().onSlotLoss() == OnSlotLoss.RESNAPSHOT) {
@@ -150,6 +171,7 @@ final class SlotKeeper {
                 ledger.request(slot, tables,
                         IncrementalSnapshots.SLOT_LOST_REASON);
                 SlotInfo created = slots.create(slot, settings.source().slotFailover());
+                createdSlots.recordCreated(slot, created.confirmedFlushLsn());
                 streamedBefore = true;
                 return created;
             }
@@ -162,22 +184,27 @@ final class SlotKeeper {
         SlotInfo created;
         if (settings.snapshot().snapshotsNewSlots()) {
             SnapshotCause cause = unfinishedSnapshot ? SnapshotCause.REDO
-                    : evidence.isPresent() ? SnapshotCause.SLOT_RECREATED : SnapshotCause.FIRST_START;
+                    : lostBecause.isPresent() ? SnapshotCause.SLOT_RECREATED : SnapshotCause.FIRST_START;
             created = snapshot.createSlotAndTake(slots, slot, failover, cause, stopRequested);
             ledger.forget(slot); // the snapshot covered every table: nothing is pending any more
         } else {
             created = slots.create(slot, failover);
         }
+        createdSlots.recordCreated(slot, created.confirmedFlushLsn());
         streamedBefore = true;
         return created;
     }
 
-    private Optional<String> evidenceOfEarlierStreaming(Optional<TopicHistory.Found> history) {
+    private Optional<String> evidenceOfEarlierStreaming(Optional<TopicHistory.Found> history, String slot)
+            throws SQLException {
         if (streamedBefore) {
             return Optional.of("this producer streamed from it since it started");
         }
-        return history.map(found -> "topic " + found.topic() + " holds events of database " + database
-                + " (the newest at " + found.event().source().lsn() + ")");
+        if (history.isPresent()) {
+            return history.map(found -> "topic " + found.topic() + " holds events of database " + database
+                    + " (the newest at " + found.event().source().lsn() + ")");
+        }
+        return createdSlots.creationOf(slot);
     }
 
     /**

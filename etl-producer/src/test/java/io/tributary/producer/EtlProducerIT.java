@@ -152,6 +152,19 @@ class EtlProducerIT {
         assertEquals(database, lineUpdate.source().database());
         assertEquals("{order_id=int8, line=int4, qty=int4, price=numeric}", lineUpdate.types().toString(),
                 "column types in column order, for readers that derive mappings");
+        org.apache.kafka.clients.admin.ConfigEntry minInsync = topicConfig("min.insync.replicas");
+        assertEquals("1", minInsync.value(), "one replica (the test broker): replication factor - 1, at least 1");
+        assertEquals(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG, minInsync.source(),
+                "set on the topic the producer created, not left to the broker's default");
+    }
+
+    private org.apache.kafka.clients.admin.ConfigEntry topicConfig(String name) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource).get(name);
+        }
     }
 
     @Test

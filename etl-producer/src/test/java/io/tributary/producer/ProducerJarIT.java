@@ -170,6 +170,97 @@ class ProducerJarIT {
         }
     }
 
+    @Test
+    void whenTheActiveProducersNodeVanishesTheReadyStandbyTakesOverWithinTheTakeoverTimeout(RunningPostgres postgres,
+                                                                                         RunningKafka kafka)
+            throws Exception {
+        String database = "producer_vanish_" + System.nanoTime() % 100_000;
+        String url = postgres.createDatabase(database);
+        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        String topic = "producer-vanish-" + database;
+        int activePort = freePort();
+        int standbyPort = freePort();
+        Map<String, String> environment = new java.util.HashMap<>(itemsProducer(postgres, database, kafka, topic,
+                activePort));
+        environment.put("TRIBUTARY_POSTGRES_TAKEOVER_TIMEOUT", "4s");
+        Path activeLog = Path.of("target", "producer-vanish-active-" + database + ".log");
+        Path standbyLog = Path.of("target", "producer-vanish-standby-" + database + ".log");
+        Process active = start(environment, activeLog);
+        Process standby = null;
+        try {
+            awaitStatus(activePort, "/health/active", 200, active, activeLog);
+            environment.put("TRIBUTARY_HTTP_PORT", String.valueOf(standbyPort));
+            standby = start(environment, standbyLog);
+            awaitStatus(standbyPort, "/health/ready", 200, standby, standbyLog);
+            assertEquals(503, status(standbyPort, "/health/active"), "a standby is ready, but not active");
+            sql(postgres, url, "INSERT INTO public.items VALUES (1, 'from the first producer')");
+            assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+
+            int lockPort = Integer.parseInt(query(postgres, url, "SELECT a.client_port FROM pg_locks l"
+                    + " JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted"
+                    + " AND a.datname = current_database()"));
+            int streamPort = Integer.parseInt(query(postgres, url, "SELECT a.client_port FROM pg_replication_slots s"
+                    + " JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = 'slot_" + database + "'"));
+            long vanishedAt;
+            try (NetworkStall stall = NetworkStall.of(lockPort, streamPort).orElseThrow(() ->
+                    new org.opentest4j.TestAbortedException("needs root and tc to cut a connection"))) {
+                signal("STOP", active); // the node is gone: no process answers, no packet goes through
+                vanishedAt = System.nanoTime();
+                awaitStatus(standbyPort, "/health/active", 200, standby, standbyLog);
+                long takeoverSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - vanishedAt);
+                assertTrue(takeoverSeconds < 20, "took over after " + takeoverSeconds + " s; takeover-timeout is 4 s");
+                sql(postgres, url, "INSERT INTO public.items VALUES (2, 'from the standby')");
+                assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
+                        Duration.ofSeconds(30)).stream().map(r -> r.event().key().get("id").asLong()).distinct()
+                        .toList());
+            }
+            signal("CONT", active); // the old node comes back: it must find its lock gone and wait as a standby
+            awaitStatus(activePort, "/health/ready", 200, active, activeLog);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(activeLog).contains("lost the lock of slot slot_" + database)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(Files.readString(activeLog).contains("lost the lock of slot slot_" + database),
+                    Files.readString(activeLog));
+            assertEquals(503, status(activePort, "/health/active"), "the old producer is a standby now");
+            assertEquals(200, status(standbyPort, "/health/active"));
+        } finally {
+            signal("CONT", active);
+            active.destroyForcibly();
+            if (standby != null) {
+                standby.destroyForcibly();
+            }
+        }
+    }
+
+    private static void signal(String signal, Process process) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void awaitStatus(int port, String path, int expected, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the producer exited: " + Files.readString(log));
+            }
+            try {
+                if (status(port, path) == expected) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep waiting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(path + " did not answer " + expected + ": " + Files.readString(log));
+    }
+
     /** The environment of a producer of {@code public.items} in {@code database} to {@code topic} (2 partitions). */
     private static Map<String, String> itemsProducer(RunningPostgres postgres, String database, RunningKafka kafka,
                                                      String topic, int httpPort) {

@@ -135,6 +135,89 @@ class ProducerResilienceIT {
     }
 
     @Test
+    void aSlotPostgresInvalidatedIsALostSlotFailingByDefaultAndRecreatedWhenAllowed() throws Exception {
+        EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+        first.close();
+        String slot = "slot_" + database;
+        sql("CREATE TABLE public.filler (id serial PRIMARY KEY, pad text)",
+            "INSERT INTO public.items VALUES (2, 'committed while the producer was stopped')");
+        try {
+            sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!"lost".equals(query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+                    && System.nanoTime() < deadline) {
+                sql("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
+                    "SELECT pg_switch_wal()", "CHECKPOINT");
+            }
+        } finally {
+            sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+        }
+        assertEquals("lost", query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+
+        SlotLostException error = assertThrows(SlotLostException.class,
+                () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
+        assertTrue(error.getMessage().contains("replication slot " + slot + " is lost: PostgreSQL invalidated it"
+                + " (wal_status = lost") && error.getMessage().contains("max_slot_wal_keep_size")
+                && error.getMessage().contains("on-slot-loss = resnapshot"), error.getMessage());
+
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
+        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(30));
+        assertEquals(List.of("c 1", "r 1", "r 2", "s", "c 3"), records.stream()
+                        .map(r -> (r.event().op().code() + " " + r.event().key().path("id").asText()).trim()).toList(),
+                "the invalidated slot is dropped, a new one's snapshot re-sends every row (row 2 too)");
+        assertEquals(1.0, metrics.counter("tributary.producer.slot.recreations").count());
+        assertTrue(recreated.isActive());
+    }
+
+    @Test
+    void aLostSlotIsRecognisedFromTheDatabaseEvenWhenTheTopicHoldsNothingOfIt() throws Exception {
+        EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+        first.close();
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        topic = topic + "-after-retention"; // a topic that holds nothing of the database, as after its retention
+
+        SlotLostException error = assertThrows(SlotLostException.class,
+                () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
+        assertTrue(error.getMessage().contains("replication slot slot_" + database + " is missing although"
+                + " tributary.slots records that a producer created it"), error.getMessage());
+    }
+
+    @Test
+    void anActiveProducerWhoseLockSessionEndsStopsStreamingAtOnceAndTakesTheLockAgain() throws Exception {
+        ProducerSettings quickLock = new ProducerSettings(settings(OnSlotLoss.FAIL).source()
+                .withTakeoverTimeout(Duration.ofSeconds(3)), settings(OnSlotLoss.FAIL).target(), 0);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        EtlProducer producer = started(quickLock, metrics);
+        sql("INSERT INTO public.items VALUES (1, 'before')");
+        assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
+
+        sql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (metrics.counter("tributary.producer.reconnects").count() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(1.0, metrics.counter("tributary.producer.reconnects").count(),
+                "a producer that cannot confirm its lock stops streaming (checked every takeover-timeout / 5)");
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!producer.isActive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(producer.isActive(), "the lock was free: it takes it again and streams on");
+        assertEquals("1", query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        sql("INSERT INTO public.items VALUES (2, 'after')");
+        assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
+                Duration.ofSeconds(30)).stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
+    }
+
+    @Test
     void startupFailsWhenTheTopicHoldsLsnsAboveTheServersWalPositionAsAfterARestore() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
         sql("INSERT INTO public.items VALUES (1, 'streamed')");
@@ -167,18 +250,19 @@ class ProducerResilienceIT {
     void secondProducerForTheSameSlotWaitsAsStandbyAndTakesOver() throws Exception {
         EtlProducer active = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
         EtlProducer standby = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        assertTrue(active.isReady());
-        assertFalse(standby.isReady(), "the slot's lock is taken: the second producer must not stream");
+        assertTrue(active.isActive());
+        assertFalse(standby.isActive(), "the slot's lock is taken: the second producer must not stream");
+        assertTrue(standby.isReady(), "a standby is healthy: ready, so a Deployment of two reports both ready");
 
         sql("INSERT INTO public.items VALUES (1, 'from the active one')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         active.close();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!standby.isReady() && System.nanoTime() < deadline) {
+        while (!standby.isActive() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertTrue(standby.isReady(), "the standby takes over within seconds");
+        assertTrue(standby.isActive(), "the standby takes over within seconds");
         sql("INSERT INTO public.items VALUES (2, 'from the standby')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());

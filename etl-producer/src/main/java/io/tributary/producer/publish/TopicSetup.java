@@ -1,6 +1,7 @@
 package io.tributary.producer.publish;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>A topic created here takes events up to {@code max-event-bytes} ({@code max.message.bytes}, plus room for the
  * batch header); an existing topic that takes less is warned about, naming the command that raises it (the producer
  * then stops at the first larger event, with the same advice).
+ *
+ * <p>A topic created here also gets {@code min.insync.replicas} ({@link #minInsyncReplicas}): with the broker's
+ * default of 1, {@code acks=all} is acknowledged once the leader alone has the event, and a leader that dies before
+ * its followers copied it takes the event with it — after the producer confirmed its LSN to PostgreSQL. An existing
+ * topic replicated more than once but with {@code min.insync.replicas = 1} is warned about.
  */
 public final class TopicSetup {
 
@@ -40,27 +47,54 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /** {@link #ensureTopics(String, Map, Collection, int, int, int, int)} with the derived min.insync.replicas. */
+    public static void ensureTopics(String bootstrapServers, Map<String, String> userProperties,
+                                    Collection<String> topics, int partitions, int replicationFactor,
+                                    int maxEventBytes) {
+        ensureTopics(bootstrapServers, userProperties, topics, partitions, replicationFactor, -1, maxEventBytes);
+    }
+
     /**
      * @param replicationFactor the replication factor for a new topic; -1 takes the broker's default
+     * @param minInsyncReplicas {@code min.insync.replicas} of a new topic; -1 derives it from the replication factor
+     *                          ({@link #minInsyncReplicas})
      * @throws IllegalStateException when the topic has fewer partitions than configured, or Kafka cannot be reached
      */
     public static void ensureTopics(String bootstrapServers, Map<String, String> userProperties,
                                     Collection<String> topics, int partitions, int replicationFactor,
-                                    int maxEventBytes) {
+                                    int minInsyncReplicas, int maxEventBytes) {
         Map<String, Object> config = new java.util.HashMap<>(userProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
             for (String topic : topics) {
-                ensureTopic(admin, bootstrapServers, topic, partitions, replicationFactor, maxEventBytes);
+                ensureTopic(admin, bootstrapServers, topic, partitions, replicationFactor, minInsyncReplicas,
+                        maxEventBytes);
             }
         }
     }
 
+    /**
+     * The {@code min.insync.replicas} a created topic gets: the configured value, or by default one less than its
+     * replication factor, at least 1 (2 of 3 replicas: one broker may be down and every acknowledged event is still
+     * on two).
+     *
+     * @throws IllegalStateException when the configured value exceeds the replication factor (no write could succeed)
+     */
+    static int minInsyncReplicas(String topic, int configured, int replicationFactor) {
+        if (configured > replicationFactor) {
+            throw new IllegalStateException("tributary.kafka.min-insync-replicas is " + configured + " but topic "
+                    + topic + " has " + replicationFactor + " replicas: no write could ever be acknowledged. Lower"
+                    + " min-insync-replicas or raise tributary.kafka.replication-factor");
+        }
+        return configured > 0 ? configured : Math.max(1, replicationFactor - 1);
+    }
+
     private static void ensureTopic(Admin admin, String bootstrapServers, String topic, int partitions,
-                                    int replicationFactor, int maxEventBytes) {
+                                    int replicationFactor, int minInsyncReplicas, int maxEventBytes) {
         try {
             Optional<TopicDescription> existing = describe(admin, topic);
-            if (existing.isEmpty()) {
+            boolean created = existing.isEmpty();
+            if (created) {
                 create(admin, topic, partitions, replicationFactor, maxEventBytes);
                 // A new topic's metadata reaches every broker a moment after the creation is acknowledged.
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
@@ -80,6 +114,12 @@ public final class TopicSetup {
                         partitions);
             }
             warnWhenSmaller(admin, topic, maxEventBytes);
+            int replicas = existing.get().partitions().get(0).replicas().size();
+            if (created) {
+                setMinInsyncReplicas(admin, topic, minInsyncReplicas(topic, minInsyncReplicas, replicas));
+            } else {
+                warnWhenAcksAllMeansOne(admin, topic, replicas);
+            }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot set up topic " + topic + " on " + bootstrapServers + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -120,6 +160,32 @@ public final class TopicSetup {
                     + " tributary.kafka.max-event-bytes ({}): a larger row stops the producer. Raise it with"
                     + " kafka-configs --alter --entity-type topics --entity-name {} --add-config max.message.bytes={}",
                     topic, entry.value(), maxEventBytes, topic, maxMessageBytes(maxEventBytes));
+        }
+    }
+
+    private static void setMinInsyncReplicas(Admin admin, String topic, int minInsyncReplicas)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        AlterConfigOp set = new AlterConfigOp(new ConfigEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                Integer.toString(minInsyncReplicas)), AlterConfigOp.OpType.SET);
+        admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        LOG.info("topic {}: min.insync.replicas = {}", topic, minInsyncReplicas);
+    }
+
+    private static void warnWhenAcksAllMeansOne(Admin admin, String topic, int replicas)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (replicas < 2) {
+            return;
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry entry = admin.describeConfigs(Set.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        if (entry != null && "1".equals(entry.value())) {
+            LOG.warn("topic {} has {} replicas but min.insync.replicas = 1: Kafka acknowledges an event once its"
+                    + " leader alone has it, and the producer then confirms its LSN to PostgreSQL; a leader lost"
+                    + " before its followers copied the event loses it. Raise it with kafka-configs --alter"
+                    + " --entity-type topics --entity-name {} --add-config min.insync.replicas={}", topic, replicas,
+                    topic, replicas - 1);
         }
     }
 

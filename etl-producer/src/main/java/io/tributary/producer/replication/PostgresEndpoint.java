@@ -31,6 +31,18 @@ public record PostgresEndpoint(String url, String user, String password) {
     }
 
     /**
+     * The connection that holds the slot's lock, with the server settings that end its session soon after this
+     * node goes silent ({@link LockTimings#serverSessionOptions()}).
+     */
+    Connection openLockConnection(String serverOptions) throws SQLException {
+        Properties properties = baseProperties();
+        PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-lock");
+        PGProperty.TCP_KEEP_ALIVE.set(properties, true);
+        PGProperty.OPTIONS.set(properties, serverOptions);
+        return DriverManager.getConnection(url, properties);
+    }
+
+    /**
      * A connection for reading tables inside an exported snapshot: the same session settings as the stream, and
      * every value sent in text form (no binary transfer), so {@code getString} returns exactly the text pgoutput
      * sends for the same value.

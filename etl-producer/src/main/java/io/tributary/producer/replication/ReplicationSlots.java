@@ -141,6 +141,74 @@ public final class ReplicationSlots {
                 + (failover ? ", FAILOVER true" : "") + ")";
     }
 
+    /**
+     * Why PostgreSQL invalidated the slot, if it did: {@code wal_status = lost} (PostgreSQL 13+: the WAL it needed was
+     * removed, after {@code max_slot_wal_keep_size}) or an {@code invalidation_reason} (PostgreSQL 17+: also rows
+     * removed on a standby, {@code wal_level} lowered, {@code idle_replication_slot_timeout}). Such a slot can never
+     * stream again; it is lost as if it had been dropped. Empty when the slot is missing or usable.
+     */
+    public Optional<String> invalidation(String slot) throws SQLException {
+        try (Connection connection = endpoint.openQueryConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT to_jsonb(s) ->> 'wal_status',"
+                     + " to_jsonb(s) ->> 'invalidation_reason' FROM pg_replication_slots s WHERE slot_name = ?")) {
+            query.setString(1, slot);
+            try (ResultSet result = query.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                String walStatus = result.getString(1);
+                String reason = result.getString(2);
+                if (reason == null && !"lost".equals(walStatus)) {
+                    return Optional.empty();
+                }
+                return Optional.of("PostgreSQL invalidated it (wal_status = " + walStatus
+                        + (reason == null ? "" : ", invalidation_reason = " + reason) + ")"
+                        + ("wal_removed".equals(reason) || reason == null ? ": the WAL it still needed was removed,"
+                        + " because it retained more than max_slot_wal_keep_size while the producer was behind or"
+                        + " stopped" : ""));
+            }
+        }
+    }
+
+    /**
+     * Ends the walsender still streaming {@code slot} for someone else, and waits (up to 10 s) until the slot is free.
+     * Called only by the holder of the slot's lock: whoever streams the slot without the lock is a producer whose
+     * node vanished (PostgreSQL would end its walsender only after {@code wal_sender_timeout}), or a session of
+     * this producer that is still ending.
+     */
+    public void releaseFromAbandonedStream(String slot) throws SQLException, InterruptedException {
+        try (Connection connection = endpoint.openQueryConnection()) {
+            Integer pid = activePid(connection, slot);
+            if (pid == null) {
+                return;
+            }
+            LOG.warn("slot {} is still streamed by backend {} although this producer holds its lock: a producer"
+                    + " whose node vanished, or a session ending; terminating that backend", slot, pid);
+            try (PreparedStatement terminate = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                terminate.setInt(1, pid);
+                terminate.execute();
+            } catch (SQLException e) {
+                LOG.warn("cannot terminate backend {} streaming slot {} ({}); waiting for PostgreSQL to end it"
+                        + " (wal_sender_timeout)", pid, slot, e.getMessage());
+                return;
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (activePid(connection, slot) != null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static Integer activePid(Connection connection, String slot) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active_pid IS NOT NULL")) {
+            query.setString(1, slot);
+            try (ResultSet result = query.executeQuery()) {
+                return result.next() ? result.getInt(1) : null;
+            }
+        }
+    }
+
     /** Drops the slot (it must not be streamed by anyone: the caller holds the slot's lock). */
     public void drop(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection();
