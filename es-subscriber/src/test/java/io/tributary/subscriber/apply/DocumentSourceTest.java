@@ -2,6 +2,7 @@ package io.tributary.subscriber.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.tributary.config.InvalidConfigException;
@@ -9,7 +10,11 @@ import io.tributary.documents.CatalogTable;
 import io.tributary.documents.DocumentChecks;
 import io.tributary.documents.DocumentSpecReader;
 import io.tributary.documents.DocumentTree;
+import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
+import io.tributary.subscriber.SubscriberSettings;
+import java.io.IOException;
+import java.net.ServerSocket;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.util.List;
@@ -18,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The startup check that needs no database: a join column must stay in its table's own index. */
+/** The startup checks that need no database: a join column stays in its table's own index; no database is named. */
 class DocumentSourceTest {
 
     private static final TableId ORDERS = TableId.parse("shop.orders");
@@ -66,5 +71,26 @@ class DocumentSourceTest {
     void aJoinColumnKeptUnderAnotherNameIsAccepted() {
         DocumentSource.requireJoinColumnsKept(ORDERS_WITH_ITEMS, items(Set.of("sku"), Map.of("order_id", "order")));
         DocumentSource.requireJoinColumnsKept(ORDERS_WITH_ITEMS, new TableMappings(Map.of()));
+    }
+
+    @Test
+    void aDatabaseThatDoesNotAnswerStopsTheStartNamingTheSettings() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/shop";
+        DocumentSettings settings = DocumentSettings.read(ConfigFactory.parseString("""
+                tributary.postgres { url = "%s", user = reader }
+                tributary.documents.orders { root = "shop.orders" }
+                """.formatted(url)).withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
+
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> DocumentSource.check(settings, new TableMappings(Map.of())));
+
+        assertTrue(error.getMessage().startsWith("PostgreSQL at " + url + " as reader (tributary.postgres, where"
+                + " joined documents are read from) cannot be read: "), error.getMessage());
+        assertTrue(error.getMessage().endsWith("; check tributary.postgres.url, user and password"),
+                error.getMessage());
     }
 }
