@@ -132,6 +132,8 @@ class ChangeAssemblerTest {
                 () -> assembler.accept(new Insert(11, tuple("x")), Lsn.of(171)));
         assertTrue(error.getMessage().contains("public.audit"), error.getMessage());
         assertTrue(error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+        assertTrue(error.getMessage().endsWith("once the table has a key, drop the slot and restart with"
+                + " tributary.postgres.on-slot-loss = recreate"), "the change already in the WAL stays unkeyed");
     }
 
     @Test
