@@ -171,11 +171,19 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         } catch (IOException | RuntimeException e) {
             int status = e instanceof co.elastic.clients.transport.TransportException transport ? transport.statusCode()
                     : e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es ? es.status() : -1;
-            if (status == 401 || status == 403) {
+            String user = settings.elasticsearchUsername();
+            if (status == 401) {
                 throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " refused"
-                        + (settings.elasticsearchUsername().isEmpty() ? " requests without credentials"
-                        : " the credentials of user " + settings.elasticsearchUsername()) + " (HTTP " + status
-                        + "); check tributary.elasticsearch.username and password", e);
+                        + (user.isEmpty() ? " requests without credentials" : " the credentials of user " + user)
+                        + " (HTTP 401); check tributary.elasticsearch.username and password", e);
+            }
+            if (status == 403) {
+                // Authenticated, but not allowed: a missing privilege, not a wrong password.
+                throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " denied "
+                        + (user.isEmpty() ? "requests without credentials" : "user " + user) + " GET /_cluster/health"
+                        + " (HTTP 403): " + (user.isEmpty() ? "set tributary.elasticsearch.username and password"
+                        : "grant a role of user " + user + " the monitor cluster privilege, or check"
+                        + " tributary.elasticsearch.username"), e);
             }
             throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " does not answer"
                     + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls", e);

@@ -228,4 +228,23 @@ class SubscriberSettingsTest {
         assertTrue(tablesError(directory, "{ \"shop.orders\" { mapping-file = list.json } }").contains(
                 "must hold a JSON object of mappings"));
     }
+
+    @Test
+    void documentsWithoutADatabaseToReadThemFromAreNamed(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("subscriber.conf");
+        Files.writeString(file, "tributary.documents.orders { root = \"shop.orders\" }\n");
+        Map<String, String> environment = requiredEnvironment();
+
+        String unset = assertThrows(InvalidConfigException.class, () -> SubscriberSettings.load(file, environment))
+                .getMessage();
+        environment.put("TRIBUTARY_POSTGRES_URL", "postgres://db/shop");
+        String notJdbc = assertThrows(InvalidConfigException.class, () -> SubscriberSettings.load(file, environment))
+                .getMessage();
+
+        assertTrue(unset.startsWith("tributary.postgres.url must be set when tributary.documents is: documents"
+                + " [orders] are read from PostgreSQL; set tributary.postgres.url in the config file or the"
+                + " environment variable TRIBUTARY_POSTGRES_URL"), unset);
+        assertTrue(notJdbc.startsWith("tributary.postgres.url must be a JDBC URL such as"
+                + " jdbc:postgresql://host:5432/database, got 'postgres://db/shop'"), notJdbc);
+    }
 }

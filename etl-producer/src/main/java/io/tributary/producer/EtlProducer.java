@@ -145,7 +145,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     @Override
     public synchronized void start() throws SQLException {
         Source source = settings.source();
-        try (Connection connection = source.endpoint().openQueryConnection()) {
+        try (Connection connection = ServerChecks.connect(source.endpoint())) {
             ServerChecks.requireLogicalWalLevel(connection);
             ServerChecks.requireReplicationPrivilege(connection);
             serverMajor = ServerChecks.majorVersion(connection);

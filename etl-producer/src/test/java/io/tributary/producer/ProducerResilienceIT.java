@@ -69,8 +69,12 @@ class ProducerResilienceIT {
     }
 
     private ProducerSettings settings(OnSlotLoss onSlotLoss, Duration heartbeat) {
+        return settings(onSlotLoss, heartbeat, List.of(TableId.parse("public.items")));
+    }
+
+    private ProducerSettings settings(OnSlotLoss onSlotLoss, Duration heartbeat, List<TableId> tables) {
         Source defaults = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse("public.items")));
+                "slot_" + database, "pub_" + database, tables);
         Source source = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(), defaults.tables(),
                 Duration.ofMillis(200), defaults.replicaIdentity(), onSlotLoss, false,
                 new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), heartbeat, defaults.numericMode());
@@ -319,6 +323,53 @@ class ProducerResilienceIT {
                 && message.contains("tributary.kafka.max-event-bytes (now 262144 bytes)"), message);
         assertEquals(List.of(1L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(10))
                 .stream().map(r -> r.event().key().get("id").asLong()).toList(), "the row before it was sent");
+    }
+
+    @Test
+    void anInsertIntoATableWithoutKeyStopsTheProducerUntilTheTableHasOneAndTheSlotIsRecreated() throws Exception {
+        sql("CREATE TABLE public.notes (body text)");
+        List<TableId> tables = List.of(TableId.parse("public.items"), TableId.parse("public.notes"));
+        EtlProducer first = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
+        sql("INSERT INTO public.items VALUES (1, 'keyed')", "INSERT INTO public.notes VALUES ('unkeyed')");
+
+        String stopped = awaitFailure(first).getMessage();
+        assertTrue(stopped.startsWith("table public.notes has no primary key and no replica identity columns, so its"
+                + " change at "), stopped);
+        assertTrue(stopped.endsWith("drop the slot and restart with tributary.postgres.on-slot-loss = recreate"),
+                stopped);
+        assertEquals(List.of("c 1"), eventsOf("public.items", TopicReader.readAtLeast(kafka.bootstrapServers(), topic,
+                1, Duration.ofSeconds(30))), "the keyed row before it was sent");
+
+        // The fix the message names first: PostgreSQL still decodes the change already in the WAL as the table was.
+        sql("ALTER TABLE public.notes ADD COLUMN id serial PRIMARY KEY");
+        EtlProducer second = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
+        assertTrue(awaitFailure(second).getMessage().startsWith("table public.notes has no primary key"),
+                "the same change stops the producer again");
+
+        // The way out it names next: a new slot, whose snapshot re-sends every row with its new key.
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        started(settings(OnSlotLoss.RECREATE, Duration.ZERO, tables), new SimpleMeterRegistry());
+        sql("INSERT INTO public.notes (body) VALUES ('after')");
+        List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
+                received -> eventsOf("public.notes", received).contains("c 2"), Duration.ofSeconds(30));
+
+        assertEquals(List.of("c 1", "r 1", "s "), eventsOf("public.items", records).stream().distinct().toList(),
+                "row 1 of items perhaps twice: the first producer may have stopped before confirming it");
+        assertEquals(List.of("r 1", "s ", "c 2"), eventsOf("public.notes", records));
+    }
+
+    /** "op id" of each event of {@code table}, in topic order (a table lives in one partition). */
+    private static List<String> eventsOf(String table, List<Received> records) {
+        return records.stream().filter(r -> r.event().tableId().toString().equals(table))
+                .map(r -> r.event().op().code() + " " + r.event().key().path("id").asText()).toList();
+    }
+
+    private static Throwable awaitFailure(EtlProducer producer) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (producer.failure().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return producer.failure().orElseThrow(() -> new AssertionError("the producer did not stop"));
     }
 
     @Test

@@ -68,6 +68,18 @@ class ProducerSettingsTest {
     }
 
     @Test
+    void aTablePinnedOutsideThePartitionsIsNamedWithThePartitionCount() throws Exception {
+        Path file = dir.resolve("pinned.conf");
+        Files.writeString(file, "tributary.kafka { partitions = 4, pinned-partitions { \"shop.orders\" = 4 } }");
+
+        InvalidConfigException error = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(file, requiredEnvironment()));
+
+        assertTrue(error.getMessage().startsWith("tributary.kafka.pinned-partitions table shop.orders is pinned to"
+                + " partition 4, outside 0..3 (tributary.kafka.partitions is 4)"), error.getMessage());
+    }
+
+    @Test
     void missingRequiredKeyIsNamed() {
         Map<String, String> environment = requiredEnvironment();
         environment.remove("TRIBUTARY_POSTGRES_URL");

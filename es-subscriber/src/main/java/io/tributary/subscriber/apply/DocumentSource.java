@@ -87,7 +87,8 @@ final class DocumentSource {
         }
     }
 
-    private static void requireJoinColumnsKept(DocumentTree tree, TableMappings tables) {
+    /** @throws InvalidConfigException naming the document, column and table when {@code tables} drops a join column */
+    static void requireJoinColumnsKept(DocumentTree tree, TableMappings tables) {
         for (TableId table : tree.tables()) {
             for (String column : tree.joinColumnsOf(table)) {
                 if (tables.forTable(table).fieldOf(column).isEmpty()) {

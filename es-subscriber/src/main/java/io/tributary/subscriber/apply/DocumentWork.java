@@ -122,13 +122,27 @@ final class DocumentWork implements AutoCloseable {
             }
         } catch (SQLException e) {
             closeSession();
-            throw new ApplyFailedException("rebuilding documents " + work.keySet().stream().map(DocumentTree::name)
-                    .toList() + " from PostgreSQL at " + source.describe() + " failed: " + e.getMessage(), true, e);
+            throw rebuildFailed(work.keySet().stream().map(DocumentTree::name).toList(), source.describe(), e);
         } catch (IllegalStateException e) {
             closeSession();
             throw new ApplyFailedException("rebuilding documents " + work.keySet().stream().map(DocumentTree::name)
                     .toList() + " failed: " + e.getMessage(), true, e);
         }
+    }
+
+    /**
+     * A rebuild that PostgreSQL refused, sorted where it enters: a lost connection, a restarting server, a conflict or
+     * a timeout pass by themselves (retriable); a column or table the documents name that no longer exists, a revoked
+     * privilege, a refused role (SQLSTATE classes 42 and 28, 3D000) do not, so retrying would hold the partitions for
+     * ever: the subscriber stops, and its startup check then names the join at fault.
+     */
+    static ApplyFailedException rebuildFailed(List<String> documents, String database, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean setupAtFault = state.startsWith("42") || state.startsWith("28") || state.equals("3D000");
+        return new ApplyFailedException("rebuilding documents " + documents + " from PostgreSQL at " + database
+                + " failed: " + e.getMessage() + (setupAtFault ? " (SQLSTATE " + state + "); the database no longer"
+                + " matches tributary.documents (a column or table dropped or renamed, a privilege revoked): change"
+                + " the database or the configuration, then restart the subscriber" : ""), !setupAtFault, e);
     }
 
     /** The transactions of the batch's changes to document tables, each with a table it changed (for messages). */

@@ -24,6 +24,33 @@ public final class ServerChecks {
     private ServerChecks() {
     }
 
+    /**
+     * The first connection of a start: a server that cannot be reached or refuses the role stops the start with the
+     * settings to check, instead of the driver's bare message.
+     *
+     * @throws IllegalStateException naming the URL, the role and the settings to check
+     */
+    public static Connection connect(PostgresEndpoint endpoint) {
+        try {
+            return endpoint.openQueryConnection();
+        } catch (SQLException e) {
+            throw cannotConnect(endpoint, e);
+        }
+    }
+
+    /** Why {@link #connect} failed, sorted by SQLSTATE: class 28 is the credentials, anything else the address. */
+    static IllegalStateException cannotConnect(PostgresEndpoint endpoint, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28")) {
+            return new IllegalStateException("PostgreSQL at " + endpoint.url() + " refused role " + endpoint.user()
+                    + " (" + e.getMessage() + "); check tributary.postgres.user and tributary.postgres.password"
+                    + " (and pg_hba.conf)", e);
+        }
+        return new IllegalStateException("PostgreSQL at " + endpoint.url() + " cannot be reached as "
+                + endpoint.user() + " (" + e.getMessage() + "); check tributary.postgres.url and that the server is"
+                + " up", e);
+    }
+
     /** @throws IllegalStateException when wal_level is not logical */
     public static void requireLogicalWalLevel(Connection connection) throws SQLException {
         String walLevel = single(connection, "SHOW wal_level");

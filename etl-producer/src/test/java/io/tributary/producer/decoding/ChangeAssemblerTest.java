@@ -105,6 +105,17 @@ class ChangeAssemblerTest {
     }
 
     @Test
+    void aTableRenamedMidStreamIsNamedByItsNewNameFromTheNextRowOn() {
+        ChangeEvent before = single(new Insert(10, tuple("7", "1", "1.00", "a")), 110);
+        assembler.accept(new Relation(10, "sales", "invoice_lines", 'd', LINES.columns()), Lsn.of(120));
+        ChangeEvent after = single(new Insert(10, tuple("7", "2", "2.00", "b")), 130);
+
+        assertEquals("sales.order_lines", before.tableId().toString());
+        assertEquals("sales.invoice_lines", after.tableId().toString(), "its events, index and partition follow"
+                + " the new name; the documents under the old one stay as they were");
+    }
+
+    @Test
     void truncateGivesOneEventPerTable() {
         List<ChangeEvent> events = assembler.accept(new Truncate(0, List.of(10)), Lsn.of(160));
 
@@ -121,6 +132,8 @@ class ChangeAssemblerTest {
                 () -> assembler.accept(new Insert(11, tuple("x")), Lsn.of(171)));
         assertTrue(error.getMessage().contains("public.audit"), error.getMessage());
         assertTrue(error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
+        assertTrue(error.getMessage().endsWith("once the table has a key, drop the slot and restart with"
+                + " tributary.postgres.on-slot-loss = recreate"), "the change already in the WAL stays unkeyed");
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.tributary.producer.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,5 +70,34 @@ class ServerChecksTest {
     @Test
     void majorVersionComesFromServerVersionNum() throws Exception {
         assertEquals(14, ServerChecks.majorVersion(answering(Map.of("SHOW server_version_num", "140024"))));
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerStopsTheStartNamingTheUrlSetting() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/app";
+
+        IllegalStateException error = assertThrows(IllegalStateException.class,
+                () -> ServerChecks.connect(new PostgresEndpoint(url, "tributary", "secret")));
+
+        assertTrue(error.getMessage().startsWith("PostgreSQL at " + url + " cannot be reached as tributary ("),
+                error.getMessage());
+        assertTrue(error.getMessage().endsWith("; check tributary.postgres.url and that the server is up"),
+                error.getMessage());
+    }
+
+    @Test
+    void refusedCredentialsNameTheUserAndPasswordSettings() {
+        PostgresEndpoint endpoint = new PostgresEndpoint("jdbc:postgresql://db:5432/app", "tributary", "wrong");
+
+        IllegalStateException error = ServerChecks.cannotConnect(endpoint,
+                new SQLException("FATAL: password authentication failed for user \"tributary\"", "28P01"));
+
+        assertEquals("PostgreSQL at jdbc:postgresql://db:5432/app refused role tributary (FATAL: password"
+                + " authentication failed for user \"tributary\"); check tributary.postgres.user and"
+                + " tributary.postgres.password (and pg_hba.conf)", error.getMessage());
     }
 }
