@@ -44,6 +44,26 @@ class ProducerSettingsTest {
         assertEquals(8080, settings.httpPort());
         assertEquals("", settings.source().endpoint().password());
         assertEquals(SnapshotSettings.DEFAULTS, settings.snapshot());
+        assertEquals(java.time.Duration.ofSeconds(10), settings.source().takeoverTimeout());
+        assertEquals(-1, settings.target().minInsyncReplicas());
+    }
+
+    @Test
+    void moreInsyncReplicasThanReplicasAndATooShortTakeoverTimeoutAreRefusedNamingTheKey() {
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_KAFKA_REPLICATION_FACTOR", "2");
+        environment.put("TRIBUTARY_KAFKA_MIN_INSYNC_REPLICAS", "3");
+        InvalidConfigException insync = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(null, environment));
+        assertTrue(insync.getMessage().contains("tributary.kafka.min-insync-replicas is 3, more than"
+                + " tributary.kafka.replication-factor (2): no write could succeed"), insync.getMessage());
+
+        Map<String, String> quick = requiredEnvironment();
+        quick.put("TRIBUTARY_POSTGRES_TAKEOVER_TIMEOUT", "1s");
+        InvalidConfigException takeover = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(null, quick));
+        assertTrue(takeover.getMessage().contains("tributary.postgres.takeover-timeout must be at least 3000ms, got 1000ms"),
+                takeover.getMessage());
     }
 
     @Test
