@@ -144,6 +144,27 @@ public final class BulkApplier implements AutoCloseable {
      */
     public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions)
             throws ApplyFailedException {
+        try {
+            return applyOnce(events, partitions);
+        } catch (ApplyFailedException e) {
+            e.unavailableIndex().ifPresent(this::noteUnavailable);
+            throw e;
+        }
+    }
+
+    /**
+     * Counts an index found closed or missing ({@code tributary.subscriber.index.unavailable}); a missing target is
+     * looked for, and created, again before the next attempt's writes.
+     */
+    private void noteUnavailable(UnavailableIndex unavailable) {
+        metrics.indexUnavailable(unavailable.index(), unavailable.reason());
+        if (UnavailableIndex.MISSING.equals(unavailable.reason())) {
+            targets.forget(unavailable.index());
+        }
+    }
+
+    private List<Rejection> applyOnce(List<ReceivedChange> events, List<TopicPartition> partitions)
+            throws ApplyFailedException {
         if (events.size() != partitions.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
         }
@@ -248,7 +269,7 @@ public final class BulkApplier implements AutoCloseable {
         String what = "bulk request of " + operations + " operations (" + describe(writes.get(0)) + " …)";
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
-        request.setEntity(new ByteArrayEntity(BulkBody.of(writes), NDJSON));
+        request.setEntity(new ByteArrayEntity(BulkBody.of(writes, targets::isAlias), NDJSON));
         long start = System.nanoTime();
         try {
             Response response = restClient.performRequest(request);
@@ -262,7 +283,8 @@ public final class BulkApplier implements AutoCloseable {
             if (verdict == Verdict.REJECT) {
                 throw new ContentRefused(error.errorType() != null ? error.errorType() : "http-" + status, detail);
             }
-            throw Failures.failed(what, verdict, "Elasticsearch answered " + detail, e);
+            throw Failures.refused(what, writes.get(0).index(), status, error.errorType(),
+                    "Elasticsearch answered " + detail, e);
         } catch (IOException e) {
             throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
         } finally {
@@ -282,6 +304,7 @@ public final class BulkApplier implements AutoCloseable {
             throws ApplyFailedException {
         int next = 0;
         String retryBecause = null;
+        UnavailableIndex unavailable = null;
         for (PlannedWrite write : writes) {
             Rejection rejected = null;
             for (BulkAction action : write.actions()) {
@@ -293,7 +316,11 @@ public final class BulkApplier implements AutoCloseable {
                 switch (Verdict.forItem(action.kind(), item.status(), item.errorType())) {
                     case APPLIED -> metrics.applied(write.index(), action.kind());
                     case STALE -> metrics.versionConflict(write.index());
-                    case RETRY -> retryBecause = retryBecause != null ? retryBecause : itemText(item);
+                    case RETRY -> {
+                        retryBecause = retryBecause != null ? retryBecause : itemText(item);
+                        unavailable = unavailable != null ? unavailable
+                                : UnavailableIndex.of(write.index(), item.errorType()).orElse(null);
+                    }
                     case FATAL -> throw new ApplyFailedException("Elasticsearch refused " + itemText(item)
                             + " (check the user's privileges on the index)", false, null);
                     case REJECT -> rejected = rejected != null ? rejected : new Rejection(write.position(),
@@ -304,6 +331,10 @@ public final class BulkApplier implements AutoCloseable {
             if (rejected != null) {
                 rejections.add(rejected);
             }
+        }
+        if (unavailable != null) {
+            throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause
+                    + "; " + unavailable.advice(), unavailable, null);
         }
         if (retryBecause != null) {
             throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause,

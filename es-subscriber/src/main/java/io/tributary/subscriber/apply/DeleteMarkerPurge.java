@@ -98,7 +98,7 @@ public final class DeleteMarkerPurge {
     private List<String> concreteIndices(String target, String what) throws ApplyFailedException {
         Request request = new Request("GET", "/" + URLEncoder.encode(target, StandardCharsets.UTF_8) + "/_alias");
         List<String> indices = new ArrayList<>();
-        scan.perform(request, what + ": finding the indices behind " + target)
+        scan.perform(request, target, what + ": finding the indices behind " + target)
                 .ifPresent(answer -> answer.fieldNames().forEachRemaining(indices::add));
         return indices;
     }
