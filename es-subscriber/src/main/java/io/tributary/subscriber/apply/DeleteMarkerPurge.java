@@ -83,6 +83,7 @@ public final class DeleteMarkerPurge {
                     ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, page.purges(), what);
                     deleted[0] += outcome.applied();
                 }
+                return true;
             });
             metrics.purged(target, deleted[0]);
             removed += deleted[0];

@@ -30,7 +30,8 @@ final class IndexScan {
     /** What is done with each page, in scan order. */
     @FunctionalInterface
     interface PageHandler {
-        void handle(ScanPage page) throws ApplyFailedException;
+        /** @return false to stop the scan here, before the next page */
+        boolean handle(ScanPage page) throws ApplyFailedException;
     }
 
     private final RestClient restClient;
@@ -56,7 +57,8 @@ final class IndexScan {
     }
 
     /**
-     * Hands every page of the documents of {@code target} that {@code query} matches to {@code handler}.
+     * Hands every page of the documents of {@code target} that {@code query} matches to {@code handler}, until it
+     * asks to stop.
      *
      * @param query null for every document
      * @return the documents scanned; -1 when there is no such index or alias
@@ -97,8 +99,7 @@ final class IndexScan {
                             + " so documents may be missing; it starts again", true, null);
                 }
                 scanned += page.documents().size();
-                handler.handle(page);
-                if (page.isLast(pageSize)) {
+                if (!handler.handle(page) || page.isLast(pageSize)) {
                     return scanned;
                 }
                 searchAfter = page.searchAfter();
