@@ -84,7 +84,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         }
         SubscriberSettings.Bulk bulk = settings.bulk();
         BulkApplier applier = new BulkApplier(elasticsearch, metrics, new TableMappings(settings.tables()),
-                bulk.maxActions(), bulk.maxBytes(), bulk.concurrency());
+                bulk.maxActions(), bulk.maxBytes(), bulk.concurrency(), settings.sweeps());
         Runnable documentBuilds;
         try {
             documentBuilds = settings.documents().documents().isEmpty() ? null

@@ -7,6 +7,7 @@ import io.tributary.config.SettingsReader;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
+import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.subscriber.consume.TopicNames;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * @param deletes         how long delete markers are kept ({@code tributary.elasticsearch.deletes})
  * @param documents       joined documents ({@code tributary.documents}, {@code tributary.postgres},
  *                        {@code tributary.document-rebuild})
+ * @param sweeps          how truncates and sweeps mark documents ({@code tributary.elasticsearch.sweep})
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -45,13 +47,15 @@ public record SubscriberSettings(
         Map<TableId, TableMapping> tables,
         Bulk bulk,
         Deletes deletes,
-        DocumentSettings documents) {
+        DocumentSettings documents,
+        SweepSettings sweeps) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final String BULK = "tributary.elasticsearch.bulk.";
     private static final String DELETES = "tributary.elasticsearch.deletes.";
+    private static final String SWEEP = "tributary.elasticsearch.sweep.";
 
     /**
      * {@code tributary.elasticsearch.bulk}: how records become bulk requests.
@@ -100,28 +104,35 @@ public record SubscriberSettings(
                               int httpPort, Map<TableId, TableMapping> tables) {
         this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
                 elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, tables,
-                Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE);
+                Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE, SweepSettings.DEFAULTS);
     }
 
     /** These settings with {@code bulk} instead of their own. */
     public SubscriberSettings withBulk(Bulk bulk) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents);
+                httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code deletes} instead of their own. */
     public SubscriberSettings withDeletes(Deletes deletes) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents);
+                httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code documents} instead of their own. */
     public SubscriberSettings withDocuments(DocumentSettings documents) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
                 kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents);
+                httpPort, tables, bulk, deletes, documents, sweeps);
+    }
+
+    /** These settings with {@code sweeps} instead of their own. */
+    public SubscriberSettings withSweeps(SweepSettings sweeps) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
+                httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -179,7 +190,9 @@ public record SubscriberSettings(
                 TableSettingsReader.read(config, baseDirectory),
                 bulk(config, read),
                 deletes(config, read),
-                DocumentSettings.read(config));
+                DocumentSettings.read(config),
+                new SweepSettings(read.intBetween(SWEEP + "page-size", 1, 100_000),
+                        read.durationAtLeast(SWEEP + "background-after", Duration.ZERO)));
     }
 
     private static Deletes deletes(Config config, SettingsReader read) {

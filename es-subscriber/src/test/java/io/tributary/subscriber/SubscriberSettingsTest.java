@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.net.URI;
@@ -112,6 +113,19 @@ class SubscriberSettingsTest {
         assertEquals("tributary.elasticsearch.deletes.keep-for must be auto (the topic's retention.ms +"
                 + " segment.ms), forever, or a duration such as 14d, got \"a while\"",
                 bulkError("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "a while"));
+    }
+
+    @Test
+    void truncatesAndSweepsScanInPagesAndGoOnInTheBackgroundAfterABudget() {
+        assertEquals(new SweepSettings(5_000, Duration.ofSeconds(2)), SubscriberSettings.load(null,
+                requiredEnvironment()).sweeps());
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_ELASTICSEARCH_SWEEP_PAGE_SIZE", "100");
+        environment.put("TRIBUTARY_ELASTICSEARCH_SWEEP_BACKGROUND_AFTER", "500ms");
+        assertEquals(new SweepSettings(100, Duration.ofMillis(500)), SubscriberSettings.load(null, environment)
+                .sweeps());
+        assertEquals("tributary.elasticsearch.sweep.page-size must be between 1 and 100000, got 0",
+                bulkError("TRIBUTARY_ELASTICSEARCH_SWEEP_PAGE_SIZE", "0"));
     }
 
     @Test

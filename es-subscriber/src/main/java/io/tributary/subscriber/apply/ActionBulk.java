@@ -50,7 +50,7 @@ final class ActionBulk {
             Response response = restClient.performRequest(request);
             answer = BulkAnswer.read(EntityUtils.toByteArray(response.getEntity()));
         } catch (ResponseException e) {
-            throw IndexScan.refused(sending, e, IndexScan.errorOf(e.getResponse()));
+            throw IndexScan.refused(sending, actions.get(0).address().index(), e, IndexScan.errorOf(e.getResponse()));
         } catch (IOException e) {
             throw Failures.failed(sending, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
         } finally {
@@ -68,6 +68,7 @@ final class ActionBulk {
         String rejectedKind = null;
         String rejectedReason = null;
         String retryBecause = null;
+        UnavailableIndex unavailable = null;
         for (int i = 0; i < actions.size(); i++) {
             BulkAnswer.Item item = answer.items().get(i);
             String itemText = item.index() + "/" + item.id() + ": " + item.status() + " " + item.errorType() + " "
@@ -75,7 +76,13 @@ final class ActionBulk {
             switch (Verdict.forItem(actions.get(i).kind(), item.status(), item.errorType())) {
                 case APPLIED -> applied++;
                 case STALE -> stale++;
-                case RETRY -> retryBecause = retryBecause != null ? retryBecause : itemText;
+                case RETRY -> {
+                    retryBecause = retryBecause != null ? retryBecause : itemText;
+                    if (unavailable == null) {
+                        unavailable = UnavailableIndex.of(actions.get(i).address().index(), item.errorType())
+                                .orElse(null);
+                    }
+                }
                 case FATAL -> throw new ApplyFailedException(sending + ": Elasticsearch refused " + itemText
                         + " (check the user's privileges on the index)", false, null);
                 case REJECT -> {
@@ -85,6 +92,9 @@ final class ActionBulk {
                     }
                 }
             }
+        }
+        if (unavailable != null) {
+            throw new ApplyFailedException(sending + ": " + unavailable.advice(), unavailable, null);
         }
         if (retryBecause != null) {
             throw new ApplyFailedException(sending + ": Elasticsearch could not take every action now, first: "

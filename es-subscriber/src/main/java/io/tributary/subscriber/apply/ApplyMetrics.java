@@ -79,6 +79,16 @@ final class ApplyMetrics {
                 .increment(documents);
     }
 
+    /**
+     * An attempt failed because {@code index} is closed or missing ({@code reason}, {@link UnavailableIndex}): its
+     * batch is retried, nothing dead-lettered.
+     */
+    void indexUnavailable(String index, String reason) {
+        Counter.builder("tributary.subscriber.index.unavailable")
+                .description("Attempts that failed because an index is closed or missing; retried, never dead-lettered")
+                .tag("index", index).tag("reason", reason).register(registry).increment();
+    }
+
     /** The purge removed {@code markers} delete markers of {@code index} that no older write can reach any more. */
     void purged(String index, long markers) {
         Counter.builder("tributary.subscriber.purged.markers")

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +53,9 @@ import org.elasticsearch.client.RestClient;
  * rest (indices, mappings, multi-get).
  *
  * <p>{@link #apply} returns only when every event is either accepted by Elasticsearch or rejected for good (the
- * returned {@link Rejection}s, for the dead-letter topic); what Elasticsearch accepted stays applied. A request
+ * returned {@link Rejection}s, for the dead-letter topic), or belongs to a partition it parked ({@link #parking()}:
+ * rebuilds of joined documents, or a truncate or sweep, that outlast their budget go on in the background, and the
+ * partition's events are applied again once they are done); what Elasticsearch accepted stays applied. A request
  * refused as a whole for its content (400, 413) is split in halves until the culprits are found. Answers are sorted
  * by {@link Verdict}.
  *
@@ -61,18 +64,18 @@ import org.elasticsearch.client.RestClient;
  * {@code maxActions} operations and about {@code maxBytes} ({@link BulkRequests}). A lane's requests run one after
  * another, in order; different lanes' requests run concurrently ({@link ConcurrentPartitions}). Every change of a
  * row is in one partition, and a partition in one lane, so each row's changes are applied in order (and external
- * versions make any overlap harmless). A truncate or a
- * sweep is a barrier for the whole batch: everything polled before it is applied first, everything after it afterwards, so no
- * concurrent write can recreate the index while it is deleted. Indices are created and mappings extended before the
- * requests that need them, on the calling thread.
+ * versions make any overlap harmless). A truncate or a sweep is a barrier for the whole batch: everything polled
+ * before it is applied first, everything after it afterwards (its own partition's only once it is done, in the
+ * background if need be). Indices are created and mappings extended before the requests that need them, on the
+ * calling thread.
  *
  * <p>Used by one consumer thread at a time; {@link #close()} stops its request threads.
  */
 public final class BulkApplier implements AutoCloseable {
 
     private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
-    /** Documents a sweep or truncate reads per page, and so marks per bulk request, at most (and at most max-actions). */
-    private static final int SWEEP_PAGE_SIZE = 5_000;
+    /** Documents a purge, or a full build's closing scan, reads per page at most (and at most max-actions). */
+    private static final int SCAN_PAGE_SIZE = 5_000;
 
     private final ElasticsearchClient client;
     private final RestClient restClient;
@@ -83,7 +86,8 @@ public final class BulkApplier implements AutoCloseable {
     private final long maxBytes;
     private final int concurrency;
     private final ConcurrentPartitions concurrentPartitions;
-    private final StaleDocumentSweep sweep;
+    private final BackgroundSweeps sweeps;
+    private final ParkedPartitions parking;
     private final Clock clock;
     /** Every target written to since start, for {@link DeleteMarkerPurge}. */
     private final Set<String> targetsWritten = ConcurrentHashMap.newKeySet();
@@ -107,15 +111,16 @@ public final class BulkApplier implements AutoCloseable {
      * @param maxActions  operations per bulk request at most
      * @param maxBytes    estimated bytes per bulk request at most
      * @param concurrency bulk requests of different partitions running at once at most
+     * @param sweeps      how truncates and sweeps scan, and how long they run on the consumer thread
      */
     public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
-                       long maxBytes, int concurrency) {
-        this(client, metrics, tables, maxActions, maxBytes, concurrency, Clock.systemUTC());
+                       long maxBytes, int concurrency, SweepSettings sweeps) {
+        this(client, metrics, tables, maxActions, maxBytes, concurrency, sweeps, Clock.systemUTC());
     }
 
     /** @param clock what delete markers record as the time of the delete */
-    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
-                       long maxBytes, int concurrency, Clock clock) {
+    BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
+                long maxBytes, int concurrency, SweepSettings sweeps, Clock clock) {
         if (!(client._transport() instanceof RestClientTransport transport)) {
             throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
         }
@@ -128,8 +133,11 @@ public final class BulkApplier implements AutoCloseable {
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client);
-        this.sweep = new StaleDocumentSweep(restClient, this.metrics, tables, Math.min(maxActions, SWEEP_PAGE_SIZE),
-                clock);
+        int sweepPage = Math.min(maxActions, sweeps.pageSize());
+        this.sweeps = new BackgroundSweeps(new StaleDocumentSweep(restClient, this.metrics, tables, sweepPage, clock),
+                new StaleDocumentSweep(restClient, this.metrics, tables, sweepPage, clock), this.metrics,
+                sweeps.backgroundAfter());
+        this.parking = new ParkedPartitions(this.sweeps);
         this.clock = clock;
     }
 
@@ -144,6 +152,27 @@ public final class BulkApplier implements AutoCloseable {
      */
     public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions)
             throws ApplyFailedException {
+        try {
+            return applyOnce(events, partitions);
+        } catch (ApplyFailedException e) {
+            e.unavailableIndex().ifPresent(this::noteUnavailable);
+            throw e;
+        }
+    }
+
+    /**
+     * Counts an index found closed or missing ({@code tributary.subscriber.index.unavailable}); a missing target is
+     * looked for, and created, again before the next attempt's writes.
+     */
+    private void noteUnavailable(UnavailableIndex unavailable) {
+        metrics.indexUnavailable(unavailable.index(), unavailable.reason());
+        if (UnavailableIndex.MISSING.equals(unavailable.reason())) {
+            targets.forget(unavailable.index());
+        }
+    }
+
+    private List<Rejection> applyOnce(List<ReceivedChange> events, List<TopicPartition> partitions)
+            throws ApplyFailedException {
         if (events.size() != partitions.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
         }
@@ -154,31 +183,40 @@ public final class BulkApplier implements AutoCloseable {
         }
         Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, lookups);
         BatchPlan plan = BatchPlan.of(events, stored, tables, clock.instant());
-        Set<TopicPartition> parked = documents == null ? Set.of()
-                : documents.rebuild(events, partitions, stored, tables);
-        List<Rejection> rejections = new ArrayList<>();
-        for (Rejection rejection : plan.rejections()) {
-            if (!parked.contains(partitions.get(rejection.position()))) {
-                rejections.add(rejection);
-            }
-        }
+        Set<TopicPartition> parked = new HashSet<>(documents == null ? Set.of()
+                : documents.rebuild(events, partitions, stored, tables));
+        List<Rejection> rejections = new ArrayList<>(plan.rejections());
         List<PlannedWrite> pending = new ArrayList<>();
+        long sweepDeadline = 0;
+        boolean sweeping = false;
         for (PlannedWrite write : plan.writes()) {
-            if (parked.contains(partitions.get(write.position()))) {
+            TopicPartition partition = partitions.get(write.position());
+            if (parked.contains(partition)) {
                 continue;
             }
             if (write.isBarrier()) {
                 prepareAndApply(pending, partitions, rejections);
                 pending.clear();
                 targetsWritten.add(write.index());
-                sweep.apply(write).ifPresent(rejections::add);
+                if (!sweeping) {
+                    sweepDeadline = sweeps.deadlineFromNow();
+                    sweeping = true;
+                }
+                BackgroundSweeps.Outcome outcome = sweeps.apply(write, partition, sweepDeadline);
+                if (outcome.parked()) {
+                    parked.add(partition);
+                }
+                outcome.rejection().ifPresent(rejections::add);
             } else {
                 pending.add(write);
             }
         }
         prepareAndApply(pending, partitions, rejections);
         plan.unchangedMissing().forEach(metrics::unchangedMissing);
+        // A parked partition's records are applied again once its work is done: rejected then, not now.
+        rejections.removeIf(rejection -> parked.contains(partitions.get(rejection.position())));
         rejections.sort(Comparator.comparingInt(Rejection::position));
+        parking.parkedByApply(parked);
         return rejections;
     }
 
@@ -248,7 +286,7 @@ public final class BulkApplier implements AutoCloseable {
         String what = "bulk request of " + operations + " operations (" + describe(writes.get(0)) + " …)";
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
-        request.setEntity(new ByteArrayEntity(BulkBody.of(writes), NDJSON));
+        request.setEntity(new ByteArrayEntity(BulkBody.of(writes, targets::isAlias), NDJSON));
         long start = System.nanoTime();
         try {
             Response response = restClient.performRequest(request);
@@ -262,7 +300,8 @@ public final class BulkApplier implements AutoCloseable {
             if (verdict == Verdict.REJECT) {
                 throw new ContentRefused(error.errorType() != null ? error.errorType() : "http-" + status, detail);
             }
-            throw Failures.failed(what, verdict, "Elasticsearch answered " + detail, e);
+            throw Failures.refused(what, writes.get(0).index(), status, error.errorType(),
+                    "Elasticsearch answered " + detail, e);
         } catch (IOException e) {
             throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
         } finally {
@@ -282,6 +321,7 @@ public final class BulkApplier implements AutoCloseable {
             throws ApplyFailedException {
         int next = 0;
         String retryBecause = null;
+        UnavailableIndex unavailable = null;
         for (PlannedWrite write : writes) {
             Rejection rejected = null;
             for (BulkAction action : write.actions()) {
@@ -293,7 +333,11 @@ public final class BulkApplier implements AutoCloseable {
                 switch (Verdict.forItem(action.kind(), item.status(), item.errorType())) {
                     case APPLIED -> metrics.applied(write.index(), action.kind());
                     case STALE -> metrics.versionConflict(write.index());
-                    case RETRY -> retryBecause = retryBecause != null ? retryBecause : itemText(item);
+                    case RETRY -> {
+                        retryBecause = retryBecause != null ? retryBecause : itemText(item);
+                        unavailable = unavailable != null ? unavailable
+                                : UnavailableIndex.of(write.index(), item.errorType()).orElse(null);
+                    }
                     case FATAL -> throw new ApplyFailedException("Elasticsearch refused " + itemText(item)
                             + " (check the user's privileges on the index)", false, null);
                     case REJECT -> rejected = rejected != null ? rejected : new Rejection(write.position(),
@@ -304,6 +348,10 @@ public final class BulkApplier implements AutoCloseable {
             if (rejected != null) {
                 rejections.add(rejected);
             }
+        }
+        if (unavailable != null) {
+            throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause
+                    + "; " + unavailable.advice(), unavailable, null);
         }
         if (retryBecause != null) {
             throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause,
@@ -316,7 +364,7 @@ public final class BulkApplier implements AutoCloseable {
      * {@link #targetsWritten()} and the configured tables' targets.
      */
     public DeleteMarkerPurge markerPurge(java.time.Duration keepFor) {
-        return new DeleteMarkerPurge(restClient, metrics, Math.min(maxActions, SWEEP_PAGE_SIZE), keepFor);
+        return new DeleteMarkerPurge(restClient, metrics, Math.min(maxActions, SCAN_PAGE_SIZE), keepFor);
     }
 
     /** The indices and aliases written to since this applier started (a copy). */
@@ -348,23 +396,28 @@ public final class BulkApplier implements AutoCloseable {
         DocumentMetrics documentMetrics = new DocumentMetrics(registry);
         DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock, concurrency);
         documentWriter = writer;
-        IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SWEEP_PAGE_SIZE));
+        IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SCAN_PAGE_SIZE));
         documents = new JoinedDocuments(source,
                 new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock),
                 new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock), documentMetrics);
+        parking.add(documents);
         return new DocumentBackfill(source, indexes, writer, scan, restClient, metrics, documentMetrics, clock,
                 stopRequested)::runOnce;
     }
 
-    /** The partitions joined documents park while their rebuilds go on in the background ({@link JoinedDocuments}). */
+    /**
+     * The partitions left to background work while their records wait: joined documents' rebuilds
+     * ({@link JoinedDocuments}) and truncates or sweeps ({@link BackgroundSweeps}) that outlast their budget.
+     */
     public Parking parking() {
-        return documents != null ? documents : Parking.NONE;
+        return parking;
     }
 
-    /** Stops the request threads; a request running now is interrupted. */
+    /** Stops the request threads and the background work; a request running now is interrupted. */
     @Override
     public void close() {
         concurrentPartitions.close();
+        sweeps.close();
         if (documents != null) {
             documents.close();
             documentWriter.close();

@@ -4,30 +4,38 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The body of a bulk request (newline-delimited JSON): per action an action line
- * ({@code {"index":{"_index":…,"_id":…,"routing":…,"version":…,"version_type":"external"}}}) and, for an index, the
- * document's bytes as they are ({@link io.tributary.subscriber.decode.RowJson#json()}, one line by its invariant).
- * Stateless.
+ * ({@code {"index":{"_index":…,"_id":…,"routing":…,"version":…,"version_type":"external"}}}, plus
+ * {@code "require_alias":true} for a target that is an alias, so a write never creates a deleted index again with
+ * dynamic mappings) and, for an index, the document's bytes as they are
+ * ({@link io.tributary.subscriber.decode.RowJson#json()}, one line by its invariant). Stateless.
  */
 final class BulkBody {
 
-    /** An action line without its index, id and routing: the fixed parts and a 20-digit version. */
-    private static final int FIXED_ACTION_LINE_BYTES = 96;
+    /** An action line without its index, id and routing: the fixed parts, a 20-digit version and require_alias. */
+    private static final int FIXED_ACTION_LINE_BYTES = 118;
 
     private static final byte[] INDEX = ascii("{\"index\":{\"_index\":\"");
     private static final byte[] DELETE = ascii("{\"delete\":{\"_index\":\"");
     private static final byte[] ID = ascii("\",\"_id\":\"");
     private static final byte[] ROUTING = ascii("\",\"routing\":\"");
     private static final byte[] VERSION = ascii("\",\"version\":");
-    private static final byte[] VERSION_TYPE = ascii(",\"version_type\":\"external\"}}\n");
+    private static final byte[] VERSION_TYPE = ascii(",\"version_type\":\"external\"");
+    private static final byte[] REQUIRE_ALIAS = ascii(",\"require_alias\":true");
+    private static final byte[] END = ascii("}}\n");
 
     private BulkBody() {
     }
 
-    /** The body for the actions of {@code writes}, in order. */
-    static byte[] of(List<PlannedWrite> writes) {
+    /**
+     * The body for the actions of {@code writes}, in order.
+     *
+     * @param isAlias true for the targets that are aliases: writes to them carry {@code require_alias}
+     */
+    static byte[] of(List<PlannedWrite> writes, Predicate<String> isAlias) {
         long estimate = 0;
         for (PlannedWrite write : writes) {
             estimate += write.estimatedBytes();
@@ -35,8 +43,9 @@ final class BulkBody {
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         for (PlannedWrite write : writes) {
+            boolean requireAlias = isAlias.test(write.index());
             for (BulkAction action : write.actions()) {
-                write(action, body, encoder);
+                write(action, requireAlias && action.address().index().equals(write.index()), body, encoder);
             }
         }
         return body.toByteArray();
@@ -51,12 +60,13 @@ final class BulkBody {
         ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         for (BulkAction action : actions) {
-            write(action, body, encoder);
+            write(action, false, body, encoder);
         }
         return body.toByteArray();
     }
 
-    private static void write(BulkAction action, ByteArrayOutputStream body, JsonStringEncoder encoder) {
+    private static void write(BulkAction action, boolean requireAlias, ByteArrayOutputStream body,
+                              JsonStringEncoder encoder) {
         DocumentAddress address = action.address();
         body.writeBytes(action.isIndex() ? INDEX : DELETE);
         body.writeBytes(encoder.quoteAsUTF8(address.index()));
@@ -69,6 +79,10 @@ final class BulkBody {
         body.writeBytes(VERSION);
         body.writeBytes(ascii(Long.toString(action.version())));
         body.writeBytes(VERSION_TYPE);
+        if (requireAlias) {
+            body.writeBytes(REQUIRE_ALIAS);
+        }
+        body.writeBytes(END);
         if (action.isIndex()) {
             body.writeBytes(action.document().json());
             body.write('\n');

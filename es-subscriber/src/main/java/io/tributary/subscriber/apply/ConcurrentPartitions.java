@@ -79,7 +79,7 @@ final class ConcurrentPartitions implements AutoCloseable {
             try {
                 step.run(partition, item);
             } catch (ApplyFailedException e) {
-                throw new ApplyFailedException(partition + ": " + e.getMessage(), e.retriable(), e);
+                throw e.within(String.valueOf(partition));
             }
         }
     }

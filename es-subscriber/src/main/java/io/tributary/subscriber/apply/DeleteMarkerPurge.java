@@ -83,6 +83,7 @@ public final class DeleteMarkerPurge {
                     ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, page.purges(), what);
                     deleted[0] += outcome.applied();
                 }
+                return true;
             });
             metrics.purged(target, deleted[0]);
             removed += deleted[0];
@@ -98,7 +99,7 @@ public final class DeleteMarkerPurge {
     private List<String> concreteIndices(String target, String what) throws ApplyFailedException {
         Request request = new Request("GET", "/" + URLEncoder.encode(target, StandardCharsets.UTF_8) + "/_alias");
         List<String> indices = new ArrayList<>();
-        scan.perform(request, what + ": finding the indices behind " + target)
+        scan.perform(request, target, what + ": finding the indices behind " + target)
                 .ifPresent(answer -> answer.fieldNames().forEachRemaining(indices::add));
         return indices;
     }

@@ -85,7 +85,7 @@ final class DocumentBackfill {
 
     /** How many documents searches of {@code alias} find now (delete markers are not among them). */
     private long searchable(String alias) throws ApplyFailedException {
-        return scan.perform(new org.elasticsearch.client.Request("GET", "/" + alias + "/_count"), "counting the"
+        return scan.perform(new org.elasticsearch.client.Request("GET", "/" + alias + "/_count"), alias, "counting the"
                 + " documents of " + alias).map(answer -> answer.path("count").asLong()).orElse(0L);
     }
 

@@ -55,13 +55,6 @@ final class DocumentWork implements AutoCloseable {
     private static final long FIRST_RETRY_MILLIS = 5;
     private static final long MAX_RETRY_MILLIS = 250;
 
-    /** A run stopped between two pages because its deadline passed; what it wrote stays written. */
-    static final class Overrun extends Exception {
-        Overrun() {
-            super(null, null, false, false);
-        }
-    }
-
     private final DocumentSource source;
     private final DocumentWriter writer;
     private final IndexScan scan;
@@ -249,6 +242,7 @@ final class DocumentWork implements AutoCloseable {
             if (!marks.isEmpty()) {
                 marked[0] += ActionBulk.send(restClient, applyMetrics, marks, what).applied();
             }
+            return true;
         });
         if (marked[0] > 0) {
             LOG.info("{}: {} marked", what, marked[0]);

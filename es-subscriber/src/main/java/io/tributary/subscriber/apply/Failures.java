@@ -26,6 +26,25 @@ final class Failures {
                 "Elasticsearch refused it: " + e.getMessage(), e);
     }
 
+    /** A request concerning {@code index} refused by {@code e}: an {@link UnavailableIndex} when it says so. */
+    static ApplyFailedException requestFailed(String what, String index, ElasticsearchException e) {
+        return refused(what, index, e.status(), e.error().type(), "Elasticsearch refused it: " + e.getMessage(), e);
+    }
+
+    /**
+     * A request concerning {@code index} that Elasticsearch answered with {@code status} and {@code errorType}: an
+     * {@link UnavailableIndex} (retriable) when the index is closed or missing, else by {@link Verdict#forRequest}.
+     */
+    static ApplyFailedException refused(String what, String index, int status, String errorType, String detail,
+                                        Throwable cause) {
+        var unavailable = UnavailableIndex.of(index, errorType);
+        if (unavailable.isPresent()) {
+            return new ApplyFailedException(what + " failed: " + detail + "; " + unavailable.get().advice(),
+                    unavailable.get(), cause);
+        }
+        return failed(what, Verdict.forRequest(status, errorType), detail, cause);
+    }
+
     /** A {@link Verdict#REJECT} of a whole request counts as fatal here: callers that can split it do so first. */
     static ApplyFailedException failed(String what, Verdict verdict, String detail, Throwable cause) {
         boolean retriable = verdict == Verdict.RETRY;

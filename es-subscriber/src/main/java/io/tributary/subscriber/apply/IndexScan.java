@@ -30,7 +30,8 @@ final class IndexScan {
     /** What is done with each page, in scan order. */
     @FunctionalInterface
     interface PageHandler {
-        void handle(ScanPage page) throws ApplyFailedException;
+        /** @return false to stop the scan here, before the next page */
+        boolean handle(ScanPage page) throws ApplyFailedException;
     }
 
     private final RestClient restClient;
@@ -51,11 +52,13 @@ final class IndexScan {
      * @return false when there is no such index or alias
      */
     boolean refresh(String target, String what) throws ApplyFailedException {
-        return perform(new Request("POST", path(target) + "/_refresh"), what + ": refreshing " + target).isPresent();
+        return perform(new Request("POST", path(target) + "/_refresh"), target, what + ": refreshing " + target)
+                .isPresent();
     }
 
     /**
-     * Hands every page of the documents of {@code target} that {@code query} matches to {@code handler}.
+     * Hands every page of the documents of {@code target} that {@code query} matches to {@code handler}, until it
+     * asks to stop.
      *
      * @param query null for every document
      * @return the documents scanned; -1 when there is no such index or alias
@@ -65,7 +68,7 @@ final class IndexScan {
     long scan(String target, JsonNode query, String what, PageHandler handler) throws ApplyFailedException {
         Request open = new Request("POST", path(target) + "/_pit");
         open.addParameter("keep_alive", KEEP_ALIVE);
-        Optional<JsonNode> opened = perform(open, what + ": opening a point in time on " + target);
+        Optional<JsonNode> opened = perform(open, target, what + ": opening a point in time on " + target);
         if (opened.isEmpty()) {
             return -1;
         }
@@ -82,7 +85,7 @@ final class IndexScan {
                 search.addParameter("filter_path", ScanPage.FILTER_PATH);
                 search.setJsonEntity(ScanPage.request(pitId, KEEP_ALIVE, pageSize, searchAfter, query).toString());
                 String reading = what + ": reading documents " + scanned + " and on of " + target;
-                JsonNode answer = perform(search, reading).orElseThrow(() -> new ApplyFailedException(reading
+                JsonNode answer = perform(search, target, reading).orElseThrow(() -> new ApplyFailedException(reading
                         + " failed: the index went away during the scan; it starts again", true, null));
                 ScanPage page;
                 try {
@@ -96,8 +99,7 @@ final class IndexScan {
                             + " so documents may be missing; it starts again", true, null);
                 }
                 scanned += page.documents().size();
-                handler.handle(page);
-                if (page.isLast(pageSize)) {
+                if (!handler.handle(page) || page.isLast(pageSize)) {
                     return scanned;
                 }
                 searchAfter = page.searchAfter();
@@ -108,11 +110,12 @@ final class IndexScan {
     }
 
     /**
-     * Sends {@code request} and reads its JSON answer.
+     * Sends {@code request}, which concerns {@code target}, and reads its JSON answer.
      *
      * @return empty when the index or alias does not exist (404 {@code index_not_found_exception})
+     * @throws ApplyFailedException retriable (an {@link UnavailableIndex}) when {@code target} is closed
      */
-    Optional<JsonNode> perform(Request request, String what) throws ApplyFailedException {
+    Optional<JsonNode> perform(Request request, String target, String what) throws ApplyFailedException {
         try {
             Response response = restClient.performRequest(request);
             try (InputStream body = response.getEntity().getContent()) {
@@ -124,23 +127,25 @@ final class IndexScan {
                     && "index_not_found_exception".equals(error.errorType())) {
                 return Optional.empty();
             }
-            throw refused(what, e, error);
+            throw refused(what, target, e, error);
         } catch (IOException e) {
             throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
         }
     }
 
     /**
-     * A request Elasticsearch answered with an error, by {@link Verdict#forRequest}; except a point in time that
-     * expired or vanished (404 {@code search_context_missing_exception}), which a new scan replaces.
+     * A request concerning {@code target} that Elasticsearch answered with an error, by {@link Failures#refused}
+     * (a closed or missing index is retried); a point in time that expired or vanished (404
+     * {@code search_context_missing_exception}) too: a new scan replaces it.
      */
-    static ApplyFailedException refused(String what, ResponseException e, BulkAnswer.Item error) {
+    static ApplyFailedException refused(String what, String target, ResponseException e, BulkAnswer.Item error) {
         int status = e.getResponse().getStatusLine().getStatusCode();
         String detail = "Elasticsearch answered HTTP " + status + (error.errorType() == null ? ""
                 : " " + error.errorType() + ": " + error.errorReason());
-        Verdict verdict = "search_context_missing_exception".equals(error.errorType()) ? Verdict.RETRY
-                : Verdict.forRequest(status, error.errorType());
-        return Failures.failed(what, verdict, detail, e);
+        if ("search_context_missing_exception".equals(error.errorType())) {
+            return Failures.failed(what, Verdict.RETRY, detail, e);
+        }
+        return Failures.refused(what, target, status, error.errorType(), detail, e);
     }
 
     static BulkAnswer.Item errorOf(Response response) {

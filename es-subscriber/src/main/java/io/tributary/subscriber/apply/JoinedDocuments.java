@@ -124,10 +124,10 @@ final class JoinedDocuments implements Parking, AutoCloseable {
             }
             try {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new DocumentWork.Overrun();
+                    throw new Overrun();
                 }
                 inline.run(share.getValue(), stored, tables, deadline, () -> false);
-            } catch (DocumentWork.Overrun overrun) {
+            } catch (Overrun overrun) {
                 park(partition, share.getValue(), stored, tables);
                 parkedNow.add(partition);
             }
@@ -159,7 +159,7 @@ final class JoinedDocuments implements Parking, AutoCloseable {
                             Duration.ofNanos(System.nanoTime() - start).toSeconds());
                 }
                 break;
-            } catch (DocumentWork.Overrun stopped) {
+            } catch (Overrun stopped) {
                 break;
             } catch (ApplyFailedException e) {
                 if (!e.retriable()) {
@@ -182,6 +182,11 @@ final class JoinedDocuments implements Parking, AutoCloseable {
             }
         }
         parked.remove(task.partition, task);
+    }
+
+    /** The partitions whose rebuilds run in the background now. */
+    Set<TopicPartition> running() {
+        return Set.copyOf(parked.keySet());
     }
 
     @Override

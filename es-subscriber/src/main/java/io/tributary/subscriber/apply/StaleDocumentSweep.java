@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,18 @@ import org.slf4j.LoggerFactory;
  * <p><b>A shared index</b> ({@link TableMappings#sharingIndexWith}): the scan is limited to the documents tagged with
  * the table ({@link TableTag}); documents written before tags existed carry none and are left alone.
  *
+ * <p><b>Stoppable, and its progress kept:</b> a run stops before a page's marks once its deadline has passed or it is
+ * cancelled ({@link Overrun}). The marks written stay, and the alias filter hides them, so a later run of the same
+ * truncate or sweep — in the background ({@link BackgroundSweeps}), or by the partition's next owner — scans only what
+ * is left.
+ *
  * <p>Cost: one read and one write per document of the table — a truncate of a large table takes as long as indexing
- * its markers. Not thread-safe: used by the consumer thread, between bulk requests.
+ * its markers. Not thread-safe: one per thread (the consumer's, the background runner's).
  */
 final class StaleDocumentSweep {
 
     private static final Logger LOG = LoggerFactory.getLogger(StaleDocumentSweep.class);
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RestClient restClient;
     private final ApplyMetrics metrics;
@@ -64,11 +71,15 @@ final class StaleDocumentSweep {
     /**
      * Marks the documents of {@code write}'s table (a truncate or a sweep) below its version deleted.
      *
+     * @param deadline  {@link System#nanoTime()} after which the run stops before its next page's marks
+     * @param cancelled true when the run must stop writing (its partition was revoked, the service stops)
      * @return a rejection when Elasticsearch refused a mark for good (the job is otherwise finished)
+     * @throws Overrun              stopped before a page's marks: the deadline passed, or it was cancelled
      * @throws ApplyFailedException retriable when Elasticsearch cannot finish now; not retriable when the setup is at
      *                              fault or Elasticsearch's answers are not what was asked for
      */
-    Optional<Rejection> apply(PlannedWrite write) throws ApplyFailedException {
+    Optional<Rejection> apply(PlannedWrite write, long deadline, BooleanSupplier cancelled)
+            throws ApplyFailedException, Overrun {
         TableId table = write.event().tableId();
         String target = write.index();
         long version = write.event().source().lsn().value();
@@ -84,21 +95,41 @@ final class StaleDocumentSweep {
         RowJson marker = DeleteMarkers.document(clock.instant());
         Tally tally = new Tally();
         long scanned = scan.scan(target, query, what, page -> {
+            if (System.nanoTime() - deadline > 0 || cancelled.getAsBoolean()) {
+                tally.stopped = true;
+                return false;
+            }
             List<BulkAction> marks = page.marksBelow(version, marker);
             if (!marks.isEmpty()) {
-                tally.add(ActionBulk.send(restClient, metrics, marks, what + ": marking deleted"));
+                ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, marks, what + ": marking deleted");
+                tally.add(outcome);
+                metrics.versionConflicts(target, outcome.stale());
+                if (truncate) {
+                    metrics.truncatedDocuments(target, outcome.applied());
+                } else {
+                    metrics.swept(target, outcome.applied());
+                }
             }
+            tally.scanned += page.documents().size();
+            if (System.nanoTime() - tally.lastProgress > PROGRESS_EVERY_NANOS) {
+                tally.lastProgress = System.nanoTime();
+                LOG.info("{}: {} documents scanned, {} marked deleted so far ({} s)", what, tally.scanned,
+                        tally.marked, TimeUnit.NANOSECONDS.toSeconds(tally.lastProgress - start));
+            }
+            return true;
         });
-        metrics.versionConflicts(target, tally.stale);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (tally.stopped) {
+            LOG.info("{}: stopped after {} documents scanned{}, {} marked deleted, in {} ms{}", what, scanned,
+                    query == null ? "" : " tagged " + table, tally.marked, millis,
+                    cancelled.getAsBoolean() ? " (cancelled)" : " (out of time on this thread)");
+            throw new Overrun();
+        }
         if (truncate) {
             metrics.truncated(target);
-            metrics.truncatedDocuments(target, tally.marked);
-        } else {
-            metrics.swept(target, tally.marked);
         }
         LOG.info("{}: scanned {} documents{}, marked {} deleted in {} ms", what, Math.max(0, scanned),
-                query == null ? "" : " tagged " + table, tally.marked,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                query == null ? "" : " tagged " + table, tally.marked, millis);
         if (tally.firstRejection != null) {
             return Optional.of(new Rejection(write.position(), target, "", tally.firstRejection.rejectedKind(),
                     what + " could not mark " + tally.firstRejection.rejectedReason()));
@@ -110,6 +141,9 @@ final class StaleDocumentSweep {
     private static final class Tally {
         long marked;
         long stale;
+        long scanned;
+        long lastProgress = System.nanoTime();
+        boolean stopped;
         ActionBulk.Outcome firstRejection;
 
         void add(ActionBulk.Outcome outcome) {

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Reads the documents a batch's updates with unchanged columns need, with one multi-get request (with each row's
  * routing value). Answers are matched to addresses by their order, as an alias answers with its index's name. A
- * {@linkplain DeleteMarkers delete marker} is no document: its row is deleted.
+ * {@linkplain DeleteMarkers delete marker} is no document: its row is deleted. A missing index holds no document; a
+ * closed one fails the read retriably ({@link UnavailableIndex}).
  */
 final class StoredDocuments {
 
@@ -58,10 +59,15 @@ final class StoredDocuments {
                 }
             } else if (item.isFailure()) {
                 MultiGetError failure = item.failure();
-                if (!"index_not_found_exception".equals(failure.error().type())) {
-                    throw new ApplyFailedException("cannot read the stored document " + ordered.get(i) + ": "
-                            + failure.error().type() + " " + failure.error().reason(), true, null);
+                String type = failure.error().type();
+                if ("index_not_found_exception".equals(type)) {
+                    continue;
                 }
+                String what = "cannot read the stored document " + ordered.get(i) + ": " + type + " "
+                        + failure.error().reason();
+                var closed = UnavailableIndex.of(ordered.get(i).index(), type);
+                throw closed.isPresent() ? new ApplyFailedException(what + "; " + closed.get().advice(), closed.get(),
+                        null) : new ApplyFailedException(what, true, null);
             }
         }
         return found;

@@ -3,6 +3,7 @@ package io.tributary.subscriber.apply;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
+import co.elastic.clients.elasticsearch.indices.AliasDefinition;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscriber.mapping.DeleteMarker;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +41,12 @@ import org.slf4j.LoggerFactory;
  * of the new fields. Tables with a mapping file are left to the file's {@code dynamic} setting. Fields whose type no
  * event told are left to Elasticsearch's dynamic mapping.
  *
- * <p>Not thread-safe: used by the consumer thread.
+ * <p><b>Never auto-created:</b> writes to a target that is an alias carry {@code require_alias}
+ * ({@link #isAlias}), so once its index is deleted Elasticsearch answers 404 instead of creating an index of the
+ * alias's name with dynamic mappings; the write is retried ({@link UnavailableIndex}) after {@link #forget}, so the
+ * next {@link #prepare} creates index and alias again, as at the first write.
+ *
+ * <p>Used by the consumer thread; {@link #isAlias} and {@link #forget} also by bulk request threads.
  */
 final class TargetIndexes {
 
@@ -50,7 +57,9 @@ final class TargetIndexes {
     }
 
     private final ElasticsearchClient client;
-    private final Map<String, Set<String>> mappedFields = new HashMap<>();
+    private final Map<String, Set<String>> mappedFields = new ConcurrentHashMap<>();
+    /** Targets known to be aliases: their writes must not create an index. */
+    private final Set<String> aliases = ConcurrentHashMap.newKeySet();
 
     TargetIndexes(ElasticsearchClient client) {
         this.client = client;
@@ -106,6 +115,17 @@ final class TargetIndexes {
             }
         }
         return refused;
+    }
+
+    /** True when {@code target} is an alias (as far as {@link #prepare} found): its writes carry {@code require_alias}. */
+    boolean isAlias(String target) {
+        return aliases.contains(target);
+    }
+
+    /** {@code target} was found missing: the next {@link #prepare} of a write to it looks for it, or creates it, again. */
+    void forget(String target) {
+        mappedFields.remove(target);
+        aliases.remove(target);
     }
 
     private Optional<Refusal> ensureExists(TableMapping table, Map<String, String> fieldTypes)
@@ -167,14 +187,23 @@ final class TargetIndexes {
             } catch (IOException e) {
                 throw Failures.requestFailed(what, e);
             } catch (ElasticsearchException e) {
-                throw Failures.failed(what, Verdict.forRequest(e.status(), e.error().type()) == Verdict.RETRY
-                        ? Verdict.RETRY : Verdict.FATAL, "Elasticsearch refused it: " + e.getMessage()
+                if (Verdict.forRequest(e.status(), e.error().type()) == Verdict.RETRY) {
+                    throw Failures.requestFailed(what, target, e);
+                }
+                throw Failures.failed(what, Verdict.FATAL, "Elasticsearch refused it: " + e.getMessage()
                         + "; deletes of table " + table.table() + " cannot be kept without it", e);
             }
             fields.add(DeleteMarker.DELETED_FIELD);
             fields.add(TableTag.FIELD);
         }
-        if (!hidesMarkers(target)) {
+        List<AliasDefinition> definitions = aliasDefinitions(target);
+        if (definitions.isEmpty()) {
+            aliases.remove(target);
+        } else {
+            aliases.add(target);
+        }
+        if (definitions.isEmpty() || !definitions.stream().allMatch(alias -> alias != null && alias.filter() != null
+                && alias.filter().toString().contains(DeleteMarker.DELETED_FIELD))) {
             LOG.warn("{} is not an alias that hides delete markers: deleted rows of table {} stay in it as documents"
                     + " with the field {} that searches of {} see. Search through an alias with the filter {}"
                     + " (Tributary creates one over <name>-000001 when the name is free), or add that filter to the"
@@ -183,19 +212,17 @@ final class TargetIndexes {
         mappedFields.put(target, fields);
     }
 
-    /** True when {@code target} is an alias with a filter that names the marker field (trusted to exclude it). */
-    private boolean hidesMarkers(String target) throws ApplyFailedException {
+    /** The definitions of the alias {@code target}, one per index it names; none when it is no alias. */
+    private List<AliasDefinition> aliasDefinitions(String target) throws ApplyFailedException {
         String what = "reading the alias " + target;
         try {
             return client.indices().getAlias(a -> a.name(target)).result().values().stream()
-                    .map(index -> index.aliases().get(target))
-                    .allMatch(alias -> alias != null && alias.filter() != null
-                            && alias.filter().toString().contains(DeleteMarker.DELETED_FIELD));
+                    .map(index -> index.aliases().get(target)).toList();
         } catch (IOException e) {
             throw Failures.requestFailed(what, e);
         } catch (ElasticsearchException e) {
             if (e.status() == 404) {
-                return false;
+                return List.of();
             }
             throw Failures.requestFailed(what, e);
         }
@@ -233,7 +260,7 @@ final class TargetIndexes {
             throw Failures.requestFailed(what, e);
         } catch (ElasticsearchException e) {
             if (Verdict.forRequest(e.status(), e.error().type()) != Verdict.REJECT) {
-                throw Failures.requestFailed(what, e);
+                throw Failures.requestFailed(what, target, e);
             }
             LOG.warn("{} failed, leaving them to dynamic mapping: {}", what, e.getMessage());
         }

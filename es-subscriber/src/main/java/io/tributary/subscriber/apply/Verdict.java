@@ -10,7 +10,10 @@ package io.tributary.subscriber.apply;
  *   <tr><td>409 {@code version_conflict_engine_exception}</td><td>{@link #STALE}</td></tr>
  *   <tr><td>404 {@code index_not_found_exception} for a delete</td><td>{@link #APPLIED}: nothing to delete</td></tr>
  *   <tr><td>no answer, 429, 5xx, {@code cluster_block_exception}</td><td>{@link #RETRY}</td></tr>
- *   <tr><td>401, 403; for a whole request also 404, 405 (a wrong URL or proxy)</td><td>{@link #FATAL}</td></tr>
+ *   <tr><td>400 {@code index_closed_exception}; 404 {@code index_not_found_exception} (any other action, and whole
+ *       requests: a mapping put to an index deleted since)</td><td>{@link #RETRY}: an {@link UnavailableIndex}, the
+ *       index's fault, not the records'</td></tr>
+ *   <tr><td>401, 403; for a whole request also any other 404, 405 (a wrong URL or proxy)</td><td>{@link #FATAL}</td></tr>
  *   <tr><td>any other 4xx</td><td>{@link #REJECT}</td></tr>
  * </table>
  */
@@ -45,7 +48,7 @@ enum Verdict {
      * the answer had no Elasticsearch error body.
      */
     static Verdict forRequest(int status, String errorType) {
-        if (status < 0) {
+        if (status < 0 || UnavailableIndex.of("", errorType).isPresent()) {
             return RETRY;
         }
         if (status == 404 || status == 405) {
@@ -55,7 +58,8 @@ enum Verdict {
     }
 
     private static Verdict common(int status, String errorType) {
-        if (status == 429 || status >= 500 || "cluster_block_exception".equals(errorType)) {
+        if (status == 429 || status >= 500 || "cluster_block_exception".equals(errorType)
+                || UnavailableIndex.of("", errorType).isPresent()) {
             return RETRY;
         }
         if (status == 401 || status == 403) {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * are not applied here; the partitions still or again owned are rewound to the first dropped record).
  *
  * <p><b>Parked partitions</b> ({@link Parking}): when an apply leaves a partition's records to background work (joined
- * documents that fan out), those records are held and the partition paused, and the batch commits every other
+ * documents that fan out, a truncate or sweep of a large table), those records are held and the partition paused, and the batch commits every other
  * partition. At each {@link #runOnce} the held records of partitions whose work is ready are applied again — now
  * completely — dead-lettered as needed, committed, and their partitions resumed. A held partition revoked or lost is
  * cancelled and its records dropped (the new owner applies them from the last commit).

@@ -9,8 +9,9 @@ import org.apache.kafka.common.TopicPartition;
  * Work of an apply that goes on in the background, for which some partitions wait: the records of a parked
  * partition were neither applied nor rejected by the apply that parked it. The consumer holds them (the partition
  * paused, its offset not committed) until the work is {@linkplain #ready() ready}, then applies them again — which
- * now completes — and commits; every other partition goes on meanwhile. {@code BulkApplier}'s joined documents park
- * a partition whose document rebuilds outlast {@code document-rebuild.background-after}.
+ * now completes — and commits; every other partition goes on meanwhile. {@code BulkApplier} parks a partition whose
+ * joined documents' rebuilds outlast {@code document-rebuild.background-after}, or whose truncate or sweep outlasts
+ * {@code sweep.background-after}.
  */
 public interface Parking {
 

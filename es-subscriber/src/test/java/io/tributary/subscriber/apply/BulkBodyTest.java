@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ class BulkBodyTest {
     }
 
     @Test
-    void actionLinesCarryIndexIdRoutingAndExternalVersionAndDocumentsFollowAsTheyAre() {
+    void actionLinesCarryIndexIdRoutingExternalVersionAndRequireAliasAndDocumentsFollowAsTheyAre() {
         RowJson document = RowJson.of((com.fasterxml.jackson.databind.node.ObjectNode) json(
                 "{\"id\":\"a\\\"b\",\"total\":\"1.10\"}"));
         DocumentAddress routed = new DocumentAddress("shop.orders", "a\"b", "tenant-7");
@@ -38,14 +39,14 @@ class BulkBodyTest {
         PlannedWrite write = new PlannedWrite(0, ReceivedChange.of(event), "shop.orders", "a\"b",
                 List.of(BulkAction.delete(plain, 77), BulkAction.index(routed, 77, document)), null, Map.of());
 
-        byte[] body = BulkBody.of(List.of(write));
+        byte[] body = BulkBody.of(List.of(write), "shop.orders"::equals);
 
         String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
         assertEquals(4, lines.length, "delete line, index line, document, and the final newline");
         assertEquals(json("{\"delete\":{\"_index\":\"shop.orders\",\"_id\":\"[1,\\\"x\\\"]\",\"version\":77,"
-                + "\"version_type\":\"external\"}}"), json(lines[0]));
+                + "\"version_type\":\"external\",\"require_alias\":true}}"), json(lines[0]));
         assertEquals(json("{\"index\":{\"_index\":\"shop.orders\",\"_id\":\"a\\\"b\",\"routing\":\"tenant-7\","
-                + "\"version\":77,\"version_type\":\"external\"}}"), json(lines[1]));
+                + "\"version\":77,\"version_type\":\"external\",\"require_alias\":true}}"), json(lines[1]));
         assertEquals("{\"id\":\"a\\\"b\",\"total\":\"1.10\"}", lines[2]);
         assertEquals("", lines[3]);
         long estimate = write.estimatedBytes();
@@ -76,7 +77,8 @@ class BulkBodyTest {
 
         PlannedWrite write = BatchPlan.of(List.of(change), Map.of(), new TableMappings(Map.of()), java.time.Instant.EPOCH).writes().get(0);
 
-        String body = new String(BulkBody.of(List.of(write)), StandardCharsets.UTF_8);
+        String body = new String(BulkBody.of(List.of(write), index -> false), StandardCharsets.UTF_8);
+        assertFalse(body.contains("require_alias"), "an index written to as it is (not an alias): " + body);
         assertTrue(body.endsWith("\n{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}\n"), body);
     }
 }

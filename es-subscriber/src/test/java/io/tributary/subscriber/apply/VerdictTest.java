@@ -28,10 +28,24 @@ class VerdictTest {
     }
 
     @Test
+    void aClosedOrMissingIndexIsTheIndexsFaultRetriedNeverDeadLettered() {
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.INDEX, 400, "index_closed_exception"));
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.MARK_DELETED, 400, "index_closed_exception"));
+        assertEquals(Verdict.RETRY, Verdict.forItem(BulkAction.Kind.INDEX, 404, "index_not_found_exception"),
+                "a write to an alias whose index was deleted, sent with require_alias");
+        assertEquals(Verdict.RETRY, Verdict.forRequest(400, "index_closed_exception"), "a refresh, a point in time");
+        assertEquals(Verdict.RETRY, Verdict.forRequest(404, "index_not_found_exception"), "a mapping put");
+        assertEquals(java.util.Optional.of(new UnavailableIndex("orders", UnavailableIndex.CLOSED)),
+                UnavailableIndex.of("orders", "index_closed_exception"));
+        assertEquals(java.util.Optional.of(new UnavailableIndex("orders", UnavailableIndex.MISSING)),
+                UnavailableIndex.of("orders", "index_not_found_exception"));
+        assertEquals(java.util.Optional.empty(), UnavailableIndex.of("orders", "document_parsing_exception"));
+    }
+
+    @Test
     void documentsElasticsearchCannotTakeAreRejectedForTheDeadLetterTopic() {
         assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 400, "document_parsing_exception"));
         assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 400, "illegal_argument_exception"));
-        assertEquals(Verdict.REJECT, Verdict.forItem(BulkAction.Kind.INDEX, 404, "index_not_found_exception"));
         assertEquals(Verdict.REJECT, Verdict.forRequest(400, "action_request_validation_exception"));
         assertEquals(Verdict.REJECT, Verdict.forRequest(413, null));
     }

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * An HTTP proxy in front of Elasticsearch for a subscriber under test that lets the test hold its bulk requests:
  * first unsent ({@link #holdBulksUnsent}), then, once {@link #sendHeldBulksThenHoldAnswers released}, the held ones
- * go through and every later bulk reaches Elasticsearch but never gets its answer back. Every other request passes
- * straight through. Handlers run on daemon threads; {@link #close} lets the held ones go.
+ * go through and every later bulk reaches Elasticsearch but never gets its answer back; or that slows every bulk
+ * request down ({@link #delayBulks}) and counts them. Every other request passes straight through. Handlers run on
+ * daemon threads; {@link #close} lets the held ones go.
  */
 final class BulkHoldingProxy implements AutoCloseable {
 
@@ -45,6 +46,8 @@ final class BulkHoldingProxy implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean holdUnsent;
     private volatile boolean holdAnswers;
+    private volatile Duration bulkDelay = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicLong bulks = new java.util.concurrent.atomic.AtomicLong();
 
     BulkHoldingProxy(String elasticsearchUrl) throws IOException {
         this.target = elasticsearchUrl.replaceAll("/+$", "");
@@ -56,6 +59,16 @@ final class BulkHoldingProxy implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** From now on every bulk request waits this long before it is sent. */
+    void delayBulks(Duration delay) {
+        bulkDelay = delay;
+    }
+
+    /** The bulk requests that reached the proxy so far. */
+    long bulkRequests() {
+        return bulks.get();
     }
 
     /** From now on bulk requests wait, unsent, until {@link #sendHeldBulksThenHoldAnswers}. */
@@ -87,6 +100,10 @@ final class BulkHoldingProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             boolean bulk = exchange.getRequestURI().getPath().endsWith("/_bulk");
+            if (bulk) {
+                bulks.incrementAndGet();
+                Thread.sleep(bulkDelay.toMillis());
+            }
             boolean waited = bulk && holdUnsent;
             if (waited) {
                 unsentHeld.countDown();

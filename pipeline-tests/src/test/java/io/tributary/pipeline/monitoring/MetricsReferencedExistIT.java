@@ -7,6 +7,10 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every metric the Grafana dashboard and the Prometheus alerts in deploy/monitoring read is one the services really
  * export: checked by name against the live {@code /metrics} of both, after traffic that makes every labelled
  * counter appear (they appear on their first increment): inserts, updates and deletes, a change sent again (a
- * version conflict) and a record that is not a change event (a dead letter).
+ * version conflict), a record that is not a change event (a dead letter) and, last, a change for a closed index.
  */
 @ExtendWith(LocalStackExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -43,6 +47,7 @@ class MetricsReferencedExistIT {
             "up", "Prometheus writes it for every scrape target: 1 when the scrape succeeded, 0 when it failed");
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String INDEX_UNAVAILABLE = "tributary_subscriber_index_unavailable_total";
 
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
@@ -71,8 +76,19 @@ class MetricsReferencedExistIT {
                     "DELETE FROM shop.customers WHERE id = 2");
             sendAgain(firstRecordOf(pipeline.topic()));
             sendNotAChangeEvent(pipeline.topic());
+            Set<String> beforeClosing = new TreeSet<>(fromTheServices);
+            beforeClosing.remove(INDEX_UNAVAILABLE);
+            awaitExported(pipeline, beforeClosing);
 
-            Set<String> exported = awaitExported(pipeline, fromTheServices);
+            // A change for a closed index: retried, and counted with the index's name.
+            post("/shop.customers-000001/_close");
+            Set<String> exported;
+            try {
+                pipeline.sql("INSERT INTO shop.customers VALUES (3, 'Edsger')");
+                exported = awaitExported(pipeline, fromTheServices);
+            } finally {
+                post("/shop.customers-000001/_open");
+            }
 
             Set<String> missing = new TreeSet<>(fromTheServices);
             missing.removeAll(exported);
@@ -82,6 +98,13 @@ class MetricsReferencedExistIT {
             allowedButExported.retainAll(exported);
             assertEquals(Set.of(), allowedButExported, "allow-listed names a service does export: remove them");
         }
+    }
+
+    private void post(String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(elasticsearch.url() + path)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
     }
 
     /** The names both services export, once they include {@code expected} or when the wait is over. */
