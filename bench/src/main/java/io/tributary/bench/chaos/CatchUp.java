@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -88,7 +89,7 @@ final class CatchUp {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(ChaosPipeline.GROUP)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(java.util.List.of(ChaosPipeline.TOPIC))
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(List.of(ChaosPipeline.TOPIC))
                     .allTopicNames().get(10, TimeUnit.SECONDS).get(ChaosPipeline.TOPIC).partitions().stream()
                     .collect(Collectors.toMap(p -> new TopicPartition(ChaosPipeline.TOPIC, p.partition()),
                             p -> OffsetSpec.latest()));

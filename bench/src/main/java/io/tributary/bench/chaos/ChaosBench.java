@@ -50,7 +50,7 @@ public final class ChaosBench {
         Files.createDirectories(directory);
         // Copies: a build running meanwhile may replace the jars under the children's feet.
         ChaosOptions copied = new ChaosOptions(options.cycles(), options.seed(), options.pause(), options.outage(),
-                options.rate(), options.drainTimeout(), options.partitionBy(),
+                options.rate(), options.truncateOneIn(), options.drainTimeout(), options.partitionBy(),
                 Files.copy(options.producerJar(), directory.resolve("etl-producer.jar")),
                 Files.copy(options.subscriberJar(), directory.resolve("es-subscriber.jar")),
                 Files.copy(options.verifierJar(), directory.resolve("verifier.jar")), options.outputRoot());
@@ -71,7 +71,7 @@ public final class ChaosBench {
             progress("starting two producers (one slot: active and standby) and two subscribers (one group)");
             pipeline.start();
             ChaosWorkload workload = new ChaosWorkload(jdbcUrl, postgres.user(), postgres.password(),
-                    options.seed(), options.rate());
+                    options.seed(), options.rate(), options.truncateOneIn());
             workload.start();
             progress(String.format("workload running (%d transactions/s); first fault in %d s", options.rate(),
                     options.pause().toSeconds()));

@@ -17,6 +17,7 @@ import java.util.List;
  * @param pause         how long the pipeline runs undisturbed after each fault has been repaired
  * @param outage        how long a stopped server stays down, and a killed subscriber stays dead
  * @param rate          the workload's transactions per second (over all writers)
+ * @param truncateOneIn one workload transaction in this many truncates a table
  * @param drainTimeout  how long the pipeline may take to catch up after the last cycle before the run fails
  * @param partitionBy   the producer's {@code tributary.kafka.partition-by}: {@code table} or {@code key}
  * @param producerJar   the runnable etl-producer jar
@@ -24,7 +25,8 @@ import java.util.List;
  * @param verifierJar   the runnable verifier jar
  * @param outputRoot    where the run's directory (configuration, logs, report) is created
  */
-record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int rate, Duration drainTimeout,
+record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int rate, int truncateOneIn,
+                    Duration drainTimeout,
                     String partitionBy, Path producerJar, Path subscriberJar, Path verifierJar, Path outputRoot) {
 
     static final String USAGE = String.join("\n",
@@ -34,6 +36,7 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
             "  --pause-seconds N     undisturbed running after each fault (default 6)",
             "  --fault-seconds N     how long a stopped server or a killed subscriber stays down (default 5)",
             "  --rate N              workload transactions per second (default 20)",
+            "  --truncate-one-in N   one workload transaction in N truncates a table (default 5000)",
             "  --drain-minutes N     limit for catching up after the last cycle (default 5)",
             "  --partition-by WHAT   the producer's partition-by: table (default) or key",
             "  --producer-jar PATH   default ../etl-producer/target/etl-producer.jar",
@@ -47,6 +50,7 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
         long pauseSeconds = 6;
         long outageSeconds = 5;
         int rate = 20;
+        int truncateOneIn = 5000;
         long drainMinutes = 5;
         String partitionBy = "table";
         Path producerJar = Path.of("../etl-producer/target/etl-producer.jar");
@@ -62,6 +66,7 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
                 case "--pause-seconds" -> pauseSeconds = number(option, value(option, rest), 0, 3600);
                 case "--fault-seconds" -> outageSeconds = number(option, value(option, rest), 0, 3600);
                 case "--rate" -> rate = (int) number(option, value(option, rest), 1, 1000);
+                case "--truncate-one-in" -> truncateOneIn = (int) number(option, value(option, rest), 1, 1_000_000);
                 case "--drain-minutes" -> drainMinutes = number(option, value(option, rest), 1, 120);
                 case "--partition-by" -> partitionBy = choice(option, value(option, rest), List.of("table", "key"));
                 case "--producer-jar" -> producerJar = Path.of(value(option, rest));
@@ -75,7 +80,7 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
         requireJar("--subscriber-jar", subscriberJar, "es-subscriber");
         requireJar("--verifier-jar", verifierJar, "verifier");
         return new ChaosOptions(cycles, seed, Duration.ofSeconds(pauseSeconds), Duration.ofSeconds(outageSeconds),
-                rate, Duration.ofMinutes(drainMinutes), partitionBy, producerJar.toAbsolutePath().normalize(),
+                rate, truncateOneIn, Duration.ofMinutes(drainMinutes), partitionBy, producerJar.toAbsolutePath().normalize(),
                 subscriberJar.toAbsolutePath().normalize(), verifierJar.toAbsolutePath().normalize(),
                 outputRoot.toAbsolutePath().normalize());
     }

@@ -30,9 +30,10 @@ final class ChaosReport {
         ChaosPipeline pipeline = run.pipeline();
         out.append("=== Chaos run ===\n");
         out.append("machine: ").append(run.machine()).append('\n');
-        out.append(String.format("seed %d; %d cycles, pause %d s, outages %d s, workload %d transactions/s,"
-                        + " partition-by %s; took %s%n", options.seed(), options.cycles(), options.pause().toSeconds(),
-                options.outage().toSeconds(), options.rate(), options.partitionBy(), minutes(run.took())));
+        out.append(String.format("seed %d; %d cycles, pause %d s, outages %d s, workload %d transactions/s (a truncate"
+                        + " in %d), partition-by %s; took %s%n", options.seed(), options.cycles(),
+                options.pause().toSeconds(), options.outage().toSeconds(), options.rate(), options.truncateOneIn(),
+                options.partitionBy(), minutes(run.took())));
         out.append("\nfaults injected:\n");
         int total = 0;
         for (FaultDriver.Fault fault : FaultDriver.Fault.values()) {

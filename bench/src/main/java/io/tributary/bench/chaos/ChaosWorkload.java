@@ -33,8 +33,6 @@ final class ChaosWorkload {
 
     static final int WRITERS = 2;
     private static final Duration RECONNECT_EVERY = Duration.ofMillis(500);
-    /** One transaction in this many truncates a table: at 20 transactions/s, one truncate every four minutes. */
-    private static final int TRUNCATE_ONE_IN = 5000;
     private static final int LARGE_ROW_MIN_BYTES = 1 << 20;
     private static final int LARGE_ROW_MAX_BYTES = 3 << 20;
 
@@ -56,6 +54,7 @@ final class ChaosWorkload {
     private final Properties connectionProperties = new Properties();
     private final long seed;
     private final long intervalNanos;
+    private final int truncateOneIn;
     private final AtomicLong highestId = new AtomicLong(ChaosTables.SEEDED);
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -65,8 +64,11 @@ final class ChaosWorkload {
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean stopping;
 
-    /** @param rate transactions per second over all writers */
-    ChaosWorkload(String jdbcUrl, String user, String password, long seed, int rate) {
+    /**
+     * @param rate          transactions per second over all writers
+     * @param truncateOneIn one transaction in this many truncates a table (5000: one every four minutes at 20/s)
+     */
+    ChaosWorkload(String jdbcUrl, String user, String password, long seed, int rate, int truncateOneIn) {
         this.jdbcUrl = jdbcUrl;
         connectionProperties.setProperty("user", user);
         connectionProperties.setProperty("password", password);
@@ -75,6 +77,7 @@ final class ChaosWorkload {
         connectionProperties.setProperty("ApplicationName", "chaos-workload");
         this.seed = seed;
         this.intervalNanos = TimeUnit.SECONDS.toNanos(1) * WRITERS / rate;
+        this.truncateOneIn = truncateOneIn;
         for (Change change : Change.values()) {
             changes.put(change, new AtomicLong());
         }
@@ -177,7 +180,7 @@ final class ChaosWorkload {
 
     /**
      * One transaction of the mix, not committed; returns the order the next transaction should touch, or 0. The mix:
-     * one in {@value #TRUNCATE_ONE_IN} truncates a table; of the rest, 0.35 % write a large note (and the writer's
+     * one in {@code truncateOneIn} truncates a table; of the rest, 0.35 % write a large note (and the writer's
      * next transaction updates that order leaving the note unchanged), 3 % change a key, 35 % insert an order with its
      * lines and update its customer, 30 % update an order and its lines, 10 % delete an order and its lines, 21.65 %
      * insert or update a customer.
@@ -190,7 +193,7 @@ final class ChaosWorkload {
                     + " WHERE id = ?", largeRowOrder), Integer::sum);
             return 0;
         }
-        if (random.nextInt(TRUNCATE_ONE_IN) == 0) {
+        if (random.nextInt(truncateOneIn) == 0) {
             String table = ChaosTables.TABLES.get(random.nextInt(ChaosTables.TABLES.size()));
             try (Statement statement = connection.createStatement()) {
                 statement.execute("TRUNCATE " + table);
