@@ -8,18 +8,18 @@ import java.util.function.Function;
  * failed run exits 1; a measured run exits 0, whether or not it met its target (the exit also stops the local
  * stack through its shutdown hook).
  */
-final class BenchLauncher {
+public final class BenchLauncher {
 
     /** A benchmark's run, given its parsed options. */
     @FunctionalInterface
-    interface Run<O> {
+    public interface Run<O> {
         void run(O options) throws Exception;
     }
 
     private BenchLauncher() {
     }
 
-    static <O> void launch(String name, String usage, String[] args, Function<String[], O> parse, Run<O> run) {
+    public static <O> void launch(String name, String usage, String[] args, Function<String[], O> parse, Run<O> run) {
         if (List.of(args).contains("--help")) {
             System.out.println(usage);
             return;

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * What every bench prints alike: progress lines, durations, the machine a report was measured on, and the lines of
  * a report's table of runs.
  */
-final class BenchText {
+public final class BenchText {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -22,7 +22,7 @@ final class BenchText {
     }
 
     /** A progress line on standard output, with the time of day. */
-    static void progress(String message) {
+    public static void progress(String message) {
         System.out.println("[bench " + LocalTime.now().format(CLOCK) + "] " + message);
     }
 
@@ -36,7 +36,7 @@ final class BenchText {
     }
 
     /** The host, CPUs, memory, Java and the load average now, for a report's "machine" line. */
-    static String describeMachine() {
+    public static String describeMachine() {
         String cpuModel = "unknown CPU";
         try {
             cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
@@ -76,7 +76,7 @@ final class BenchText {
      *
      * @param jfr the recording to summarise; null when the run was not profiled
      */
-    static void publishReport(Path directory, String report, Path jfr) throws IOException {
+    public static void publishReport(Path directory, String report, Path jfr) throws IOException {
         String complete = jfr == null ? report : report + "\n" + JfrHotSpots.summarize(jfr, 20);
         Files.writeString(directory.resolve("report.txt"), complete);
         System.out.println();

@@ -11,7 +11,7 @@ import java.util.List;
  * recording, the program's arguments, output appended to a log that starts with the command line, and no
  * {@code TRIBUTARY_*} variable of the caller's shell (the environment would override the configuration files).
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
@@ -35,7 +35,7 @@ final class ChildJvm {
      *
      * @param jfr where to record a profile; null for none
      */
-    static Process startTool(Path jar, String heap, List<String> arguments, Path output, Path log, Path gcLog,
+    public static Process startTool(Path jar, String heap, List<String> arguments, Path output, Path log, Path gcLog,
                              Path jfr) throws IOException {
         List<String> command = command(jar, heap, gcLog, jfr);
         command.addAll(arguments);

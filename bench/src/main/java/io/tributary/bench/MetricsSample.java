@@ -20,7 +20,7 @@ import java.net.http.HttpResponse;
  *                         last) initial snapshot handed to Kafka
  * @param snapshotRunning  {@code tributary_producer_snapshot_running}: 1 while the initial snapshot runs, else 0
  */
-record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes,
+public record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long events, long heapUsedBytes,
                      long appliedDocuments, long snapshotRows, int snapshotRunning) {
 
     /** One scrape of {@code request} (a service's /metrics), or null while the endpoint is not up yet. */
@@ -70,7 +70,7 @@ record MetricsSample(long atNanos, long flushedLsn, long receivedLsn, long event
      * The sum of every series of metric {@code name} in {@code text} whose labels contain {@code label} (e.g.
      * {@code document="orders"}; "" for any); 0 when there is none.
      */
-    static double sum(String text, String name, String label) {
+    public static double sum(String text, String name, String label) {
         double sum = 0;
         for (String line : text.split("\n")) {
             if (line.startsWith(name + "{") && line.contains(label) || line.startsWith(name + " ") && label.isEmpty()) {

@@ -15,16 +15,21 @@ import java.util.concurrent.TimeUnit;
  * ({@code -Xmx}), a G1 log ({@code <name>-gc.log}), optionally a JFR recording ({@code <name>.jfr}), its output in
  * {@code <name>.log} and its configuration in {@code <name>.conf}, all in the run's directory, where the name is the
  * launch's ({@code producer} unless told otherwise). {@link #close} kills it if it still runs; {@link #stop} is the
- * graceful SIGTERM stop, as in production. Not thread-safe.
+ * graceful SIGTERM stop, as in production, and {@link #kill} the SIGKILL of a crash. Not thread-safe.
  */
-final class ServiceChild implements AutoCloseable {
+public final class ServiceChild implements AutoCloseable {
 
     /** Where the child's files go and what it is given; {@code name} names the files and the service in messages. */
-    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory, String name) {
+    public record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory, String name) {
 
         /** The producer's launch: files {@code producer.*}. */
         Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory) {
             this(jar, heap, profiling, directory, "producer");
+        }
+
+        /** A launch without profiling, for harnesses of other packages. */
+        public static Launch unprofiled(Path jar, String heap, Path directory, String name) {
+            return new Launch(jar, heap, BenchOptions.Profiling.NONE, directory, name);
         }
 
         Path file(String suffix) {
@@ -53,7 +58,7 @@ final class ServiceChild implements AutoCloseable {
     /**
      * Writes {@code configuration} (HOCON, which must set {@code tributary.http.port = port}) and starts the child.
      */
-    static ServiceChild start(Launch launch, String configuration, int port) throws IOException {
+    public static ServiceChild start(Launch launch, String configuration, int port) throws IOException {
         Path config = launch.file(".conf");
         Files.writeString(config, configuration);
         Path log = launch.file(".log");
@@ -69,7 +74,7 @@ final class ServiceChild implements AutoCloseable {
         return launchedAtNanos;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -95,7 +100,7 @@ final class ServiceChild implements AutoCloseable {
     }
 
     /** The whole text of one scrape of the child's /metrics; empty while the endpoint is not up. */
-    String metricsText() throws InterruptedException {
+    public String metricsText() throws InterruptedException {
         try {
             HttpResponse<String> response = http.send(scrape, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : "";
@@ -105,16 +110,44 @@ final class ServiceChild implements AutoCloseable {
     }
 
     /** "; last lines of …": the end of the child's output, for error messages. */
-    String logTail() {
+    public String logTail() {
         return RecvlogicalDrain.tail(log);
     }
 
     /** SIGTERM, then waits up to {@code timeout} for the exit; returns the exit status. */
-    int stop(Duration timeout) throws InterruptedException {
+    public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             throw new IllegalStateException("the " + name + " did not stop within " + timeout.toSeconds()
                     + " s of SIGTERM" + logTail());
+        }
+        return process.exitValue();
+    }
+
+    /** True until the child exits, whoever ended it. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The child's exit status; it must have exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** The child's output (standard output and error). */
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * SIGKILL (kill -9: no shutdown hook runs, as in a crash or an OOM kill), then waits up to {@code timeout} for
+     * the exit; returns the exit status (137 when the signal ended it, as a shell reports it).
+     */
+    public int kill(Duration timeout) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the " + name + " (pid " + process.pid() + ") did not exit within "
+                    + timeout.toSeconds() + " s of SIGKILL");
         }
         return process.exitValue();
     }
