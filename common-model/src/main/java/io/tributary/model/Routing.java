@@ -74,6 +74,24 @@ public record Routing(String topic, int partitions, PartitionBy partitionBy, Map
         return TablePartitioner.partitionFor(table, partitions);
     }
 
+    /**
+     * The partitions an event about the whole table (a truncate, a sweep) goes to: every partition the table's rows
+     * are spread over — all of them under {@link PartitionBy#KEY}, else the table's one partition:
+     * its subscriber marks the table's documents below its version when it reaches it, and only a copy behind each
+     * partition's earlier changes is sure to come after every change it must cover (a change of another partition
+     * applied after the only copy would leave a document the truncate had removed).
+     */
+    public int[] partitionsForWholeTable(TableId table, byte[] recordKey) {
+        if (partitionBy == PartitionBy.KEY && !pins.containsKey(table)) {
+            int[] all = new int[partitions];
+            for (int partition = 0; partition < partitions; partition++) {
+                all[partition] = partition;
+            }
+            return all;
+        }
+        return new int[] {partitionFor(table, recordKey)};
+    }
+
     /** The partition of a table's changes under table routing (for tools; key routing spreads a table). */
     public int partitionFor(TableId table) {
         return partitionFor(table, table.toString().getBytes(StandardCharsets.UTF_8));

@@ -29,6 +29,19 @@ class RoutingTest {
     }
 
     @Test
+    void aWholeTableEventGoesToEveryPartitionTheTableIsSpreadOver() {
+        byte[] key = "{}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(java.util.List.of(0, 1, 2, 3), java.util.Arrays.stream(
+                new Routing("changes", 4, PartitionBy.KEY, Map.of()).partitionsForWholeTable(ORDERS, key))
+                .boxed().toList(), "key routing: a truncate must follow each partition's earlier changes");
+        Routing byTable = Routing.byTable("changes", 4);
+        assertEquals(java.util.List.of(byTable.partitionFor(ORDERS, key)), java.util.Arrays.stream(
+                byTable.partitionsForWholeTable(ORDERS, key)).boxed().toList(), "table routing: its one partition");
+        assertEquals(java.util.List.of(3), java.util.Arrays.stream(new Routing("changes", 4, PartitionBy.KEY,
+                Map.of(ORDERS, 3)).partitionsForWholeTable(ORDERS, key)).boxed().toList(), "a pinned table");
+    }
+
+    @Test
     void keyRoutingSpreadsOneTableAndKeepsEachRowInOnePartition() {
         Routing routing = new Routing("changes", 8, PartitionBy.KEY, Map.of());
         Set<Integer> used = new HashSet<>();

@@ -154,6 +154,25 @@ class StaleProofApplyIT extends SubscriberItSupport {
     }
 
     @Test
+    void aTruncateCopiedToEveryPartitionRemovesARowWhoseEarlierInsertArrivesLateFromAnotherPartition()
+            throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "truncate-copies", 2);
+        String table = unique("spread");
+        harness.startSubscriber(harness.group, 100);
+        // partition-by = key: the producer sends a truncate to every partition. Partition 0's copy is applied while
+        // partition 1 still holds an insert committed before the truncate.
+        harness.send(0, upsert(table, 10, "{\"id\":1}"));
+        harness.send(0, truncate(table, 30));
+        harness.awaitCaughtUp(harness.group, WAIT);
+        harness.send(1, upsert(table, 20, "{\"id\":2,\"late\":true}"));
+        harness.send(1, truncate(table, 30));
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        assertEquals(Map.of(), versions(index(table)),
+                "the late insert from before the truncate is removed by its own partition's copy");
+    }
+
+    @Test
     void aTruncateOfOneTableLeavesTheOtherTablesOfAnIndexTheyShare() throws Exception {
         harness = new SubscriberHarness(kafka, elasticsearch, "shared", 1);
         String partitionA = unique("orders_2025");

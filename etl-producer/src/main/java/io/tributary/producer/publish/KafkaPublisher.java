@@ -18,7 +18,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Sends change events to the topic and partition {@link Routing} names (by default each table to one partition), and
+ * Sends change events to the topic and partition {@link Routing} names (by default each table to one partition; a
+ * truncate or sweep of a table spread over partitions by key to each of them), and
  * reports every acknowledgement or failure to the {@link AckTracker}, which alone decides what may be flushed.
  *
  * <p>The Kafka producer is idempotent with {@code acks=all} (see {@link KafkaProducerFactory}), so events of one
@@ -52,13 +53,30 @@ public final class KafkaPublisher implements AutoCloseable {
      */
     public void publish(ChangeEvent event, InFlightTransaction transaction) {
         byte[] key = ChangeEventJson.encodeKey(event);
+        byte[] value = ChangeEventJson.encode(event);
         String topic = routing.topicFor(event.tableId());
-        int partition = routing.partitionFor(event.tableId(), key);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, key,
-                ChangeEventJson.encode(event));
+        if (event.op().isRowChange()) {
+            send(new ProducerRecord<>(topic, routing.partitionFor(event.tableId(), key), key, value), event,
+                    transaction);
+        } else {
+            for (int partition : routing.partitionsForWholeTable(event.tableId(), key)) {
+                send(new ProducerRecord<>(topic, partition, key, value), event, transaction);
+            }
+        }
+        eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
+                counter -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
+                        "op", event.op().code())).increment();
+    }
+
+    /**
+     * Sends one record of {@code event} and reports its outcome to the tracker.
+     *
+     * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
+     */
+    private void send(ProducerRecord<byte[], byte[]> record, ChangeEvent event, InFlightTransaction transaction) {
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
-        EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(), topic,
-                partition, (long) key.length + record.value().length);
+        EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(),
+                record.topic(), record.partition(), (long) record.key().length + record.value().length);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -75,9 +93,6 @@ public final class KafkaPublisher implements AutoCloseable {
             tracker.failed(transaction, name.toString(), e);
             throw new KafkaSendFailedException(name.toString(), e);
         }
-        eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
-                counter -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
-                        "op", event.op().code())).increment();
     }
 
     /** What names an event in a failure: small, unlike the event with its rows. */

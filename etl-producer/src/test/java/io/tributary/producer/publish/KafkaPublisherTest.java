@@ -47,6 +47,26 @@ class KafkaPublisherTest {
     }
 
     @Test
+    void underKeyRoutingATruncateGoesToEveryPartitionAndIsFlushedOnceEachCopyIsAcknowledged() {
+        KafkaPublisher byKey = new KafkaPublisher(kafka, new Routing("changes", 3, Routing.PartitionBy.KEY,
+                java.util.Map.of()), tracker, metrics);
+        InFlightTransaction transaction = tracker.begin();
+        ChangeEvent truncate = new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "public", "orders",
+                Lsn.of(40), Lsn.of(50), 7, Instant.EPOCH), ChangeEventJson.mapper().createObjectNode(), null, null);
+        byKey.publish(truncate, transaction);
+        tracker.committed(transaction, Lsn.of(60));
+
+        assertEquals(java.util.List.of(0, 1, 2), kafka.history().stream().map(ProducerRecord::partition).toList());
+        kafka.completeNext();
+        kafka.completeNext();
+        assertEquals(Lsn.of(1), tracker.flushableLsn(), "one copy is not yet in Kafka");
+        kafka.completeNext();
+        assertEquals(Lsn.of(60), tracker.flushableLsn());
+        assertEquals(1.0, metrics.counter("tributary.producer.events", "table", "public.orders", "op", "t").count(),
+                "one event, however many copies");
+    }
+
+    @Test
     void flushableLsnFollowsKafkaAcknowledgements() {
         InFlightTransaction transaction = tracker.begin();
         publisher.publish(insert("orders", 1), transaction);
