@@ -118,7 +118,8 @@ public final class LatencyBench {
 
         List<Result> loads = new ArrayList<>();
         for (int rate : options.rates()) {
-            loads.add(runPhase(stage, new Phase("load-" + rate, rate, null, null)));
+            loads.add(runPhase(stage, new Phase("load-" + rate, rate, null, null),
+                    loads.isEmpty() ? options.firstWarmUp() : options.warmUp()));
         }
         List<Result> sweep = new ArrayList<>();
         if (options.sweepRate() > 0) {
@@ -128,7 +129,8 @@ public final class LatencyBench {
                     Result same = defaults ? loads.stream().filter(r -> r.phase().rate() == options.sweepRate())
                             .findFirst().orElse(null) : null;
                     sweep.add(same != null ? same : runPhase(stage, new Phase("sweep-" + maxWait + "-linger"
-                            + linger, options.sweepRate(), defaults ? null : maxWait, defaults ? null : linger)));
+                            + linger, options.sweepRate(), defaults ? null : maxWait, defaults ? null : linger),
+                            loads.isEmpty() && sweep.isEmpty() ? options.firstWarmUp() : options.warmUp()));
                 }
             }
         }
@@ -138,12 +140,12 @@ public final class LatencyBench {
                 null);
     }
 
-    private static Result runPhase(Stage stage, Phase phase) throws Exception {
+    private static Result runPhase(Stage stage, Phase phase, Duration warmUp) throws Exception {
         LatencyBenchOptions options = stage.options();
         progress(String.format("phase %s: %,d changes/s in transactions of %d on %d connections, a probe every %d"
                         + " ms, %d s warm-up + %d s measured; bulk.max-wait %s, linger.ms %s", phase.name(),
                 phase.rate(), options.changesPerTransaction(), options.writers(), options.probeEvery().toMillis(),
-                options.warmUp().toSeconds(), options.measured().toSeconds(), phase.maxWaitText(),
+                warmUp.toSeconds(), options.measured().toSeconds(), phase.maxWaitText(),
                 phase.lingerText()));
         try (ServiceChild subscriber = startSubscriber(stage, phase);
              ServiceChild producer = startProducer(stage, phase)) {
@@ -152,7 +154,7 @@ public final class LatencyBench {
                     + " (not counted)");
             String[] before = new String[2];
             LatencyLoad.Figures figures = stage.load().run(new LatencyLoad.Settings(phase.rate(),
-                    options.changesPerTransaction(), options.writers(), options.warmUp(), options.measured(),
+                    options.changesPerTransaction(), options.writers(), warmUp, options.measured(),
                     options.probeEvery(), options.pollEvery()), phase.name(), options.timeout(), () -> {
                         before[0] = metricsText(producer);
                         before[1] = metricsText(subscriber);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param rates                 background changes/s of the load phases, one phase each, with default settings
  * @param measured              how long each phase's probes are measured
  * @param warmUp                how long each phase runs (load and probes) before its probes count
+ * @param firstWarmUp           the same for the first phase, which also warms up a freshly started Elasticsearch
  * @param sweepRate             background changes/s of the settings sweep; 0 for none
  * @param maxWaits              {@code tributary.elasticsearch.bulk.max-wait} values of the sweep; the first is the
  *                              subscriber's default
@@ -24,7 +25,8 @@ import java.util.List;
  * @param partitions            partitions of the topic
  * @param timeout               how long the last probe may take to become searchable before the run fails
  */
-record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warmUp, int sweepRate,
+record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warmUp, Duration firstWarmUp,
+                           int sweepRate,
                            List<String> maxWaits, List<Integer> lingers, int changesPerTransaction, int writers,
                            Duration probeEvery, Duration pollEvery, int partitions, Path producerJar,
                            Path subscriberJar, String heap, Duration timeout, Path outputRoot) {
@@ -33,7 +35,8 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
             "usage: run-latency-bench.sh [options]",
             "  --rates N,...             background changes/s, one phase each with default settings (default 1000,5000)",
             "  --seconds N               measured seconds per phase (default 60)",
-            "  --warmup-seconds N        seconds of load and probes before a phase's probes count (default 5)",
+            "  --warmup-seconds N        seconds of load and probes before a phase's probes count (default 15)",
+            "  --first-warmup-seconds N  the same for the first phase, which also warms up Elasticsearch (default 60)",
             "  --sweep-rate N            changes/s of the bulk.max-wait x linger.ms sweep; 0 = none (default 1000)",
             "  --max-waits D,...         tributary.elasticsearch.bulk.max-wait values, the default first (default"
                     + " 200ms,50ms)",
@@ -52,7 +55,8 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
     static LatencyBenchOptions parse(String[] args) {
         List<Integer> rates = List.of(1000, 5000);
         long seconds = 60;
-        long warmUpSeconds = 5;
+        long warmUpSeconds = 15;
+        long firstWarmUpSeconds = 60;
         int sweepRate = 1000;
         List<String> maxWaits = List.of("200ms", "50ms");
         List<Integer> lingers = List.of(5, 0);
@@ -74,6 +78,7 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
                 case "--rates" -> rates = numbers(option, value, 1, 1_000_000);
                 case "--seconds" -> seconds = BenchOptions.number(option, value, 1, 3600);
                 case "--warmup-seconds" -> warmUpSeconds = BenchOptions.number(option, value, 0, 600);
+                case "--first-warmup-seconds" -> firstWarmUpSeconds = BenchOptions.number(option, value, 0, 600);
                 case "--sweep-rate" -> sweepRate = (int) BenchOptions.number(option, value, 0, 1_000_000);
                 case "--max-waits" -> maxWaits = durations(option, value);
                 case "--lingers" -> lingers = numbers(option, value, 0, 10_000);
@@ -98,7 +103,7 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
             }
         }
         return new LatencyBenchOptions(rates, Duration.ofSeconds(seconds), Duration.ofSeconds(warmUpSeconds),
-                sweepRate, maxWaits, lingers, changesPerTransaction, writers, Duration.ofMillis(probeMillis),
+                Duration.ofSeconds(firstWarmUpSeconds), sweepRate, maxWaits, lingers, changesPerTransaction, writers, Duration.ofMillis(probeMillis),
                 Duration.ofMillis(pollMillis), partitions, producerJar.toAbsolutePath().normalize(),
                 subscriberJar.toAbsolutePath().normalize(), heap, Duration.ofSeconds(timeoutSeconds),
                 outputRoot.toAbsolutePath().normalize());

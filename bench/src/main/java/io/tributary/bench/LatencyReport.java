@@ -17,10 +17,10 @@ final class LatencyReport {
                 + " Elasticsearch single node%n", machine, postgresMajor));
         out.append(String.format("load: updates of latency.items (jsonb, text[], numeric, timestamptz) in transactions"
                         + " of %d on %d connections; a probe row every %d ms, committed alone; GET and search polled"
-                        + " every %d ms; %d s warm-up + %d s measured per phase; services restarted per phase,"
-                        + " -Xmx%s%n", options.changesPerTransaction(), options.writers(),
+                        + " every %d ms; %d s warm-up (the first phase %d s) + %d s measured per phase; services restarted per"
+                        + " phase, -Xmx%s%n", options.changesPerTransaction(), options.writers(),
                 options.probeEvery().toMillis(), options.pollEvery().toMillis(), options.warmUp().toSeconds(),
-                options.measured().toSeconds(), options.heap()));
+                options.firstWarmUp().toSeconds(), options.measured().toSeconds(), options.heap()));
         out.append("acknowledged: readable in Kafka; applied: found by a real-time GET; searchable: found by a search"
                 + " without refresh. From the return of COMMIT; each up to one poll late.\n");
         out.append("histogram: the services' own tributary_producer_commit_to_acknowledged_seconds and"
