@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * The few Elasticsearch calls the benchmarks make themselves, over plain HTTP: delete, read and create the
  * benchmark's indices, change their settings, read their statistics (reads, writes) and mapping's {@code _meta},
- * count (matching) documents, get documents by id, and send one {@code _bulk} request. Every answer is checked; a
+ * count (matching) documents, get documents by id, search ids without a refresh, and send one {@code _bulk} request. Every answer is checked; a
  * failure throws with Elasticsearch's words. Thread-safe.
  */
 final class ElasticsearchRest {
@@ -179,6 +180,24 @@ final class ElasticsearchRest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)),
                 "get " + ids.size() + " documents of " + index);
         return ChangeEventJson.mapper().readTree(response.body()).path("docs");
+    }
+
+    /**
+     * The ids among {@code ids} that a search of {@code index} finds now, without refreshing it first: the documents
+     * made searchable by the index's last refresh.
+     */
+    List<String> searchIds(String index, List<String> ids) throws IOException, InterruptedException {
+        ObjectNode body = ChangeEventJson.mapper().createObjectNode().put("size", ids.size()).put("_source", false);
+        body.putObject("query").putObject("ids").set("values", ChangeEventJson.mapper().valueToTree(ids));
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + index + "/_search"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())),
+                "search " + ids.size() + " ids of " + index);
+        List<String> found = new ArrayList<>();
+        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
+            found.add(hit.path("_id").asText());
+        }
+        return found;
     }
 
     /**

@@ -129,7 +129,7 @@ final class ChangeStreamer implements AutoCloseable {
             snapshots.onMessage(logical, this::publishOutsideTransactions);
         }
         if (message instanceof Commit commit) {
-            tracker.committed(transaction, commit.endLsn());
+            tracker.committed(transaction, commit.endLsn(), commit.commitTimestamp());
             transaction = null;
             recordLag(commit.commitTimestamp());
         }

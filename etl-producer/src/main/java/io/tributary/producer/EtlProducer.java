@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.Lsn;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
+import io.tributary.ops.CommitLatency;
 import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
 import io.tributary.producer.ChangeStreamer.StreamPositions;
@@ -87,6 +88,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private final StreamPositions positions = new StreamPositions(new AtomicLong(), new AtomicLong(), new AtomicLong());
     private final AtomicReference<AckTracker> currentTracker = new AtomicReference<>();
     private final Counter reconnects;
+    private final CommitLatency commitToAcknowledged;
     private volatile ChangeStreamer session;
     private SlotLock lock;
     private SlotKeeper slotKeeper;
@@ -130,6 +132,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
         Gauge.builder("tributary.producer.standby", () -> standby ? 1 : 0)
                 .description("1 while this producer waits on the slot's lock, which another producer holds")
                 .register(metrics);
+        this.commitToAcknowledged = CommitLatency.register(metrics, "tributary.producer.commit.to.acknowledged",
+                "Kafka acknowledging the transaction's last event", clock);
         Gauge.builder("tributary.producer.unacknowledged.events", currentTracker,
                         t -> t.get() == null ? 0 : t.get().unacknowledgedEvents())
                 .description("Events sent to Kafka and not yet acknowledged").register(metrics);
@@ -317,7 +321,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         Target target = settings.target();
         SlotInfo slot = slotKeeper.obtain(loop::stopRequested, Lsn.of(positions.received().get()));
         PrimaryKeys primaryKeys = KeyColumns.loadPrimaryKeys(source.endpoint());
-        AckTracker tracker = new AckTracker(slot.confirmedFlushLsn());
+        AckTracker tracker = new AckTracker(slot.confirmedFlushLsn(), commitToAcknowledged);
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
                         "tributary-etl-producer-" + source.slot(), target.maxEventBytes()),

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.ops.HistogramBuckets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +28,11 @@ final class ApplyMetrics {
         this.registry = registry;
         this.bulkLatency = Timer.builder("tributary.subscriber.bulk.latency")
                 .description("Time of one bulk request to Elasticsearch")
-                .publishPercentiles(0.5, 0.99)
+                .serviceLevelObjectives(HistogramBuckets.request())
                 .register(registry);
         this.bulkOperations = DistributionSummary.builder("tributary.subscriber.bulk.operations")
                 .description("Operations in one bulk request to Elasticsearch")
-                .publishPercentiles(0.5, 0.99)
+                .serviceLevelObjectives(HistogramBuckets.bulkOperations())
                 .register(registry);
     }
 

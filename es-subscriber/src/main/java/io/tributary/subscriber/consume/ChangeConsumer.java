@@ -173,6 +173,7 @@ public final class ChangeConsumer {
             throws ApplyFailedException, InterruptedException {
         Batch batch = new Batch(records, decoder);
         Optional<List<Rejection>> rejections = applyWithRetries(batch);
+        long appliedAtMillis = clock.millis();
         if (rejections.isEmpty()) {
             parking.cancel(batch.firstOffsets().keySet());
             rewind(batch.firstOffsets());
@@ -186,7 +187,7 @@ public final class ChangeConsumer {
         Map<TopicPartition, OffsetAndMetadata> offsets = batch.nextOffsets();
         offsets.keySet().removeAll(parked);
         commit(offsets);
-        metrics.applied(parked.isEmpty() ? batch.events() : batch.eventsOutside(parked));
+        metrics.applied(parked.isEmpty() ? batch.events() : batch.eventsOutside(parked), appliedAtMillis);
     }
 
     /** Holds the records of {@code parked} partitions and pauses them until their background work is ready. */

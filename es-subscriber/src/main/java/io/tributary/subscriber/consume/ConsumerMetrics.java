@@ -3,6 +3,7 @@ package io.tributary.subscriber.consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.ops.CommitLatency;
 import io.tributary.subscriber.decode.ReceivedChange;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +21,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@code tributary.subscriber.consumer.lag{topic,partition}} (records behind the end of each owned partition, as of
  * the last poll) and {@code tributary.subscriber.end.to.end.lag} (milliseconds from the commit in PostgreSQL of the
  * newest change of the last applied batch to its being applied; 0 once a poll finds nothing new; events without a
- * commit timestamp are left out).
+ * commit timestamp are left out) and the histogram {@code tributary.subscriber.commit.to.applied} (seconds from the
+ * commit in PostgreSQL, by its clock, to Elasticsearch accepting the batch holding the change, by this host's clock;
+ * one sample per change event with a commit timestamp).
  *
  * <p>Updated by the consumer thread (the Kafka consumer is not thread-safe), read by whoever scrapes the registry.
  */
@@ -29,6 +32,7 @@ public final class ConsumerMetrics {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Counter retries;
+    private final CommitLatency commitToApplied;
     private final AtomicLong endToEndLagMillis = new AtomicLong();
     private final Map<TopicPartition, AtomicLong> lags = new HashMap<>();
     private final Map<TopicPartition, Gauge> lagGauges = new HashMap<>();
@@ -42,6 +46,8 @@ public final class ConsumerMetrics {
         Gauge.builder("tributary.subscriber.end.to.end.lag", endToEndLagMillis, AtomicLong::get)
                 .description("Commit in PostgreSQL to applied in Elasticsearch, of the last batch's newest change")
                 .baseUnit("milliseconds").register(registry);
+        this.commitToApplied = CommitLatency.register(registry, "tributary.subscriber.commit.to.applied",
+                "Elasticsearch accepting the change", clock);
     }
 
     void retried() {
@@ -75,13 +81,19 @@ public final class ConsumerMetrics {
         });
     }
 
-    /** A batch is applied (or dead-lettered) and committed. */
-    void applied(List<ReceivedChange> events) {
+    /**
+     * A batch is applied (or dead-lettered) and committed; Elasticsearch had accepted it at {@code appliedAtMillis}
+     * (this host's clock).
+     */
+    void applied(List<ReceivedChange> events, long appliedAtMillis) {
         Instant newest = null;
         for (ReceivedChange event : events) {
             Instant committed = event.source().commitTimestamp();
-            if (committed != null && (newest == null || committed.isAfter(newest))) {
-                newest = committed;
+            if (committed != null) {
+                commitToApplied.reachedAt(appliedAtMillis, committed);
+                if (newest == null || committed.isAfter(newest)) {
+                    newest = committed;
+                }
             }
         }
         if (newest != null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,6 +75,8 @@ class ChangeConsumerTest {
         }
     };
     private final AtomicInteger failuresToGo = new AtomicInteger();
+    /** How long Elasticsearch takes to accept a batch: the loop's clock moves on by this much in each apply. */
+    private long applyMillis;
     private final List<Rejection> rejectNext = new ArrayList<>();
     private boolean failForGood;
 
@@ -90,6 +94,7 @@ class ChangeConsumerTest {
             if (failuresToGo.getAndDecrement() > 0) {
                 throw new ApplyFailedException("connection refused", true, null);
             }
+            nowMillis.addAndGet(applyMillis);
             applied.add(List.copyOf(events));
             appliedPartitions.add(List.copyOf(partitions));
             List<Rejection> rejections = List.copyOf(rejectNext);
@@ -143,6 +148,22 @@ class ChangeConsumerTest {
         assertEquals(1, committed(P1));
         assertEquals(10_000, metrics.get("tributary.subscriber.end.to.end.lag").gauge().value(),
                 "applied at NOW, committed in PostgreSQL 10 s earlier");
+    }
+
+    @Test
+    void recordsCommitToAppliedForEveryChangeWhenElasticsearchAcceptedItsBatch() throws Exception {
+        add(P0, 0, event(1, 10));
+        add(P0, 1, event(2, 11));
+        add(P1, 0, event(3, 12));
+        applyMillis = 300;
+
+        loop.runOnce();
+
+        Timer commitToApplied = metrics.get("tributary.subscriber.commit.to.applied").timer();
+        assertEquals(3, commitToApplied.count(), "one sample per change");
+        assertEquals(10_300, commitToApplied.max(TimeUnit.MILLISECONDS),
+                "committed in PostgreSQL at 06:00:00, accepted by Elasticsearch 300 ms after NOW (06:00:10)");
+        assertEquals(3 * 10_300, commitToApplied.totalTime(TimeUnit.MILLISECONDS));
     }
 
     @Test

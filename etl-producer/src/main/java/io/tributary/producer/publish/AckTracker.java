@@ -1,6 +1,8 @@
 package io.tributary.producer.publish;
 
 import io.tributary.model.Lsn;
+import io.tributary.ops.CommitLatency;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -20,19 +22,33 @@ import java.util.Deque;
  *
  * <p>Memory is one small entry per transaction still waiting for Kafka, whatever the transaction's size.
  *
+ * <p>A transaction is acknowledged once it has committed and Kafka acknowledged every one of its events: then, if it
+ * had events and a commit timestamp, its commit-to-acknowledged time is recorded ({@link CommitLatency}). When the
+ * last acknowledgement comes before the Commit message is handled, the time is taken at the Commit.
+ *
  * <p>Thread-safe: the replication thread begins, counts and commits transactions; Kafka's I/O thread reports
  * acknowledgements.
  */
 public final class AckTracker {
 
     private final Deque<InFlightTransaction> transactions = new ArrayDeque<>();
+    private final CommitLatency commitToAcknowledged;
     private Lsn flushable;
     private long unacknowledgedEvents;
     private RuntimeException firstFailure;
 
     /** @param alreadyFlushed the position PostgreSQL already holds as flushed for this slot */
     public AckTracker(Lsn alreadyFlushed) {
+        this(alreadyFlushed, CommitLatency.NONE);
+    }
+
+    /**
+     * @param alreadyFlushed       the position PostgreSQL already holds as flushed for this slot
+     * @param commitToAcknowledged where each transaction's commit-to-acknowledged time goes
+     */
+    public AckTracker(Lsn alreadyFlushed, CommitLatency commitToAcknowledged) {
         this.flushable = alreadyFlushed;
+        this.commitToAcknowledged = commitToAcknowledged;
     }
 
     /** A transaction's Begin arrived; its events will be counted against the returned handle. */
@@ -45,6 +61,7 @@ public final class AckTracker {
     /** An event of {@code transaction} was handed to Kafka. */
     public synchronized void sent(InFlightTransaction transaction) {
         transaction.pendingEvents++;
+        transaction.sentEvents = true;
         unacknowledgedEvents++;
     }
 
@@ -52,12 +69,16 @@ public final class AckTracker {
     public synchronized void acknowledged(InFlightTransaction transaction) {
         transaction.pendingEvents--;
         unacknowledgedEvents--;
+        if (transaction.pendingEvents == 0 && transaction.endLsn != null) {
+            recordAcknowledged(transaction);
+        }
         notifyAll();
     }
 
     /** Kafka gave up on one event of {@code transaction}: nothing will be flushed past it, ever. */
     public synchronized void failed(InFlightTransaction transaction, String what, Exception cause) {
         transaction.pendingEvents--;
+        transaction.failed = true;
         unacknowledgedEvents--;
         if (firstFailure == null) {
             firstFailure = new KafkaSendFailedException(what, cause);
@@ -65,9 +86,29 @@ public final class AckTracker {
         notifyAll();
     }
 
-    /** The transaction's Commit arrived; {@code endLsn} is the position just past its commit record. */
+    /**
+     * Events published between transactions ended at {@code endLsn}: they are not a commit, no latency is recorded.
+     */
     public synchronized void committed(InFlightTransaction transaction, Lsn endLsn) {
+        committed(transaction, endLsn, null);
+    }
+
+    /**
+     * The transaction's Commit arrived; {@code endLsn} is the position just past its commit record and
+     * {@code commitTimestamp} when it committed (null when not known).
+     */
+    public synchronized void committed(InFlightTransaction transaction, Lsn endLsn, Instant commitTimestamp) {
         transaction.endLsn = endLsn;
+        transaction.commitTimestamp = commitTimestamp;
+        if (transaction.pendingEvents == 0) {
+            recordAcknowledged(transaction);
+        }
+    }
+
+    private void recordAcknowledged(InFlightTransaction transaction) {
+        if (transaction.sentEvents && !transaction.failed) {
+            commitToAcknowledged.reachedNow(transaction.commitTimestamp);
+        }
     }
 
     /**
@@ -128,7 +169,10 @@ public final class AckTracker {
     /** One transaction on its way to Kafka. Fields are guarded by the tracker's lock. */
     public static final class InFlightTransaction {
         private long pendingEvents;
+        private boolean sentEvents;
+        private boolean failed;
         private Lsn endLsn;
+        private Instant commitTimestamp;
 
         private InFlightTransaction() {
         }

@@ -9,6 +9,7 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
+import io.tributary.ops.HistogramBuckets;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ public final class KafkaPublisher implements AutoCloseable {
         this.metrics = metrics;
         this.sendLatency = Timer.builder("tributary.producer.kafka.send.latency")
                 .description("Time from handing an event to Kafka until Kafka acknowledged it")
-                .publishPercentiles(0.5, 0.99)
+                .serviceLevelObjectives(HistogramBuckets.request())
                 .register(metrics);
     }
 

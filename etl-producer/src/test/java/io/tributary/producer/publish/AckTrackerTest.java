@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.model.Lsn;
+import io.tributary.ops.CommitLatency;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AckTrackerTest {
@@ -123,5 +130,54 @@ class AckTrackerTest {
         tracker.acknowledged(transaction);
         tracker.awaitCapacity(2, 10_000);
         assertEquals(1, tracker.unacknowledgedEvents());
+    }
+
+    @Test
+    void recordsCommitToAcknowledgedOncePerTransactionWhenKafkaAcknowledgedItsLastEvent() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AckTracker timed = new AckTracker(Lsn.of(100), CommitLatency.register(registry, "commit.to.acknowledged",
+                "Kafka", Clock.fixed(now, ZoneOffset.UTC)));
+        Timer timer = registry.get("commit.to.acknowledged").timer();
+
+        InFlightTransaction twoEvents = timed.begin();
+        timed.sent(twoEvents);
+        timed.sent(twoEvents);
+        timed.committed(twoEvents, Lsn.of(200), now.minusMillis(120));
+        timed.acknowledged(twoEvents);
+        assertEquals(0, timer.count(), "one event still waits for Kafka");
+        timed.acknowledged(twoEvents);
+        assertEquals(1, timer.count());
+        assertEquals(120, timer.totalTime(TimeUnit.MILLISECONDS));
+
+        InFlightTransaction acknowledgedBeforeItsCommit = timed.begin();
+        timed.sent(acknowledgedBeforeItsCommit);
+        timed.acknowledged(acknowledgedBeforeItsCommit);
+        assertEquals(1, timer.count(), "not committed yet");
+        timed.committed(acknowledgedBeforeItsCommit, Lsn.of(300), now.minusMillis(30));
+        assertEquals(2, timer.count());
+        assertEquals(150, timer.totalTime(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void recordsNoCommitToAcknowledgedForEmptyFailedOrUntimedTransactions() {
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AckTracker timed = new AckTracker(Lsn.of(100), CommitLatency.register(registry, "commit.to.acknowledged",
+                "Kafka", Clock.fixed(now, ZoneOffset.UTC)));
+
+        timed.committed(timed.begin(), Lsn.of(200), now.minusMillis(10));
+        InFlightTransaction failed = timed.begin();
+        timed.sent(failed);
+        timed.sent(failed);
+        timed.failed(failed, "x", new RuntimeException("down"));
+        timed.committed(failed, Lsn.of(300), now.minusMillis(10));
+        timed.acknowledged(failed);
+        InFlightTransaction chunk = timed.begin();
+        timed.sent(chunk);
+        timed.committed(chunk, Lsn.of(400));
+        timed.acknowledged(chunk);
+
+        assertEquals(0, registry.get("commit.to.acknowledged").timer().count());
     }
 }

@@ -1,10 +1,13 @@
 package io.tributary.producer.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -13,6 +16,7 @@ import io.tributary.model.Routing;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
+import io.tributary.ops.ServiceMetrics;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -89,5 +93,19 @@ class KafkaPublisherTest {
         kafka.errorNext(new org.apache.kafka.common.errors.TimeoutException("no broker"));
 
         assertThrows(KafkaSendFailedException.class, tracker::flushableLsn);
+    }
+
+    @Test
+    void sendLatencyIsAPrometheusHistogramWithoutClientSideQuantiles() {
+        PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("etl-producer");
+        KafkaPublisher scraped = new KafkaPublisher(kafka, Routing.byTable("changes", 12), tracker, registry);
+        scraped.publish(insert("orders", 1), tracker.begin());
+        kafka.completeNext();
+
+        String scrape = registry.scrape();
+        assertTrue(scrape.contains(
+                "tributary_producer_kafka_send_latency_seconds_bucket{service=\"etl-producer\",le=\"+Inf\"} 1"),
+                scrape);
+        assertFalse(scrape.contains("quantile="), scrape);
     }
 }

@@ -76,19 +76,35 @@ class GrafanaDashboardTest {
     }
 
     @Test
-    void showsLagThroughputLatencyErrorsAndHeapOfBothServices() {
+    void showsLagThroughputLatencyHistogramsErrorsAndHeapOfBothServices() {
         Set<String> missing = new TreeSet<>(Set.of(
                 "tributary_producer_lag_bytes", "tributary_producer_lag_milliseconds", "tributary_producer_streaming",
                 "tributary_producer_slot_retained_wal_bytes",
                 "tributary_producer_events_total", "tributary_producer_reconnects_total",
+                "tributary_producer_kafka_send_latency_seconds_bucket",
+                "tributary_producer_commit_to_acknowledged_seconds_bucket",
                 "tributary_subscriber_consumer_lag_records", "tributary_subscriber_end_to_end_lag_milliseconds",
-                "tributary_subscriber_documents_total", "tributary_subscriber_bulk_latency_seconds",
-                "tributary_subscriber_bulk_operations", "tributary_subscriber_version_conflicts_total",
+                "tributary_subscriber_commit_to_applied_seconds_bucket",
+                "tributary_subscriber_documents_total", "tributary_subscriber_bulk_latency_seconds_bucket",
+                "tributary_subscriber_bulk_operations_bucket", "tributary_subscriber_version_conflicts_total",
                 "tributary_subscriber_retries_total", "tributary_subscriber_dead_letters_total",
                 "jvm_memory_used_bytes"));
         missing.removeAll(dashboard.metricNames());
 
         assertEquals(Set.of(), missing, "metrics no panel shows");
+    }
+
+    @Test
+    void latencyQuantilesComeFromHistogramBucketsNotClientSideSummaries() {
+        List<String> summaries = dashboard.expressions().stream()
+                .filter(expression -> expression.contains("quantile=")).toList();
+        List<String> quantilesWithoutBuckets = dashboard.expressions().stream()
+                .filter(expression -> expression.contains("histogram_quantile(")
+                        && !(expression.contains("_bucket{") && expression.contains("sum by (le)")))
+                .toList();
+
+        assertEquals(List.of(), summaries, "client-side quantiles cannot be aggregated across instances");
+        assertEquals(List.of(), quantilesWithoutBuckets, "histogram_quantile over the summed rate of the buckets");
     }
 
     @Test

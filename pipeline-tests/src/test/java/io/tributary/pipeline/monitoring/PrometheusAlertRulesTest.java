@@ -51,11 +51,12 @@ class PrometheusAlertRulesTest {
     }
 
     @Test
-    void alertsOnLagStreamingDeadLettersRetriesUnavailableIndicesAndDownServices() {
+    void alertsOnLagLatencyStreamingDeadLettersRetriesUnavailableIndicesAndDownServices() {
         Set<String> missing = new TreeSet<>(Set.of(
                 "tributary_producer_lag_bytes", "tributary_producer_lag_milliseconds", "tributary_producer_streaming",
                 "tributary_producer_slot_retained_wal_bytes",
                 "tributary_subscriber_consumer_lag_records", "tributary_subscriber_dead_letters_total",
+                "tributary_subscriber_commit_to_applied_seconds_bucket",
                 "tributary_subscriber_retries_total", "tributary_subscriber_index_unavailable_total", "up"));
         missing.removeAll(alerts.metricNames());
 
