@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * unknown tables, unreachable Kafka, a topic with too few partitions), takes the slot's lock and opens the first
  * session, so the slot exists when it returns. A second producer for the same slot finds the lock taken, returns
  * from {@link #start()} as a standby (ready, not active) and waits in the background until the active one dies. The
- * active one confirms its lock every {@link SlotLock#checkInterval()} and, when it cannot, abandons its session at once
+ * active one confirms its lock at every status interval (at most {@link SlotLock#checkInterval()} apart) and, when it cannot, abandons its session at once
  * (Kafka producer first) and waits as a standby: see {@link SlotLock} for why that comes before any standby can take
  * the lock. The streaming thread
  * obtains the slot for each session (see {@link SlotKeeper} for a lost slot) and streams it until the connection is lost,
@@ -279,13 +279,15 @@ public final class EtlProducer implements ServiceLauncher.Service {
         }
     }
 
-    /** Whether it is time to confirm the lock again ({@link SlotLock#checkInterval()}). */
+    /** Whether it is time to confirm the lock again: every status interval, at most {@link SlotLock#checkInterval()}. */
     private boolean lockCheckDue() {
         long now = clock.millis();
         if (now < nextLockCheckMillis) {
             return false;
         }
-        nextLockCheckMillis = now + lock.checkInterval().toMillis();
+        // At every status interval, and never less often than the lock's own clock allows (see SlotLock).
+        nextLockCheckMillis = now + Math.min(lock.checkInterval().toMillis(),
+                settings.source().statusInterval().toMillis());
         return true;
     }
 
