@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ public final class CreatedSlots {
     /** When and where {@code slot} was created by a producer, as a sentence; empty when it never was. */
     public Optional<String> creationOf(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection()) {
-            if (!exists(connection)) {
+            if (!TributarySchema.exists(connection, QUALIFIED_NAME)) {
                 return Optional.empty();
             }
             try (PreparedStatement query = connection.prepareStatement("SELECT created_at, consistent_point FROM "
@@ -57,7 +56,7 @@ public final class CreatedSlots {
     /** Records that {@code slot} was just created; a failure only weakens the evidence, so it is logged. */
     public void recordCreated(String slot, Lsn consistentPoint) {
         try (Connection connection = endpoint.openQueryConnection()) {
-            createIfMissing(connection);
+            TributarySchema.createIfMissing(connection, QUALIFIED_NAME, DDL);
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + QUALIFIED_NAME
                     + " (slot_name, created_at, consistent_point) VALUES (?, now(), CAST(? AS pg_lsn))"
                     + " ON CONFLICT (slot_name) DO UPDATE SET created_at = now(),"
@@ -70,25 +69,6 @@ public final class CreatedSlots {
             LOG.warn("cannot record slot {} in {} ({}): a later loss of the slot is then recognised only while the"
                     + " topic holds events of this database. Give the role CREATE on the database, or create the"
                     + " table: CREATE SCHEMA tributary; {}", slot, QUALIFIED_NAME, e.getMessage(), DDL);
-        }
-    }
-
-    private static boolean exists(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT to_regclass('" + QUALIFIED_NAME + "') IS NOT NULL")) {
-            result.next();
-            return result.getBoolean(1);
-        }
-    }
-
-    /** CREATE … IF NOT EXISTS checks the privilege even when the object exists, so look first. */
-    private static void createIfMissing(Connection connection) throws SQLException {
-        if (exists(connection)) {
-            return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA IF NOT EXISTS tributary");
-            statement.execute(DDL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
         }
     }
 }

@@ -2,11 +2,11 @@ package io.tributary.producer.snapshot;
 
 import io.tributary.model.Lsn;
 import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.replication.TributarySchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Remembers durably, in the source database, whether the snapshot of a slot finished: one row per slot in
@@ -35,7 +35,7 @@ public final class SnapshotStateTable {
     /** Whether a snapshot of {@code slot} was started and never completed. */
     public boolean isUnfinished(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection()) {
-            if (!exists(connection)) {
+            if (!TributarySchema.exists(connection, QUALIFIED_NAME)) {
                 return false;
             }
             try (PreparedStatement query = connection.prepareStatement(
@@ -51,7 +51,7 @@ public final class SnapshotStateTable {
     /** Records that a snapshot of {@code slot} begins (before the slot is created). */
     void markStarted(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection()) {
-            createIfMissing(connection);
+            TributarySchema.createIfMissing(connection, QUALIFIED_NAME, DDL);
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + QUALIFIED_NAME
                     + " (slot_name, started_at) VALUES (?, now()) ON CONFLICT (slot_name) DO UPDATE"
                     + " SET started_at = now(), completed_at = NULL, consistent_point = NULL, rows = NULL")) {
@@ -78,25 +78,6 @@ public final class SnapshotStateTable {
                 throw new IllegalStateException("the row of slot " + slot + " in " + QUALIFIED_NAME
                         + " vanished during its snapshot; was the table changed by hand?");
             }
-        }
-    }
-
-    private static boolean exists(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT to_regclass('" + QUALIFIED_NAME + "') IS NOT NULL")) {
-            result.next();
-            return result.getBoolean(1);
-        }
-    }
-
-    /** CREATE … IF NOT EXISTS checks the privilege even when the object exists, so look first. */
-    private static void createIfMissing(Connection connection) throws SQLException {
-        if (exists(connection)) {
-            return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA IF NOT EXISTS tributary");
-            statement.execute(DDL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
         }
     }
 }

@@ -3,12 +3,12 @@ package io.tributary.producer.snapshot;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.producer.replication.TributarySchema;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,7 +146,7 @@ public final class TableSnapshotLedger {
     /** Forgets every row of the slot: a new slot's initial snapshot covered every table. */
     public void forget(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection()) {
-            if (!exists(connection)) {
+            if (!TributarySchema.exists(connection, QUALIFIED_NAME)) {
                 return;
             }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + QUALIFIED_NAME
@@ -160,7 +160,7 @@ public final class TableSnapshotLedger {
     /** Every row of the slot, in request order. */
     public List<Entry> entries(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection()) {
-            return exists(connection) ? entries(connection, slot) : List.of();
+            return TributarySchema.exists(connection, QUALIFIED_NAME) ? entries(connection, slot) : List.of();
         }
     }
 
@@ -284,26 +284,13 @@ public final class TableSnapshotLedger {
     private Connection openCreatingIfMissing() throws SQLException {
         Connection connection = endpoint.openQueryConnection();
         try {
-            if (!exists(connection)) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("CREATE SCHEMA IF NOT EXISTS tributary");
-                    statement.execute(DDL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
-                }
-            }
+            TributarySchema.createIfMissing(connection, QUALIFIED_NAME, DDL);
             return connection;
         } catch (SQLException e) {
             connection.close();
             throw new SQLException("cannot create " + QUALIFIED_NAME + ", where incremental snapshots are recorded ("
                     + e.getMessage() + "); the role needs CREATE on the database, or create it yourself:"
                     + " CREATE SCHEMA tributary; " + DDL, e.getSQLState(), e);
-        }
-    }
-
-    private static boolean exists(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT to_regclass('" + QUALIFIED_NAME + "') IS NOT NULL")) {
-            result.next();
-            return result.getBoolean(1);
         }
     }
 }
