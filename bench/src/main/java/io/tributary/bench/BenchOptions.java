@@ -10,9 +10,9 @@ import java.util.List;
  * The producer benchmark's command line, parsed and checked once. A bad option throws naming the option and the
  * value; nothing is silently repaired.
  *
- * @param smallChanges   row changes written as small transactions (five changes each, rounded up)
+ * @param smallTransactions transactions of four changes each in the first phase (0 = no such phase)
  * @param writers        JDBC connections writing the small transactions concurrently
- * @param bulkRows       rows of the one bulk transaction (0 = none)
+ * @param bulkRows       rows of the one bulk transaction of the second phase (0 = no such phase)
  * @param producerJar    the runnable etl-producer jar, started as a child JVM
  * @param producerHeap   the child's {@code -Xmx}, e.g. {@code 256m}
  * @param recvlogical    the {@code pg_recvlogical} executable
@@ -22,7 +22,7 @@ import java.util.List;
  * @param partitions     the topic's partitions ({@code tributary.kafka.partitions})
  * @param outputRoot     where each run's directory (configuration, logs, report) is created
  */
-record BenchOptions(long smallChanges, int writers, long bulkRows, Path producerJar, String producerHeap,
+record BenchOptions(long smallTransactions, int writers, long bulkRows, Path producerJar, String producerHeap,
                     Path recvlogical, Profiling profiling, DrainOrder order, Duration drainTimeout, int partitions,
                     Path outputRoot) {
 
@@ -34,9 +34,9 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
 
     static final String USAGE = String.join("\n",
             "usage: run-producer-bench.sh [options]",
-            "  --small-changes N     row changes in small transactions, 5 per transaction (default 200000)",
+            "  --small-transactions N  phase 1: transactions of 4 changes each (default 100000; 0 skips the phase)",
             "  --writers N           JDBC connections writing them concurrently (default 4)",
-            "  --bulk-rows N         rows in the one bulk transaction (default 500000; the issue's target: 5000000)",
+            "  --bulk-rows N         phase 2: rows inserted by one transaction (default 1000000; 0 skips the phase)",
             "  --producer-heap SIZE  -Xmx of the producer child JVM (default 256m)",
             "  --producer-jar PATH   runnable producer jar (default ../etl-producer/target/etl-producer.jar)",
             "  --pg-recvlogical PATH pg_recvlogical executable (default /usr/bin/pg_recvlogical)",
@@ -47,9 +47,9 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
             "  --output DIR          run directories go here (default target/producer-bench)");
 
     static BenchOptions parse(String[] args) {
-        long smallChanges = 200_000;
+        long smallTransactions = 100_000;
         int writers = 4;
-        long bulkRows = 500_000;
+        long bulkRows = 1_000_000;
         Path producerJar = Path.of("../etl-producer/target/etl-producer.jar");
         String producerHeap = "256m";
         Path recvlogical = Path.of("/usr/bin/pg_recvlogical");
@@ -62,7 +62,7 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--small-changes" -> smallChanges = number(option, value(option, rest), 1, 1_000_000_000L);
+                case "--small-transactions" -> smallTransactions = number(option, value(option, rest), 0, 100_000_000L);
                 case "--writers" -> writers = (int) number(option, value(option, rest), 1, 64);
                 case "--bulk-rows" -> bulkRows = number(option, value(option, rest), 0, 1_000_000_000L);
                 case "--producer-jar" -> producerJar = Path.of(value(option, rest));
@@ -84,7 +84,10 @@ record BenchOptions(long smallChanges, int writers, long bulkRows, Path producer
             throw new IllegalArgumentException("--pg-recvlogical: " + recvlogical + " is not an executable"
                     + " (install the PostgreSQL client tools, e.g. apt-get install postgresql-client)");
         }
-        return new BenchOptions(smallChanges, writers, bulkRows, producerJar.toAbsolutePath().normalize(),
+        if (smallTransactions == 0 && bulkRows == 0) {
+            throw new IllegalArgumentException("--small-transactions and --bulk-rows are both 0: nothing to measure");
+        }
+        return new BenchOptions(smallTransactions, writers, bulkRows, producerJar.toAbsolutePath().normalize(),
                 producerHeap, recvlogical, profiling, order, Duration.ofMinutes(timeoutMinutes), partitions,
                 outputRoot.toAbsolutePath().normalize());
     }

@@ -26,14 +26,14 @@ final class ProducerDrain {
 
     /** What the slot and topic are, and where the drain ends. */
     record Target(String jdbcUrl, String user, String password, String slot, String bootstrapServers, String topic,
-                  int partitions, Lsn bulkStart, Lsn end) {
+                  int partitions, Lsn end) {
     }
 
     /**
      * @param took           launch until the flushed position passed the end
      * @param startup        launch until the first event was counted (JVM start, setup, connecting)
      * @param events         events the producer counted
-     * @param heap           heap figures before and during the bulk transaction
+     * @param heap           heap figures of the drain
      * @param cpu            CPU seconds during the drain
      * @param exitStatus     the child's exit status after SIGTERM
      */
@@ -42,11 +42,10 @@ final class ProducerDrain {
     }
 
     /**
-     * Heap of the child. "Small" is while it streamed the small transactions, "bulk" from the first message of the
-     * bulk transaction on; "after GC" is the heap each G1 pause left, the memory the producer actually retains.
+     * Heap of the child: the most any sample saw used, and the most a G1 pause left ("after GC": the memory the
+     * producer actually retains).
      */
-    record HeapFigures(long maxUsedSmall, long maxUsedBulk, long maxAfterGcSmall, long maxAfterGcBulk,
-                       int gcPauses, double gcPauseSeconds) {
+    record HeapFigures(long maxUsed, long maxAfterGc, int gcPauses, double gcPauseSeconds) {
     }
 
     static Figures drain(ServiceChild.Launch launch, Target target, Workload workload, Duration timeout)
@@ -79,13 +78,10 @@ final class ProducerDrain {
             Duration took = Duration.ofNanos(last.atNanos() - started);
             CpuMeter.CpuSeconds cpuSeconds = cpu.finish();
             int exitStatus = producer.stop(STOP_TIMEOUT);
-            long bulkSeenAt = samples.stream()
-                    .filter(s -> Long.compareUnsigned(s.receivedLsn(), target.bulkStart().value()) >= 0)
-                    .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             long firstEventAt = samples.stream().filter(s -> s.events() > 0)
                     .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             return new Figures(took, Duration.ofNanos(firstEventAt - started), last.events(),
-                    heap(samples, bulkSeenAt, producer.gcLog(), (bulkSeenAt - started) / 1e9), cpuSeconds,
+                    heap(samples, producer.gcLog()), cpuSeconds,
                     exitStatus);
         }
     }
@@ -112,25 +108,16 @@ final class ProducerDrain {
                 "");
     }
 
-    private static HeapFigures heap(List<MetricsSample> samples, long bulkSeenAt, Path gcLog, double bulkUptime)
-            throws IOException {
-        long usedSmall = samples.stream().filter(s -> s.atNanos() < bulkSeenAt)
-                .mapToLong(MetricsSample::heapUsedBytes).max().orElse(0);
-        long usedBulk = samples.stream().filter(s -> s.atNanos() >= bulkSeenAt)
-                .mapToLong(MetricsSample::heapUsedBytes).max().orElse(0);
-        long afterGcSmall = 0;
-        long afterGcBulk = 0;
+    private static HeapFigures heap(List<MetricsSample> samples, Path gcLog) throws IOException {
+        long used = samples.stream().mapToLong(MetricsSample::heapUsedBytes).max().orElse(0);
+        long afterGc = 0;
         double pauseMillis = 0;
         List<GcPause> pauses = GcPause.read(gcLog);
         for (GcPause pause : pauses) {
-            if (pause.uptimeSeconds() < bulkUptime) {
-                afterGcSmall = Math.max(afterGcSmall, pause.afterBytes());
-            } else {
-                afterGcBulk = Math.max(afterGcBulk, pause.afterBytes());
-            }
+            afterGc = Math.max(afterGc, pause.afterBytes());
             pauseMillis += pause.millis();
         }
-        return new HeapFigures(usedSmall, usedBulk, afterGcSmall, afterGcBulk, pauses.size(), pauseMillis / 1000);
+        return new HeapFigures(used, afterGc, pauses.size(), pauseMillis / 1000);
     }
 
     static int freePort() throws IOException {

@@ -1,6 +1,7 @@
 package io.tributary.bench;
 
 import io.tributary.model.Lsn;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,28 +17,40 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The benchmark's fixed workload on three tables of schema {@value #SCHEMA}: a shop's customers, orders and order
- * lines. Every change is counted exactly (each statement's row count is checked), so the drains' rates are
- * changes per second of a known total.
+ * The producer benchmark's workload on one table that looks like users' tables: {@value #TABLE} with a numeric
+ * total, a {@code text[]} of tags, a {@code jsonb} document, a note and two {@code timestamptz}, under
+ * {@code REPLICA IDENTITY FULL}, so every update and delete carries the whole old row. Every change is counted
+ * exactly (each statement's row count is checked), so the drains' rates are changes per second of a known total.
  *
- * <p>Order of use: {@link #createSchema}, {@link #createSlot} (one per drain, before any change), then
- * {@link #writeSmallTransactions}, {@link #writeBulkTransaction}, and last {@link #commitEndMarker}, whose position
- * is where both drains stop. Not thread-safe; the small transactions use their own connections internally.
+ * <p>Order of use: {@link #createSchema} once, then per phase {@link #createSlot} (one per drain, before any change
+ * of the phase), {@link #writeSmallTransactions} or {@link #writeBulkTransaction}, and last {@link #commitEndMarker},
+ * whose position is where every drain of the phase stops. Not thread-safe; the small transactions use their own
+ * connections internally.
  */
 final class Workload {
 
     static final String SCHEMA = "bench";
     static final String PUBLICATION = "bench";
-    static final List<String> TABLES = List.of("bench.customers", "bench.orders", "bench.order_lines");
-    /** Insert an order, insert two lines, update the customer, then update an order or delete a line. */
-    static final int CHANGES_PER_SMALL_TRANSACTION = 5;
-    private static final int CUSTOMERS = 10_000;
+    static final String TABLE = "bench.orders";
+    static final List<String> TABLES = List.of(TABLE);
+    /** Insert an order, pay the writer's previous one, re-order a seeded one, delete another seeded one. */
+    static final int CHANGES_PER_SMALL_TRANSACTION = 4;
+    /** Seeded orders 1..{@value} are updated by the small transactions; the ones above are deleted, once each. */
+    private static final long UPDATED_SEED_ORDERS = 50_000;
+    /** Orders written after the seed get ids from here. */
+    private static final long NEW_ORDER_IDS = 1_000_000_000L;
     /** Bulk orders get ids from here, far above the small transactions' orders. */
     private static final long BULK_ORDER_IDS = 1_000_000_000_000L;
+    /** The columns every insert writes, in this order. */
+    private static final String COLUMNS = "(id, customer_id, status, total, tags, attributes, note, created_at,"
+            + " updated_at)";
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private long deletedUpTo;
+    private long nextNewOrder = NEW_ORDER_IDS;
+    private int markers;
 
     Workload(String jdbcUrl, String user, String password) {
         this.jdbcUrl = jdbcUrl;
@@ -45,34 +58,44 @@ final class Workload {
         this.password = password;
     }
 
-    /** What was written, and where in the WAL. */
-    record SmallTransactions(long transactions, long changes, int writers, Duration took) {
-    }
-
-    /** @param startLsn the WAL insert position just before the bulk statement (every small change lies before it) */
-    record BulkTransaction(long rows, Lsn startLsn, Duration took) {
+    /** What was written. */
+    record Written(long transactions, long changes, int writers, Duration took) {
     }
 
     /**
-     * Creates the tables (autovacuum off, so it does not compete with the drains), seeds the customers and creates
-     * the publication. Nothing here is streamed: the slots are created afterwards.
+     * Creates the table (autovacuum off, so it does not compete with the drains), seeds {@code seedOrders} orders
+     * above the {@value #UPDATED_SEED_ORDERS} the small transactions update, to be deleted by them, and creates the
+     * publication. Nothing here is streamed: the slots are created afterwards.
      */
-    void createSchema() throws SQLException {
+    void createSchema(long deletableSeedOrders) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + SCHEMA);
-            statement.execute("CREATE TABLE bench.customers (id bigint PRIMARY KEY, name text NOT NULL,"
-                    + " email text NOT NULL, order_count int NOT NULL, updated_at timestamptz NOT NULL)"
-                    + " WITH (autovacuum_enabled = false)");
-            statement.execute("CREATE TABLE bench.orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL,"
-                    + " status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamptz NOT NULL)"
-                    + " WITH (autovacuum_enabled = false)");
-            statement.execute("CREATE TABLE bench.order_lines (order_id bigint, line_no int, sku text NOT NULL,"
-                    + " quantity int NOT NULL, price numeric(10,2) NOT NULL, PRIMARY KEY (order_id, line_no))"
-                    + " WITH (autovacuum_enabled = false)");
-            statement.execute("INSERT INTO bench.customers SELECT g, 'customer ' || g, 'c' || g || '@example.com',"
-                    + " 0, now() FROM generate_series(1, " + CUSTOMERS + ") g");
-            statement.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + String.join(", ", TABLES));
+            statement.execute("CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, customer_id bigint NOT NULL,"
+                    + " status text NOT NULL, total numeric(12,2) NOT NULL, tags text[] NOT NULL,"
+                    + " attributes jsonb NOT NULL, note text, created_at timestamptz NOT NULL,"
+                    + " updated_at timestamptz NOT NULL) WITH (autovacuum_enabled = false)");
+            statement.execute("ALTER TABLE " + TABLE + " REPLICA IDENTITY FULL");
+            statement.execute("INSERT INTO " + TABLE + " " + COLUMNS + " SELECT " + generatedOrder("0")
+                    + " FROM generate_series(1, " + (UPDATED_SEED_ORDERS + deletableSeedOrders) + ") g");
+            statement.execute("CREATE PUBLICATION " + PUBLICATION + " FOR TABLE " + TABLE);
+            deletedUpTo = UPDATED_SEED_ORDERS;
         }
+    }
+
+    /**
+     * The select list of an order numbered {@code g} (plus {@code offset}): what a shop's order row holds — a few
+     * hundred bytes with a nested jsonb document, two or three tags and a note on every fifth order.
+     */
+    private static String generatedOrder(String offset) {
+        return offset + " + g, 1 + g % 100000, (ARRAY['new','paid','shipped','delivered'])[1 + g % 4],"
+                + " (g % 100000) / 100.0 + 0.99,"
+                + " CASE WHEN g % 3 = 0 THEN ARRAY['priority','b2b','gift'] ELSE ARRAY['web','returning'] END,"
+                + " jsonb_build_object('channel', (ARRAY['web','app','store'])[1 + g % 3], 'items', 1 + g % 9,"
+                + " 'coupon', CASE WHEN g % 7 = 0 THEN 'SPRING' || g % 100 END, 'gift', g % 11 = 0,"
+                + " 'shipping', jsonb_build_object('method', (ARRAY['standard','express'])[1 + g % 2],"
+                + " 'city', 'City ' || g % 5000, 'zip', lpad((g % 99999)::text, 5, '0'), 'weight_kg', (g % 400) / 10.0)),"
+                + " CASE WHEN g % 5 = 0 THEN 'Please leave the parcel with the neighbour at number ' || g % 200 END,"
+                + " now() - (g % 86400) * interval '1 second', now()";
     }
 
     /** Creates a pgoutput slot now; it will stream every change committed from here on. Returns its position. */
@@ -89,20 +112,21 @@ final class Workload {
     }
 
     /**
-     * Writes at least {@code changes} row changes as transactions of {@value #CHANGES_PER_SMALL_TRANSACTION}, spread
-     * over {@code writers} connections, each writing its own range of orders.
+     * Writes {@code transactions} transactions of {@value #CHANGES_PER_SMALL_TRANSACTION} changes, spread over
+     * {@code writers} connections, each writing its own range of orders. Needs that many deletable seed orders left.
      */
-    SmallTransactions writeSmallTransactions(long changes, int writers) throws SQLException, InterruptedException {
-        long transactions = (changes + CHANGES_PER_SMALL_TRANSACTION - 1) / CHANGES_PER_SMALL_TRANSACTION;
+    Written writeSmallTransactions(long transactions, int writers) throws SQLException, InterruptedException {
         long started = System.nanoTime();
+        long firstNew = nextNewOrder;
+        long firstDeleted = deletedUpTo + 1;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
             List<Future<Void>> done = new ArrayList<>();
             for (int writer = 0; writer < writers; writer++) {
-                long first = 1 + transactions * writer / writers;
-                long end = 1 + transactions * (writer + 1) / writers;
+                long first = transactions * writer / writers;
+                long end = transactions * (writer + 1) / writers;
                 done.add(pool.submit(() -> {
-                    writeOrders(first, end);
+                    writeOrders(firstNew, firstDeleted, first, end);
                     return null;
                 }));
             }
@@ -117,79 +141,75 @@ final class Workload {
         } finally {
             pool.shutdownNow();
         }
-        return new SmallTransactions(transactions, transactions * CHANGES_PER_SMALL_TRANSACTION, writers,
+        nextNewOrder += transactions;
+        deletedUpTo += transactions;
+        return new Written(transactions, transactions * CHANGES_PER_SMALL_TRANSACTION, writers,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** One writer: orders {@code first} (inclusive) to {@code end} (exclusive), one transaction each. */
-    private void writeOrders(long first, long end) throws SQLException {
+    /** One writer: transactions {@code first} (inclusive) to {@code end} (exclusive) of the phase. */
+    private void writeOrders(long firstNew, long firstDeleted, long first, long end) throws SQLException {
         try (Connection connection = connect();
-             PreparedStatement insertOrder = connection.prepareStatement("INSERT INTO bench.orders"
-                     + " (id, customer_id, status, total, created_at) VALUES (?, ?, 'new', ?, now())");
-             PreparedStatement insertLines = connection.prepareStatement("INSERT INTO bench.order_lines"
-                     + " (order_id, line_no, sku, quantity, price) VALUES (?, 1, ?, ?, ?), (?, 2, ?, ?, ?)");
-             PreparedStatement updateCustomer = connection.prepareStatement("UPDATE bench.customers"
-                     + " SET order_count = order_count + 1, updated_at = now() WHERE id = ?");
-             PreparedStatement payOrder = connection.prepareStatement(
-                     "UPDATE bench.orders SET status = 'paid' WHERE id = ?");
-             PreparedStatement deleteLine = connection.prepareStatement(
-                     "DELETE FROM bench.order_lines WHERE order_id = ? AND line_no = 2")) {
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " " + COLUMNS
+                     + " VALUES (?, ?, 'new', ?, ARRAY['web', ?], ?::jsonb, NULL, now(), now())");
+             PreparedStatement pay = connection.prepareStatement("UPDATE " + TABLE + " SET status = 'paid',"
+                     + " attributes = attributes || jsonb_build_object('paid_at', now(), 'payment', 'card'),"
+                     + " updated_at = now() WHERE id = ?");
+             PreparedStatement reorder = connection.prepareStatement("UPDATE " + TABLE + " SET total = total + 1,"
+                     + " tags = tags[1:2] || 'reordered'::text, updated_at = now() WHERE id = ?");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ?")) {
             connection.setAutoCommit(false);
-            for (long order = first; order < end; order++) {
-                long customer = 1 + order % CUSTOMERS;
-                insertOrder.setLong(1, order);
-                insertOrder.setLong(2, customer);
-                insertOrder.setBigDecimal(3, java.math.BigDecimal.valueOf(order % 100_000, 2));
-                expectRows(insertOrder, 1);
-                for (int line = 0; line < 2; line++) {
-                    insertLines.setLong(1 + 4 * line, order);
-                    insertLines.setString(2 + 4 * line, "SKU-" + (order * 7 + line) % 50_000);
-                    insertLines.setInt(3 + 4 * line, 1 + (int) (order % 5));
-                    insertLines.setBigDecimal(4 + 4 * line, java.math.BigDecimal.valueOf(100 + order % 9_900, 2));
-                }
-                expectRows(insertLines, 2);
-                updateCustomer.setLong(1, customer);
-                expectRows(updateCustomer, 1);
+            for (long transaction = first; transaction < end; transaction++) {
+                long order = firstNew + transaction;
+                insert.setLong(1, order);
+                insert.setLong(2, 1 + order % 100_000);
+                insert.setBigDecimal(3, BigDecimal.valueOf(order % 1_000_000, 2));
+                insert.setString(4, transaction % 3 == 0 ? "priority" : "returning");
+                insert.setString(5, "{\"channel\": \"web\", \"items\": " + (1 + order % 9) + ", \"coupon\": null,"
+                        + " \"gift\": false, \"shipping\": {\"method\": \"standard\", \"city\": \"City "
+                        + order % 5000 + "\", \"zip\": \"" + String.format("%05d", order % 99_999)
+                        + "\", \"weight_kg\": " + (order % 400) / 10.0 + "}}");
+                expectRows(insert, 1);
                 // The previous order of this writer (or this one, for its first): committed, so no lock waits.
-                long earlier = order > first ? order - 1 : order;
-                PreparedStatement fifth = order % 2 == 0 ? payOrder : deleteLine;
-                fifth.setLong(1, earlier);
-                expectRows(fifth, 1);
+                pay.setLong(1, transaction > first ? order - 1 : order);
+                expectRows(pay, 1);
+                reorder.setLong(1, 1 + transaction % UPDATED_SEED_ORDERS);
+                expectRows(reorder, 1);
+                delete.setLong(1, firstDeleted + transaction);
+                expectRows(delete, 1);
                 connection.commit();
             }
         }
     }
 
     /** One transaction inserting {@code rows} orders with a single statement. */
-    BulkTransaction writeBulkTransaction(long rows) throws SQLException {
+    Written writeBulkTransaction(long rows) throws SQLException {
         try (Connection connection = connect()) {
-            Lsn start = currentInsertLsn(connection);
             long started = System.nanoTime();
-            if (rows > 0) {
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO bench.orders"
-                        + " (id, customer_id, status, total, created_at) SELECT ? + g, 1 + g % " + CUSTOMERS
-                        + ", 'imported', (g % 100000) / 100.0, now() FROM generate_series(1, ?) g")) {
-                    insert.setLong(1, BULK_ORDER_IDS);
-                    insert.setLong(2, rows);
-                    expectRows(insert, rows);
-                }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " " + COLUMNS
+                    + " SELECT " + generatedOrder("?::bigint") + " FROM generate_series(1, ?) g")) {
+                insert.setLong(1, BULK_ORDER_IDS);
+                insert.setLong(2, rows);
+                expectRows(insert, rows);
             }
-            return new BulkTransaction(rows, start, Duration.ofNanos(System.nanoTime() - started));
+            return new Written(1, rows, 1, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
     /**
-     * Commits one last change (a customer insert) and returns a position taken inside that transaction, after its
-     * change: every change of the workload lies before it, and the marker's commit lies after it. A drain is
-     * complete once it has passed this position: {@code pg_recvlogical -E} stops there, and the producer's flushed
-     * position (the end of the last fully acknowledged transaction) passes it only with the marker.
+     * Commits one last change (an order insert with an id of its own, below every other) and returns a position taken
+     * inside that transaction, after its change: every change of the phase lies before it, and the marker's commit
+     * lies after it. A drain is complete once it has passed this position: {@code pg_recvlogical -E} stops there, and
+     * the producer's flushed position (the end of the last fully acknowledged transaction) passes it only with the
+     * marker.
      */
     Lsn commitEndMarker() throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
+            markers++;
             try (Statement statement = connection.createStatement()) {
-                int inserted = statement.executeUpdate("INSERT INTO bench.customers VALUES"
-                        + " (0, 'end of workload', 'end@example.com', 0, now())");
+                int inserted = statement.executeUpdate("INSERT INTO " + TABLE + " " + COLUMNS + " SELECT "
+                        + generatedOrder("-" + markers + " - 1") + " FROM generate_series(1, 1) g");
                 if (inserted != 1) {
                     throw new IllegalStateException("the end marker inserted " + inserted + " rows, expected 1");
                 }
@@ -207,6 +227,13 @@ final class Workload {
         }
     }
 
+    /** The WAL insert position now. */
+    Lsn currentLsn() throws SQLException {
+        try (Connection connection = connect()) {
+            return currentInsertLsn(connection);
+        }
+    }
+
     /** The server process streaming {@code slot} right now, or 0 when none does. */
     long activePid(Connection connection, String slot) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
@@ -218,13 +245,20 @@ final class Workload {
         }
     }
 
-    /** Drops the slots and the schema and checkpoints, so the run's WAL can be recycled. */
-    void dropEverything(List<String> slots) throws SQLException {
+    /** Drops the slots and checkpoints, so the phase's WAL can be recycled. */
+    void dropSlots(List<String> slots) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             for (String slot : slots) {
                 statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
                         + " WHERE slot_name = '" + slot + "'");
             }
+            statement.execute("CHECKPOINT");
+        }
+    }
+
+    /** Drops the publication and the schema. */
+    void dropSchema() throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("DROP PUBLICATION IF EXISTS " + PUBLICATION);
             statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             statement.execute("CHECKPOINT");
