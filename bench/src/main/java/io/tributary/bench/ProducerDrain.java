@@ -35,10 +35,11 @@ final class ProducerDrain {
      * @param events         events the producer counted
      * @param heap           heap figures of the drain
      * @param cpu            CPU seconds during the drain
+     * @param startupCpu     the producer's CPU seconds from launch until the first event was counted
      * @param exitStatus     the child's exit status after SIGTERM
      */
     record Figures(Duration took, Duration startup, long events, HeapFigures heap, CpuMeter.CpuSeconds cpu,
-                   int exitStatus) {
+                   double startupCpu, int exitStatus) {
     }
 
     /**
@@ -59,6 +60,7 @@ final class ProducerDrain {
             long deadline = started + timeout.toNanos();
             long walsender = 0;
             MetricsSample last = null;
+            long startupTicks = -1;
             while (last == null || Long.compareUnsigned(last.flushedLsn(), target.end().value()) < 0) {
                 producer.requireRunningAfter(SAMPLE_MILLIS, "flushing " + target.end());
                 if (System.nanoTime() > deadline) {
@@ -70,6 +72,9 @@ final class ProducerDrain {
                 }
                 cpu.sample(walsender, producer.pid());
                 MetricsSample sample = producer.scrape();
+                if (sample != null && sample.events() > 0 && startupTicks < 0) {
+                    startupTicks = CpuMeter.processTicks(producer.pid());
+                }
                 if (sample != null) {
                     samples.add(sample);
                     last = sample;
@@ -81,7 +86,7 @@ final class ProducerDrain {
             long firstEventAt = samples.stream().filter(s -> s.events() > 0)
                     .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             return new Figures(took, Duration.ofNanos(firstEventAt - started), last.events(),
-                    heap(samples, producer.gcLog()), cpuSeconds,
+                    heap(samples, producer.gcLog()), cpuSeconds, Math.max(0, startupTicks) / CpuMeter.TICKS_PER_SECOND,
                     exitStatus);
         }
     }

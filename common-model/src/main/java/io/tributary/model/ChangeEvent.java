@@ -1,7 +1,10 @@
 package io.tributary.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +33,8 @@ import java.util.Objects;
  */
 public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after,
                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> unchanged,
-                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> types) {
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> types)
+        implements ChangeRecord {
 
     /** An event whose {@code after} holds every column, without type names. */
     public ChangeEvent(Operation op, SourceInfo source, ObjectNode key, ObjectNode before, ObjectNode after) {
@@ -72,7 +76,30 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
         }
     }
 
+    @Override
+    @JsonIgnore
     public TableId tableId() {
         return source.tableId();
+    }
+
+    @Override
+    @JsonIgnore
+    public boolean hasAfter() {
+        return after != null;
+    }
+
+    @Override
+    public void writeBefore(JsonGenerator out) throws IOException {
+        ChangeEventJson.writeRow(out, before);
+    }
+
+    @Override
+    public void writeAfter(JsonGenerator out) throws IOException {
+        ChangeEventJson.writeRow(out, after);
+    }
+
+    @Override
+    public ChangeEvent toEvent() {
+        return this;
     }
 }

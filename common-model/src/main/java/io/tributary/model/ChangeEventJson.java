@@ -1,7 +1,10 @@
 package io.tributary.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +17,9 @@ import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON form of {@link ChangeEvent} on the Kafka topic, and of the record key.
@@ -29,6 +35,10 @@ import java.io.IOException;
  * and with tools that read keys. Numbers keep their exact decimal form; whole numbers read back as longs (or big
  * integers), so an event equals itself after a round trip. Unknown fields are ignored, so a newer
  * producer can add fields before subscribers learn them. Thread-safe.
+ *
+ * <p>Writing is streamed field by field ({@link #encode(ChangeRecord)}): a record's rows go straight from its
+ * values into the bytes, and an event's trees are written as Jackson would write the record (the tests hold the
+ * two to the same bytes).
  */
 public final class ChangeEventJson {
 
@@ -82,13 +92,157 @@ public final class ChangeEventJson {
         return MAPPER;
     }
 
+    private static final SerializableString OP = new SerializedString("op");
+    private static final SerializableString SOURCE = new SerializedString("source");
+    private static final SerializableString DATABASE = new SerializedString("database");
+    private static final SerializableString SCHEMA = new SerializedString("schema");
+    private static final SerializableString TABLE = new SerializedString("table");
+    private static final SerializableString LSN = new SerializedString("lsn");
+    private static final SerializableString COMMIT_LSN = new SerializedString("commitLsn");
+    private static final SerializableString XID = new SerializedString("xid");
+    private static final SerializableString COMMIT_TIMESTAMP = new SerializedString("commitTimestamp");
+    private static final SerializableString KEY = new SerializedString("key");
+    private static final SerializableString BEFORE = new SerializedString("before");
+    private static final SerializableString AFTER = new SerializedString("after");
+    private static final SerializableString UNCHANGED = new SerializedString("unchanged");
+    private static final SerializableString TYPES = new SerializedString("types");
+
     public static byte[] encode(ChangeEvent event) {
-        try {
-            return MAPPER.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the change event of " + event.tableId() + " at "
-                    + event.source().lsn() + " as JSON", e);
+        return encode((ChangeRecord) event);
+    }
+
+    /**
+     * The record's value: the event's JSON, its rows written by the record itself. (A publisher that encodes many
+     * records reuses one {@link ChangeRecordEncoder} instead.)
+     *
+     * @throws IllegalStateException naming the table and LSN when the JSON cannot be written
+     * @throws RuntimeException      what the record's rows throw for a value they cannot convert
+     */
+    public static byte[] encode(ChangeRecord record) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(512);
+        try (JsonGenerator out = MAPPER.createGenerator(bytes)) {
+            writeValue(out, record);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the change event of " + record.tableId() + " at "
+                    + record.source().lsn() + " as JSON", e);
         }
+        return bytes.toByteArray();
+    }
+
+    /** Writes the record's value, the event, as one JSON object. */
+    static void writeValue(JsonGenerator out, ChangeRecord record) throws IOException {
+        out.writeStartObject();
+        out.writeFieldName(OP);
+        out.writeString(record.op().code());
+        out.writeFieldName(SOURCE);
+        writeSource(out, record.source());
+        out.writeFieldName(KEY);
+        JsonTrees.write(out, record.key());
+        out.writeFieldName(BEFORE);
+        record.writeBefore(out);
+        out.writeFieldName(AFTER);
+        record.writeAfter(out);
+        List<String> unchanged = record.unchanged();
+        if (!unchanged.isEmpty()) {
+            out.writeFieldName(UNCHANGED);
+            out.writeStartArray();
+            for (String column : unchanged) {
+                out.writeString(column);
+            }
+            out.writeEndArray();
+        }
+        if (!record.types().isEmpty()) {
+            out.writeFieldName(TYPES);
+            record.writeTypes(out);
+        }
+        out.writeEndObject();
+    }
+
+    /** Writes the record's key: the table and the row's key. */
+    static void writeKey(JsonGenerator out, ChangeRecord record) throws IOException {
+        SourceInfo source = record.source();
+        out.writeStartObject();
+        out.writeFieldName(SCHEMA);
+        out.writeString(source.schema());
+        out.writeFieldName(TABLE);
+        out.writeString(source.table());
+        out.writeFieldName(KEY);
+        JsonTrees.write(out, record.key());
+        out.writeEndObject();
+    }
+
+    private static void writeSource(JsonGenerator out, SourceInfo source) throws IOException {
+        out.writeStartObject();
+        out.writeFieldName(DATABASE);
+        out.writeString(source.database());
+        out.writeFieldName(SCHEMA);
+        out.writeString(source.schema());
+        out.writeFieldName(TABLE);
+        out.writeString(source.table());
+        out.writeFieldName(LSN);
+        out.writeString(source.lsn().toString());
+        out.writeFieldName(COMMIT_LSN);
+        out.writeString(commitLsnText(source.commitLsn()));
+        out.writeFieldName(XID);
+        out.writeNumber(source.xid());
+        out.writeFieldName(COMMIT_TIMESTAMP);
+        Instant commitTimestamp = source.commitTimestamp();
+        if (commitTimestamp == null) {
+            out.writeNull();
+        } else {
+            out.writeString(commitTimestampText(commitTimestamp));
+        }
+        out.writeEndObject();
+    }
+
+    /**
+     * A value and its text. Every change of a transaction carries the same commit LSN and timestamp, so the last ones
+     * formatted are kept: immutable, replaced as a whole, so threads may share them.
+     */
+    private record Formatted<T>(T value, String text) {
+    }
+
+    private static volatile Formatted<Lsn> lastCommitLsn = new Formatted<>(Lsn.INVALID, Lsn.INVALID.toString());
+    private static volatile Formatted<Instant> lastCommitTimestamp =
+            new Formatted<>(Instant.EPOCH, Instant.EPOCH.toString());
+
+    private static String commitLsnText(Lsn lsn) {
+        Formatted<Lsn> last = lastCommitLsn;
+        if (last.value().equals(lsn)) {
+            return last.text();
+        }
+        String text = lsn.toString();
+        lastCommitLsn = new Formatted<>(lsn, text);
+        return text;
+    }
+
+    /** As Jackson's JavaTimeModule writes an instant: ISO-8601 in UTC, which is {@link Instant#toString()}. */
+    private static String commitTimestampText(Instant timestamp) {
+        Formatted<Instant> last = lastCommitTimestamp;
+        if (last.value().equals(timestamp)) {
+            return last.text();
+        }
+        String text = timestamp.toString();
+        lastCommitTimestamp = new Formatted<>(timestamp, text);
+        return text;
+    }
+
+    /** Writes a row image as Jackson writes a tree: an object, or null for none. */
+    static void writeRow(JsonGenerator out, ObjectNode row) throws IOException {
+        if (row == null) {
+            out.writeNull();
+        } else {
+            JsonTrees.write(out, row);
+        }
+    }
+
+    /** Writes column types as an object of names to type names, in column order. */
+    static void writeTypes(JsonGenerator out, Map<String, String> types) throws IOException {
+        out.writeStartObject();
+        for (Map.Entry<String, String> type : types.entrySet()) {
+            out.writeStringField(type.getKey(), type.getValue());
+        }
+        out.writeEndObject();
     }
 
     /**
@@ -110,16 +264,14 @@ public final class ChangeEventJson {
     }
 
     /** The record key: the table and the row's key, as JSON. */
-    public static byte[] encodeKey(ChangeEvent event) {
-        ObjectNode key = MAPPER.createObjectNode();
-        key.put("schema", event.source().schema());
-        key.put("table", event.source().table());
-        key.set("key", event.key());
-        try {
-            return MAPPER.writeValueAsBytes(key);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the record key of " + event.tableId() + " as JSON", e);
+    public static byte[] encodeKey(ChangeRecord record) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(64);
+        try (JsonGenerator out = MAPPER.createGenerator(bytes)) {
+            writeKey(out, record);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the record key of " + record.tableId() + " as JSON", e);
         }
+        return bytes.toByteArray();
     }
 
     private static String firstLine(String message) {

@@ -48,6 +48,69 @@ class ChangeEventJsonTest {
         assertEquals(new java.math.BigInteger("12345678901234567890123"), decoded.after().get("bigger").bigIntegerValue());
     }
 
+    /**
+     * The streamed encoding writes exactly what Jackson writes for the record (the format readers know), for every
+     * shape of event: with and without before, after, unchanged columns, types and commit timestamp.
+     */
+    @Test
+    void theStreamedEncodingIsJacksonsRecordEncodingByteForByte() throws Exception {
+        ObjectNode key = object("{\"id\":42}");
+        ObjectNode row = object("{\"id\":42,\"price\":12.50,\"tiny\":0.0000001,\"big\":12345678901234567890123,"
+                + "\"tags\":[\"a\",null],\"doc\":{\"n\":true},\"note\":\"quote \\\" ünïcødé \\u0001\"}");
+        SourceInfo noCommit = new SourceInfo("app", "public", "orders", Lsn.of(99), Lsn.INVALID, 5, null);
+        java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
+        types.put("id", "int8");
+        types.put("price", "numeric");
+        java.util.List<ChangeEvent> events = java.util.List.of(
+                new ChangeEvent(Operation.CREATE, SOURCE, key, null, row),
+                new ChangeEvent(Operation.UPDATE, SOURCE, key, row, row, java.util.List.of("doc", "note"), types),
+                new ChangeEvent(Operation.DELETE, noCommit, key, key, null, java.util.List.of(), types),
+                new ChangeEvent(Operation.TRUNCATE, SOURCE, ChangeEventJson.mapper().createObjectNode(), null, null),
+                new ChangeEvent(Operation.READ, noCommit, key, null, row));
+
+        ChangeRecordEncoder encoder = new ChangeRecordEncoder();
+        for (ChangeEvent event : events) {
+            assertEquals(new String(ChangeEventJson.mapper().writeValueAsBytes(event), StandardCharsets.UTF_8),
+                    new String(ChangeEventJson.encode(event), StandardCharsets.UTF_8), event.op().code());
+            ChangeRecordEncoder.Encoded encoded = encoder.encode(event);
+            assertEquals(new String(ChangeEventJson.encode(event), StandardCharsets.UTF_8),
+                    new String(encoded.value(), StandardCharsets.UTF_8), "the reused generator writes the same");
+            assertEquals(new String(ChangeEventJson.encodeKey(event), StandardCharsets.UTF_8),
+                    new String(encoded.key(), StandardCharsets.UTF_8));
+            java.util.Map<String, Object> recordKey = new java.util.LinkedHashMap<>();
+            recordKey.put("schema", event.source().schema());
+            recordKey.put("table", event.source().table());
+            recordKey.put("key", event.key());
+            assertEquals(ChangeEventJson.mapper().writeValueAsString(recordKey),
+                    new String(ChangeEventJson.encodeKey(event), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aRecordThatFailsHalfWayLeavesNothingInTheNextOne() throws Exception {
+        ChangeRecordEncoder encoder = new ChangeRecordEncoder();
+        ChangeEvent good = new ChangeEvent(Operation.CREATE, SOURCE, object("{\"id\":1}"), null, object("{\"id\":1}"));
+        ChangeRecord broken = new ChangeRecord() {
+            public Operation op() { return Operation.CREATE; }
+            public SourceInfo source() { return SOURCE; }
+            public ObjectNode key() { return good.key(); }
+            public java.util.List<String> unchanged() { return java.util.List.of(); }
+            public java.util.Map<String, String> types() { return java.util.Map.of(); }
+            public boolean hasAfter() { return true; }
+            public void writeBefore(com.fasterxml.jackson.core.JsonGenerator out) throws java.io.IOException {
+                out.writeStartObject();
+                out.writeFieldName("half");
+                throw new IllegalArgumentException("column x of public.orders: not a number");
+            }
+            public void writeAfter(com.fasterxml.jackson.core.JsonGenerator out) { }
+            public ChangeEvent toEvent() { return good; }
+        };
+
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(broken));
+        assertEquals(new String(ChangeEventJson.encode(good), StandardCharsets.UTF_8),
+                new String(encoder.encode(good).value(), StandardCharsets.UTF_8));
+    }
+
     @Test
     void deleteEventKeepsNullAfterAndWritesLsnAndOpAsText() throws Exception {
         ChangeEvent event = new ChangeEvent(Operation.DELETE, SOURCE, object("{\"id\":42}"), object("{\"id\":42}"), null);

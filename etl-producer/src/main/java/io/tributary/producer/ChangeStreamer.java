@@ -1,6 +1,7 @@
 package io.tributary.producer;
 
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.producer.decoding.ChangeAssembler;
 import io.tributary.producer.decoding.MessageDecoder;
@@ -122,8 +123,8 @@ final class ChangeStreamer implements AutoCloseable {
             transaction = tracker.begin();
             recordLag(begin.commitTimestamp());
         }
-        for (ChangeEvent event : assembler.accept(message, walLsn)) {
-            publisher.publish(snapshots.observe(event), transaction);
+        for (ChangeRecord change : assembler.accept(message, walLsn)) {
+            publisher.publish(snapshots.observe(change), transaction);
         }
         if (message instanceof LogicalMessage logical && transaction == null) {
             snapshots.onMessage(logical, this::publishOutsideTransactions);

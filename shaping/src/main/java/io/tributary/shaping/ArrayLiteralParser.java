@@ -1,8 +1,13 @@
 package io.tributary.shaping;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Function;
 
 /**
@@ -26,13 +31,23 @@ public final class ArrayLiteralParser {
 
     private final String text;
     private final char delimiter;
-    private final Function<String, JsonNode> elementConverter;
+    private final Elements out;
     private int position;
 
-    private ArrayLiteralParser(String text, char delimiter, Function<String, JsonNode> elementConverter) {
+    private ArrayLiteralParser(String text, char delimiter, Elements out) {
         this.text = text;
         this.delimiter = delimiter;
-        this.elementConverter = elementConverter;
+        this.out = out;
+    }
+
+    /** Where the parsed arrays and elements go, in order. */
+    private interface Elements {
+        void startArray() throws IOException;
+
+        void endArray() throws IOException;
+
+        /** A non-null element's text, unquoted and unescaped; null for SQL NULL. */
+        void element(String element) throws IOException;
     }
 
     /**
@@ -41,17 +56,74 @@ public final class ArrayLiteralParser {
      * @param elementConverter turns the text of one non-null element into its JSON value
      */
     static ArrayNode parse(String text, char delimiter, Function<String, JsonNode> elementConverter) {
-        return new ArrayLiteralParser(text, delimiter, elementConverter).parseLiteral();
+        Deque<ArrayNode> open = new ArrayDeque<>();
+        ArrayNode[] root = new ArrayNode[1];
+        Elements tree = new Elements() {
+            @Override
+            public void startArray() {
+                ArrayNode array = NODES.arrayNode();
+                if (open.isEmpty()) {
+                    root[0] = array;
+                } else {
+                    open.peek().add(array);
+                }
+                open.push(array);
+            }
+
+            @Override
+            public void endArray() {
+                open.pop();
+            }
+
+            @Override
+            public void element(String element) {
+                open.peek().add(element == null ? NODES.nullNode() : elementConverter.apply(element));
+            }
+        };
+        try {
+            new ArrayLiteralParser(text, delimiter, tree).parseLiteral();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a tree writes nothing
+        }
+        return root[0];
     }
 
-    private ArrayNode parseLiteral() {
+    /**
+     * Writes the literal as nested JSON arrays straight into {@code out}: what {@link #parse} builds, without the tree.
+     *
+     * @param elementWriter writes the JSON value of one non-null element's text
+     */
+    static void write(JsonGenerator generator, String text, char delimiter, ValueWriter elementWriter)
+            throws IOException {
+        new ArrayLiteralParser(text, delimiter, new Elements() {
+            @Override
+            public void startArray() throws IOException {
+                generator.writeStartArray();
+            }
+
+            @Override
+            public void endArray() throws IOException {
+                generator.writeEndArray();
+            }
+
+            @Override
+            public void element(String element) throws IOException {
+                if (element == null) {
+                    generator.writeNull();
+                } else {
+                    elementWriter.write(generator, element);
+                }
+            }
+        }).parseLiteral();
+    }
+
+    private void parseLiteral() throws IOException {
         skipDimensions();
-        ArrayNode array = parseArray();
+        parseArray();
         skipWhitespace();
         if (position < text.length()) {
             throw error("unexpected " + describe(position) + " after the closing brace");
         }
-        return array;
     }
 
     /** {@code [1:2][0:3]=}: only present when some lower bound is not 1. */
@@ -75,24 +147,24 @@ public final class ArrayLiteralParser {
     }
 
     /** One level of braces; the opening brace is next. */
-    private ArrayNode parseArray() {
+    private void parseArray() throws IOException {
         expect('{');
-        ArrayNode array = NODES.arrayNode();
+        out.startArray();
         skipWhitespace();
         if (peek() == '}') {
             position++;
-            return array;
+            out.endArray();
+            return;
         }
         while (true) {
             skipWhitespace();
             char next = peek();
             if (next == '{') {
-                array.add(parseArray());
+                parseArray();
             } else if (next == '"') {
-                array.add(elementConverter.apply(quotedElement()));
+                out.element(quotedElement());
             } else {
-                String element = unquotedElement();
-                array.add(element == null ? NODES.nullNode() : elementConverter.apply(element));
+                out.element(unquotedElement());
             }
             skipWhitespace();
             if (position >= text.length()) {
@@ -100,7 +172,8 @@ public final class ArrayLiteralParser {
             }
             char separator = text.charAt(position++);
             if (separator == '}') {
-                return array;
+                out.endArray();
+                return;
             }
             if (separator != delimiter) {
                 throw error("expected '" + delimiter + "' or '}' at offset " + (position - 1) + ", found '"

@@ -1,5 +1,6 @@
 package io.tributary.shaping;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
@@ -108,6 +109,78 @@ public final class ValueConverter {
         };
     }
 
+    /**
+     * The streaming form of {@link #convert} for a column of type {@code typeOid}: the common types (integers,
+     * {@code numeric} as strings, booleans, text types, {@code jsonb}, dates and times, and domains over them) are
+     * written without a tree; the others through {@link #convert}. The catalog is consulted once, here.
+     *
+     * <p>A {@code jsonb} value is copied as PostgreSQL printed it, unparsed: {@code jsonb_out} prints JSON by
+     * construction (keys unique, numbers and strings in JSON's syntax), so it is the same value as the tree of
+     * {@link #convert}, only spaced differently and with numbers as PostgreSQL wrote them. {@code json} values keep
+     * the tree: their text is the client's, duplicate keys included, which the tree resolves.
+     */
+    public ValueWriter writerFor(int typeOid) {
+        return switch (typeOid) {
+            case INT2, INT4, INT8, OID -> (out, text) -> out.writeNumber(integerValue(text));
+            case NUMERIC -> numericMode == NumericMode.STRING ? (out, text) -> out.writeString(numericText(text))
+                    : treeWriter(typeOid);
+            case BOOL -> (out, text) -> out.writeBoolean(bool(text));
+            case TEXT, VARCHAR, BPCHAR, NAME, CHAR, UUID, INET, CIDR, MACADDR, MACADDR8, MONEY, BIT, VARBIT ->
+                    JsonGenerator::writeString;
+            case JSONB -> JsonGenerator::writeRawValue;
+            case DATE -> (out, text) -> out.writeString(TemporalValues.date(text));
+            case TIME -> (out, text) -> out.writeString(TemporalValues.time(text));
+            case TIMETZ -> (out, text) -> out.writeString(TemporalValues.timeWithZone(text));
+            case TIMESTAMP -> (out, text) -> out.writeString(TemporalValues.timestamp(text));
+            case TIMESTAMPTZ -> (out, text) -> out.writeString(TemporalValues.timestampWithZone(text));
+            case INTERVAL -> (out, text) -> out.writeString(IntervalValues.toIso8601(text));
+            case FLOAT4, FLOAT8, JSON, BYTEA -> treeWriter(typeOid);
+            default -> writerByCatalog(typeOid);
+        };
+    }
+
+    /** Domains as their base type; enums and unknown types as their text; the rest through a tree. */
+    private ValueWriter writerByCatalog(int typeOid) {
+        PgType type = types.lookup(typeOid).orElse(null);
+        if (type == null) {
+            return JsonGenerator::writeString;
+        }
+        if (type.isDomain()) {
+            return writerFor(type.baseTypeOid());
+        }
+        if (type.isArray()) {
+            return arrayWriter(type);
+        }
+        if (type.kind() == 'b' && type.name().equals("hstore")) {
+            return treeWriter(typeOid);
+        }
+        return JsonGenerator::writeString;
+    }
+
+    /** An array's elements written by their element type's writer, a failure named as {@link #array} names it. */
+    private ValueWriter arrayWriter(PgType arrayType) {
+        char delimiter = types.lookup(arrayType.elementOid()).map(PgType::delimiter).orElse(',');
+        ValueWriter elementWriter = writerFor(arrayType.elementOid());
+        return (out, text) -> ArrayLiteralParser.write(out, text, delimiter, (generator, element) -> {
+            try {
+                elementWriter.write(generator, element);
+            } catch (IllegalArgumentException e) {
+                throw elementError(arrayType, text, element, e);
+            }
+        });
+    }
+
+    private static InvalidValueException elementError(PgType arrayType, String text, String element,
+                                                      IllegalArgumentException e) {
+        return new InvalidValueException("an array of type " + arrayType.name(), text,
+                "element " + InvalidValueException.quote(element) + ": " + e.getMessage(), e);
+    }
+
+    /** JSON (its duplicate keys resolved as a tree resolves them), floats, bytea, arrays, hstore: via a tree. */
+    private ValueWriter treeWriter(int typeOid) {
+        return (out, text) -> out.writeTree(convert(typeOid, text));
+    }
+
     /** Arrays, domains, enums, hstore and anything else: by what the catalog says the type is. */
     private JsonNode convertByCatalog(int typeOid, String text) {
         PgType type = types.lookup(typeOid).orElse(null);
@@ -134,26 +207,62 @@ public final class ValueConverter {
             try {
                 return convert(elementOid, element);
             } catch (IllegalArgumentException e) {
-                throw new InvalidValueException("an array of type " + arrayType.name(), text,
-                        "element " + InvalidValueException.quote(element) + ": " + e.getMessage(), e);
+                throw elementError(arrayType, text, element, e);
             }
         });
     }
 
     private static JsonNode integer(String text) {
+        return NODES.numberNode(integerValue(text));
+    }
+
+    private static long integerValue(String text) {
         try {
-            return NODES.numberNode(Long.parseLong(text));
+            return Long.parseLong(text);
         } catch (NumberFormatException e) {
             throw new InvalidValueException("an integer", text);
         }
     }
 
     private JsonNode numeric(String text) {
-        if (text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity")) {
+        if (isSpecialNumeric(text)) {
             return NODES.textNode(text);
         }
-        BigDecimal value = decimal(text, "a numeric");
-        return numericMode == NumericMode.NUMBER ? DecimalNode.valueOf(value) : NODES.textNode(text);
+        return numericMode == NumericMode.NUMBER ? DecimalNode.valueOf(decimal(text, "a numeric"))
+                : NODES.textNode(numericText(text));
+    }
+
+    private static boolean isSpecialNumeric(String text) {
+        return text.equals("NaN") || text.equals("Infinity") || text.equals("-Infinity");
+    }
+
+    /**
+     * The text of a {@code numeric} kept as a string, checked: PostgreSQL prints plain decimals ({@code -12.50}),
+     * checked by a scan; anything else must read as a {@code BigDecimal} or be {@code NaN} / {@code ±Infinity}.
+     */
+    private static String numericText(String text) {
+        if (!isPlainDecimal(text) && !isSpecialNumeric(text)) {
+            decimal(text, "a numeric");
+        }
+        return text;
+    }
+
+    /** An optional minus, digits with at most one point among them, at least one digit. */
+    private static boolean isPlainDecimal(String text) {
+        int i = text.startsWith("-") ? 1 : 0;
+        boolean point = false;
+        boolean digit = false;
+        for (; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return false;
+            }
+        }
+        return digit;
     }
 
     /** Exact as printed: with {@code extra_float_digits=3}, the shortest text that reads back to the same value. */

@@ -219,6 +219,49 @@ class ValueConverterTest {
         assertEquals(expectedJson, converter.convert(typeOid, text).toString());
     }
 
+    /**
+     * The streaming form writes what the tree form is, for every type and value above: the same bytes, but for
+     * jsonb (also in arrays), which keeps PostgreSQL's text (its spaces) and so is the same JSON value.
+     */
+    @ParameterizedTest(name = "type {0}: {1} -> {2}")
+    @MethodSource("conversions")
+    void theStreamingWriterWritesWhatTheTreeIs(int typeOid, String text, String expectedJson) throws Exception {
+        if (typeOid == JSONB || typeOid == JSONB_ARRAY) {
+            assertEquals(converter.convert(typeOid, text), EXACT.readTree(written(converter, typeOid, text)));
+        } else {
+            assertEquals(expectedJson, written(converter, typeOid, text));
+        }
+    }
+
+    /** Reads JSON as the tree of {@link ValueConverter#convert} holds it: decimals exact, whole numbers as longs. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper EXACT = com.fasterxml.jackson.databind.json.JsonMapper
+            .builder().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .nodeFactory(new com.fasterxml.jackson.databind.node.JsonNodeFactory() {
+                @Override
+                public com.fasterxml.jackson.databind.node.NumericNode numberNode(int value) {
+                    return com.fasterxml.jackson.databind.node.LongNode.valueOf(value);
+                }
+            }).build();
+
+    @Test
+    void jsonbIsCopiedAsPostgresqlPrintedItTheSameValueAsItsTree() throws Exception {
+        String jsonb = "{\"a\": 1, \"b\": [1.50, 0, 12345678901234567890123, 0.0000001], \"c\": {\"d\": null,"
+                + " \"e\": \"ü \\\" \\u0001\"}, \"f\": true, \"g\": false}";
+        assertEquals(jsonb, written(converter, JSONB, jsonb));
+        assertEquals(converter.convert(JSONB, jsonb), EXACT.readTree(written(converter, JSONB, jsonb)));
+        assertEquals("\"text\"", written(converter, JSONB, "\"text\""));
+    }
+
+    private static String written(ValueConverter converter, int typeOid, String text) throws Exception {
+        java.io.StringWriter json = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator out = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createGenerator(json)) {
+            converter.writerFor(typeOid).write(out, text);
+        }
+        return json.toString();
+    }
+
     static Stream<Arguments> numbers() {
         return Stream.of(
                 Arguments.of("12.50", "12.50"),
@@ -236,6 +279,12 @@ class ValueConverterTest {
         ValueConverter numbers = new ValueConverter(PgTypes.builtIn(), NumericMode.NUMBER);
         assertEquals(expectedJson, numbers.convert(NUMERIC, text).toString());
         assertEquals("[" + expectedJson + "]", numbers.convert(NUMERIC_ARRAY, "{" + text + "}").toString());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("numbers")
+    void numericModeNumberWritesExactJsonNumbers(String text, String expectedJson) throws Exception {
+        assertEquals(expectedJson, written(new ValueConverter(PgTypes.builtIn(), NumericMode.NUMBER), NUMERIC, text));
     }
 
     @Test
@@ -280,6 +329,14 @@ class ValueConverterTest {
     @MethodSource("invalid")
     void rejectsTextThatDoesNotFitTheTypeNamingIt(int typeOid, String text, String named) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> converter.convert(typeOid, text));
+        assertTrue(e.getMessage().contains(named), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "type {0}: {1}")
+    @MethodSource("invalid")
+    void theStreamingWriterRejectsWhatTheTreeRejects(int typeOid, String text, String named) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> written(converter, typeOid, text));
         assertTrue(e.getMessage().contains(named), e.getMessage());
     }
 

@@ -49,7 +49,7 @@ final class RowConverter {
             tuple.add(value == null ? new TupleData.Null() : new TupleData.Text(value));
         }
         try {
-            return assembler.accept(new Insert(relation.relationId(), new TupleData(tuple)), Lsn.INVALID).get(0);
+            return assembler.acceptAsEvents(new Insert(relation.relationId(), new TupleData(tuple)), Lsn.INVALID).get(0);
         } catch (RuntimeException e) {
             String problem = e.getMessage() != null && e.getMessage().startsWith(ASSEMBLER_PREFIX)
                     ? e.getMessage().substring(ASSEMBLER_PREFIX.length()) : String.valueOf(e.getMessage());

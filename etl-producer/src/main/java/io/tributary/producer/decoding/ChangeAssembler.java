@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
@@ -30,9 +31,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns decoded pgoutput messages into {@link ChangeEvent}s: it remembers each table's shape from its Relation
- * message (so a Relation sent mid-stream after DDL applies from the next row on), the open transaction from its
- * Begin, and builds one event per changed row.
+ * Turns decoded pgoutput messages into change records: it remembers each table's shape from its Relation message
+ * ({@link RelationShape}, so a Relation sent mid-stream after DDL applies from the next row on), the open transaction
+ * from its Begin, and builds one record per changed row. A row's values are converted once, when its record is
+ * written into the event's bytes ({@link RowChange}); only its key is converted here. A value that does not fit its
+ * type therefore fails when the record is encoded, before anything of it is sent, naming column, table and LSN.
  *
  * <p>Key columns come from the Relation message's key flags (the replica identity: the primary key, or a chosen
  * index), never from a catalog query mid-stream. Under REPLICA IDENTITY FULL pgoutput flags every column; the key is
@@ -50,9 +53,8 @@ public final class ChangeAssembler {
     private final String database;
     private final ValueConverter converter;
     private final PrimaryKeys primaryKeys;
-    private final Map<Integer, Relation> relations = new HashMap<>();
-    /** Column name to type name per relation, built once per Relation message and shared by its events. */
-    private final Map<Integer, Map<String, String>> columnTypes = new HashMap<>();
+    /** Each table's shape from its latest Relation message, by relation id. */
+    private final Map<Integer, RelationShape> shapes = new HashMap<>();
     private Begin transaction;
 
     /**
@@ -90,55 +92,51 @@ public final class ChangeAssembler {
     /**
      * @param message the next message of the stream
      * @param walLsn  the WAL position the server sent with it: for a row change, the change's own LSN
-     * @return the change events the message carries: one for a row change, one per table for a truncate, else none
+     * @return the changes the message carries: one for a row change (its rows written when the record is encoded,
+     *         see {@link RowChange}), one event per table for a truncate, else none
+     * @throws UndecodableMessageException when the message does not fit what came before it (a change without its
+     *                                     Relation or outside a transaction, a key column without a value)
      */
-    public List<ChangeEvent> accept(PgOutputMessage message, Lsn walLsn) {
+    public List<ChangeRecord> accept(PgOutputMessage message, Lsn walLsn) {
         if (message instanceof Begin begin) {
             transaction = begin;
         } else if (message instanceof Commit) {
             transaction = null;
         } else if (message instanceof Relation relation) {
-            relations.put(relation.relationId(), keyedByPrimaryKey(relation));
-            columnTypes.put(relation.relationId(), typesOf(relation));
+            shapes.put(relation.relationId(), new RelationShape(keyedByPrimaryKey(relation), converter));
         } else if (message instanceof Insert insert) {
-            return List.of(insertEvent(insert, walLsn));
+            RelationShape shape = shape(insert.relationId(), walLsn);
+            return List.of(new RowChange(Operation.CREATE, source(shape, walLsn),
+                    shape.key(insert.newTuple(), null, walLsn), shape, null, false, insert.newTuple(), null,
+                    List.of()));
         } else if (message instanceof Update update) {
-            return List.of(updateEvent(update, walLsn));
+            RelationShape shape = shape(update.relationId(), walLsn);
+            TupleData fullOldRow = update.oldKind() == 'O' ? update.oldTuple() : null;
+            return List.of(new RowChange(Operation.UPDATE, source(shape, walLsn),
+                    shape.key(update.newTuple(), fullOldRow, walLsn), shape, update.oldTuple(),
+                    update.oldKind() == 'K', update.newTuple(), fullOldRow,
+                    shape.unchangedColumns(update.newTuple(), fullOldRow)));
         } else if (message instanceof Delete delete) {
-            return List.of(deleteEvent(delete, walLsn));
+            RelationShape shape = shape(delete.relationId(), walLsn);
+            return List.of(new RowChange(Operation.DELETE, source(shape, walLsn),
+                    shape.key(delete.oldTuple(), null, walLsn), shape, delete.oldTuple(), delete.oldKind() == 'K',
+                    null, null, List.of()));
         } else if (message instanceof Truncate truncate) {
             return truncateEvents(truncate, walLsn);
         }
         return List.of();
     }
 
-    private ChangeEvent insertEvent(Insert insert, Lsn lsn) {
-        Relation relation = relation(insert.relationId(), lsn);
-        ObjectNode after = row(relation, insert.newTuple(), null, lsn);
-        return new ChangeEvent(Operation.CREATE, source(relation, lsn), key(relation, after, lsn), null, after,
-                List.of(), columnTypes.get(relation.relationId()));
+    /** The changes of {@link #accept} with their rows as trees: for tests and tools that look into rows. */
+    public List<ChangeEvent> acceptAsEvents(PgOutputMessage message, Lsn walLsn) {
+        return accept(message, walLsn).stream().map(ChangeRecord::toEvent).toList();
     }
 
-    private ChangeEvent updateEvent(Update update, Lsn lsn) {
-        Relation relation = relation(update.relationId(), lsn);
-        ObjectNode before = update.oldTuple() == null ? null : oldRow(relation, update.oldKind(), update.oldTuple(), lsn);
-        TupleData fullOldRow = update.oldKind() == 'O' ? update.oldTuple() : null;
-        ObjectNode after = row(relation, update.newTuple(), fullOldRow, lsn);
-        return new ChangeEvent(Operation.UPDATE, source(relation, lsn), key(relation, after, lsn), before, after,
-                unchangedColumns(relation, update.newTuple(), fullOldRow), columnTypes.get(relation.relationId()));
-    }
-
-    private ChangeEvent deleteEvent(Delete delete, Lsn lsn) {
-        Relation relation = relation(delete.relationId(), lsn);
-        ObjectNode before = oldRow(relation, delete.oldKind(), delete.oldTuple(), lsn);
-        return new ChangeEvent(Operation.DELETE, source(relation, lsn), key(relation, before, lsn), before, null);
-    }
-
-    private List<ChangeEvent> truncateEvents(Truncate truncate, Lsn lsn) {
-        List<ChangeEvent> events = new ArrayList<>(truncate.relationIds().size());
+    private List<ChangeRecord> truncateEvents(Truncate truncate, Lsn lsn) {
+        List<ChangeRecord> events = new ArrayList<>(truncate.relationIds().size());
         for (int relationId : truncate.relationIds()) {
-            Relation relation = relation(relationId, lsn);
-            events.add(new ChangeEvent(Operation.TRUNCATE, source(relation, lsn), NODES.objectNode(), null, null));
+            RelationShape shape = shape(relationId, lsn);
+            events.add(new ChangeEvent(Operation.TRUNCATE, source(shape, lsn), NODES.objectNode(), null, null));
         }
         return events;
     }
@@ -163,119 +161,24 @@ public final class ChangeAssembler {
                 columns);
     }
 
-    /** The old row: under 'K' only the key columns carry values, so only those are kept. */
-    private ObjectNode oldRow(Relation relation, char kind, TupleData tuple, Lsn lsn) {
-        ObjectNode row = row(relation, tuple, null, lsn);
-        if (kind == 'K') {
-            for (Column column : relation.columns()) {
-                if (!column.key()) {
-                    row.remove(column.name());
-                }
-            }
-        }
-        return row;
-    }
-
-    private Map<String, String> typesOf(Relation relation) {
-        Map<String, String> types = new LinkedHashMap<>();
-        for (Column column : relation.columns()) {
-            types.put(column.name(), converter.typeName(column.typeOid()));
-        }
-        return Collections.unmodifiableMap(types);
-    }
-
-    /** The columns PostgreSQL sent as unchanged TOAST that the full old row (if any) could not fill in. */
-    private static List<String> unchangedColumns(Relation relation, TupleData tuple, TupleData fullOldRow) {
-        List<String> unchanged = new ArrayList<>(0);
-        for (int i = 0; i < tuple.values().size(); i++) {
-            if (tuple.values().get(i) instanceof TupleData.UnchangedToast
-                    && (fullOldRow == null || !(fullOldRow.values().get(i) instanceof TupleData.Text
-                    || fullOldRow.values().get(i) instanceof TupleData.Null))) {
-                unchanged.add(relation.columns().get(i).name());
-            }
-        }
-        return unchanged;
-    }
-
-    /**
-     * A row image. An unchanged TOASTed value is taken from the full old row when PostgreSQL sent one (REPLICA
-     * IDENTITY FULL); otherwise the column is left out, never given a placeholder, and the event lists it as
-     * unchanged ({@link #unchangedColumns}).
-     */
-    private ObjectNode row(Relation relation, TupleData tuple, TupleData fullOldRow, Lsn lsn) {
-        List<Column> columns = relation.columns();
-        if (tuple.values().size() != columns.size()) {
-            throw new UndecodableMessageException(lsn, "a row of " + tableId(relation) + " has "
-                    + tuple.values().size() + " values but its Relation message has " + columns.size() + " columns");
-        }
-        ObjectNode row = NODES.objectNode();
-        for (int i = 0; i < columns.size(); i++) {
-            Column column = columns.get(i);
-            TupleData.Value value = tuple.values().get(i);
-            if (value instanceof TupleData.UnchangedToast) {
-                value = fullOldRow == null ? null : fullOldRow.values().get(i);
-                if (value == null || value instanceof TupleData.UnchangedToast) {
-                    continue;
-                }
-            }
-            row.set(column.name(), convert(relation, column, value, lsn));
-        }
-        return row;
-    }
-
-    private JsonNode convert(Relation relation, Column column, TupleData.Value value, Lsn lsn) {
-        if (value instanceof TupleData.Text text) {
-            try {
-                return converter.convert(column.typeOid(), text.text());
-            } catch (IllegalArgumentException e) {
-                throw new UndecodableMessageException(lsn, "column " + column.name() + " of " + tableId(relation)
-                        + " (type oid " + column.typeOid() + "): " + e.getMessage(), e);
-            }
-        }
-        return NODES.nullNode();
-    }
-
-    private ObjectNode key(Relation relation, ObjectNode row, Lsn lsn) {
-        ObjectNode key = NODES.objectNode();
-        for (Column column : relation.columns()) {
-            if (column.key()) {
-                JsonNode value = row.get(column.name());
-                if (value == null) {
-                    throw new UndecodableMessageException(lsn, "key column " + column.name() + " of "
-                            + tableId(relation) + " has no value in the change");
-                }
-                key.set(column.name(), value);
-            }
-        }
-        if (key.isEmpty()) {
-            throw new UnkeyedTableException(tableId(relation), lsn);
-        }
-        return key;
-    }
-
-    private SourceInfo source(Relation relation, Lsn lsn) {
+    private SourceInfo source(RelationShape shape, Lsn lsn) {
         if (transaction == null) {
-            throw new UndecodableMessageException(lsn, "a change of " + tableId(relation) + " outside a transaction");
+            throw new UndecodableMessageException(lsn, "a change of " + shape.table() + " outside a transaction");
         }
-        return new SourceInfo(database, schemaOf(relation), relation.name(), lsn, transaction.finalLsn(),
+        return new SourceInfo(database, shape.table().schema(), shape.table().table(), lsn, transaction.finalLsn(),
                 transaction.xid(), transaction.commitTimestamp());
     }
 
-    private Relation relation(int relationId, Lsn lsn) {
-        Relation relation = relations.get(relationId);
-        if (relation == null) {
+    private RelationShape shape(int relationId, Lsn lsn) {
+        RelationShape shape = shapes.get(relationId);
+        if (shape == null) {
             throw new UndecodableMessageException(lsn, "a change of relation id " + relationId
                     + " arrived before its Relation message");
         }
-        return relation;
+        return shape;
     }
 
     private static TableId tableId(Relation relation) {
-        return new TableId(schemaOf(relation), relation.name());
-    }
-
-    /** pgoutput sends an empty namespace for pg_catalog. */
-    private static String schemaOf(Relation relation) {
-        return relation.namespace().isEmpty() ? "pg_catalog" : relation.namespace();
+        return new TableId(RelationShape.schemaOf(relation), relation.name());
     }
 }

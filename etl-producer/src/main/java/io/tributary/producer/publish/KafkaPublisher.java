@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.tributary.model.ChangeEvent;
-import io.tributary.model.ChangeEventJson;
+import io.tributary.model.ChangeRecord;
+import io.tributary.model.ChangeRecordEncoder;
 import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.HistogramBuckets;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,8 @@ public final class KafkaPublisher implements AutoCloseable {
     private final AckTracker tracker;
     private final MeterRegistry metrics;
     private final Timer sendLatency;
-    private final Map<String, Counter> eventCounters = new HashMap<>();
+    private final Map<TableId, TableRoute> routes = new HashMap<>();
+    private final ChangeRecordEncoder encoder = new ChangeRecordEncoder();
 
     public KafkaPublisher(Producer<byte[], byte[]> producer, Routing routing, AckTracker tracker,
                           MeterRegistry metrics) {
@@ -52,21 +55,30 @@ public final class KafkaPublisher implements AutoCloseable {
      *
      * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
      */
-    public void publish(ChangeEvent event, InFlightTransaction transaction) {
-        byte[] key = ChangeEventJson.encodeKey(event);
-        byte[] value = ChangeEventJson.encode(event);
-        String topic = routing.topicFor(event.tableId());
+    public void publish(ChangeRecord event, InFlightTransaction transaction) {
+        TableId table = event.tableId();
+        TableRoute route = routes.computeIfAbsent(table, this::route);
+        ChangeRecordEncoder.Encoded encoded = encoder.encode(event);
+        byte[] key = encoded.key();
+        byte[] value = encoded.value();
         if (event.op().isRowChange()) {
-            send(new ProducerRecord<>(topic, routing.partitionFor(event.tableId(), key), key, value), event,
+            send(new ProducerRecord<>(route.topic(), routing.partitionFor(table, key), key, value), event,
                     transaction);
         } else {
-            for (int partition : routing.partitionsForWholeTable(event.tableId(), key)) {
-                send(new ProducerRecord<>(topic, partition, key, value), event, transaction);
+            for (int partition : routing.partitionsForWholeTable(table, key)) {
+                send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
             }
         }
-        eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
-                counter -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
-                        "op", event.op().code())).increment();
+        route.counters().computeIfAbsent(event.op(), op -> metrics.counter("tributary.producer.events",
+                "table", table.toString(), "op", op.code())).increment();
+    }
+
+    /** A table's topic and its event counters by operation, looked up once per table and operation. */
+    private record TableRoute(String topic, Map<Operation, Counter> counters) {
+    }
+
+    private TableRoute route(TableId table) {
+        return new TableRoute(routing.topicFor(table), new EnumMap<>(Operation.class));
     }
 
     /**
@@ -74,7 +86,7 @@ public final class KafkaPublisher implements AutoCloseable {
      *
      * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
      */
-    private void send(ProducerRecord<byte[], byte[]> record, ChangeEvent event, InFlightTransaction transaction) {
+    private void send(ProducerRecord<byte[], byte[]> record, ChangeRecord event, InFlightTransaction transaction) {
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
         EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(),
                 record.topic(), record.partition(), (long) record.key().length + record.value().length);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import java.util.ArrayList;
@@ -74,23 +75,24 @@ final class ChunkWindow {
      * @return the change to publish: {@code change} itself, or an update's copy with its unchanged columns filled in
      *         from the chunk row it is the first change of
      */
-    ChangeEvent observe(ChangeEvent change) {
-        if (!lowSeen || !change.tableId().equals(table())) {
-            return change;
+    ChangeRecord observe(ChangeRecord record) {
+        if (!lowSeen || !record.tableId().equals(table())) {
+            return record;
         }
-        if (change.op() == Operation.TRUNCATE) {
+        if (record.op() == Operation.TRUNCATE) {
             dropped += rowsByKey.size();
             rowsByKey.clear();
-            return change;
+            return record;
         }
-        if (!change.op().isRowChange()) {
-            return change;
+        if (!record.op().isRowChange()) {
+            return record;
         }
+        ChangeEvent change = record.toEvent();
         ObjectNode oldKey = change.before() == null ? null : keyIn(change.before(), change.key());
         ChangeEvent read = rowsByKey.get(oldKey != null ? oldKey : change.key());
         drop(change.key());
         drop(oldKey);
-        return read != null && !change.unchanged().isEmpty() ? filledIn(change, read) : change;
+        return read != null && !change.unchanged().isEmpty() ? filledIn(change, read) : record;
     }
 
     /** {@code update} with each unchanged column's value taken from the chunk's {@code read} of the row. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
@@ -155,7 +156,7 @@ public final class IncrementalSnapshots implements AutoCloseable {
      * @return what to publish instead: the change, completed from the chunk when it left unchanged TOAST columns out
      *         ({@link ChunkWindow#observe})
      */
-    public ChangeEvent observe(ChangeEvent change) {
+    public ChangeRecord observe(ChangeRecord change) {
         return window != null ? window.observe(change) : change;
     }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
@@ -43,14 +45,29 @@ class ChangeAssemblerTest {
 
     @BeforeEach
     void openTransaction() {
-        assembler.accept(LINES, Lsn.of(90));
-        assembler.accept(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
+        assembler.acceptAsEvents(LINES, Lsn.of(90));
+        assembler.acceptAsEvents(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
     }
 
+    /** The one record of {@code message}, as a tree; its streamed encoding checked against the tree's. */
     private ChangeEvent single(PgOutputMessage message, long lsn) {
-        List<ChangeEvent> events = assembler.accept(message, Lsn.of(lsn));
-        assertEquals(1, events.size());
-        return events.get(0);
+        List<ChangeRecord> records = assembler.accept(message, Lsn.of(lsn));
+        assertEquals(1, records.size());
+        assertStreamedAsItsTree(records.get(0));
+        return records.get(0).toEvent();
+    }
+
+    /**
+     * A record's streamed event is its tree form's event: the same JSON, read back with exact numbers (jsonb values
+     * keep PostgreSQL's spacing in the stream, so the bytes may differ there).
+     */
+    static void assertStreamedAsItsTree(ChangeRecord record) {
+        try {
+            assertEquals(ChangeEventJson.mapper().readTree(ChangeEventJson.encode(record.toEvent())),
+                    ChangeEventJson.mapper().readTree(ChangeEventJson.encode(record)));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON", e);
+        }
     }
 
     @Test
@@ -94,7 +111,7 @@ class ChangeAssemblerTest {
 
     @Test
     void relationSentMidStreamChangesTheNextRows() {
-        assembler.accept(new Relation(10, "sales", "order_lines", 'd', List.of(
+        assembler.acceptAsEvents(new Relation(10, "sales", "order_lines", 'd', List.of(
                 new Column(true, "order_id", ValueConverter.INT8, -1),
                 new Column(true, "line", ValueConverter.INT4, -1),
                 new Column(false, "qty", ValueConverter.INT2, -1))), Lsn.of(150));
@@ -107,7 +124,7 @@ class ChangeAssemblerTest {
     @Test
     void aTableRenamedMidStreamIsNamedByItsNewNameFromTheNextRowOn() {
         ChangeEvent before = single(new Insert(10, tuple("7", "1", "1.00", "a")), 110);
-        assembler.accept(new Relation(10, "sales", "invoice_lines", 'd', LINES.columns()), Lsn.of(120));
+        assembler.acceptAsEvents(new Relation(10, "sales", "invoice_lines", 'd', LINES.columns()), Lsn.of(120));
         ChangeEvent after = single(new Insert(10, tuple("7", "2", "2.00", "b")), 130);
 
         assertEquals("sales.order_lines", before.tableId().toString());
@@ -117,7 +134,7 @@ class ChangeAssemblerTest {
 
     @Test
     void truncateGivesOneEventPerTable() {
-        List<ChangeEvent> events = assembler.accept(new Truncate(0, List.of(10)), Lsn.of(160));
+        List<ChangeEvent> events = assembler.acceptAsEvents(new Truncate(0, List.of(10)), Lsn.of(160));
 
         assertEquals(1, events.size());
         assertEquals(Operation.TRUNCATE, events.get(0).op());
@@ -125,11 +142,11 @@ class ChangeAssemblerTest {
 
     @Test
     void tableWithoutKeyColumnsFailsNamingTheTableAndTheFix() {
-        assembler.accept(new Relation(11, "public", "audit", 'n',
+        assembler.acceptAsEvents(new Relation(11, "public", "audit", 'n',
                 List.of(new Column(false, "msg", 25, -1))), Lsn.of(170));
 
         UnkeyedTableException error = assertThrows(UnkeyedTableException.class,
-                () -> assembler.accept(new Insert(11, tuple("x")), Lsn.of(171)));
+                () -> assembler.acceptAsEvents(new Insert(11, tuple("x")), Lsn.of(171)));
         assertTrue(error.getMessage().contains("public.audit"), error.getMessage());
         assertTrue(error.getMessage().contains("REPLICA IDENTITY FULL"), error.getMessage());
         assertTrue(error.getMessage().endsWith("once the table has a key, drop the slot and restart with"
@@ -145,17 +162,17 @@ class ChangeAssemblerTest {
                     lookedUp.add(table);
                     return Set.of("id");
                 }));
-        keyed.accept(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
-        keyed.accept(everyColumnFlagged(20, "items"), Lsn.of(101));
-        keyed.accept(everyColumnFlagged(21, "log"), Lsn.of(102));
-        keyed.accept(everyColumnFlagged(22, "items_2027"), Lsn.of(103));
+        keyed.acceptAsEvents(new Begin(Lsn.of(500), COMMITTED, 42), Lsn.of(100));
+        keyed.acceptAsEvents(everyColumnFlagged(20, "items"), Lsn.of(101));
+        keyed.acceptAsEvents(everyColumnFlagged(21, "log"), Lsn.of(102));
+        keyed.acceptAsEvents(everyColumnFlagged(22, "items_2027"), Lsn.of(103));
 
-        ChangeEvent insert = keyed.accept(new Insert(20, tuple("1", "a")), Lsn.of(110)).get(0);
-        ChangeEvent keyChange = keyed.accept(new Update(20, 'O', tuple("1", "a"), tuple("2", "a")), Lsn.of(120)).get(0);
-        ChangeEvent delete = keyed.accept(new Delete(20, 'O', tuple("2", "a")), Lsn.of(130)).get(0);
-        ChangeEvent unkeyed = keyed.accept(new Insert(21, tuple("1", "a")), Lsn.of(140)).get(0);
-        ChangeEvent newPartition = keyed.accept(new Insert(22, tuple("3", "c")), Lsn.of(150)).get(0);
-        keyed.accept(everyColumnFlagged(22, "items_2027"), Lsn.of(160));
+        ChangeEvent insert = keyed.acceptAsEvents(new Insert(20, tuple("1", "a")), Lsn.of(110)).get(0);
+        ChangeEvent keyChange = keyed.acceptAsEvents(new Update(20, 'O', tuple("1", "a"), tuple("2", "a")), Lsn.of(120)).get(0);
+        ChangeEvent delete = keyed.acceptAsEvents(new Delete(20, 'O', tuple("2", "a")), Lsn.of(130)).get(0);
+        ChangeEvent unkeyed = keyed.acceptAsEvents(new Insert(21, tuple("1", "a")), Lsn.of(140)).get(0);
+        ChangeEvent newPartition = keyed.acceptAsEvents(new Insert(22, tuple("3", "c")), Lsn.of(150)).get(0);
+        keyed.acceptAsEvents(everyColumnFlagged(22, "items_2027"), Lsn.of(160));
 
         assertEquals("{\"id\":1}", insert.key().toString());
         assertEquals("{\"id\":2}", keyChange.key().toString());
@@ -176,21 +193,39 @@ class ChangeAssemblerTest {
     @Test
     void badValueNamesColumnTableAndLsn() {
         UndecodableMessageException error = assertThrows(UndecodableMessageException.class,
-                () -> assembler.accept(new Insert(10, tuple("seven", "2", "1", "x")), Lsn.of(180)));
+                () -> assembler.acceptAsEvents(new Insert(10, tuple("seven", "2", "1", "x")), Lsn.of(180)));
         assertTrue(error.getMessage().contains("0/B4"), error.getMessage());
         assertTrue(error.getMessage().contains("column order_id of sales.order_lines"), error.getMessage());
     }
 
     @Test
+    void sqlNullsAreJsonNullsInBothForms() {
+        ChangeEvent event = single(new Insert(10, tuple("7", "2", null, null)), 110);
+
+        assertEquals("{\"order_id\":7,\"line\":2,\"price\":null,\"note\":null}", event.after().toString());
+    }
+
+    @Test
+    void aBadValueOutsideTheKeyFailsWhenTheRecordIsWrittenNamingColumnTableAndLsn() {
+        ChangeRecord record = assembler.accept(new Insert(10, tuple("7", "2", "twelve", "x")), Lsn.of(180)).get(0);
+
+        UndecodableMessageException error = assertThrows(UndecodableMessageException.class,
+                () -> ChangeEventJson.encode(record));
+        assertTrue(error.getMessage().contains("0/B4"), error.getMessage());
+        assertTrue(error.getMessage().contains("column price of sales.order_lines"), error.getMessage());
+        assertThrows(UndecodableMessageException.class, record::toEvent, "the tree form refuses it alike");
+    }
+
+    @Test
     void changeOfUnknownRelationFails() {
-        assertThrows(UndecodableMessageException.class, () -> assembler.accept(new Insert(99, tuple("1")), Lsn.of(190)));
+        assertThrows(UndecodableMessageException.class, () -> assembler.acceptAsEvents(new Insert(99, tuple("1")), Lsn.of(190)));
     }
 
     @Test
     void changeOutsideATransactionFails() {
-        assembler.accept(new Commit(0, Lsn.of(500), Lsn.of(530), COMMITTED), Lsn.of(530));
+        assembler.acceptAsEvents(new Commit(0, Lsn.of(500), Lsn.of(530), COMMITTED), Lsn.of(530));
         assertThrows(UndecodableMessageException.class,
-                () -> assembler.accept(new Insert(10, tuple("7", "2", "1", "x")), Lsn.of(600)));
+                () -> assembler.acceptAsEvents(new Insert(10, tuple("7", "2", "1", "x")), Lsn.of(600)));
     }
 
     private static TupleData tuple(String... values) {

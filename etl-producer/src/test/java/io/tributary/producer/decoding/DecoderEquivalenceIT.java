@@ -219,7 +219,7 @@ class DecoderEquivalenceIT {
                         assertEquals(lsn, commit.endLsn(), "the XLogData position of a commit is its end LSN");
                         commits.put(xid, commit);
                     }
-                    List<ChangeEvent> assembled = assembler.accept(message, lsn);
+                    List<ChangeEvent> assembled = assembler.acceptAsEvents(message, lsn);
                     if (!assembled.isEmpty()) {
                         xidsWithEvents.add(xid);
                     }

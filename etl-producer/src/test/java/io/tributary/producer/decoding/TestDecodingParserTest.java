@@ -138,7 +138,7 @@ class TestDecodingParserTest {
         for (JsonNode line : captured(capture)) {
             Lsn lsn = Lsn.parse(line.get("lsn").asText());
             for (PgOutputMessage message : decode(line.get("data").asText(), lsn)) {
-                for (ChangeEvent event : assembler.accept(message, lsn)) {
+                for (ChangeEvent event : assembler.acceptAsEvents(message, lsn)) {
                     assertEquals(lsn, event.source().lsn());
                     assertEquals(Long.parseLong(line.get("xid").asText()), event.source().xid());
                     events.add(describe(event));

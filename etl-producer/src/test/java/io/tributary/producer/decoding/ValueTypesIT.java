@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TypeCatalogLoader;
@@ -281,7 +282,12 @@ class ValueTypesIT {
             try (ResultSet result = changes.executeQuery()) {
                 while (result.next()) {
                     Lsn lsn = Lsn.parse(result.getString(1));
-                    events.addAll(assembler.accept(decoder.decode(ByteBuffer.wrap(result.getBytes(2)), lsn), lsn));
+                    for (ChangeRecord record : assembler.accept(
+                            decoder.decode(ByteBuffer.wrap(result.getBytes(2)), lsn), lsn)) {
+                        // Every type as PostgreSQL prints it: the streamed event is the tree form's, byte for byte.
+                        ChangeAssemblerTest.assertStreamedAsItsTree(record);
+                        events.add(record.toEvent());
+                    }
                 }
             }
         }

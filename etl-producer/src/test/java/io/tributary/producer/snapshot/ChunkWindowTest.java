@@ -81,8 +81,8 @@ class ChunkWindowTest {
         ChangeEvent second = new ChangeEvent(Operation.UPDATE, source(ITEMS), key(1), null, key(1).put("title", "x"),
                 List.of("name"));
 
-        ChangeEvent published = window.observe(update);
-        ChangeEvent later = window.observe(second);
+        ChangeEvent published = window.observe(update).toEvent();
+        ChangeEvent later = window.observe(second).toEvent();
 
         assertEquals(key(1).put("title", "new").put("name", "n1"), published.after(),
                 "the chunk's value of the unchanged column, which the update did not change");
