@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The producer benchmark's command line, parsed and checked once. A bad option throws naming the option and the
@@ -16,6 +17,9 @@ import java.util.List;
  * @param producerJar    the runnable etl-producer jar, started as a child JVM
  * @param producerHeap   the child's {@code -Xmx}, e.g. {@code 256m}
  * @param recvlogical    the {@code pg_recvlogical} executable
+ * @param debeziumClasspath bench-debezium's classpath file, whose child JVM is the third drain; empty with
+ *                       {@code --no-debezium}
+ * @param debeziumHeap   that child's {@code -Xmx}
  * @param profiling      whether the producer child records a JFR profile (then summarised)
  * @param order          which drain runs first
  * @param drainTimeout   how long either drain may take before the run fails
@@ -23,7 +27,7 @@ import java.util.List;
  * @param outputRoot     where each run's directory (configuration, logs, report) is created
  */
 record BenchOptions(long smallTransactions, int writers, long bulkRows, Path producerJar, String producerHeap,
-                    Path recvlogical, Profiling profiling, DrainOrder order, Duration drainTimeout, int partitions,
+                    Path recvlogical, Optional<Path> debeziumClasspath, String debeziumHeap, Profiling profiling, DrainOrder order, Duration drainTimeout, int partitions,
                     Path outputRoot) {
 
     /** Whether the producer child is profiled. A profiled run's figures include the recorder's overhead. */
@@ -40,6 +44,10 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
             "  --producer-heap SIZE  -Xmx of the producer child JVM (default 256m)",
             "  --producer-jar PATH   runnable producer jar (default ../etl-producer/target/etl-producer.jar)",
             "  --pg-recvlogical PATH pg_recvlogical executable (default /usr/bin/pg_recvlogical)",
+            "  --no-debezium         skip the third drain, Debezium's embedded connector into Kafka",
+            "  --debezium-heap SIZE  -Xmx of the Debezium child JVM (default 256m)",
+            "  --debezium-classpath FILE  bench-debezium's runtime classpath, its classes beside it",
+            "                        (default ../bench-debezium/target/bench-debezium.classpath)",
             "  --partitions N        topic partitions (default 12)",
             "  --timeout-minutes N   limit for each drain (default 30)",
             "  --jfr                 record a JFR profile of the producer and print its hot spots",
@@ -53,6 +61,9 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
         Path producerJar = Path.of("../etl-producer/target/etl-producer.jar");
         String producerHeap = "256m";
         Path recvlogical = Path.of("/usr/bin/pg_recvlogical");
+        boolean debezium = true;
+        Path debeziumClasspath = Path.of("../bench-debezium/target/bench-debezium.classpath");
+        String debeziumHeap = "256m";
         Profiling profiling = Profiling.NONE;
         DrainOrder order = DrainOrder.RECVLOGICAL_FIRST;
         long timeoutMinutes = 30;
@@ -68,6 +79,9 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
                 case "--producer-jar" -> producerJar = Path.of(value(option, rest));
                 case "--producer-heap" -> producerHeap = heapSize(option, value(option, rest));
                 case "--pg-recvlogical" -> recvlogical = Path.of(value(option, rest));
+                case "--no-debezium" -> debezium = false;
+                case "--debezium-heap" -> debeziumHeap = heapSize(option, value(option, rest));
+                case "--debezium-classpath" -> debeziumClasspath = Path.of(value(option, rest));
                 case "--partitions" -> partitions = (int) number(option, value(option, rest), 1, 10_000);
                 case "--timeout-minutes" -> timeoutMinutes = number(option, value(option, rest), 1, 24 * 60);
                 case "--jfr" -> profiling = Profiling.JFR;
@@ -84,11 +98,20 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
             throw new IllegalArgumentException("--pg-recvlogical: " + recvlogical + " is not an executable"
                     + " (install the PostgreSQL client tools, e.g. apt-get install postgresql-client)");
         }
+        if (debezium && (!Files.isRegularFile(debeziumClasspath)
+                || !Files.isDirectory(debeziumClasspath.resolveSibling("classes")))) {
+            throw new IllegalArgumentException("--debezium-classpath: " + debeziumClasspath.toAbsolutePath()
+                    + " or the classes beside it do not exist (build them: mvn -B package -DskipTests -pl"
+                    + " bench-debezium, or run run-producer-bench.sh without BENCH_SKIP_BUILD=1; --no-debezium skips"
+                    + " Debezium)");
+        }
         if (smallTransactions == 0 && bulkRows == 0) {
             throw new IllegalArgumentException("--small-transactions and --bulk-rows are both 0: nothing to measure");
         }
         return new BenchOptions(smallTransactions, writers, bulkRows, producerJar.toAbsolutePath().normalize(),
-                producerHeap, recvlogical, profiling, order, Duration.ofMinutes(timeoutMinutes), partitions,
+                producerHeap, recvlogical,
+                debezium ? Optional.of(debeziumClasspath.toAbsolutePath().normalize()) : Optional.empty(), debeziumHeap,
+                profiling, order, Duration.ofMinutes(timeoutMinutes), partitions,
                 outputRoot.toAbsolutePath().normalize());
     }
 

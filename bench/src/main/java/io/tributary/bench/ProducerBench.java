@@ -18,15 +18,18 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The producer benchmark (issue 14: "speed on realistic rows"). Starts PostgreSQL and Kafka locally and measures two
  * phases on one table that looks like users' tables ({@link Workload}: jsonb, text[], numeric, timestamptz, REPLICA
  * IDENTITY FULL): many small transactions of four changes, then one transaction inserting many rows. Each phase
  * creates one slot per drain before writing, so every drain decodes the same WAL, and drains it with
- * {@code pg_recvlogical} into {@code /dev/null} (PostgreSQL's own decode limit) and with etl-producer into Kafka.
- * Prints changes/s of each drain, the ratio (target: at least {@value #TARGET_RATIO}), the producer's CPU per change
- * (target: at most {@value #TARGET_CPU_MICROS} µs) and its heap.
+ * {@code pg_recvlogical} into {@code /dev/null} (PostgreSQL's own decode limit), with etl-producer into Kafka and,
+ * last, with Debezium's embedded PostgreSQL connector into Kafka (the peer; {@code --no-debezium} skips it).
+ * Prints changes/s of each drain, the ratios producer / pg_recvlogical (target: at least {@value #TARGET_RATIO}) and
+ * producer / Debezium (target: at least {@value #TARGET_DEBEZIUM_RATIO}), the producer's CPU per change (target: at
+ * most {@value #TARGET_CPU_MICROS} µs) and its heap.
  *
  * <p>Exit status: 0 when the figures were measured (whether or not they meet the target), 1 when the run failed,
  * 2 for a bad option. Run by {@code bench/run-producer-bench.sh}; never part of {@code mvn verify}.
@@ -35,10 +38,13 @@ public final class ProducerBench {
 
     static final double TARGET_RATIO = 0.9;
     static final double TARGET_CPU_MICROS = 10;
+    static final double TARGET_DEBEZIUM_RATIO = 3;
     private static final String DATABASE = "bench";
     private static final String RECVLOGICAL_SLOT = "bench_recvlogical";
     private static final String PRODUCER_SLOT = "bench_producer";
     private static final String TOPIC = "bench.changes";
+    private static final String DEBEZIUM_SLOT = "bench_debezium";
+    private static final String DEBEZIUM_TOPIC = "bench.debezium";
 
     private ProducerBench() {
     }
@@ -47,9 +53,10 @@ public final class ProducerBench {
         BenchLauncher.launch("producer bench", BenchOptions.USAGE, args, BenchOptions::parse, ProducerBench::run);
     }
 
-    /** One phase of the workload and what each drain made of it. */
+    /** One phase of the workload and what each drain made of it; no Debezium figures with --no-debezium. */
     record PhaseFigures(String name, Workload.Written written, long changes, long walBytes,
-                        RecvlogicalDrain.Figures recvlogical, ProducerDrain.Figures producer) {
+                        RecvlogicalDrain.Figures recvlogical, ProducerDrain.Figures producer,
+                        Optional<DebeziumDrain.Figures> debezium) {
     }
 
     private static void run(BenchOptions options) throws Exception {
@@ -63,6 +70,9 @@ public final class ProducerBench {
         RunningKafka kafka = LocalStack.kafka();
         String jdbcUrl = postgres.createDatabase(DATABASE);
         kafka.createTopic(TOPIC, options.partitions());
+        if (options.debeziumClasspath().isPresent()) {
+            kafka.createTopic(DEBEZIUM_TOPIC, options.partitions());
+        }
 
         Workload workload = new Workload(jdbcUrl, postgres.user(), postgres.password());
         workload.createSchema(options.smallTransactions());
@@ -96,6 +106,11 @@ public final class ProducerBench {
                         + phase.producer().events() + " events, the workload made " + phase.changes()
                         + " changes: the figures above are not comparable");
             }
+            if (phase.debezium().isPresent() && phase.debezium().get().records() != phase.changes()) {
+                throw new IllegalStateException("in phase '" + phase.name() + "' Debezium sent "
+                        + phase.debezium().get().records() + " records, the workload made " + phase.changes()
+                        + " changes: the figures above are not comparable");
+            }
         }
     }
 
@@ -110,8 +125,14 @@ public final class ProducerBench {
         progress("phase: " + name);
         Lsn slotLsn = workload.createSlot(RECVLOGICAL_SLOT);
         workload.createSlot(PRODUCER_SLOT);
+        List<String> slots = new ArrayList<>(List.of(RECVLOGICAL_SLOT, PRODUCER_SLOT));
+        if (options.debeziumClasspath().isPresent()) {
+            workload.createSlot(DEBEZIUM_SLOT);
+            slots.add(DEBEZIUM_SLOT);
+        }
         Workload.Written written = writes.write();
-        Lsn end = workload.commitEndMarker();
+        Workload.EndMarker marker = workload.commitEndMarker();
+        Lsn end = marker.end();
         long changes = written.changes() + 1;
         workload.checkpoint();
         progress(name + " written in " + seconds(written.took()) + "; the phase ends at " + end + " ("
@@ -130,8 +151,14 @@ public final class ProducerBench {
         if (producer == null) {
             producer = drainWithProducer(options, phaseDirectory, postgres, kafka, workload, end);
         }
-        workload.dropSlots(List.of(RECVLOGICAL_SLOT, PRODUCER_SLOT));
-        return new PhaseFigures(name, written, changes, end.value() - slotLsn.value(), recvlogical, producer);
+        Optional<DebeziumDrain.Figures> debezium = Optional.empty();
+        if (options.debeziumClasspath().isPresent()) {
+            debezium = Optional.of(drainWithDebezium(options, options.debeziumClasspath().get(), phaseDirectory,
+                    postgres, kafka, workload, marker));
+        }
+        workload.dropSlots(slots);
+        return new PhaseFigures(name, written, changes, end.value() - slotLsn.value(), recvlogical, producer,
+                debezium);
     }
 
     private static Path phaseDirectory(Path runDirectory, String phase) {
@@ -152,6 +179,21 @@ public final class ProducerBench {
         return producer;
     }
 
+    private static DebeziumDrain.Figures drainWithDebezium(BenchOptions options, Path classpathFile, Path directory,
+                                                           RunningPostgres postgres, RunningKafka kafka,
+                                                           Workload workload, Workload.EndMarker marker)
+            throws Exception {
+        progress("draining slot " + DEBEZIUM_SLOT + " with Debezium's embedded connector (-Xmx" + options.debeziumHeap()
+                + ") into Kafka topic " + DEBEZIUM_TOPIC);
+        DebeziumDrain.Figures debezium = DebeziumDrain.drain(
+                new DebeziumDrain.Launch(classpathFile, options.debeziumHeap(), directory),
+                new DebeziumDrain.Target(postgres, DATABASE, DEBEZIUM_SLOT, kafka.bootstrapServers(), DEBEZIUM_TOPIC,
+                        marker.beforeChange()),
+                workload, options.drainTimeout());
+        progress("Debezium: " + seconds(debezium.took()));
+        return debezium;
+    }
+
     private static String report(BenchOptions options, String machine, RunningPostgres postgres,
                                  List<PhaseFigures> phases) {
         StringBuilder out = new StringBuilder();
@@ -161,9 +203,16 @@ public final class ProducerBench {
                 machine, postgres.majorVersion()));
         out.append("table: " + Workload.TABLE + " (bigint key, bigint, text, numeric(12,2), text[], jsonb, text,"
                 + " 2 timestamptz), REPLICA IDENTITY FULL\n");
+        String last = options.debeziumClasspath().isPresent() ? ", then Debezium" : "";
         out.append(options.order() == BenchOptions.DrainOrder.PRODUCER_FIRST
-                ? "order: etl-producer drained first, then pg_recvlogical\n"
-                : "order: pg_recvlogical drained first, then etl-producer\n");
+                ? "order: etl-producer drained first, then pg_recvlogical" + last + "\n"
+                : "order: pg_recvlogical drained first, then etl-producer" + last + "\n");
+        if (options.debeziumClasspath().isPresent()) {
+            out.append("Debezium: embedded PostgreSQL connector (pgoutput, the bench's slot and publication, no"
+                    + " snapshot), JSON without schemas, decimal.handling.mode=string, no tombstones; each batch sent"
+                    + " and marked processed once Kafka acknowledged it (lz4, batch.size 524288, linger.ms 10,"
+                    + " acks=all, idempotence)\n");
+        }
         if (options.profiling() == BenchOptions.Profiling.JFR) {
             out.append("NOTE: the producer ran with a JFR profile; its rate includes the recorder's overhead\n");
         }
@@ -207,6 +256,28 @@ public final class ProducerBench {
                 heap.gcPauses(), heap.gcPauseSeconds()));
         out.append(String.format("events counted by the producer: %,d (workload: %,d); exit status after SIGTERM: %d%n",
                 producer.events(), phase.changes(), producer.exitStatus()));
+        phase.debezium().ifPresent(debezium -> debeziumReport(out, options, phase, fromLaunch, streaming, debezium));
+    }
+
+    private static void debeziumReport(StringBuilder out, BenchOptions options, PhaseFigures phase,
+                                       double producerFromLaunch, double producerStreaming,
+                                       DebeziumDrain.Figures debezium) {
+        double fromLaunch = phase.changes() / secondsOf(debezium.took());
+        double streaming = phase.changes() / secondsOf(debezium.took().minus(debezium.startup()));
+        row(out, "Debezium " + debezium.version().replace(".Final", "") + " embedded -> Kafka", debezium.took(),
+                fromLaunch, debezium.cpu());
+        out.append(String.format("%-44s %9s %,11.0f%n", "Debezium, without startup (" + seconds(debezium.startup())
+                + ")", seconds(debezium.took().minus(debezium.startup())), streaming));
+        out.append(String.format("ratio producer / Debezium: %.2f from launch, %.2f without startup"
+                        + " (target >= %.0f: %s)%n", producerFromLaunch / fromLaunch, producerStreaming / streaming,
+                TARGET_DEBEZIUM_RATIO, producerFromLaunch / fromLaunch >= TARGET_DEBEZIUM_RATIO ? "met" : "NOT met"));
+        ProducerDrain.HeapFigures heap = debezium.heap();
+        out.append(String.format("Debezium heap (-Xmx%s): max used %d MiB, max after GC %d MiB; %d GC pauses,"
+                        + " %.2f s in total; CPU per change %.1f µs%n", options.debeziumHeap(), mib(heap.maxUsed()),
+                mib(heap.maxAfterGc()), heap.gcPauses(), heap.gcPauseSeconds(),
+                debezium.cpu().client() * 1e6 / phase.changes()));
+        out.append(String.format("records Debezium sent to Kafka: %,d (workload: %,d)%n", debezium.records(),
+                phase.changes()));
     }
 
     private static void row(StringBuilder out, String what, Duration took, double rate, CpuMeter.CpuSeconds cpu) {

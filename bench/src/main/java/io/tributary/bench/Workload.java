@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  *
  * <p>Order of use: {@link #createSchema} once, then per phase {@link #createSlot} (one per drain, before any change
  * of the phase), {@link #writeSmallTransactions} or {@link #writeBulkTransaction}, and last {@link #commitEndMarker},
- * whose position is where every drain of the phase stops. Not thread-safe; the small transactions use their own
+ * whose positions are where every drain of the phase stops. Not thread-safe; the small transactions use their own
  * connections internally.
  */
 final class Workload {
@@ -197,16 +197,29 @@ final class Workload {
     }
 
     /**
-     * Commits one last change (an order insert with an id of its own, below every other) and returns a position taken
-     * inside that transaction, after its change: every change of the phase lies before it, and the marker's commit
-     * lies after it. A drain is complete once it has passed this position: {@code pg_recvlogical -E} stops there, and
-     * the producer's flushed position (the end of the last fully acknowledged transaction) passes it only with the
-     * marker.
+     * Where a phase ends, both positions taken inside the end marker's transaction.
+     *
+     * @param beforeChange before the marker's change and after every other change of the phase: the marker's change,
+     *                     and no other, lies at or past it (a drain that sees each change's own position, such as
+     *                     Debezium's {@code source.lsn}, is complete once it has a change at or past it)
+     * @param end          after the marker's change and before its commit: a drain that reports positions of
+     *                     commits ({@code pg_recvlogical -E}, the producer's flushed position) is complete once it
+     *                     has passed it
      */
-    Lsn commitEndMarker() throws SQLException {
+    record EndMarker(Lsn beforeChange, Lsn end) {
+    }
+
+    /**
+     * Commits one last change (an order insert with an id of its own, below every other) and returns the positions
+     * just before and just after that change, inside its transaction: every change of the phase lies before the
+     * first, and the marker's commit after the second. {@code pg_recvlogical -E} stops at the end, and the
+     * producer's flushed position (the end of the last fully acknowledged transaction) passes it only with the marker.
+     */
+    EndMarker commitEndMarker() throws SQLException {
         try (Connection connection = connect()) {
             connection.setAutoCommit(false);
             markers++;
+            Lsn beforeChange = currentInsertLsn(connection);
             try (Statement statement = connection.createStatement()) {
                 int inserted = statement.executeUpdate("INSERT INTO " + TABLE + " " + COLUMNS + " SELECT "
                         + generatedOrder("-" + markers + " - 1") + " FROM generate_series(1, 1) g");
@@ -216,7 +229,7 @@ final class Workload {
             }
             Lsn end = currentInsertLsn(connection);
             connection.commit();
-            return end;
+            return new EndMarker(beforeChange, end);
         }
     }
 
