@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "[bench] building ${modules} and what they need (mvn package, tests skipped)"
-  mvn -B -q -pl "${modules}" -am package -DskipTests
+  # -Ppeers: the peers' modules (bench-debezium) are only in the build with this profile.
+  mvn -B -q -Ppeers -pl "${modules}" -am package -DskipTests
 fi
 
 cd bench

@@ -101,7 +101,7 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
         if (debezium && (!Files.isRegularFile(debeziumClasspath)
                 || !Files.isDirectory(debeziumClasspath.resolveSibling("classes")))) {
             throw new IllegalArgumentException("--debezium-classpath: " + debeziumClasspath.toAbsolutePath()
-                    + " or the classes beside it do not exist (build them: mvn -B package -DskipTests -pl"
+                    + " or the classes beside it do not exist (build them: mvn -B -Ppeers package -DskipTests -pl"
                     + " bench-debezium, or run run-producer-bench.sh without BENCH_SKIP_BUILD=1; --no-debezium skips"
                     + " Debezium)");
         }
