@@ -49,7 +49,9 @@ public final class ChildJvm {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-Xlog:gc:file=" + gcLog + ":uptime"));
         if (jfr != null) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+            // A sample every millisecond: a drain of a few seconds still gives thousands of stacks.
+            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true,"
+                    + "jdk.ExecutionSample#period=1ms");
             // Its startup lines go to standard output, which for a tool is the report it prints.
             command.add("-Xlog:jfr+startup=off");
         }

@@ -190,21 +190,19 @@ public final class ChangeEventJson {
         if (commitTimestamp == null) {
             out.writeNull();
         } else {
-            out.writeString(commitTimestampText(commitTimestamp));
+            out.writeString(InstantText.of(commitTimestamp));
         }
         out.writeEndObject();
     }
 
     /**
-     * A value and its text. Every change of a transaction carries the same commit LSN and timestamp, so the last ones
-     * formatted are kept: immutable, replaced as a whole, so threads may share them.
+     * A value and its text. Every change of a transaction carries the same commit LSN, so the last one formatted is
+     * kept: immutable, replaced as a whole, so threads may share it. (Timestamps: {@link InstantText}.)
      */
     private record Formatted<T>(T value, String text) {
     }
 
     private static volatile Formatted<Lsn> lastCommitLsn = new Formatted<>(Lsn.INVALID, Lsn.INVALID.toString());
-    private static volatile Formatted<Instant> lastCommitTimestamp =
-            new Formatted<>(Instant.EPOCH, Instant.EPOCH.toString());
 
     private static String commitLsnText(Lsn lsn) {
         Formatted<Lsn> last = lastCommitLsn;
@@ -216,16 +214,6 @@ public final class ChangeEventJson {
         return text;
     }
 
-    /** As Jackson's JavaTimeModule writes an instant: ISO-8601 in UTC, which is {@link Instant#toString()}. */
-    private static String commitTimestampText(Instant timestamp) {
-        Formatted<Instant> last = lastCommitTimestamp;
-        if (last.value().equals(timestamp)) {
-            return last.text();
-        }
-        String text = timestamp.toString();
-        lastCommitTimestamp = new Formatted<>(timestamp, text);
-        return text;
-    }
 
     /** Writes a row image as Jackson writes a tree: an object, or null for none. */
     static void writeRow(JsonGenerator out, ObjectNode row) throws IOException {

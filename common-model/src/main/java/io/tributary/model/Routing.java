@@ -60,6 +60,11 @@ public record Routing(String topic, int partitions, PartitionBy partitionBy, Map
         return topic.replace("${schema}", table.schema()).replace("${table}", table.table());
     }
 
+    /** Whether the partition of a change of {@code table} depends on its row's key (else it is the table's). */
+    public boolean spreadsByKey(TableId table) {
+        return partitionBy == PartitionBy.KEY && !pins.containsKey(table);
+    }
+
     /**
      * @param recordKey the record key's bytes; used with {@link PartitionBy#KEY} only
      */

@@ -6,6 +6,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeRecord;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
+import io.tributary.model.TableId;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ import java.util.Map;
 record RowChange(Operation op, SourceInfo source, ObjectNode key, RelationShape shape, TupleData before,
                  boolean beforeIsKey, TupleData after, TupleData fullOldRow, List<String> unchanged)
         implements ChangeRecord {
+
+    @Override
+    public TableId tableId() {
+        return shape.table();
+    }
 
     /** Column types travel with inserts and updates, which create or refresh documents; not with deletes. */
     @Override

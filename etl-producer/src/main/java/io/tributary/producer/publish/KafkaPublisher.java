@@ -62,8 +62,8 @@ public final class KafkaPublisher implements AutoCloseable {
         byte[] key = encoded.key();
         byte[] value = encoded.value();
         if (event.op().isRowChange()) {
-            send(new ProducerRecord<>(route.topic(), routing.partitionFor(table, key), key, value), event,
-                    transaction);
+            int partition = route.tablePartition() >= 0 ? route.tablePartition() : routing.partitionFor(table, key);
+            send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
         } else {
             for (int partition : routing.partitionsForWholeTable(table, key)) {
                 send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
@@ -73,12 +73,16 @@ public final class KafkaPublisher implements AutoCloseable {
                 "table", table.toString(), "op", op.code())).increment();
     }
 
-    /** A table's topic and its event counters by operation, looked up once per table and operation. */
-    private record TableRoute(String topic, Map<Operation, Counter> counters) {
+    /**
+     * A table's topic, its partition (-1 when its rows are spread by key) and its event counters by operation, looked
+     * up once per table and operation.
+     */
+    private record TableRoute(String topic, int tablePartition, Map<Operation, Counter> counters) {
     }
 
     private TableRoute route(TableId table) {
-        return new TableRoute(routing.topicFor(table), new EnumMap<>(Operation.class));
+        return new TableRoute(routing.topicFor(table), routing.spreadsByKey(table) ? -1 : routing.partitionFor(table),
+                new EnumMap<>(Operation.class));
     }
 
     /**
