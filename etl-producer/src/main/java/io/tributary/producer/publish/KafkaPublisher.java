@@ -1,16 +1,17 @@
 package io.tributary.producer.publish;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.HistogramBuckets;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -64,9 +65,52 @@ public final class KafkaPublisher implements AutoCloseable {
                 send(new ProducerRecord<>(topic, partition, key, value), event, transaction);
             }
         }
-        eventCounters.computeIfAbsent(event.tableId().toString() + '\u0000' + event.op().code(),
-                counter -> metrics.counter("tributary.producer.events", "table", event.tableId().toString(),
-                        "op", event.op().code())).increment();
+        countEvent(event.tableId(), event.op());
+    }
+
+    /**
+     * An event already encoded as {@link ChangeEventJson} writes it: the initial snapshot encodes its rows on several
+     * threads and publishes them here, in order, from one.
+     *
+     * @param table the event's table, which routes it
+     * @param op    its operation: a row change goes to its key's partition, a truncate or sweep to each of the table's
+     * @param lsn   its {@code source.lsn}, to name it in a failure
+     */
+    public record EncodedEvent(TableId table, Operation op, Lsn lsn, byte[] key, byte[] value) {
+    }
+
+    /**
+     * Hands an encoded event to Kafka, as {@link #publish} does.
+     *
+     * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
+     */
+    public void publishEncoded(EncodedEvent event, InFlightTransaction transaction) {
+        String topic = routing.topicFor(event.table());
+        EncodedKey name = new EncodedKey(event.key());
+        if (event.op().isRowChange()) {
+            send(new ProducerRecord<>(topic, routing.partitionFor(event.table(), event.key()), event.key(),
+                    event.value()), event.op(), event.table(), name, event.lsn(), transaction);
+        } else {
+            for (int partition : routing.partitionsForWholeTable(event.table(), event.key())) {
+                send(new ProducerRecord<>(topic, partition, event.key(), event.value()), event.op(), event.table(),
+                        name, event.lsn(), transaction);
+            }
+        }
+        countEvent(event.table(), event.op());
+    }
+
+    private void countEvent(TableId table, Operation op) {
+        eventCounters.computeIfAbsent(table.toString() + '\u0000' + op.code(),
+                counter -> metrics.counter("tributary.producer.events", "table", table.toString(),
+                        "op", op.code())).increment();
+    }
+
+    /** An encoded record key, as text only when it names an event in a failure. */
+    private record EncodedKey(byte[] json) {
+        @Override
+        public String toString() {
+            return new String(json, StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -75,9 +119,15 @@ public final class KafkaPublisher implements AutoCloseable {
      * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
      */
     private void send(ProducerRecord<byte[], byte[]> record, ChangeEvent event, InFlightTransaction transaction) {
+        send(record, event.op(), event.tableId(), event.key(), event.source().lsn(), transaction);
+    }
+
+    /** @param key what names the row: its key node, or the encoded record key */
+    private void send(ProducerRecord<byte[], byte[]> record, Operation op, TableId table, Object key, Lsn lsn,
+                      InFlightTransaction transaction) {
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
-        EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(),
-                record.topic(), record.partition(), (long) record.key().length + record.value().length);
+        EventName name = new EventName(op.code(), table, key, lsn, record.topic(), record.partition(),
+                (long) record.key().length + record.value().length);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -96,8 +146,12 @@ public final class KafkaPublisher implements AutoCloseable {
         }
     }
 
-    /** What names an event in a failure: small, unlike the event with its rows. */
-    private record EventName(String op, TableId table, ObjectNode key, Lsn lsn, String topic, int partition,
+    /**
+     * What names an event in a failure: small, unlike the event with its rows.
+     *
+     * @param key the row's key node, or the {@link EncodedKey} of an encoded event (the record holds its bytes anyway)
+     */
+    private record EventName(String op, TableId table, Object key, Lsn lsn, String topic, int partition,
                              long bytes) {
         @Override
         public String toString() {
