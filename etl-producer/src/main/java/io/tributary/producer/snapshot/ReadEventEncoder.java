@@ -1,6 +1,11 @@
 package io.tributary.producer.snapshot;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +32,8 @@ import java.util.Map;
  * {@link ChangeEventJson#encodeKey} and {@link ChangeEventJson#encode} write for the row's {@code op = r} event
  * ({@link ReadEvents#eventFor}), byte for byte, without building the event: the parts every row of the table shares
  * (the operation, the source block, the type names, the field names) are encoded once, each value is converted by
- * the stream's {@link ValueConverter} and written at once, and the key columns are written once for both.
+ * the stream's {@link ValueConverter} and written at once (a {@code jsonb} value copied token by token, without the
+ * tree the converter would build for it), and the key columns are written once for both.
  *
  * <p>Why: the initial snapshot spent most of its time and heap on per-row Jackson trees (an object node per row
  * image and key, the event record, a copy of the type map, the source's LSNs formatted again for every row), and
@@ -41,6 +47,15 @@ final class ReadEventEncoder {
 
     private final SnapshotTable table;
     private final ValueConverter converter;
+    /** Reads jsonb text: PostgreSQL validated it, so no length or nesting limits (as {@code EmbeddedJson}). */
+    private static final JsonFactory JSONB = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .build())
+            .build();
+
     private final List<Column> columns;
     private final SerializableString[] names;
     private final byte[] keyPrefix;
@@ -168,6 +183,10 @@ final class ReadEventEncoder {
         }
         JsonNode value;
         try {
+            if (column.typeOid() == ValueConverter.JSONB) {
+                copyJsonb(text);
+                return;
+            }
             value = converter.convert(column.typeOid(), text);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("snapshot of " + table.table() + ": column " + column.name()
@@ -184,7 +203,10 @@ final class ReadEventEncoder {
                 switch (node.numberType()) {
                     case INT -> generator.writeNumber(node.intValue());
                     case LONG -> generator.writeNumber(node.longValue());
-                    default -> generator.writeTree(node); // big integers, decimals, doubles: as Jackson writes them
+                    case BIG_INTEGER -> generator.writeNumber(node.bigIntegerValue());
+                    case BIG_DECIMAL -> generator.writeNumber(node.decimalValue());
+                    case DOUBLE -> generator.writeNumber(node.doubleValue());
+                    default -> generator.writeTree(node);
                 }
             }
             case BOOLEAN -> generator.writeBoolean(node.booleanValue());
@@ -206,6 +228,44 @@ final class ReadEventEncoder {
                 generator.writeEndObject();
             }
             default -> generator.writeTree(node);
+        }
+    }
+
+    /**
+     * A {@code jsonb} value token by token, as {@link ValueConverter} reads it into a tree and the tree is written:
+     * decimals exact with their trailing zeros, whole numbers as they are. Only for {@code jsonb}, whose text never
+     * repeats a key (a {@code json} value may, and its tree keeps the last one).
+     *
+     * @throws IllegalArgumentException when the text is not JSON
+     */
+    private void copyJsonb(String text) throws IOException {
+        try (JsonParser parser = JSONB.createParser(text)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                switch (token) {
+                    case START_OBJECT -> generator.writeStartObject();
+                    case END_OBJECT -> generator.writeEndObject();
+                    case START_ARRAY -> generator.writeStartArray();
+                    case END_ARRAY -> generator.writeEndArray();
+                    case FIELD_NAME -> generator.writeFieldName(parser.currentName());
+                    case VALUE_STRING -> generator.writeString(parser.getTextCharacters(), parser.getTextOffset(),
+                            parser.getTextLength());
+                    case VALUE_NUMBER_INT -> {
+                        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                            generator.writeNumber(parser.getBigIntegerValue());
+                        } else {
+                            generator.writeNumber(parser.getLongValue());
+                        }
+                    }
+                    case VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getDecimalValue());
+                    case VALUE_TRUE -> generator.writeBoolean(true);
+                    case VALUE_FALSE -> generator.writeBoolean(false);
+                    case VALUE_NULL -> generator.writeNull();
+                    default -> throw new IllegalArgumentException("unexpected " + token + " in jsonb text");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
 

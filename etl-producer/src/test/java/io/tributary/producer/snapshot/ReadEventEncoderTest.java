@@ -58,6 +58,20 @@ class ReadEventEncoderTest {
     }
 
     @Test
+    void copiesJsonbTokenByTokenAsTheTreeWouldBeWrittenAndJsonThroughTheTree() {
+        SnapshotTable documents = table(new TableId("shop", "documents"), List.of(
+                new Column(true, "id", ValueConverter.INT8, -1),
+                new Column(false, "doc", ValueConverter.JSONB, -1),
+                new Column(false, "raw", ValueConverter.JSON, -1)));
+        assertSameBytes(documents, NumericMode.STRING, "1",
+                "{\"a\": [], \"b\": {}, \"big\": 123456789012345678901234567890, \"neg\": -5, \"e\": 1.0E+3,"
+                        + " \"esc\": \"tab\\there \\\"q\\\" \\u00e9 \u4e2d\", \"deep\": [[{\"x\": [null, true]}]]}",
+                "{\"k\": 1, \"k\": 2.50}");
+        assertSameBytes(documents, NumericMode.NUMBER, "2", "\"just a string\"", "[1, 2]");
+        assertSameBytes(documents, NumericMode.NUMBER, "3", "-0.000001", "null");
+    }
+
+    @Test
     void writesCompositeKeysInColumnOrderInBothKeyAndValue() {
         SnapshotTable items = table(new TableId("shop", "order items"), List.of(
                 new Column(false, "note", ValueConverter.TEXT, -1),
