@@ -11,8 +11,13 @@ package io.tributary.producer.snapshot;
  */
 final class ChunkBudget {
 
-    /** The share of the heap the chunks may take: the rest is the Kafka producer's, the readers' and the JVM's. */
-    static final int HEAP_DIVISOR = 4;
+    /**
+     * The share of the heap the chunks may take. The rest is for the Kafka producer (the unacknowledged events and
+     * its buffers), the page each reader holds, the JVM's own objects, and the room G1 needs: chunks live long enough
+     * to be promoted, so a larger share fills the old generation with chunks already sent faster than concurrent
+     * marking frees it, and G1 falls back to full collections (measured at -Xmx256m with a quarter).
+     */
+    static final int HEAP_DIVISOR = 8;
 
     private final long limitBytes;
     private long heldBytes;
@@ -24,7 +29,7 @@ final class ChunkBudget {
         this.limitBytes = limitBytes;
     }
 
-    /** The budget in a JVM whose heap may grow to {@code maxHeapBytes}: a quarter of it. */
+    /** The budget in a JVM whose heap may grow to {@code maxHeapBytes}: an eighth of it. */
     static ChunkBudget forHeap(long maxHeapBytes) {
         return new ChunkBudget(Math.max(1, maxHeapBytes / HEAP_DIVISOR));
     }

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * ({@link ReadEventEncoder}); and the calling thread alone publishes the chunks through its own
  * {@link KafkaPublisher}, in the order they were read, pausing while {@code maxUnacknowledgedEvents} wait for Kafka.
  * Memory is bounded whatever the table: the chunks between reading and publishing (read, encoding, encoded) by a
- * quarter of the heap ({@link ChunkBudget}) and a bounded queue, plus one page per reader and the unacknowledged
+ * share of the heap ({@link ChunkBudget}) and a bounded queue, plus one page per reader and the unacknowledged
  * events; no row is held as a tree of objects.
  *
  * <p>When the snapshot replaces what an earlier one or a lost slot left downstream ({@link SnapshotCause#sweeps()}:
@@ -268,13 +268,14 @@ public final class InitialSnapshot {
                 }
                 progress.tableDone(chunk.table(), clock.millis());
             } else {
-                for (EncodedEvent event : encoded(chunk, workers, stopRequested, slot)) {
+                List<EncodedEvent> events = encoded(chunk, workers, stopRequested, slot);
+                for (int i = 0; i < events.size(); i++) {
                     while (tracker.unacknowledgedEvents() >= sink.maxUnacknowledgedEvents()) {
                         tracker.awaitCapacity(sink.maxUnacknowledgedEvents(), POLL_MILLIS);
                         tracker.flushableLsn();
                         throwIfFailedOrStopped(workers, stopRequested, slot);
                     }
-                    out.publisher().publishEncoded(event, snapshot);
+                    out.publisher().publishEncoded(events.set(i, null), snapshot); // Kafka holds its own copy now
                 }
                 reading.budget().giveBack(chunk.bytes());
                 rows += chunk.rows();
@@ -337,8 +338,8 @@ public final class InitialSnapshot {
         Future<List<EncodedEvent>> events = reading.encoders().submit(() -> {
             ReadEventEncoder mine = encoder.copy();
             List<EncodedEvent> encoded = new ArrayList<>(rows.size());
-            for (String[] row : rows) {
-                encoded.add(mine.encode(row));
+            for (int i = 0; i < rows.size(); i++) {
+                encoded.add(mine.encode(rows.set(i, null))); // the text can go as soon as it is encoded
             }
             return encoded;
         });

@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class TableReader {
 
-    /** Where each chunk's rows go, the reader's to keep; may block (backpressure). */
+    /** Where each chunk's rows go: the list is the sink's from then on (a new one follows). May block (backpressure). */
     @FunctionalInterface
     interface ChunkSink {
         void accept(SnapshotTable table, List<String[]> rows) throws InterruptedException;
