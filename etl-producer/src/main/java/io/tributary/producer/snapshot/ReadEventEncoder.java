@@ -57,6 +57,7 @@ final class ReadEventEncoder {
             .build();
 
     private final List<Column> columns;
+    private final boolean keyed;
     private final SerializableString[] names;
     private final byte[] keyPrefix;
     private final byte[] valuePrefix;
@@ -76,6 +77,7 @@ final class ReadEventEncoder {
         this.version = version;
         this.converter = converter;
         this.columns = table.relation().columns();
+        this.keyed = table.hasKeyColumns();
         this.names = new SerializableString[columns.size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = new SerializedString(columns.get(i).name());
@@ -90,11 +92,6 @@ final class ReadEventEncoder {
             throw new UncheckedIOException(e);
         }
         generator.setRootValueSeparator(null); // the key and the row are written one after the other, raw around
-        if (!table.hasKeyColumns()) {
-            throw new IllegalStateException("table " + table.table() + " has no primary key and no replica identity"
-                    + " columns, so its rows cannot be keyed: add a primary key, ALTER TABLE " + table.table()
-                    + " REPLICA IDENTITY FULL (or USING INDEX), or set tributary.postgres.replica-identity = full");
-        }
         this.parts = parts;
     }
 
@@ -144,9 +141,15 @@ final class ReadEventEncoder {
 
     /**
      * @param values the relation's columns' values in order, text or null (further values are ignored)
-     * @throws IllegalStateException naming the table and column when a value does not fit its type
+     * @throws IllegalStateException naming the table and column when a value does not fit its type, or when the
+     *                               table has no key columns
      */
     EncodedEvent encode(String[] values) {
+        if (!keyed) { // refused at the first row, as the stream does: an empty table is fine
+            throw new IllegalStateException("table " + table.table() + " has no primary key and no replica identity"
+                    + " columns, so its rows cannot be keyed: add a primary key, ALTER TABLE " + table.table()
+                    + " REPLICA IDENTITY FULL (or USING INDEX), or set tributary.postgres.replica-identity = full");
+        }
         try {
             out.reset();
             out.write(valuePrefix);

@@ -105,11 +105,13 @@ class ReadEventEncoderTest {
     }
 
     @Test
-    void aTableWithoutKeyColumnsIsRefusedWithTheRemedy() {
+    void aRowOfATableWithoutKeyColumnsIsRefusedWithTheRemedyButTheEmptyTableIsNot() {
         SnapshotTable unkeyed = table(new TableId("shop", "log"), List.of(
                 new Column(false, "line", ValueConverter.TEXT, -1)));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReadEventEncoder(unkeyed,
-                new ValueConverter(PgTypes.builtIn(), NumericMode.STRING), POINT));
+        ReadEventEncoder encoder = new ReadEventEncoder(unkeyed,
+                new ValueConverter(PgTypes.builtIn(), NumericMode.STRING), POINT);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> encoder.encode(new String[] {"a line"}));
         assertTrue(e.getMessage().contains("REPLICA IDENTITY FULL"), e.getMessage());
     }
 
