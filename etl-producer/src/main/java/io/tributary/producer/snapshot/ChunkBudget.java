@@ -1,9 +1,9 @@
 package io.tributary.producer.snapshot;
 
 /**
- * Bounds the estimated bytes of the chunks the initial snapshot holds between reading them and having handed their
- * events to Kafka (read, being encoded, encoded and waiting): a reader takes a chunk's bytes before handing it on and
- * the publishing stage gives them back once it sent the chunk. So the chunks in memory are bounded by the heap, not
+ * Bounds the estimated bytes of the chunks (batches of rows) the initial snapshot holds between reading them and
+ * having handed their events to Kafka (read, being encoded, encoded and waiting): a reader takes a batch's bytes
+ * before handing it on and the publishing stage gives them back once it sent the batch. So the chunks in memory are bounded by the heap, not
  * by the table, the chunk size or how many threads encode.
  *
  * <p>A chunk larger than the whole budget is let through when nothing else is held, so a table of very wide rows
@@ -15,9 +15,12 @@ final class ChunkBudget {
      * The share of the heap the chunks may take. The rest is for the Kafka producer (the unacknowledged events and
      * its buffers), the page each reader holds, the JVM's own objects, and the room G1 needs: chunks live long enough
      * to be promoted, so a larger share fills the old generation with chunks already sent faster than concurrent
-     * marking frees it, and G1 falls back to full collections (measured at -Xmx256m with a quarter).
+     * marking frees it, and G1 falls back to full collections (measured at -Xmx256m with a quarter, and now and then
+     * with an eighth on a loaded machine). The chunks are encoded in batches of
+     * {@value InitialSnapshot#ENCODING_BATCH_ROWS} rows, so a sixteenth (16 MiB at -Xmx256m) still keeps every
+     * encoding thread busy.
      */
-    static final int HEAP_DIVISOR = 8;
+    static final int HEAP_DIVISOR = 16;
 
     private final long limitBytes;
     private long heldBytes;
@@ -29,7 +32,7 @@ final class ChunkBudget {
         this.limitBytes = limitBytes;
     }
 
-    /** The budget in a JVM whose heap may grow to {@code maxHeapBytes}: an eighth of it. */
+    /** The budget in a JVM whose heap may grow to {@code maxHeapBytes}: a sixteenth of it. */
     static ChunkBudget forHeap(long maxHeapBytes) {
         return new ChunkBudget(Math.max(1, maxHeapBytes / HEAP_DIVISOR));
     }

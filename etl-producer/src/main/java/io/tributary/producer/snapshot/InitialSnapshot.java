@@ -72,6 +72,12 @@ public final class InitialSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 100;
+    /**
+     * Rows encoded as one unit, whatever the chunk size: a chunk read is split into such batches, each encoded on one
+     * thread and handed over in order, so the memory they take is fine-grained and the encoding threads are kept
+     * busy with a small {@link ChunkBudget}.
+     */
+    static final int ENCODING_BATCH_ROWS = 1000;
 
     private final SnapshotSettings settings;
     private final Source source;
@@ -302,8 +308,8 @@ public final class InitialSnapshot {
 
     /**
      * The reading stage, one per thread: import the snapshot, then read tables until none is left. Each chunk read
-     * takes its share of the {@link ChunkBudget}, is given to an encoding thread and handed over (as its pending
-     * encoding) in the order it was read.
+     * is split into batches of {@value #ENCODING_BATCH_ROWS} rows; each takes its share of the {@link ChunkBudget},
+     * is given to an encoding thread and handed over (as its pending encoding) in the order it was read.
      */
     private void read(Reading reading) throws SQLException, InterruptedException {
         Connection opened = null;
@@ -316,7 +322,12 @@ public final class InitialSnapshot {
             SnapshotTable table;
             while (!reading.aborted().get() && (table = reading.pending().poll()) != null) {
                 ReadEventEncoder encoder = new ReadEventEncoder(table, source.converter(), reading.point());
-                reader.read(table, (read, rows) -> handOver(reading, encoding(reading, encoder, rows)));
+                reader.read(table, (read, rows) -> {
+                    for (int from = 0; from < rows.size(); from += ENCODING_BATCH_ROWS) {
+                        handOver(reading, encoding(reading, encoder,
+                                rows.subList(from, Math.min(rows.size(), from + ENCODING_BATCH_ROWS))));
+                    }
+                });
                 handOver(reading, Chunk.done(table.table()));
             }
         } finally {

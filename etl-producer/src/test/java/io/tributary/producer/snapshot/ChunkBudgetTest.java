@@ -33,8 +33,8 @@ class ChunkBudgetTest {
     }
 
     @Test
-    void theBudgetIsAnEighthOfTheHeap() {
-        assertEquals(32L << 20, ChunkBudget.forHeap(256L << 20).limitBytes());
+    void theBudgetIsASixteenthOfTheHeap() {
+        assertEquals(16L << 20, ChunkBudget.forHeap(256L << 20).limitBytes());
         assertThrows(IllegalArgumentException.class, () -> new ChunkBudget(0));
     }
 }
