@@ -340,7 +340,7 @@ public final class InitialSnapshot {
     /** Takes the rows' share of the budget (waiting for it) and starts encoding them on an encoding thread. */
     private static Chunk encoding(Reading reading, ReadEventEncoder encoder, List<String[]> rows)
             throws InterruptedException {
-        long bytes = estimatedBytes(encoder, rows);
+        long bytes = encoder.estimatedBytes(rows);
         while (!reading.budget().tryTake(bytes, POLL_MILLIS)) {
             if (reading.aborted().get()) {
                 throw new InterruptedException("snapshot aborted");
@@ -355,21 +355,6 @@ public final class InitialSnapshot {
             return encoded;
         });
         return new Chunk(encoder.table(), events, rows.size(), bytes, false);
-    }
-
-    /**
-     * About what the chunk takes in memory, as text and once encoded: each value's characters, a little per value,
-     * and the bytes every event of the table repeats (source, type names).
-     */
-    static long estimatedBytes(ReadEventEncoder encoder, List<String[]> rows) {
-        long bytes = 0;
-        for (String[] row : rows) {
-            bytes += encoder.constantBytesPerRow();
-            for (String value : row) {
-                bytes += value == null ? 8 : 48 + value.length();
-            }
-        }
-        return bytes;
     }
 
     private static void handOver(Reading reading, Chunk chunk) throws InterruptedException {

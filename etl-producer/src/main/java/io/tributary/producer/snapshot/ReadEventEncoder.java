@@ -134,9 +134,20 @@ final class ReadEventEncoder {
         }
     }
 
-    /** Bytes of the constant parts of one row's key and value, to estimate a chunk's size before encoding it. */
-    int constantBytesPerRow() {
-        return keyPrefix.length + valuePrefix.length + valueMiddle.length + valueSuffix.length + 1;
+    /**
+     * About what {@code rows} take in memory, as text and once encoded ({@link ChunkBudget}): each value's characters,
+     * a little per value, and the bytes every event of the table repeats (operation, source, type names).
+     */
+    long estimatedBytes(List<String[]> rows) {
+        long constant = keyPrefix.length + valuePrefix.length + valueMiddle.length + valueSuffix.length + 1;
+        long bytes = 0;
+        for (String[] row : rows) {
+            bytes += constant;
+            for (String value : row) {
+                bytes += value == null ? 8 : 48 + value.length();
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -93,6 +93,8 @@ class ReadEventEncoderTest {
         assertArrayEquals(again.value(), after.value());
         assertArrayEquals(again.key(), after.key());
         assertTrue(after.value().length < 1000);
+        long estimated = encoder.estimatedBytes(List.<String[]>of(shortRow, shortRow));
+        assertTrue(estimated > 2L * (after.key().length + after.value().length), "estimated " + estimated);
     }
 
     @Test
