@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The snapshot benchmark (issue #5): how fast etl-producer's initial snapshot puts a table's existing rows into
@@ -27,6 +28,8 @@ import java.util.List;
  * whether the producer's heap stays flat as the table grows (a run with a fifth of the rows first, then the full
  * one). Each run gets its own database, slot and topic; the rows are written before the producer starts and are
  * not timed. After each snapshot the topic is read back: it must hold exactly the tables' rows, all {@code op = r}.
+ * Unless told otherwise, Debezium's initial snapshot of the same tables follows, into a topic of its own
+ * ({@link DebeziumSnapshotDrain}), so the report shows producer / Debezium from one run.
  *
  * <p>Exit status: 0 when the figures were measured, 1 when a run failed or the topic did not hold the rows, 2 for a
  * bad option. Run by {@code bench/run-snapshot-bench.sh}; never part of {@code mvn verify}.
@@ -51,12 +54,20 @@ public final class SnapshotBench {
      *               snapshot, none after an initial one
      */
     private record Run(long rows, long sweeps, long heapBytes, Duration fill, CopyBaseline.Figures copy,
-                       SnapshotDrain.Figures snapshot, SnapshotTopic.Contents topic) {
+                       SnapshotDrain.Figures snapshot, SnapshotTopic.Contents topic, Optional<Peer> debezium) {
 
         boolean topicHoldsTheRows() {
             return topic.records() == rows + sweeps && topic.readEvents() == rows && topic.sweeps() == sweeps
                     && topic.otherRecords() == 0;
         }
+
+        boolean debeziumTopicHoldsTheRows() {
+            return debezium.map(peer -> peer.records() == rows).orElse(true);
+        }
+    }
+
+    /** Debezium's snapshot of the same tables, and the records its topic holds afterwards. */
+    private record Peer(SnapshotDrain.Figures snapshot, long records) {
     }
 
     private static void run(SnapshotBenchOptions options) throws Exception {
@@ -76,6 +87,10 @@ public final class SnapshotBench {
                 options.profiling() == BenchOptions.Profiling.JFR
                         ? directory.resolve("rows-" + options.rows()).resolve("producer.jfr") : null);
         for (Run run : runs) {
+            if (!run.debeziumTopicHoldsTheRows()) {
+                throw new IllegalStateException(String.format("Debezium's topic of the %,d-row run holds %,d records",
+                        run.rows(), run.debezium().orElseThrow().records()));
+            }
             if (!run.topicHoldsTheRows()) {
                 throw new IllegalStateException(String.format("the topic of the %,d-row run holds %,d records"
                         + " (%,d with op = r, %,d sweeps, %,d others), not %,d snapshot rows and %,d sweeps",
@@ -91,7 +106,7 @@ public final class SnapshotBench {
         String name = "snapbench_" + rows;
         String jdbcUrl = postgres.createDatabase(name);
         SnapshotTables tables = new SnapshotTables(jdbcUrl, postgres.user(), postgres.password(), options.tables(),
-                rows);
+                rows, options.shape());
         progress(String.format("%,d rows: filling %d table(s) with generate_series, then VACUUM (FREEZE, ANALYZE)",
                 rows, options.tables()));
         Duration fill = tables.createAndFill();
@@ -125,8 +140,34 @@ public final class SnapshotBench {
                 options.timeout());
         progress(String.format("%s: %,d records, %,d with op = r, %,d MiB of keys and values", topic,
                 contents.records(), contents.readEvents(), contents.payloadBytes() >> 20));
+        Optional<Peer> debezium = Optional.empty();
+        if (options.debeziumModule().isPresent()) {
+            debezium = Optional.of(debezium(options, directory, postgres, kafka, tables, rows,
+                    new SnapshotDrain.Servers(postmasterPid, ServerProcesses.kafkaPid(kafka))));
+        }
         return new Run(rows, options.incremental() ? options.tables() : 0, heapBytes, fill, copy, snapshot,
-                contents);
+                contents, debezium);
+    }
+
+    /** Debezium's initial snapshot of the same tables, with its own slot and topic, after the producer's. */
+    private static Peer debezium(SnapshotBenchOptions options, Path directory, RunningPostgres postgres,
+                                 RunningKafka kafka, SnapshotTables tables, long rows, SnapshotDrain.Servers servers)
+            throws Exception {
+        String slot = "dbz_" + rows;
+        String topic = "snapbench-debezium." + rows;
+        kafka.createTopic(topic, PARTITIONS);
+        progress("Debezium 3.6.1 initial snapshot (-Xmx" + options.producerHeap() + ", snapshot.mode initial_only,"
+                + " JSON without schemas) into " + topic);
+        SnapshotDrain.Figures figures = DebeziumSnapshotDrain.take(
+                new DebeziumSnapshotDrain.Launch(options.debeziumModule().orElseThrow(), options.producerHeap(),
+                        directory),
+                new DebeziumSnapshotDrain.Target(postgres.host(), postgres.port(), "snapbench_" + rows,
+                        postgres.user(), postgres.password(), slot, tables.names(), kafka.bootstrapServers(), topic),
+                rows, servers, options.timeout());
+        progress(String.format("Debezium: %s from launch, first row after %s, %,.0f rows/s from the first row",
+                seconds(figures.took()), seconds(figures.firstRow()), figures.rowsPerSecondSnapshotting()));
+        dropSlot(tables, slot);
+        return new Peer(figures, SnapshotTopic.records(kafka.bootstrapServers(), topic, PARTITIONS));
     }
 
     /** The slot would hold WAL back for the rest of the benchmark: it has done its part. */
@@ -139,6 +180,10 @@ public final class SnapshotBench {
         }
     }
 
+    private static SnapshotDrain.Figures peer(Run run) {
+        return run.debezium().orElseThrow().snapshot();
+    }
+
     private static String report(SnapshotBenchOptions options, String machine, RunningPostgres postgres,
                                  List<Run> runs) {
         StringBuilder out = new StringBuilder();
@@ -148,10 +193,16 @@ public final class SnapshotBench {
                 machine, postgres.majorVersion()));
         out.append(options.incremental() ? "snapshot: incremental, while streaming (watermarks; one chunk at a time)\n"
                 : "snapshot: initial, with the slot's exported snapshot\n");
-        out.append(String.format("producer: -Xmx%s, snapshot chunk-size %d, parallelism %d; %d table(s) of bigint"
-                        + " key, text, numeric, timestamptz, boolean, jsonb; topic of %d partitions (partition-by"
-                        + " table)%n", options.producerHeap(), options.chunkSize(), options.parallelism(),
-                options.tables(), PARTITIONS));
+        out.append(String.format("producer: -Xmx%s, snapshot chunk-size %d, parallelism %d; %d table(s) of %s;"
+                        + " topic of %d partitions (partition-by table)%n", options.producerHeap(),
+                options.chunkSize(), options.parallelism(), options.tables(), options.shape().describe(),
+                PARTITIONS));
+        if (options.debeziumModule().isPresent()) {
+            out.append(String.format("Debezium 3.6.1.Final embedded, -Xmx%s, snapshot.mode initial_only,"
+                    + " JsonConverter without schemas, decimal.handling.mode string; Kafka producer lz4, batch.size"
+                    + " 512 KiB, linger.ms 10, acks all; each batch marked processed once Kafka acknowledged it;"
+                    + " topic of %d partitions (by record key)%n", options.producerHeap(), PARTITIONS));
+        }
         if (options.profiling() == BenchOptions.Profiling.JFR) {
             out.append("NOTE: the producer ran with a JFR profile; its rates include the recorder's overhead\n");
         }
@@ -187,6 +238,29 @@ public final class SnapshotBench {
         line(out, "  GC pauses (total)", runs, r -> String.format("%d (%.2f s)", r.snapshot().gc().pauses(),
                 r.snapshot().gc().pauseSeconds()));
         line(out, "  exit status after SIGTERM", runs, r -> Integer.toString(r.snapshot().exitStatus()));
+        if (options.debeziumModule().isPresent()) {
+            line(out, "Debezium: launch -> complete in Kafka", runs, r -> seconds(peer(r).took()));
+            line(out, "  launch -> first row", runs, r -> seconds(peer(r).firstRow()));
+            line(out, "  rows/s from the first row", runs,
+                    r -> String.format("%,.0f", peer(r).rowsPerSecondSnapshotting()));
+            line(out, "  ratio to COPY (from the first row)", runs, r -> String.format("%.2f",
+                    peer(r).rowsPerSecondSnapshotting() / r.copy().rowsPerSecond()));
+            line(out, "  Debezium CPU", runs, r -> String.format("%.1f s", peer(r).producerCpu().client()));
+            line(out, "  PostgreSQL CPU", runs, r -> String.format("%.1f s", peer(r).postgresCpu()));
+            line(out, "  Kafka CPU", runs, r -> String.format("%.1f s", peer(r).kafkaCpu()));
+            line(out, "  machine CPU (all processes)", runs,
+                    r -> String.format("%.1f s", peer(r).producerCpu().machine()));
+            line(out, "  heap after GC, peak / median (MiB)", runs, r -> String.format("%d / %d",
+                    peer(r).gc().maxAfterBytes() >> 20, peer(r).gc().medianAfterBytes() >> 20));
+            line(out, "  GC pauses (total)", runs, r -> String.format("%d (%.2f s)", peer(r).gc().pauses(),
+                    peer(r).gc().pauseSeconds()));
+            line(out, "  topic records (end - start offsets)", runs,
+                    r -> String.format("%,d", r.debezium().orElseThrow().records()));
+            line(out, "producer / Debezium (rows/s from the first row)", runs, r -> String.format("%.2f",
+                    r.snapshot().rowsPerSecondSnapshotting() / peer(r).rowsPerSecondSnapshotting()));
+            line(out, "producer / Debezium (CPU-seconds, lower = cheaper)", runs, r -> String.format("%.2f",
+                    r.snapshot().producerCpu().client() / peer(r).producerCpu().client()));
+        }
         line(out, "topic: records (end - start offsets)", runs, r -> String.format("%,d", r.topic().records()));
         line(out, "  decoded with op = r", runs, r -> String.format("%,d", r.topic().readEvents()));
         line(out, "  decoded with op = s (sweeps)", runs, r -> String.format("%,d", r.topic().sweeps()));

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The snapshot benchmark's command line, parsed and checked once. A bad option throws naming the option and the
@@ -23,10 +25,14 @@ import java.util.List;
  *                       once it is up, with {@code snapshot.mode = never}) instead of its initial snapshot
  * @param timeout        how long one snapshot may take before the run fails
  * @param outputRoot     where each run's directory (configuration, logs, report) is created
+ * @param shape          what the tables' rows hold
+ * @param debeziumModule the {@code bench-debezium} module whose Debezium snapshot runs beside the producer's, or
+ *                       empty for none
  */
 record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelism, String producerHeap,
                             Path producerJar, BenchOptions.Profiling profiling, boolean compareSmaller,
-                            boolean incremental, Duration timeout, Path outputRoot) {
+                            boolean incremental, Duration timeout, Path outputRoot, SnapshotTables.Shape shape,
+                            Optional<Path> debeziumModule) {
 
     /** The smaller comparison run has this fraction of the rows. */
     static final int SMALLER_DIVISOR = 5;
@@ -44,6 +50,11 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
                     + " (it shows whether the heap grows with the rows)",
             "  --incremental         an incremental snapshot while streaming (scripts/snapshot.sh request) instead of"
                     + " the initial one",
+            "  --shape orders|simple rows like users' orders: bigint key, text, numeric(12,2), text[], jsonb, two"
+                    + " timestamptz (default); or the first bench's simpler rows",
+            "  --no-debezium         skip Debezium 3.6.1's initial snapshot of the same tables (run after the"
+                    + " producer's, same -Xmx, own slot and topic)",
+            "  --debezium-module DIR the bench-debezium module, built (default ../bench-debezium)",
             "  --timeout-minutes N   limit for each snapshot (default 30)",
             "  --output DIR          run directories go here (default target/snapshot-bench)");
 
@@ -59,6 +70,9 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
         boolean incremental = false;
         long timeoutMinutes = 30;
         Path outputRoot = Path.of("target/snapshot-bench");
+        SnapshotTables.Shape shape = SnapshotTables.Shape.ORDERS;
+        boolean debezium = true;
+        Path debeziumModule = Path.of("../bench-debezium");
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -79,6 +93,9 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
                 case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
                         BenchOptions.value(option, rest), 1, 24 * 60);
                 case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
+                case "--shape" -> shape = shape(BenchOptions.value(option, rest));
+                case "--no-debezium" -> debezium = false;
+                case "--debezium-module" -> debeziumModule = Path.of(BenchOptions.value(option, rest));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -93,9 +110,25 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
             throw new IllegalArgumentException("--producer-jar: " + producerJar.toAbsolutePath()
                     + " does not exist (build it: mvn -B package -DskipTests -pl etl-producer -am)");
         }
+        if (debezium && incremental) {
+            throw new IllegalArgumentException("--incremental has no Debezium peer here: give --no-debezium too");
+        }
+        if (debezium && !Files.isRegularFile(debeziumModule.resolve("target/bench-debezium.classpath"))) {
+            throw new IllegalArgumentException("--debezium-module: " + debeziumModule.toAbsolutePath()
+                    + "/target/bench-debezium.classpath does not exist (build it: mvn -B -Ppeers package -DskipTests -pl"
+                    + " bench-debezium), or give --no-debezium");
+        }
         return new SnapshotBenchOptions(rows, tables, chunkSize, parallelism, producerHeap,
                 producerJar.toAbsolutePath().normalize(), profiling, compareSmaller, incremental,
-                Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize());
+                Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize(), shape,
+                debezium ? Optional.of(debeziumModule.toAbsolutePath().normalize()) : Optional.empty());
+    }
+
+    private static SnapshotTables.Shape shape(String value) {
+        return switch (value) {
+            case "orders", "simple" -> SnapshotTables.Shape.valueOf(value.toUpperCase(Locale.ROOT));
+            default -> throw new IllegalArgumentException("--shape must be orders or simple, got '" + value + "'");
+        };
     }
 
     /** The row counts to measure, in order: rows / {@value #SMALLER_DIVISOR} first when comparing, then rows. */

@@ -37,6 +37,16 @@ final class SnapshotTopic {
     record Contents(long records, long readEvents, long sweeps, long otherRecords, long payloadBytes) {
     }
 
+    /** Records in the topic (end offsets minus start offsets over all partitions), without reading them. */
+    static long records(String bootstrapServers, String topic, int partitions) {
+        List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {
+            Map<TopicPartition, Long> starts = consumer.beginningOffsets(all);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
+            return all.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum();
+        }
+    }
+
     static Contents read(String bootstrapServers, String topic, int partitions, Duration timeout) {
         List<TopicPartition> all = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {

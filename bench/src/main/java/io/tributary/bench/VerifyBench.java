@@ -110,7 +110,8 @@ public final class VerifyBench {
                                ElasticsearchRest elasticsearch, long elasticsearchPid, long rows) throws Exception {
         String name = "verifybench_" + rows;
         String jdbcUrl = postgres.createDatabase(name);
-        SnapshotTables tables = new SnapshotTables(jdbcUrl, postgres.user(), postgres.password(), 1, rows);
+        SnapshotTables tables = new SnapshotTables(jdbcUrl, postgres.user(), postgres.password(), 1, rows,
+                SnapshotTables.Shape.SIMPLE);
         progress(String.format("%,d rows: filling %s with generate_series, then VACUUM (FREEZE, ANALYZE)", rows,
                 TABLE));
         Duration tableFill = tables.createAndFill();

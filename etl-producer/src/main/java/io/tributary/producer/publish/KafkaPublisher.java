@@ -1,6 +1,5 @@
 package io.tributary.producer.publish;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +11,7 @@ import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.HistogramBuckets;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -62,27 +62,74 @@ public final class KafkaPublisher implements AutoCloseable {
         byte[] key = encoded.key();
         byte[] value = encoded.value();
         if (event.op().isRowChange()) {
-            int partition = route.tablePartition() >= 0 ? route.tablePartition() : routing.partitionFor(table, key);
-            send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
+            send(new ProducerRecord<>(route.topic(), route.partition(routing, table, key), key, value), event,
+                    transaction);
         } else {
             for (int partition : routing.partitionsForWholeTable(table, key)) {
                 send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
             }
         }
-        route.counters().computeIfAbsent(event.op(), op -> metrics.counter("tributary.producer.events",
-                "table", table.toString(), "op", op.code())).increment();
+        route.count(event.op(), metrics);
+    }
+
+    /**
+     * An event already encoded as {@link io.tributary.model.ChangeEventJson} writes it: the initial snapshot encodes its rows on several
+     * threads and publishes them here, in order, from one.
+     *
+     * @param table the event's table, which routes it
+     * @param op    its operation: a row change goes to its key's partition, a truncate or sweep to each of the table's
+     * @param lsn   its {@code source.lsn}, to name it in a failure
+     */
+    public record EncodedEvent(TableId table, Operation op, Lsn lsn, byte[] key, byte[] value) {
+    }
+
+    /**
+     * Hands an encoded event to Kafka, as {@link #publish} does.
+     *
+     * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
+     */
+    public void publishEncoded(EncodedEvent event, InFlightTransaction transaction) {
+        TableRoute route = routes.computeIfAbsent(event.table(), this::route);
+        EncodedKey name = new EncodedKey(event.key());
+        if (event.op().isRowChange()) {
+            send(new ProducerRecord<>(route.topic(), route.partition(routing, event.table(), event.key()),
+                    event.key(), event.value()), event.op(), event.table(), name, event.lsn(), transaction);
+        } else {
+            for (int partition : routing.partitionsForWholeTable(event.table(), event.key())) {
+                send(new ProducerRecord<>(route.topic(), partition, event.key(), event.value()), event.op(),
+                        event.table(), name, event.lsn(), transaction);
+            }
+        }
+        route.count(event.op(), metrics);
     }
 
     /**
      * A table's topic, its partition (-1 when its rows are spread by key) and its event counters by operation, looked
      * up once per table and operation.
      */
-    private record TableRoute(String topic, int tablePartition, Map<Operation, Counter> counters) {
+    private record TableRoute(TableId table, String topic, int tablePartition, Map<Operation, Counter> counters) {
+
+        int partition(Routing routing, TableId table, byte[] recordKey) {
+            return tablePartition >= 0 ? tablePartition : routing.partitionFor(table, recordKey);
+        }
+
+        void count(Operation op, MeterRegistry metrics) {
+            counters.computeIfAbsent(op, kind -> metrics.counter("tributary.producer.events",
+                    "table", table.toString(), "op", kind.code())).increment();
+        }
     }
 
     private TableRoute route(TableId table) {
-        return new TableRoute(routing.topicFor(table), routing.spreadsByKey(table) ? -1 : routing.partitionFor(table),
-                new EnumMap<>(Operation.class));
+        return new TableRoute(table, routing.topicFor(table),
+                routing.spreadsByKey(table) ? -1 : routing.partitionFor(table), new EnumMap<>(Operation.class));
+    }
+
+    /** An encoded record key, as text only when it names an event in a failure. */
+    private record EncodedKey(byte[] json) {
+        @Override
+        public String toString() {
+            return new String(json, StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -91,9 +138,15 @@ public final class KafkaPublisher implements AutoCloseable {
      * @throws KafkaSendFailedException when Kafka refuses the record at once (it is then never flushed)
      */
     private void send(ProducerRecord<byte[], byte[]> record, ChangeRecord event, InFlightTransaction transaction) {
+        send(record, event.op(), event.tableId(), event.key(), event.source().lsn(), transaction);
+    }
+
+    /** @param key what names the row: its key node, or the encoded record key */
+    private void send(ProducerRecord<byte[], byte[]> record, Operation op, TableId table, Object key, Lsn lsn,
+                      InFlightTransaction transaction) {
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
-        EventName name = new EventName(event.op().code(), event.tableId(), event.key(), event.source().lsn(),
-                record.topic(), record.partition(), (long) record.key().length + record.value().length);
+        EventName name = new EventName(op.code(), table, key, lsn, record.topic(), record.partition(),
+                (long) record.key().length + record.value().length);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {
@@ -112,8 +165,12 @@ public final class KafkaPublisher implements AutoCloseable {
         }
     }
 
-    /** What names an event in a failure: small, unlike the event with its rows. */
-    private record EventName(String op, TableId table, ObjectNode key, Lsn lsn, String topic, int partition,
+    /**
+     * What names an event in a failure: small, unlike the event with its rows.
+     *
+     * @param key the row's key node, or the {@link EncodedKey} of an encoded event (the record holds its bytes anyway)
+     */
+    private record EventName(String op, TableId table, Object key, Lsn lsn, String topic, int partition,
                              long bytes) {
         @Override
         public String toString() {

@@ -6,6 +6,7 @@ import io.tributary.model.TableId;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.KafkaPublisher;
+import io.tributary.producer.publish.KafkaPublisher.EncodedEvent;
 import io.tributary.producer.replication.ExportedSnapshot;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.ReplicationSlots;
@@ -21,6 +22,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +30,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -40,11 +44,14 @@ import org.slf4j.LoggerFactory;
  * Creates the slot with an exported snapshot and publishes every row of every streamed table as it was at the
  * slot's consistent point, as {@code op = r} events, before the first stream session starts.
  *
- * <p>Two stages: {@code parallelism} reader threads, each with its own connection that imported the snapshot, read
- * one table at a time chunk by chunk ({@link TableReader}) and hand chunks over a small bounded queue to the calling
- * thread, which alone publishes them through its own {@link KafkaPublisher}, pausing while
- * {@code maxUnacknowledgedEvents} wait for Kafka. Memory is bounded by the queue, one chunk per reader and the
- * unacknowledged events.
+ * <p>Three stages: {@code parallelism} reader threads, each with its own connection that imported the snapshot, read
+ * one table at a time chunk by chunk ({@link TableReader}) as text; each chunk goes to one of
+ * {@link #encodingThreads()} encoding threads (one per processor), which write its rows straight into Kafka records
+ * ({@link ReadEventEncoder}); and the calling thread alone publishes the chunks through its own
+ * {@link KafkaPublisher}, in the order they were read, pausing while {@code maxUnacknowledgedEvents} wait for Kafka.
+ * Memory is bounded whatever the table: the chunks between reading and publishing (read, encoding, encoded) by a
+ * share of the heap ({@link ChunkBudget}) and a bounded queue, plus one page per reader and the unacknowledged
+ * events; no row is held as a tree of objects.
  *
  * <p>When the snapshot replaces what an earlier one or a lost slot left downstream ({@link SnapshotCause#sweeps()}:
  * a redo after an interrupted snapshot, a slot recreated after a loss), each table's rows are followed in its
@@ -65,6 +72,12 @@ public final class InitialSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(5);
     private static final long POLL_MILLIS = 100;
+    /**
+     * Rows encoded as one unit, whatever the chunk size: a chunk read is split into such batches, each encoded on one
+     * thread and handed over in order, so the memory they take is fine-grained and the encoding threads are kept
+     * busy with a small {@link ChunkBudget}.
+     */
+    static final int ENCODING_BATCH_ROWS = 1000;
 
     private final SnapshotSettings settings;
     private final Source source;
@@ -148,8 +161,22 @@ public final class InitialSnapshot {
         }
     }
 
-    /** A chunk of one table's events, or the mark that the table is done. */
-    private record Chunk(TableId table, List<ChangeEvent> events, boolean tableDone) {
+    /**
+     * A chunk of one table's events being encoded (or encoded), or the mark that the table is done.
+     *
+     * @param bytes what the chunk holds of the {@link ChunkBudget} until it is published
+     */
+    private record Chunk(TableId table, Future<List<EncodedEvent>> events, int rows, long bytes, boolean tableDone) {
+
+        static Chunk done(TableId table) {
+            return new Chunk(table, CompletableFuture.completedFuture(List.of()), 0, 0, true);
+        }
+    }
+
+    /** What the reading threads share with each other and with the publishing stage. */
+    private record Reading(String snapshotName, SnapshotPoint point, Queue<SnapshotTable> pending,
+                           CountDownLatch imported, BlockingQueue<Chunk> handOff, ExecutorService encoders,
+                           ChunkBudget budget, AtomicBoolean aborted, Set<Connection> connections) {
     }
 
     private long readAndPublish(List<SnapshotTable> tables, ExportedSnapshot exported, SnapshotPoint point,
@@ -159,31 +186,30 @@ public final class InitialSnapshot {
             return 0;
         }
         int readers = Math.min(settings.parallelism(), tables.size());
-        Queue<SnapshotTable> pending = new ConcurrentLinkedQueue<>(tables);
-        BlockingQueue<Chunk> handOff = new ArrayBlockingQueue<>(2 * readers);
-        CountDownLatch imported = new CountDownLatch(readers);
-        AtomicBoolean aborted = new AtomicBoolean();
-        Set<Connection> connections = ConcurrentHashMap.newKeySet();
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(readers, runnable -> {
-            Thread thread = new Thread(runnable, "tributary-snapshot-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        int encoders = encodingThreads();
+        ExecutorService pool = Executors.newFixedThreadPool(readers, daemonThreads("tributary-snapshot-"));
+        ExecutorService encoding = Executors.newFixedThreadPool(encoders,
+                daemonThreads("tributary-snapshot-encode-"));
+        Reading reading = new Reading(exported.snapshotName(), point, new ConcurrentLinkedQueue<>(tables),
+                new CountDownLatch(readers), new ArrayBlockingQueue<>(2 * (readers + encoders)), encoding,
+                ChunkBudget.forHeap(Runtime.getRuntime().maxMemory()), new AtomicBoolean(),
+                ConcurrentHashMap.newKeySet());
+        LOG.info("snapshot: {} reader(s), {} encoding thread(s), up to {} MiB of chunks in memory", readers, encoders,
+                reading.budget().limitBytes() >> 20);
         AckTracker tracker = new AckTracker(exported.consistentPoint());
         try (KafkaPublisher publisher = sink.publishers().apply(tracker)) {
             List<Future<?>> workers = new ArrayList<>(readers);
             for (int i = 0; i < readers; i++) {
                 workers.add(pool.submit(() -> {
-                    read(exported.snapshotName(), point, pending, imported, handOff, aborted, connections);
+                    read(reading);
                     return null;
                 }));
             }
-            while (!imported.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!reading.imported().await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 throwIfFailedOrStopped(workers, stopRequested, slot);
             }
             exported.close(); // every reader holds the snapshot now; the export is no longer needed
-            long rows = publishAll(handOff, workers, new Publishing(publisher, tracker, afterTable), stopRequested,
+            long rows = publishAll(reading, workers, new Publishing(publisher, tracker, afterTable), stopRequested,
                     slot);
             publisher.flush();
             tracker.flushableLsn(); // throws if Kafka gave up on any event
@@ -193,10 +219,25 @@ public final class InitialSnapshot {
             }
             return rows;
         } finally {
-            aborted.set(true);
-            connections.forEach(InitialSnapshot::abortQuietly); // unblocks a reader waiting on a lock
+            reading.aborted().set(true);
+            reading.connections().forEach(InitialSnapshot::abortQuietly); // unblocks a reader waiting on a lock
             pool.shutdownNow();
+            encoding.shutdownNow();
         }
+    }
+
+    /** One encoding thread per processor the JVM may use: encoding is pure CPU work. */
+    static int encodingThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /**
@@ -209,19 +250,21 @@ public final class InitialSnapshot {
     }
 
     /**
-     * The publishing stage: runs until every reader finished and every chunk is published. A table's sweep (if any)
-     * is published when its reader says it is done, so it follows every row of the table.
+     * The publishing stage: runs until every reader finished and every chunk is published, taking chunks in the
+     * order the readers handed them over (so each table's in its key order, whichever encoding thread finished
+     * first) and waiting for each one's encoding. A table's sweep (if any) is published when its reader says it is
+     * done, so it follows every row of the table.
      */
-    private long publishAll(BlockingQueue<Chunk> handOff, List<Future<?>> workers, Publishing out,
-                            BooleanSupplier stopRequested, String slot) throws SQLException, InterruptedException {
+    private long publishAll(Reading reading, List<Future<?>> workers, Publishing out, BooleanSupplier stopRequested,
+                            String slot) throws SQLException, InterruptedException {
         AckTracker tracker = out.tracker();
         InFlightTransaction snapshot = tracker.begin(); // never committed: nothing is ever flushed for it
         long rows = 0;
         while (true) {
             throwIfFailedOrStopped(workers, stopRequested, slot);
-            Chunk chunk = handOff.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            Chunk chunk = reading.handOff().poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
             if (chunk == null) {
-                if (workers.stream().allMatch(Future::isDone) && handOff.isEmpty()) {
+                if (workers.stream().allMatch(Future::isDone) && reading.handOff().isEmpty()) {
                     throwIfFailedOrStopped(workers, stopRequested, slot);
                     return rows;
                 }
@@ -231,50 +274,92 @@ public final class InitialSnapshot {
                 }
                 progress.tableDone(chunk.table(), clock.millis());
             } else {
-                for (ChangeEvent event : chunk.events()) {
+                List<EncodedEvent> events = encoded(chunk, workers, stopRequested, slot);
+                for (int i = 0; i < events.size(); i++) {
                     while (tracker.unacknowledgedEvents() >= sink.maxUnacknowledgedEvents()) {
                         tracker.awaitCapacity(sink.maxUnacknowledgedEvents(), POLL_MILLIS);
                         tracker.flushableLsn();
                         throwIfFailedOrStopped(workers, stopRequested, slot);
                     }
-                    out.publisher().publish(event, snapshot);
+                    out.publisher().publishEncoded(events.set(i, null), snapshot); // Kafka holds its own copy now
                 }
-                rows += chunk.events().size();
-                progress.published(chunk.table(), chunk.events().size(), clock.millis());
+                reading.budget().giveBack(chunk.bytes());
+                rows += chunk.rows();
+                progress.published(chunk.table(), chunk.rows(), clock.millis());
             }
             tracker.flushableLsn(); // throws if Kafka gave up on any event
             progress.logIfDue(clock.millis());
         }
     }
 
-    /** The reading stage, one per thread: import the snapshot, then read tables until none is left. */
-    private void read(String snapshotName, SnapshotPoint point, Queue<SnapshotTable> pending,
-                      CountDownLatch imported, BlockingQueue<Chunk> handOff, AtomicBoolean aborted,
-                      Set<Connection> connections) throws SQLException, InterruptedException {
-        Connection opened = null;
-        try (Connection connection = source.endpoint().openSnapshotConnection()) {
-            opened = connection;
-            connections.add(connection);
-            TableReader.importSnapshot(connection, snapshotName);
-            imported.countDown();
-            TableReader reader = new TableReader(connection, settings.chunkSize());
-            SnapshotTable table;
-            while (!aborted.get() && (table = pending.poll()) != null) {
-                reader.read(table, new ReadEvents(table, source.converter(), point),
-                        (read, events) -> handOver(handOff, new Chunk(read.table(), events, false), aborted));
-                handOver(handOff, new Chunk(table.table(), List.of(), true), aborted);
-            }
-        } finally {
-            if (opened != null) {
-                connections.remove(opened);
+    /** The chunk's events once encoded; a value its type does not accept fails the snapshot, naming it. */
+    private static List<EncodedEvent> encoded(Chunk chunk, List<Future<?>> workers, BooleanSupplier stopRequested,
+                                              String slot) throws SQLException, InterruptedException {
+        while (true) {
+            try {
+                return chunk.events().get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throwIfFailedOrStopped(workers, stopRequested, slot);
+            } catch (ExecutionException e) {
+                throw readerFailure(e.getCause(), slot);
             }
         }
     }
 
-    private static void handOver(BlockingQueue<Chunk> handOff, Chunk chunk, AtomicBoolean aborted)
+    /**
+     * The reading stage, one per thread: import the snapshot, then read tables until none is left. Each chunk read
+     * is split into batches of {@value #ENCODING_BATCH_ROWS} rows; each takes its share of the {@link ChunkBudget},
+     * is given to an encoding thread and handed over (as its pending encoding) in the order it was read.
+     */
+    private void read(Reading reading) throws SQLException, InterruptedException {
+        Connection opened = null;
+        try (Connection connection = source.endpoint().openSnapshotConnection()) {
+            opened = connection;
+            reading.connections().add(connection);
+            TableReader.importSnapshot(connection, reading.snapshotName());
+            reading.imported().countDown();
+            TableReader reader = new TableReader(connection, settings.chunkSize());
+            SnapshotTable table;
+            while (!reading.aborted().get() && (table = reading.pending().poll()) != null) {
+                ReadEventEncoder encoder = new ReadEventEncoder(table, source.converter(), reading.point());
+                reader.read(table, (read, rows) -> {
+                    for (int from = 0; from < rows.size(); from += ENCODING_BATCH_ROWS) {
+                        handOver(reading, encoding(reading, encoder,
+                                rows.subList(from, Math.min(rows.size(), from + ENCODING_BATCH_ROWS))));
+                    }
+                });
+                handOver(reading, Chunk.done(table.table()));
+            }
+        } finally {
+            if (opened != null) {
+                reading.connections().remove(opened);
+            }
+        }
+    }
+
+    /** Takes the rows' share of the budget (waiting for it) and starts encoding them on an encoding thread. */
+    private static Chunk encoding(Reading reading, ReadEventEncoder encoder, List<String[]> rows)
             throws InterruptedException {
-        while (!handOff.offer(chunk, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-            if (aborted.get()) {
+        long bytes = encoder.estimatedBytes(rows);
+        while (!reading.budget().tryTake(bytes, POLL_MILLIS)) {
+            if (reading.aborted().get()) {
+                throw new InterruptedException("snapshot aborted");
+            }
+        }
+        Future<List<EncodedEvent>> events = reading.encoders().submit(() -> {
+            ReadEventEncoder mine = encoder.copy();
+            List<EncodedEvent> encoded = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                encoded.add(mine.encode(rows.set(i, null))); // the text can go as soon as it is encoded
+            }
+            return encoded;
+        });
+        return new Chunk(encoder.table(), events, rows.size(), bytes, false);
+    }
+
+    private static void handOver(Reading reading, Chunk chunk) throws InterruptedException {
+        while (!reading.handOff().offer(chunk, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (reading.aborted().get()) {
                 throw new InterruptedException("snapshot aborted");
             }
         }

@@ -11,9 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads tables chunk by chunk on one connection that imported the exported snapshot, and hands each chunk of
- * events on. At most one chunk of rows is held at a time: keyset pages of {@code chunkSize} rows for a table with a
- * unique key ({@link ChunkQueries}), a cursor fetching {@code chunkSize} rows at a time for one without.
+ * Reads tables chunk by chunk on one connection that imported the exported snapshot, and hands each chunk of rows
+ * on (each row its values' text, in the relation's column order, then any extra paging column). At most one chunk
+ * of rows is held at a time: keyset pages of {@code chunkSize} rows for a table with a unique key
+ * ({@link ChunkQueries}), a cursor fetching {@code chunkSize} rows at a time for one without.
  *
  * <p>Values are read with {@code getString} on a connection without binary transfer, so each is the text the type's
  * output function prints, under the same session settings as the stream: what pgoutput sends for the same value.
@@ -21,10 +22,10 @@ import java.util.List;
  */
 final class TableReader {
 
-    /** Where each chunk's events go; may block (backpressure). */
+    /** Where each chunk's rows go: the list is the sink's from then on (a new one follows). May block (backpressure). */
     @FunctionalInterface
     interface ChunkSink {
-        void accept(SnapshotTable table, List<ChangeEvent> events) throws InterruptedException;
+        void accept(SnapshotTable table, List<String[]> rows) throws InterruptedException;
     }
 
     private final Connection connection;
@@ -49,27 +50,28 @@ final class TableReader {
     }
 
     /** Reads every row of {@code table}; returns how many. */
-    long read(SnapshotTable table, ReadEvents events, ChunkSink sink) throws SQLException, InterruptedException {
-        return table.pagedByKey() ? readByKey(table, events, sink) : readWithCursor(table, events, sink);
+    long read(SnapshotTable table, ChunkSink sink) throws SQLException, InterruptedException {
+        return table.pagedByKey() ? readByKey(table, sink) : readWithCursor(table, sink);
     }
 
-    private long readByKey(SnapshotTable table, ReadEvents events, ChunkSink sink)
-            throws SQLException, InterruptedException {
-        long rows = 0;
+    private long readByKey(SnapshotTable table, ChunkSink sink) throws SQLException, InterruptedException {
+        long read = 0;
         List<String> lastKey = List.of();
+        int[] pagingIndexes = pagingIndexes(table);
         try (PreparedStatement first = connection.prepareStatement(ChunkQueries.firstChunk(table, chunkSize));
              PreparedStatement next = connection.prepareStatement(ChunkQueries.chunkAfter(table, chunkSize))) {
             while (true) {
-                ReadChunk chunk = readPage(lastKey.isEmpty() ? first : next, table, lastKey, events);
+                List<String[]> rows = readPage(lastKey.isEmpty() ? first : next, table, lastKey);
                 throwIfInterrupted();
-                if (!chunk.events().isEmpty()) {
-                    sink.accept(table, chunk.events());
-                    rows += chunk.events().size();
+                if (rows.isEmpty()) {
+                    return read;
                 }
-                if (chunk.last()) {
-                    return rows;
+                lastKey = keyOf(rows.get(rows.size() - 1), pagingIndexes);
+                sink.accept(table, rows);
+                read += rows.size();
+                if (rows.size() < chunkSize) {
+                    return read;
                 }
-                lastKey = chunk.lastKey();
             }
         }
     }
@@ -89,58 +91,70 @@ final class TableReader {
 
     private ReadChunk readPage(PreparedStatement query, SnapshotTable table, List<String> lastKey, ReadEvents events)
             throws SQLException {
-        for (int i = 0; i < lastKey.size(); i++) {
-            query.setString(i + 1, lastKey.get(i));
+        List<String[]> rows = readPage(query, table, lastKey);
+        List<ChangeEvent> chunk = new ArrayList<>(rows.size());
+        for (String[] row : rows) {
+            chunk.add(events.eventFor(Arrays.asList(row)));
         }
-        int[] pagingIndexes = pagingIndexes(table);
-        List<ChangeEvent> chunk = new ArrayList<>(Math.min(chunkSize, 1024));
-        List<String> lastRow = null;
-        try (ResultSet result = query.executeQuery()) {
-            while (result.next()) {
-                lastRow = values(result, table.selectedColumns().size());
-                chunk.add(events.eventFor(lastRow));
-            }
-        }
-        List<String> readUpTo = new ArrayList<>(pagingIndexes.length);
-        if (lastRow != null) {
-            for (int index : pagingIndexes) {
-                readUpTo.add(lastRow.get(index));
-            }
-        }
+        List<String> readUpTo = rows.isEmpty() ? List.of() : keyOf(rows.get(rows.size() - 1), pagingIndexes(table));
         return new ReadChunk(table, chunk, readUpTo, chunk.size() < chunkSize);
     }
 
-    private long readWithCursor(SnapshotTable table, ReadEvents events, ChunkSink sink)
-            throws SQLException, InterruptedException {
-        long rows = 0;
-        try (Statement statement = connection.createStatement()) {
-            statement.setFetchSize(chunkSize); // a server-side cursor: autocommit is off (importSnapshot)
-            try (ResultSet result = statement.executeQuery(ChunkQueries.wholeTable(table))) {
-                List<ChangeEvent> chunk = new ArrayList<>(Math.min(chunkSize, 1024));
-                while (result.next()) {
-                    chunk.add(events.eventFor(values(result, table.selectedColumns().size())));
-                    if (chunk.size() == chunkSize) {
-                        throwIfInterrupted();
-                        sink.accept(table, chunk);
-                        rows += chunk.size();
-                        chunk = new ArrayList<>(Math.min(chunkSize, 1024));
-                    }
-                }
-                if (!chunk.isEmpty()) {
-                    sink.accept(table, chunk);
-                    rows += chunk.size();
-                }
+    private List<String[]> readPage(PreparedStatement query, SnapshotTable table, List<String> lastKey)
+            throws SQLException {
+        for (int i = 0; i < lastKey.size(); i++) {
+            query.setString(i + 1, lastKey.get(i));
+        }
+        int columns = table.selectedColumns().size();
+        List<String[]> rows = new ArrayList<>(Math.min(chunkSize, 1024));
+        try (ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+                rows.add(values(result, columns));
             }
         }
         return rows;
     }
 
-    private static List<String> values(ResultSet result, int columns) throws SQLException {
+    private long readWithCursor(SnapshotTable table, ChunkSink sink) throws SQLException, InterruptedException {
+        long read = 0;
+        int columns = table.selectedColumns().size();
+        try (Statement statement = connection.createStatement()) {
+            statement.setFetchSize(chunkSize); // a server-side cursor: autocommit is off (importSnapshot)
+            try (ResultSet result = statement.executeQuery(ChunkQueries.wholeTable(table))) {
+                List<String[]> rows = new ArrayList<>(Math.min(chunkSize, 1024));
+                while (result.next()) {
+                    rows.add(values(result, columns));
+                    if (rows.size() == chunkSize) {
+                        throwIfInterrupted();
+                        sink.accept(table, rows);
+                        read += rows.size();
+                        rows = new ArrayList<>(Math.min(chunkSize, 1024));
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    sink.accept(table, rows);
+                    read += rows.size();
+                }
+            }
+        }
+        return read;
+    }
+
+    private static String[] values(ResultSet result, int columns) throws SQLException {
         String[] values = new String[columns];
         for (int i = 0; i < columns; i++) {
             values[i] = result.getString(i + 1);
         }
-        return Arrays.asList(values);
+        return values;
+    }
+
+    /** The paging columns' values of {@code row}. */
+    private static List<String> keyOf(String[] row, int[] pagingIndexes) {
+        List<String> key = new ArrayList<>(pagingIndexes.length);
+        for (int index : pagingIndexes) {
+            key.add(row[index]);
+        }
+        return key;
     }
 
     /** Where each paging column is among the selected columns. */

@@ -1,5 +1,6 @@
 package io.tributary.producer.publish;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +69,39 @@ class KafkaPublisherTest {
         assertEquals(Lsn.of(60), tracker.flushableLsn());
         assertEquals(1.0, metrics.counter("tributary.producer.events", "table", "public.orders", "op", "t").count(),
                 "one event, however many copies");
+    }
+
+    @Test
+    void anEncodedEventGoesWhereAndAsItsEventWouldAndCountsTheSame() {
+        ChangeEvent event = insert("orders", 3);
+        InFlightTransaction transaction = tracker.begin();
+        publisher.publish(event, transaction);
+        publisher.publishEncoded(new KafkaPublisher.EncodedEvent(event.tableId(), event.op(), event.source().lsn(),
+                ChangeEventJson.encodeKey(event), ChangeEventJson.encode(event)), transaction);
+
+        ProducerRecord<byte[], byte[]> published = kafka.history().get(0);
+        ProducerRecord<byte[], byte[]> encoded = kafka.history().get(1);
+        assertEquals(published.topic(), encoded.topic());
+        assertEquals(published.partition(), encoded.partition());
+        assertArrayEquals(published.key(), encoded.key());
+        assertArrayEquals(published.value(), encoded.value());
+        assertEquals(2, tracker.unacknowledgedEvents());
+        assertEquals(2.0, metrics.get("tributary.producer.events").tags("table", "public.orders", "op", "c")
+                .counter().count());
+    }
+
+    @Test
+    void aRejectedEncodedEventIsNeverFlushedAndNamesTheRowByItsRecordKey() {
+        ChangeEvent event = insert("orders", 4);
+        InFlightTransaction transaction = tracker.begin();
+        publisher.publishEncoded(new KafkaPublisher.EncodedEvent(event.tableId(), event.op(), event.source().lsn(),
+                ChangeEventJson.encodeKey(event), ChangeEventJson.encode(event)), transaction);
+        tracker.committed(transaction, Lsn.of(60));
+        kafka.errorNext(new RuntimeException("broker says no"));
+
+        KafkaSendFailedException e = assertThrows(KafkaSendFailedException.class, tracker::flushableLsn);
+        assertTrue(e.getMessage().contains("\"key\":{\"id\":4}") && e.getMessage().contains("public.orders"),
+                e.getMessage());
     }
 
     @Test
