@@ -45,6 +45,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class SubscriberBench {
 
     static final double TARGET_RATIO = 0.85;
+    static final int TARGET_MICROS_PER_EVENT = 10;
     private static final String TOPIC = "bench.changes";
     private static final String DEAD_LETTER_TOPIC = TOPIC + ".dlq";
     private static final int WARM_UP_DOCUMENTS = 50_000;
@@ -70,6 +71,7 @@ public final class SubscriberBench {
                 .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         Files.createDirectories(directory);
         String machine = describeMachine();
+        CpuPinning pinning = CpuPinning.choose(options.pin());
         // A copy: a build running meanwhile may replace the jar under the child's feet.
         Path subscriberJar = Files.copy(options.subscriberJar(), directory.resolve("es-subscriber.jar"));
         progress("run directory " + directory);
@@ -80,6 +82,14 @@ public final class SubscriberBench {
         SubscriberDrain.Servers servers = new SubscriberDrain.Servers(
                 ServerProcesses.elasticsearchPid(elasticsearchNode),
                 ServerProcesses.kafkaPid(kafka));
+        List<String> pinned = new ArrayList<>();
+        if (pinning.pins()) {
+            // Elasticsearch alone on one CPU: then it is the bottleneck of both the ceiling and the subscriber runs.
+            pinned.add(pinning.pinServer(servers.elasticsearchPid(), "Elasticsearch"));
+            pinned.add(pinning.pinClient(servers.kafkaPid(), "the Kafka broker"));
+            pinned.add(pinning.pinThisJvm("the bench JVM (the direct bulk client)"));
+            pinned.forEach(BenchText::progress);
+        }
         kafka.createTopic(TOPIC, options.partitions());
         // The subscriber creates its dead-letter topic when missing; made here so that no run pays for it.
         kafka.createTopic(DEAD_LETTER_TOPIC, 1);
@@ -111,8 +121,8 @@ public final class SubscriberBench {
 
             List<SubscriberRun> runs = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
-                runs.add(drainWithSubscriber(options, subscriberJar, directory, kafka, elasticsearch, servers, admin,
-                        endOffsets, indices, maxPollRecords, runs.size() + 1));
+                runs.add(drainWithSubscriber(options, pinning, subscriberJar, directory, kafka, elasticsearch, servers,
+                        admin, endOffsets, indices, maxPollRecords, runs.size() + 1));
             }
             // The direct runs create the indices as the subscriber did (it may derive mappings from the events).
             Map<String, ObjectNode> layouts = elasticsearch.layouts(indices);
@@ -149,15 +159,18 @@ public final class SubscriberBench {
             Files.deleteIfExists(operationsFile);
             Files.deleteIfExists(subscriberJar);
 
-            String report = report(options, machine, kafka, produced, finalRows, workload, ceiling, best, runs,
-                    replays);
+            if (pinning.pins()) {
+                pinned.add(pinning.requireServerPinned(servers.elasticsearchPid(), "at the end, Elasticsearch"));
+            }
+            String report = report(options, machine, pinning, pinned, produced, finalRows, workload, ceiling, best,
+                    runs, replays);
             BenchText.publishReport(directory, report, null);
             check(runs, replays, produced.events(), finalRows);
         }
     }
 
-    private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, Path subscriberJar,
-                                                     Path directory,
+    private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, CpuPinning pinning,
+                                                     Path subscriberJar, Path directory,
                                                      RunningKafka kafka, ElasticsearchRest elasticsearch,
                                                      SubscriberDrain.Servers servers, Admin admin,
                                                      Map<TopicPartition, Long> endOffsets, List<String> indices,
@@ -168,15 +181,18 @@ public final class SubscriberBench {
         progress("draining " + TOPIC + " with es-subscriber (-Xmx" + options.subscriberHeap() + ", max-poll-records "
                 + maxPollRecords + ", group " + group + settingsText(options) + ") into fresh indices");
         SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
-                options.profiling(), directory, name);
+                options.profiling(), pinning, directory, name);
         SubscriberDrain.Figures figures = SubscriberDrain.drain(launch,
                 new SubscriberDrain.Target(kafka.bootstrapServers(), TOPIC, group, maxPollRecords,
                         elasticsearch.url(), endOffsets, options.subscriberSettings()),
                 servers, admin, options.timeout());
         long inIndex = elasticsearch.count(indices);
         long deadLetters = endOffsets(admin, DEAD_LETTER_TOPIC, 1).values().stream().mapToLong(Long::longValue).sum();
-        progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch",
-                seconds(figures.took()), seconds(figures.startup()), inIndex));
+        progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch; CPU subscriber %.1f s"
+                        + " (%.1f µs per event after the first commit), Elasticsearch %.1f s",
+                seconds(figures.took()), seconds(figures.startup()), inIndex, figures.cpu().subscriber(),
+                microsPerEvent(figures.streaming().subscriberSeconds(), figures.streaming().events()),
+                figures.cpu().elasticsearch()));
         String profile = options.profiling() == BenchOptions.Profiling.JFR
                 ? JfrHotSpots.summarize(launch.file(".jfr"), 25) : "";
         return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, profile);
@@ -209,8 +225,8 @@ public final class SubscriberBench {
         }
     }
 
-    private static String report(SubscriberBenchOptions options, String machine, RunningKafka kafka,
-                                 ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
+    private static String report(SubscriberBenchOptions options, String machine, CpuPinning pinning,
+                                 List<String> pinned, ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
                                  List<DirectBulkIndexing.Trial> ceiling, DirectBulkIndexing.Trial best,
                                  List<SubscriberRun> runs, List<Replay> replays) {
         long events = produced.events();
@@ -219,6 +235,10 @@ public final class SubscriberBench {
                 .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
         out.append(String.format("machine: %s%n", machine));
         out.append("stack: Kafka single broker, Elasticsearch single node with a 512 MiB heap (local-stack)\n");
+        out.append(String.format("CPU pinning: %s%n", pinning.describe()));
+        for (String line : pinned) {
+            out.append(String.format("  %s%n", line));
+        }
         out.append(String.format("topic %s: %d partitions (%d with events), %,d change events over %d tables"
                         + " (%,d inserts, %,d updates, %,d deletes; %,d MiB of keys and values), written in %s;"
                         + " %,d rows remain%n", TOPIC, options.partitions(),
@@ -231,13 +251,16 @@ public final class SubscriberBench {
         out.append(String.format("%nElasticsearch's ceiling, measured after the subscriber runs: the %,d final"
                 + " documents bulk-indexed straight into fresh indices created as the subscriber's were (external versions, no"
                 + " client work)%n", finalRows));
-        out.append(String.format("%10s %10s %9s %10s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
-                "ES CPU", "machine"));
+        out.append(String.format("%10s %10s %9s %10s %8s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
+                "ES CPU", "ES busy", "machine"));
         for (DirectBulkIndexing.Trial trial : ceiling) {
-            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %6.1f s%s%n", trial.batchSize(),
+            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %8.2f %6.1f s%s%n", trial.batchSize(),
                     trial.concurrency(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
-                    trial.machineSeconds(), trial == best ? "  <- ceiling" : ""));
+                    trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
+                    trial == best ? "  <- ceiling" : ""));
         }
+        out.append("ES busy = Elasticsearch's CPU seconds / wall seconds: the cores it kept busy (1.00 = the one CPU"
+                + " it is pinned to)\n");
 
         out.append(String.format("%nes-subscriber (-Xmx%s%s), each run a new consumer group into fresh indices;"
                 + " rates are events (= bulk operations) per second%n", options.subscriberHeap(),
@@ -257,6 +280,24 @@ public final class SubscriberBench {
         }
         out.append(String.format("%nratio = subscriber events/s / ceiling docs/s (%,.0f), from launch / without"
                 + " startup%n", best.rate()));
+        out.append(String.format("%nCPU of each subscriber run: from launch, and from the first commit to the last"
+                + " (\"streaming\", without the JVM's start); the target is <= %d µs of subscriber CPU per event%n",
+                TARGET_MICROS_PER_EVENT));
+        out.append(String.format("%9s %11s %9s %11s %9s %8s %8s %9s %8s%n", "max-poll", "subscriber", "µs/event",
+                "streaming", "µs/event", "ES CPU", "ES busy", "streaming", "Kafka"));
+        out.append(String.format("%9s %11s %9s %11s %9s %8s %8s %9s %8s%n", "records", "CPU", "", "subscriber", "",
+                "", "", "ES busy", "CPU"));
+        for (SubscriberRun run : runs) {
+            SubscriberDrain.Figures f = run.figures();
+            SubscriberDrain.Streaming streaming = f.streaming();
+            double streamingSeconds = secondsOf(f.took().minus(f.startup()));
+            out.append(String.format("%9d %9.1f s %9.1f %9.1f s %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
+                    run.maxPollRecords(), f.cpu().subscriber(), microsPerEvent(f.cpu().subscriber(), events),
+                    streaming.subscriberSeconds(), microsPerEvent(streaming.subscriberSeconds(), streaming.events()),
+                    f.cpu().elasticsearch(), f.cpu().elasticsearch() / secondsOf(f.took()),
+                    streamingSeconds > 0 ? streaming.elasticsearchSeconds() / streamingSeconds : 0,
+                    f.cpu().kafka()));
+        }
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
             double fromLaunch = events / secondsOf(f.took()) / best.rate();
@@ -277,12 +318,13 @@ public final class SubscriberBench {
         out.append(String.format("%nthe subscriber's writes (%,d: an index or delete per event) sent straight to"
                 + " Elasticsearch, one request of max-poll-records writes at a time: Elasticsearch's part of the"
                 + " subscriber's time%n", events));
-        out.append(String.format("%10s %9s %10s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s", "ES CPU",
-                "machine", "documents", "subscriber time / replay time"));
+        out.append(String.format("%10s %9s %10s %8s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s", "ES CPU",
+                "ES busy", "machine", "documents", "subscriber time / replay time"));
         for (int i = 0; i < replays.size(); i++) {
             DirectBulkIndexing.Trial trial = replays.get(i).trial();
-            out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %,10d %.2f%n", trial.batchSize(),
-                    seconds(trial.took()), trial.rate(), trial.serverSeconds(), trial.machineSeconds(),
+            out.append(String.format("%10d %9s %,10.0f %6.1f s %8.2f %6.1f s %,10d %.2f%n", trial.batchSize(),
+                    seconds(trial.took()), trial.rate(), trial.serverSeconds(),
+                    trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
                     replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
                             / secondsOf(trial.took())));
         }
@@ -308,6 +350,11 @@ public final class SubscriberBench {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "subscriber-bench-admin");
         return properties;
+    }
+
+    /** CPU microseconds per event; 0 without events. */
+    private static double microsPerEvent(double cpuSeconds, long events) {
+        return events > 0 ? cpuSeconds * 1e6 / events : 0;
     }
 
     /** The extra subscriber settings of {@code --set}, for the progress lines and the report; empty without any. */
