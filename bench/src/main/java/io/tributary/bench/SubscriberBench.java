@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,13 +58,13 @@ public final class SubscriberBench {
         BenchLauncher.launch("subscriber bench", SubscriberBenchOptions.USAGE, args, SubscriberBenchOptions::parse, SubscriberBench::run);
     }
 
-    /** The subscriber's writes sent straight to Elasticsearch, and the documents they left. */
-    private record Replay(DirectBulkIndexing.Trial trial, long documentsInIndex) {
+    /** The subscriber's writes sent straight to Elasticsearch, the documents they left and what it did for them. */
+    private record Replay(DirectBulkIndexing.Trial trial, long documentsInIndex, IndexingWork work) {
     }
 
-    /** One subscriber run and what Elasticsearch and Kafka held after it. */
+    /** One subscriber run, what Elasticsearch and Kafka held after it and what Elasticsearch did meanwhile. */
     private record SubscriberRun(int maxPollRecords, SubscriberDrain.Figures figures, long documentsInIndex,
-                                 long deadLetters, String profile) {
+                                 long deadLetters, IndexingWork work, String profile) {
     }
 
     private static void run(SubscriberBenchOptions options) throws Exception {
@@ -129,10 +130,14 @@ public final class SubscriberBench {
             Files.writeString(directory.resolve("index-layouts.json"), layouts.toString());
 
             List<DirectBulkIndexing.Trial> ceiling = new ArrayList<>();
+            Map<DirectBulkIndexing.Trial, IndexingWork> ceilingWork = new HashMap<>();
             for (int batchSize : options.ceilingBatchSizes()) {
                 for (int concurrency : options.ceilingConcurrency()) {
+                    elasticsearch.deleteIndices(indices); // their totals would leave the _stats
+                    IndexingWork before = elasticsearch.indexingWork();
                     DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts, bulkFile,
                             offsets, documents, batchSize, concurrency, servers.elasticsearchPid(), options.timeout());
+                    ceilingWork.put(trial, elasticsearch.indexingWork().minus(before));
                     progress(String.format("direct _bulk, %d documents x %d concurrent: %s, %,.0f docs/s",
                             batchSize, concurrency, seconds(trial.took()), trial.rate()));
                     ceiling.add(trial);
@@ -147,14 +152,17 @@ public final class SubscriberBench {
             long[] operationOffsets = workload.writeOperations(operationsFile);
             List<Replay> replays = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
+                elasticsearch.deleteIndices(indices); // their totals would leave the _stats
+                IndexingWork before = elasticsearch.indexingWork();
                 DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts,
                         operationsFile, operationOffsets, Math.toIntExact(produced.events()), maxPollRecords, 1,
                         servers.elasticsearchPid(), options.timeout());
+                IndexingWork work = elasticsearch.indexingWork().minus(before);
                 long inIndex = elasticsearch.count(indices);
                 progress(String.format("direct replay of the %,d writes in batches of %d: %s, %,.0f writes/s;"
                         + " %,d documents", produced.events(), maxPollRecords, seconds(trial.took()), trial.rate(),
                         inIndex));
-                replays.add(new Replay(trial, inIndex));
+                replays.add(new Replay(trial, inIndex, work));
             }
             Files.deleteIfExists(operationsFile);
             Files.deleteIfExists(subscriberJar);
@@ -163,7 +171,7 @@ public final class SubscriberBench {
                 pinned.add(pinning.requireServerPinned(servers.elasticsearchPid(), "at the end, Elasticsearch"));
             }
             String report = report(options, machine, pinning, pinned, produced, finalRows, workload, ceiling, best,
-                    runs, replays);
+                    ceilingWork.get(best), runs, replays);
             BenchText.publishReport(directory, report, null);
             check(runs, replays, produced.events(), finalRows);
         }
@@ -182,10 +190,12 @@ public final class SubscriberBench {
                 + maxPollRecords + ", group " + group + settingsText(options) + ") into fresh indices");
         SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
                 options.profiling(), pinning, directory, name);
+        IndexingWork before = elasticsearch.indexingWork();
         SubscriberDrain.Figures figures = SubscriberDrain.drain(launch,
                 new SubscriberDrain.Target(kafka.bootstrapServers(), TOPIC, group, maxPollRecords,
                         elasticsearch.url(), endOffsets, options.subscriberSettings()),
                 servers, admin, options.timeout());
+        IndexingWork work = elasticsearch.indexingWork().minus(before);
         long inIndex = elasticsearch.count(indices);
         long deadLetters = endOffsets(admin, DEAD_LETTER_TOPIC, 1).values().stream().mapToLong(Long::longValue).sum();
         progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch; CPU subscriber %.1f s"
@@ -195,7 +205,7 @@ public final class SubscriberBench {
                 figures.cpu().elasticsearch()));
         String profile = options.profiling() == BenchOptions.Profiling.JFR
                 ? JfrHotSpots.summarize(launch.file(".jfr"), 25) : "";
-        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, profile);
+        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, work, profile);
     }
 
     /** Throws when a run left Elasticsearch or the dead-letter topic other than the events say. */
@@ -228,7 +238,7 @@ public final class SubscriberBench {
     private static String report(SubscriberBenchOptions options, String machine, CpuPinning pinning,
                                  List<String> pinned, ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
                                  List<DirectBulkIndexing.Trial> ceiling, DirectBulkIndexing.Trial best,
-                                 List<SubscriberRun> runs, List<Replay> replays) {
+                                 IndexingWork ceilingWork, List<SubscriberRun> runs, List<Replay> replays) {
         long events = produced.events();
         StringBuilder out = new StringBuilder();
         out.append(String.format("Tributary subscriber benchmark, %s%n", OffsetDateTime.now()
@@ -281,22 +291,28 @@ public final class SubscriberBench {
         out.append(String.format("%nratio = subscriber events/s / ceiling docs/s (%,.0f), from launch / without"
                 + " startup%n", best.rate()));
         out.append(String.format("%nCPU of each subscriber run: from launch, and from the first commit to the last"
-                + " (\"streaming\", without the JVM's start); the target is <= %d µs of subscriber CPU per event%n",
+                + " (\"streaming\", without the JVM's start), and streaming without the JIT compiler threads (the"
+                + " warm-up a long-running service pays once); the target is <= %d µs of subscriber CPU per event%n",
                 TARGET_MICROS_PER_EVENT));
-        out.append(String.format("%9s %11s %9s %11s %9s %8s %8s %9s %8s%n", "max-poll", "subscriber", "µs/event",
-                "streaming", "µs/event", "ES CPU", "ES busy", "streaming", "Kafka"));
-        out.append(String.format("%9s %11s %9s %11s %9s %8s %8s %9s %8s%n", "records", "CPU", "", "subscriber", "",
-                "", "", "ES busy", "CPU"));
+        out.append(String.format("%9s %11s %9s %11s %9s %9s %8s %8s %9s %8s%n", "max-poll", "subscriber",
+                "µs/event", "streaming", "µs/event", "µs/event", "ES CPU", "ES busy", "streaming", "Kafka"));
+        out.append(String.format("%9s %11s %9s %11s %9s %9s %8s %8s %9s %8s%n", "records", "CPU", "", "subscriber",
+                "", "w/o JIT", "", "", "ES busy", "CPU"));
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
             SubscriberDrain.Streaming streaming = f.streaming();
             double streamingSeconds = secondsOf(f.took().minus(f.startup()));
-            out.append(String.format("%9d %9.1f s %9.1f %9.1f s %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
+            out.append(String.format("%9d %9.1f s %9.1f %9.1f s %9.1f %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
                     run.maxPollRecords(), f.cpu().subscriber(), microsPerEvent(f.cpu().subscriber(), events),
                     streaming.subscriberSeconds(), microsPerEvent(streaming.subscriberSeconds(), streaming.events()),
+                    microsPerEvent(streaming.subscriberSeconds() - streaming.compilerSeconds(), streaming.events()),
                     f.cpu().elasticsearch(), f.cpu().elasticsearch() / secondsOf(f.took()),
                     streamingSeconds > 0 ? streaming.elasticsearchSeconds() / streamingSeconds : 0,
                     f.cpu().kafka()));
+        }
+        for (SubscriberRun run : runs) {
+            out.append(String.format("max-poll-records %d, the subscriber's streaming CPU by thread: %s%n",
+                    run.maxPollRecords(), run.figures().streaming().describeThreads()));
         }
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
@@ -327,6 +343,17 @@ public final class SubscriberBench {
                     trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
                     replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
                             / secondsOf(trial.took())));
+        }
+        out.append(String.format("%nwhat Elasticsearch did (_stats deltas; times add up over its threads):%n"));
+        out.append(String.format("  ceiling (%d x %d): %s%n", best.batchSize(), best.concurrency(),
+                ceilingWork.describe()));
+        for (SubscriberRun run : runs) {
+            out.append(String.format("  subscriber, max-poll-records %d: %s%n", run.maxPollRecords(),
+                    run.work().describe()));
+        }
+        for (Replay replay : replays) {
+            out.append(String.format("  replay in batches of %d: %s%n", replay.trial().batchSize(),
+                    replay.work().describe()));
         }
         for (SubscriberRun run : runs) {
             if (!run.profile().isEmpty()) {

@@ -100,7 +100,29 @@ final class SubscriberDrain {
      * Elasticsearch used for them (so without the subscriber's JVM start, JIT warm-up of the first batch and
      * joining the group).
      */
-    record Streaming(long events, double subscriberSeconds, double elasticsearchSeconds) {
+    record Streaming(long events, double subscriberSeconds, double elasticsearchSeconds,
+                     Map<String, Double> subscriberThreads) {
+
+        /**
+         * CPU seconds of the JIT compiler threads (C1, C2): the JVM's warm-up, which a service running for hours
+         * pays once, but a run of a few hundred thousand events pays per event.
+         */
+        double compilerSeconds() {
+            return subscriberThreads.entrySet().stream()
+                    .filter(group -> group.getKey().matches("C[12] CompilerThre.*"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** {@code tributary-consumer 3.1 s, GC Thread 1.2 s, …}: the groups above 0.05 s. */
+        String describeThreads() {
+            StringBuilder text = new StringBuilder();
+            subscriberThreads.forEach((group, seconds) -> {
+                if (seconds >= 0.05) {
+                    text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f s", group, seconds));
+                }
+            });
+            return text.toString();
+        }
     }
 
     static Figures drain(Launch launch, Target target, Servers servers, Admin admin, Duration timeout)
@@ -120,6 +142,8 @@ final class SubscriberDrain {
         long subscriberTicksAtFirstCommit = 0;
         long elasticsearchTicksAtFirstCommit = 0;
         long committedAtFirstCommit = 0;
+        Map<Long, CpuMeter.ThreadTicks> threadsAtFirstCommit = Map.of();
+        Map<Long, CpuMeter.ThreadTicks> threadsLast = Map.of();
         long maxHeapUsed = 0;
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
@@ -139,6 +163,8 @@ final class SubscriberDrain {
                             + timeout.toMinutes() + " min" + RecvlogicalDrain.tail(log));
                 }
                 subscriberTicks = Math.max(subscriberTicks, CpuMeter.processTicks(process.pid()));
+                Map<Long, CpuMeter.ThreadTicks> threads = CpuMeter.threadTicks(process.pid());
+                threadsLast = threads.isEmpty() ? threadsLast : threads;
                 MetricsSample sample = ++samples % SCRAPE_EVERY == 1 ? MetricsSample.scrape(http, scrape) : null;
                 if (sample != null) {
                     maxHeapUsed = Math.max(maxHeapUsed, sample.heapUsedBytes());
@@ -152,6 +178,7 @@ final class SubscriberDrain {
                     subscriberTicksAtFirstCommit = subscriberTicks;
                     elasticsearchTicksAtFirstCommit = CpuMeter.processTicks(servers.elasticsearchPid());
                     committedAtFirstCommit = committedNow;
+                    threadsAtFirstCommit = threadsLast;
                 }
                 if (reachedEnd(committed, target.endOffsets())) {
                     doneAt = now;
@@ -162,7 +189,8 @@ final class SubscriberDrain {
             long events = target.endOffsets().values().stream().mapToLong(Long::longValue).sum();
             Streaming streaming = new Streaming(events - committedAtFirstCommit,
                     (subscriberTicks - subscriberTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
-                    (elasticsearchNow - elasticsearchTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND);
+                    (elasticsearchNow - elasticsearchTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
+                    CpuMeter.secondsByThreadGroup(threadsAtFirstCommit, threadsLast));
             Cpu cpu = new Cpu(subscriberTicks / CpuMeter.TICKS_PER_SECOND,
                     elasticsearchUsed / CpuMeter.TICKS_PER_SECOND,
                     (CpuMeter.processTicks(servers.kafkaPid()) - kafkaTicks) / CpuMeter.TICKS_PER_SECOND,
