@@ -50,6 +50,12 @@ public final class SubscriberBench {
     private static final String TOPIC = "bench.changes";
     private static final String DEAD_LETTER_TOPIC = TOPIC + ".dlq";
     private static final int WARM_UP_DOCUMENTS = 50_000;
+    /**
+     * The subscriber's writes (updates, delete, external versions) sent to Elasticsearch before anything is timed,
+     * so that its JIT has compiled that work too, not only fresh indexing: otherwise the first timed phase (the
+     * subscriber's) pays for the compiling and the later ones (ceiling, replay) do not.
+     */
+    private static final int WARM_UP_WRITES = 100_000;
 
     private SubscriberBench() {
     }
@@ -115,10 +121,16 @@ public final class SubscriberBench {
             Path bulkFile = directory.resolve("final-documents.ndjson");
             long[] offsets = workload.writeFinalDocuments(bulkFile);
             int documents = Math.toIntExact(finalRows);
-            progress(String.format("warming Elasticsearch up (%,d documents, not timed)",
-                    Math.min(WARM_UP_DOCUMENTS, documents)));
+            Path operationsFile = directory.resolve("operations.ndjson");
+            long[] operationOffsets = workload.writeOperations(operationsFile);
+            int warmUpWrites = (int) Math.min(WARM_UP_WRITES, produced.events());
+            progress(String.format("warming Elasticsearch up (%,d documents, then %,d of the subscriber's writes;"
+                    + " not timed)", Math.min(WARM_UP_DOCUMENTS, documents), warmUpWrites));
             DirectBulkIndexing.run(elasticsearch, indices, Map.of(), bulkFile, offsets,
                     Math.min(WARM_UP_DOCUMENTS, documents), 1000, 1, servers.elasticsearchPid(), options.timeout());
+            // One request at a time: the writes must arrive in order (versions), as the replay's do.
+            DirectBulkIndexing.run(elasticsearch, indices, Map.of(), operationsFile, operationOffsets, warmUpWrites,
+                    1000, 1, servers.elasticsearchPid(), options.timeout());
 
             List<SubscriberRun> runs = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
@@ -148,8 +160,6 @@ public final class SubscriberBench {
             Files.deleteIfExists(bulkFile);
 
             // Where the subscriber's time goes: Elasticsearch's part is the time of the same requests sent directly.
-            Path operationsFile = directory.resolve("operations.ndjson");
-            long[] operationOffsets = workload.writeOperations(operationsFile);
             List<Replay> replays = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
                 elasticsearch.deleteIndices(indices); // their totals would leave the _stats
@@ -261,16 +271,17 @@ public final class SubscriberBench {
         out.append(String.format("%nElasticsearch's ceiling, measured after the subscriber runs: the %,d final"
                 + " documents bulk-indexed straight into fresh indices created as the subscriber's were (external versions, no"
                 + " client work)%n", finalRows));
-        out.append(String.format("%10s %10s %9s %10s %8s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
-                "ES CPU", "ES busy", "machine"));
+        out.append(String.format("%10s %10s %9s %10s %8s %8s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
+                "ES CPU", "ES JIT", "ES busy", "machine"));
         for (DirectBulkIndexing.Trial trial : ceiling) {
-            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %8.2f %6.1f s%s%n", trial.batchSize(),
+            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %6.1f s %8.2f %6.1f s%s%n", trial.batchSize(),
                     trial.concurrency(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
-                    trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
+                    trial.serverCompilerSeconds(), trial.serverSeconds() / secondsOf(trial.took()),
+                    trial.machineSeconds(),
                     trial == best ? "  <- ceiling" : ""));
         }
         out.append("ES busy = Elasticsearch's CPU seconds / wall seconds: the cores it kept busy (1.00 = the one CPU"
-                + " it is pinned to)\n");
+                + " it is pinned to); ES JIT = its JIT compiler threads' part of its CPU\n");
 
         out.append(String.format("%nes-subscriber (-Xmx%s%s), each run a new consumer group into fresh indices;"
                 + " rates are events (= bulk operations) per second%n", options.subscriberHeap(),
@@ -311,8 +322,11 @@ public final class SubscriberBench {
                     f.cpu().kafka()));
         }
         for (SubscriberRun run : runs) {
-            out.append(String.format("max-poll-records %d, the subscriber's streaming CPU by thread: %s%n",
-                    run.maxPollRecords(), run.figures().streaming().describeThreads()));
+            out.append(String.format("max-poll-records %d, streaming CPU by thread of the subscriber: %s%n",
+                    run.maxPollRecords(), SubscriberDrain.Streaming.describeThreads(
+                            run.figures().streaming().subscriberThreads())));
+            out.append(String.format("  and of Elasticsearch: %s%n", SubscriberDrain.Streaming.describeThreads(
+                    run.figures().streaming().elasticsearchThreads())));
         }
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
@@ -334,12 +348,13 @@ public final class SubscriberBench {
         out.append(String.format("%nthe subscriber's writes (%,d: an index or delete per event) sent straight to"
                 + " Elasticsearch, one request of max-poll-records writes at a time: Elasticsearch's part of the"
                 + " subscriber's time%n", events));
-        out.append(String.format("%10s %9s %10s %8s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s", "ES CPU",
-                "ES busy", "machine", "documents", "subscriber time / replay time"));
+        out.append(String.format("%10s %9s %10s %8s %8s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s",
+                "ES CPU", "ES JIT", "ES busy", "machine", "documents", "subscriber time / replay time"));
         for (int i = 0; i < replays.size(); i++) {
             DirectBulkIndexing.Trial trial = replays.get(i).trial();
-            out.append(String.format("%10d %9s %,10.0f %6.1f s %8.2f %6.1f s %,10d %.2f%n", trial.batchSize(),
-                    seconds(trial.took()), trial.rate(), trial.serverSeconds(),
+            out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %8.2f %6.1f s %,10d %.2f%n",
+                    trial.batchSize(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
+                    trial.serverCompilerSeconds(),
                     trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
                     replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
                             / secondsOf(trial.took())));

@@ -101,22 +101,26 @@ final class SubscriberDrain {
      * joining the group).
      */
     record Streaming(long events, double subscriberSeconds, double elasticsearchSeconds,
-                     Map<String, Double> subscriberThreads) {
+                     Map<String, Double> subscriberThreads, Map<String, Double> elasticsearchThreads) {
 
         /**
          * CPU seconds of the JIT compiler threads (C1, C2): the JVM's warm-up, which a service running for hours
          * pays once, but a run of a few hundred thousand events pays per event.
          */
         double compilerSeconds() {
-            return subscriberThreads.entrySet().stream()
+            return compilerSeconds(subscriberThreads);
+        }
+
+        static double compilerSeconds(Map<String, Double> threads) {
+            return threads.entrySet().stream()
                     .filter(group -> group.getKey().matches("C[12] CompilerThre.*"))
                     .mapToDouble(Map.Entry::getValue).sum();
         }
 
         /** {@code tributary-consumer 3.1 s, GC Thread 1.2 s, …}: the groups above 0.05 s. */
-        String describeThreads() {
+        static String describeThreads(Map<String, Double> threads) {
             StringBuilder text = new StringBuilder();
-            subscriberThreads.forEach((group, seconds) -> {
+            threads.forEach((group, seconds) -> {
                 if (seconds >= 0.05) {
                     text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f s", group, seconds));
                 }
@@ -144,6 +148,7 @@ final class SubscriberDrain {
         long committedAtFirstCommit = 0;
         Map<Long, CpuMeter.ThreadTicks> threadsAtFirstCommit = Map.of();
         Map<Long, CpuMeter.ThreadTicks> threadsLast = Map.of();
+        Map<Long, CpuMeter.ThreadTicks> elasticsearchThreadsAtFirstCommit = Map.of();
         long maxHeapUsed = 0;
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
@@ -179,6 +184,7 @@ final class SubscriberDrain {
                     elasticsearchTicksAtFirstCommit = CpuMeter.processTicks(servers.elasticsearchPid());
                     committedAtFirstCommit = committedNow;
                     threadsAtFirstCommit = threadsLast;
+                    elasticsearchThreadsAtFirstCommit = CpuMeter.threadTicks(servers.elasticsearchPid());
                 }
                 if (reachedEnd(committed, target.endOffsets())) {
                     doneAt = now;
@@ -190,7 +196,9 @@ final class SubscriberDrain {
             Streaming streaming = new Streaming(events - committedAtFirstCommit,
                     (subscriberTicks - subscriberTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
                     (elasticsearchNow - elasticsearchTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
-                    CpuMeter.secondsByThreadGroup(threadsAtFirstCommit, threadsLast));
+                    CpuMeter.secondsByThreadGroup(threadsAtFirstCommit, threadsLast),
+                    CpuMeter.secondsByThreadGroup(elasticsearchThreadsAtFirstCommit,
+                            CpuMeter.threadTicks(servers.elasticsearchPid())));
             Cpu cpu = new Cpu(subscriberTicks / CpuMeter.TICKS_PER_SECOND,
                     elasticsearchUsed / CpuMeter.TICKS_PER_SECOND,
                     (CpuMeter.processTicks(servers.kafkaPid()) - kafkaTicks) / CpuMeter.TICKS_PER_SECOND,
