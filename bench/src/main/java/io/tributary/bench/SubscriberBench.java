@@ -74,11 +74,11 @@ public final class SubscriberBench {
     }
 
     private static void run(SubscriberBenchOptions options) throws Exception {
+        CpuPinning pinning = CpuPinning.choose(options.pin()); // before anything starts: it may refuse
         Path directory = options.outputRoot()
                 .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         Files.createDirectories(directory);
         String machine = describeMachine();
-        CpuPinning pinning = CpuPinning.choose(options.pin());
         // A copy: a build running meanwhile may replace the jar under the child's feet.
         Path subscriberJar = Files.copy(options.subscriberJar(), directory.resolve("es-subscriber.jar"));
         progress("run directory " + directory);
