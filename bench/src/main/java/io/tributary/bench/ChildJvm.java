@@ -22,8 +22,19 @@ public final class ChildJvm {
      * @param jfr where to record a profile; null for none
      */
     static Process start(Path jar, String heap, Path config, Path log, Path gcLog, Path jfr) throws IOException {
+        return start(jar, heap, config, log, gcLog, jfr, CpuPinning.NONE);
+    }
+
+    /**
+     * A service as {@link #start(Path, String, Path, Path, Path, Path)}, on the clients' CPU of {@code pinning}.
+     *
+     * @param jfr where to record a profile; null for none
+     */
+    static Process start(Path jar, String heap, Path config, Path log, Path gcLog, Path jfr, CpuPinning pinning)
+            throws IOException {
         List<String> command = command(jar, heap, gcLog, jfr);
         command.addAll(List.of("--config", config.toString()));
+        command = pinning.launch(command);
         Files.writeString(log, String.join(" ", command) + "\n");
         return builder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

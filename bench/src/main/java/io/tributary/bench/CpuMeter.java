@@ -1,8 +1,12 @@
 package io.tributary.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * CPU time spent during one drain, read from Linux's {@code /proc}: by the server process streaming the slot (the
@@ -47,6 +51,55 @@ final class CpuMeter {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * user + system ticks of each thread of {@code pid} by thread id, with the thread's name ({@code comm}, at most 15
+     * characters); empty when the process is gone or unknown.
+     */
+    static Map<Long, ThreadTicks> threadTicks(long pid) {
+        Map<Long, ThreadTicks> threads = new HashMap<>();
+        if (pid <= 0) {
+            return threads;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    threads.put(Long.parseLong(task.getFileName().toString()),
+                            new ThreadTicks(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return threads;
+        }
+        return threads;
+    }
+
+    /** A thread's name and its CPU ticks so far. */
+    record ThreadTicks(String name, long ticks) {
+    }
+
+    /**
+     * CPU seconds by thread group between two {@link #threadTicks} readings of one process (threads started between
+     * them count whole); a group is the thread name without its trailing number ({@code GC Thread#1},
+     * {@code tributary-bulk-2}), largest first.
+     */
+    static Map<String, Double> secondsByThreadGroup(Map<Long, ThreadTicks> before, Map<Long, ThreadTicks> after) {
+        Map<String, Long> ticks = new HashMap<>();
+        after.forEach((tid, thread) -> {
+            ThreadTicks earlier = before.get(tid);
+            long used = thread.ticks() - (earlier == null ? 0 : earlier.ticks());
+            ticks.merge(thread.name().replaceAll("[-#]?[0-9]+$", ""), used, Long::sum);
+        });
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        ticks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(group -> seconds.put(group.getKey(), group.getValue() / TICKS_PER_SECOND));
+        return seconds;
     }
 
     /** Busy ticks of all CPUs together since boot: everything but idle and iowait. */

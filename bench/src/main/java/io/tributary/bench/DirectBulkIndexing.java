@@ -36,9 +36,11 @@ final class DirectBulkIndexing {
      * @param took          creating the indices until the last answer read
      * @param serverSeconds CPU seconds of Elasticsearch during the run
      * @param machineSeconds CPU seconds of the whole machine during the run
+     * @param serverCompilerSeconds CPU seconds of Elasticsearch's JIT compiler threads during the run (part of
+     *                              {@code serverSeconds})
      */
     record Trial(int batchSize, int concurrency, long documents, Duration took, double serverSeconds,
-                 double machineSeconds) {
+                 double machineSeconds, double serverCompilerSeconds) {
         double rate() {
             return documents / (took.toNanos() / 1e9);
         }
@@ -64,6 +66,7 @@ final class DirectBulkIndexing {
         ExecutorService senders = Executors.newFixedThreadPool(concurrency);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long serverTicks = CpuMeter.processTicks(serverPid);
+            Map<Long, CpuMeter.ThreadTicks> serverThreads = CpuMeter.threadTicks(serverPid);
             long machineTicks = CpuMeter.machineBusyTicks();
             long started = System.nanoTime();
             for (Map.Entry<String, ObjectNode> layout : layouts.entrySet()) {
@@ -92,7 +95,9 @@ final class DirectBulkIndexing {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             return new Trial(batchSize, concurrency, documents, took,
                     (CpuMeter.processTicks(serverPid) - serverTicks) / CpuMeter.TICKS_PER_SECOND,
-                    (CpuMeter.machineBusyTicks() - machineTicks) / CpuMeter.TICKS_PER_SECOND);
+                    (CpuMeter.machineBusyTicks() - machineTicks) / CpuMeter.TICKS_PER_SECOND,
+                    SubscriberDrain.Streaming.compilerSeconds(CpuMeter.secondsByThreadGroup(serverThreads,
+                            CpuMeter.threadTicks(serverPid))));
         } finally {
             senders.shutdownNow();
         }

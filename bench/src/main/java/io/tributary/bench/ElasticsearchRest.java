@@ -55,7 +55,10 @@ final class ElasticsearchRest {
 
     /**
      * How {@code indices} are laid out: for each, a body for {@link #createIndex} holding its mappings and its shard
-     * and replica counts.
+     * and replica counts. A name may be an index or an alias over one (as the subscriber's
+     * {@code <name>-000001} indices are searched by {@code <name>}).
+     *
+     * @throws IOException when a name is neither an index nor an alias of exactly one index
      */
     Map<String, ObjectNode> layouts(List<String> indices) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/" + String.join(",", indices))).GET(),
@@ -63,7 +66,7 @@ final class ElasticsearchRest {
         JsonNode answer = ChangeEventJson.mapper().readTree(response.body());
         Map<String, ObjectNode> layouts = new LinkedHashMap<>();
         for (String index : indices) {
-            JsonNode described = answer.path(index);
+            JsonNode described = describedIndex(answer, index);
             ObjectNode body = ChangeEventJson.mapper().createObjectNode();
             body.set("mappings", described.path("mappings"));
             JsonNode settings = described.path("settings").path("index");
@@ -73,6 +76,26 @@ final class ElasticsearchRest {
             layouts.put(index, body);
         }
         return layouts;
+    }
+
+    /** The entry of {@code answer} (of {@code GET /<names>}) for the index {@code name} or the one its alias names. */
+    private static JsonNode describedIndex(JsonNode answer, String name) throws IOException {
+        if (answer.has(name)) {
+            return answer.get(name);
+        }
+        List<JsonNode> aliased = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        answer.fields().forEachRemaining(entry -> {
+            names.add(entry.getKey());
+            if (entry.getValue().path("aliases").has(name)) {
+                aliased.add(entry.getValue());
+            }
+        });
+        if (aliased.size() != 1) {
+            throw new IOException("Elasticsearch has " + aliased.size() + " indices named " + name
+                    + " or aliased by it, expected one; it answered with " + names);
+        }
+        return aliased.get(0);
     }
 
     /** Creates {@code index} with {@code body} ({@code mappings}, {@code settings}). */

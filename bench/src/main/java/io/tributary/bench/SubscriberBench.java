@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -45,9 +46,16 @@ import org.apache.kafka.common.TopicPartition;
 public final class SubscriberBench {
 
     static final double TARGET_RATIO = 0.85;
+    static final int TARGET_MICROS_PER_EVENT = 10;
     private static final String TOPIC = "bench.changes";
     private static final String DEAD_LETTER_TOPIC = TOPIC + ".dlq";
     private static final int WARM_UP_DOCUMENTS = 50_000;
+    /**
+     * The subscriber's writes (updates, delete, external versions) sent to Elasticsearch before anything is timed,
+     * so that its JIT has compiled that work too, not only fresh indexing: otherwise the first timed phase (the
+     * subscriber's) pays for the compiling and the later ones (ceiling, replay) do not.
+     */
+    private static final int WARM_UP_WRITES = 100_000;
 
     private SubscriberBench() {
     }
@@ -56,16 +64,17 @@ public final class SubscriberBench {
         BenchLauncher.launch("subscriber bench", SubscriberBenchOptions.USAGE, args, SubscriberBenchOptions::parse, SubscriberBench::run);
     }
 
-    /** The subscriber's writes sent straight to Elasticsearch, and the documents they left. */
-    private record Replay(DirectBulkIndexing.Trial trial, long documentsInIndex) {
+    /** The subscriber's writes sent straight to Elasticsearch, the documents they left and what it did for them. */
+    private record Replay(DirectBulkIndexing.Trial trial, long documentsInIndex, IndexingWork work) {
     }
 
-    /** One subscriber run and what Elasticsearch and Kafka held after it. */
+    /** One subscriber run, what Elasticsearch and Kafka held after it and what Elasticsearch did meanwhile. */
     private record SubscriberRun(int maxPollRecords, SubscriberDrain.Figures figures, long documentsInIndex,
-                                 long deadLetters, String profile) {
+                                 long deadLetters, IndexingWork work, String profile) {
     }
 
     private static void run(SubscriberBenchOptions options) throws Exception {
+        CpuPinning pinning = CpuPinning.choose(options.pin()); // before anything starts: it may refuse
         Path directory = options.outputRoot()
                 .resolve(LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(':', '-'));
         Files.createDirectories(directory);
@@ -80,6 +89,14 @@ public final class SubscriberBench {
         SubscriberDrain.Servers servers = new SubscriberDrain.Servers(
                 ServerProcesses.elasticsearchPid(elasticsearchNode),
                 ServerProcesses.kafkaPid(kafka));
+        List<String> pinned = new ArrayList<>();
+        if (pinning.pins()) {
+            // Elasticsearch alone on one CPU: then it is the bottleneck of both the ceiling and the subscriber runs.
+            pinned.add(pinning.pinServer(servers.elasticsearchPid(), "Elasticsearch"));
+            pinned.add(pinning.pinClient(servers.kafkaPid(), "the Kafka broker"));
+            pinned.add(pinning.pinThisJvm("the bench JVM (the direct bulk client)"));
+            pinned.forEach(BenchText::progress);
+        }
         kafka.createTopic(TOPIC, options.partitions());
         // The subscriber creates its dead-letter topic when missing; made here so that no run pays for it.
         kafka.createTopic(DEAD_LETTER_TOPIC, 1);
@@ -104,25 +121,35 @@ public final class SubscriberBench {
             Path bulkFile = directory.resolve("final-documents.ndjson");
             long[] offsets = workload.writeFinalDocuments(bulkFile);
             int documents = Math.toIntExact(finalRows);
-            progress(String.format("warming Elasticsearch up (%,d documents, not timed)",
-                    Math.min(WARM_UP_DOCUMENTS, documents)));
+            Path operationsFile = directory.resolve("operations.ndjson");
+            long[] operationOffsets = workload.writeOperations(operationsFile);
+            int warmUpWrites = (int) Math.min(WARM_UP_WRITES, produced.events());
+            progress(String.format("warming Elasticsearch up (%,d documents, then %,d of the subscriber's writes;"
+                    + " not timed)", Math.min(WARM_UP_DOCUMENTS, documents), warmUpWrites));
             DirectBulkIndexing.run(elasticsearch, indices, Map.of(), bulkFile, offsets,
                     Math.min(WARM_UP_DOCUMENTS, documents), 1000, 1, servers.elasticsearchPid(), options.timeout());
+            // One request at a time: the writes must arrive in order (versions), as the replay's do.
+            DirectBulkIndexing.run(elasticsearch, indices, Map.of(), operationsFile, operationOffsets, warmUpWrites,
+                    1000, 1, servers.elasticsearchPid(), options.timeout());
 
             List<SubscriberRun> runs = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
-                runs.add(drainWithSubscriber(options, subscriberJar, directory, kafka, elasticsearch, servers, admin,
-                        endOffsets, indices, maxPollRecords, runs.size() + 1));
+                runs.add(drainWithSubscriber(options, pinning, subscriberJar, directory, kafka, elasticsearch, servers,
+                        admin, endOffsets, indices, maxPollRecords, runs.size() + 1));
             }
             // The direct runs create the indices as the subscriber did (it may derive mappings from the events).
             Map<String, ObjectNode> layouts = elasticsearch.layouts(indices);
             Files.writeString(directory.resolve("index-layouts.json"), layouts.toString());
 
             List<DirectBulkIndexing.Trial> ceiling = new ArrayList<>();
+            Map<DirectBulkIndexing.Trial, IndexingWork> ceilingWork = new HashMap<>();
             for (int batchSize : options.ceilingBatchSizes()) {
                 for (int concurrency : options.ceilingConcurrency()) {
+                    elasticsearch.deleteIndices(indices); // their totals would leave the _stats
+                    IndexingWork before = elasticsearch.indexingWork();
                     DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts, bulkFile,
                             offsets, documents, batchSize, concurrency, servers.elasticsearchPid(), options.timeout());
+                    ceilingWork.put(trial, elasticsearch.indexingWork().minus(before));
                     progress(String.format("direct _bulk, %d documents x %d concurrent: %s, %,.0f docs/s",
                             batchSize, concurrency, seconds(trial.took()), trial.rate()));
                     ceiling.add(trial);
@@ -133,31 +160,35 @@ public final class SubscriberBench {
             Files.deleteIfExists(bulkFile);
 
             // Where the subscriber's time goes: Elasticsearch's part is the time of the same requests sent directly.
-            Path operationsFile = directory.resolve("operations.ndjson");
-            long[] operationOffsets = workload.writeOperations(operationsFile);
             List<Replay> replays = new ArrayList<>();
             for (int maxPollRecords : options.maxPollRecords()) {
+                elasticsearch.deleteIndices(indices); // their totals would leave the _stats
+                IndexingWork before = elasticsearch.indexingWork();
                 DirectBulkIndexing.Trial trial = DirectBulkIndexing.run(elasticsearch, indices, layouts,
                         operationsFile, operationOffsets, Math.toIntExact(produced.events()), maxPollRecords, 1,
                         servers.elasticsearchPid(), options.timeout());
+                IndexingWork work = elasticsearch.indexingWork().minus(before);
                 long inIndex = elasticsearch.count(indices);
                 progress(String.format("direct replay of the %,d writes in batches of %d: %s, %,.0f writes/s;"
                         + " %,d documents", produced.events(), maxPollRecords, seconds(trial.took()), trial.rate(),
                         inIndex));
-                replays.add(new Replay(trial, inIndex));
+                replays.add(new Replay(trial, inIndex, work));
             }
             Files.deleteIfExists(operationsFile);
             Files.deleteIfExists(subscriberJar);
 
-            String report = report(options, machine, kafka, produced, finalRows, workload, ceiling, best, runs,
-                    replays);
+            if (pinning.pins()) {
+                pinned.add(pinning.requireServerPinned(servers.elasticsearchPid(), "at the end, Elasticsearch"));
+            }
+            String report = report(options, machine, pinning, pinned, produced, finalRows, workload, ceiling, best,
+                    ceilingWork.get(best), runs, replays);
             BenchText.publishReport(directory, report, null);
             check(runs, replays, produced.events(), finalRows);
         }
     }
 
-    private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, Path subscriberJar,
-                                                     Path directory,
+    private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, CpuPinning pinning,
+                                                     Path subscriberJar, Path directory,
                                                      RunningKafka kafka, ElasticsearchRest elasticsearch,
                                                      SubscriberDrain.Servers servers, Admin admin,
                                                      Map<TopicPartition, Long> endOffsets, List<String> indices,
@@ -168,18 +199,23 @@ public final class SubscriberBench {
         progress("draining " + TOPIC + " with es-subscriber (-Xmx" + options.subscriberHeap() + ", max-poll-records "
                 + maxPollRecords + ", group " + group + settingsText(options) + ") into fresh indices");
         SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
-                options.profiling(), directory, name);
+                options.profiling(), pinning, directory, name);
+        IndexingWork before = elasticsearch.indexingWork();
         SubscriberDrain.Figures figures = SubscriberDrain.drain(launch,
                 new SubscriberDrain.Target(kafka.bootstrapServers(), TOPIC, group, maxPollRecords,
                         elasticsearch.url(), endOffsets, options.subscriberSettings()),
                 servers, admin, options.timeout());
+        IndexingWork work = elasticsearch.indexingWork().minus(before);
         long inIndex = elasticsearch.count(indices);
         long deadLetters = endOffsets(admin, DEAD_LETTER_TOPIC, 1).values().stream().mapToLong(Long::longValue).sum();
-        progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch",
-                seconds(figures.took()), seconds(figures.startup()), inIndex));
+        progress(String.format("es-subscriber: %s (startup %s); %,d documents in Elasticsearch; CPU subscriber %.1f s"
+                        + " (%.1f µs per event after the first commit), Elasticsearch %.1f s",
+                seconds(figures.took()), seconds(figures.startup()), inIndex, figures.cpu().subscriber(),
+                microsPerEvent(figures.streaming().subscriberSeconds(), figures.streaming().events()),
+                figures.cpu().elasticsearch()));
         String profile = options.profiling() == BenchOptions.Profiling.JFR
                 ? JfrHotSpots.summarize(launch.file(".jfr"), 25) : "";
-        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, profile);
+        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, work, profile);
     }
 
     /** Throws when a run left Elasticsearch or the dead-letter topic other than the events say. */
@@ -209,16 +245,20 @@ public final class SubscriberBench {
         }
     }
 
-    private static String report(SubscriberBenchOptions options, String machine, RunningKafka kafka,
-                                 ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
+    private static String report(SubscriberBenchOptions options, String machine, CpuPinning pinning,
+                                 List<String> pinned, ChangeEventWorkload.Produced produced, long finalRows, ChangeEventWorkload workload,
                                  List<DirectBulkIndexing.Trial> ceiling, DirectBulkIndexing.Trial best,
-                                 List<SubscriberRun> runs, List<Replay> replays) {
+                                 IndexingWork ceilingWork, List<SubscriberRun> runs, List<Replay> replays) {
         long events = produced.events();
         StringBuilder out = new StringBuilder();
         out.append(String.format("Tributary subscriber benchmark, %s%n", OffsetDateTime.now()
                 .truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)));
         out.append(String.format("machine: %s%n", machine));
         out.append("stack: Kafka single broker, Elasticsearch single node with a 512 MiB heap (local-stack)\n");
+        out.append(String.format("CPU pinning: %s%n", pinning.describe()));
+        for (String line : pinned) {
+            out.append(String.format("  %s%n", line));
+        }
         out.append(String.format("topic %s: %d partitions (%d with events), %,d change events over %d tables"
                         + " (%,d inserts, %,d updates, %,d deletes; %,d MiB of keys and values), written in %s;"
                         + " %,d rows remain%n", TOPIC, options.partitions(),
@@ -231,13 +271,17 @@ public final class SubscriberBench {
         out.append(String.format("%nElasticsearch's ceiling, measured after the subscriber runs: the %,d final"
                 + " documents bulk-indexed straight into fresh indices created as the subscriber's were (external versions, no"
                 + " client work)%n", finalRows));
-        out.append(String.format("%10s %10s %9s %10s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
-                "ES CPU", "machine"));
+        out.append(String.format("%10s %10s %9s %10s %8s %8s %8s %8s%n", "docs/bulk", "concurrent", "time", "docs/s",
+                "ES CPU", "ES JIT", "ES busy", "machine"));
         for (DirectBulkIndexing.Trial trial : ceiling) {
-            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %6.1f s%s%n", trial.batchSize(),
+            out.append(String.format("%10d %10d %9s %,10.0f %6.1f s %6.1f s %8.2f %6.1f s%s%n", trial.batchSize(),
                     trial.concurrency(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
-                    trial.machineSeconds(), trial == best ? "  <- ceiling" : ""));
+                    trial.serverCompilerSeconds(), trial.serverSeconds() / secondsOf(trial.took()),
+                    trial.machineSeconds(),
+                    trial == best ? "  <- ceiling" : ""));
         }
+        out.append("ES busy = Elasticsearch's CPU seconds / wall seconds: the cores it kept busy (1.00 = the one CPU"
+                + " it is pinned to); ES JIT = its JIT compiler threads' part of its CPU\n");
 
         out.append(String.format("%nes-subscriber (-Xmx%s%s), each run a new consumer group into fresh indices;"
                 + " rates are events (= bulk operations) per second%n", options.subscriberHeap(),
@@ -257,6 +301,33 @@ public final class SubscriberBench {
         }
         out.append(String.format("%nratio = subscriber events/s / ceiling docs/s (%,.0f), from launch / without"
                 + " startup%n", best.rate()));
+        out.append(String.format("%nCPU of each subscriber run: from launch, and from the first commit to the last"
+                + " (\"streaming\", without the JVM's start), and streaming without the JIT compiler threads (the"
+                + " warm-up a long-running service pays once); the target is <= %d µs of subscriber CPU per event%n",
+                TARGET_MICROS_PER_EVENT));
+        out.append(String.format("%9s %11s %9s %11s %9s %9s %8s %8s %9s %8s%n", "max-poll", "subscriber",
+                "µs/event", "streaming", "µs/event", "µs/event", "ES CPU", "ES busy", "streaming", "Kafka"));
+        out.append(String.format("%9s %11s %9s %11s %9s %9s %8s %8s %9s %8s%n", "records", "CPU", "", "subscriber",
+                "", "w/o JIT", "", "", "ES busy", "CPU"));
+        for (SubscriberRun run : runs) {
+            SubscriberDrain.Figures f = run.figures();
+            SubscriberDrain.Streaming streaming = f.streaming();
+            double streamingSeconds = secondsOf(f.took().minus(f.startup()));
+            out.append(String.format("%9d %9.1f s %9.1f %9.1f s %9.1f %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
+                    run.maxPollRecords(), f.cpu().subscriber(), microsPerEvent(f.cpu().subscriber(), events),
+                    streaming.subscriberSeconds(), microsPerEvent(streaming.subscriberSeconds(), streaming.events()),
+                    microsPerEvent(streaming.subscriberSeconds() - streaming.compilerSeconds(), streaming.events()),
+                    f.cpu().elasticsearch(), f.cpu().elasticsearch() / secondsOf(f.took()),
+                    streamingSeconds > 0 ? streaming.elasticsearchSeconds() / streamingSeconds : 0,
+                    f.cpu().kafka()));
+        }
+        for (SubscriberRun run : runs) {
+            out.append(String.format("max-poll-records %d, streaming CPU by thread of the subscriber: %s%n",
+                    run.maxPollRecords(), SubscriberDrain.Streaming.describeThreads(
+                            run.figures().streaming().subscriberThreads())));
+            out.append(String.format("  and of Elasticsearch: %s%n", SubscriberDrain.Streaming.describeThreads(
+                    run.figures().streaming().elasticsearchThreads())));
+        }
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
             double fromLaunch = events / secondsOf(f.took()) / best.rate();
@@ -277,14 +348,27 @@ public final class SubscriberBench {
         out.append(String.format("%nthe subscriber's writes (%,d: an index or delete per event) sent straight to"
                 + " Elasticsearch, one request of max-poll-records writes at a time: Elasticsearch's part of the"
                 + " subscriber's time%n", events));
-        out.append(String.format("%10s %9s %10s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s", "ES CPU",
-                "machine", "documents", "subscriber time / replay time"));
+        out.append(String.format("%10s %9s %10s %8s %8s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s",
+                "ES CPU", "ES JIT", "ES busy", "machine", "documents", "subscriber time / replay time"));
         for (int i = 0; i < replays.size(); i++) {
             DirectBulkIndexing.Trial trial = replays.get(i).trial();
-            out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %,10d %.2f%n", trial.batchSize(),
-                    seconds(trial.took()), trial.rate(), trial.serverSeconds(), trial.machineSeconds(),
+            out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %8.2f %6.1f s %,10d %.2f%n",
+                    trial.batchSize(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
+                    trial.serverCompilerSeconds(),
+                    trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
                     replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
                             / secondsOf(trial.took())));
+        }
+        out.append(String.format("%nwhat Elasticsearch did (_stats deltas; times add up over its threads):%n"));
+        out.append(String.format("  ceiling (%d x %d): %s%n", best.batchSize(), best.concurrency(),
+                ceilingWork.describe()));
+        for (SubscriberRun run : runs) {
+            out.append(String.format("  subscriber, max-poll-records %d: %s%n", run.maxPollRecords(),
+                    run.work().describe()));
+        }
+        for (Replay replay : replays) {
+            out.append(String.format("  replay in batches of %d: %s%n", replay.trial().batchSize(),
+                    replay.work().describe()));
         }
         for (SubscriberRun run : runs) {
             if (!run.profile().isEmpty()) {
@@ -308,6 +392,11 @@ public final class SubscriberBench {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "subscriber-bench-admin");
         return properties;
+    }
+
+    /** CPU microseconds per event; 0 without events. */
+    private static double microsPerEvent(double cpuSeconds, long events) {
+        return events > 0 ? cpuSeconds * 1e6 / events : 0;
     }
 
     /** The extra subscriber settings of {@code --set}, for the progress lines and the report; empty without any. */

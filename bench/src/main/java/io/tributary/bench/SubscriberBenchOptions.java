@@ -21,11 +21,13 @@ import java.util.List;
  * @param ceilingConcurrency concurrent {@code _bulk} requests of the direct-indexing runs
  * @param timeout            how long one subscriber run or one direct-indexing run may take before the run fails
  * @param outputRoot         where each run's directory (configuration, logs, report) is created
+ * @param subscriberSettings extra {@code tributary.*} settings of each subscriber run ({@code --set})
+ * @param pin                whether Elasticsearch runs on one CPU and everything else on another ({@link CpuPinning})
  */
 record SubscriberBenchOptions(long events, int tables, int partitions, List<Integer> maxPollRecords,
                               Path subscriberJar, String subscriberHeap, BenchOptions.Profiling profiling,
                               List<Integer> ceilingBatchSizes, List<Integer> ceilingConcurrency, Duration timeout,
-                              Path outputRoot, List<String> subscriberSettings) {
+                              Path outputRoot, List<String> subscriberSettings, CpuPinning.Request pin) {
 
     static final String USAGE = String.join("\n",
             "usage: run-subscriber-bench.sh [options]",
@@ -39,6 +41,9 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
             "  --ceiling-concurrency N,...  concurrent direct _bulk requests (default 1,2)",
             "  --timeout-minutes N       limit for each subscriber run and each direct-indexing run (default 30)",
             "  --jfr                     record a JFR profile of each subscriber run and print its hot spots",
+            "  --pin                     Elasticsearch on one CPU, Kafka, the subscriber and the direct bulk client",
+            "                            on another (taskset, util-linux); the default on two or more CPUs",
+            "  --no-pin                  every process on every CPU",
             "  --output DIR              run directories go here (default target/subscriber-bench)",
             "  --set KEY=VALUE           a setting added to each subscriber run's HOCON config (repeatable), e.g.",
             "                            --set tributary.elasticsearch.bulk.concurrency=1");
@@ -56,6 +61,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         long timeoutMinutes = 30;
         Path outputRoot = Path.of("target/subscriber-bench");
         List<String> subscriberSettings = new ArrayList<>();
+        CpuPinning.Request pin = CpuPinning.Request.AUTO;
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
@@ -77,6 +83,8 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
                 case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
                         BenchOptions.value(option, rest), 1, 24 * 60);
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
+                case "--pin" -> pin = CpuPinning.Request.ON;
+                case "--no-pin" -> pin = CpuPinning.Request.OFF;
                 case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
                 case "--set" -> subscriberSettings.add(setting(option, BenchOptions.value(option, rest)));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
@@ -89,7 +97,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         return new SubscriberBenchOptions(events, tables, partitions, maxPollRecords,
                 subscriberJar.toAbsolutePath().normalize(), subscriberHeap, profiling, ceilingBatchSizes,
                 ceilingConcurrency, Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize(),
-                List.copyOf(subscriberSettings));
+                List.copyOf(subscriberSettings), pin);
     }
 
     /** {@code key=value} with a {@code tributary.} key. */

@@ -36,8 +36,12 @@ final class SubscriberDrain {
     private SubscriberDrain() {
     }
 
-    /** What runs, and where its files go: {@code subscriber-<name>.conf}, {@code .log}, {@code -gc.log}, … */
-    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, Path directory, String name) {
+    /**
+     * What runs, on which CPU ({@link CpuPinning#clientCpu}), and where its files go: {@code subscriber-<name>.conf},
+     * {@code .log}, {@code -gc.log}, …
+     */
+    record Launch(Path jar, String heap, BenchOptions.Profiling profiling, CpuPinning pinning, Path directory,
+                  String name) {
         Path file(String suffix) {
             return directory.resolve("subscriber-" + name + suffix);
         }
@@ -60,11 +64,13 @@ final class SubscriberDrain {
      * @param maxHeapUsed     the largest heap use a scrape saw
      * @param maxHeapAfterGc  the largest heap a G1 pause left: what the subscriber retains
      * @param cpu             CPU seconds during the run: subscriber, Elasticsearch, Kafka, whole machine
+     * @param streaming       the same after the first commit (without the subscriber's startup)
      * @param bulks           the subscriber's bulk requests, operations in them and seconds spent waiting for them
      *                        (its {@code tributary_subscriber_bulk_operations} and {@code _bulk_latency_seconds})
      */
     record Figures(Duration took, Duration startup, long applied, long maxHeapUsed, long maxHeapAfterGc,
-                   int gcPauses, double gcPauseSeconds, Cpu cpu, Bulks bulks, int exitStatus) {
+                   int gcPauses, double gcPauseSeconds, Cpu cpu, Streaming streaming, Bulks bulks,
+                   int exitStatus) {
     }
 
     /** The subscriber's own account of its bulk requests, from its last {@code /metrics}; -1 when unknown. */
@@ -89,6 +95,40 @@ final class SubscriberDrain {
     record Cpu(double subscriber, double elasticsearch, double kafka, double machine) {
     }
 
+    /**
+     * From the first commit to the last: the events committed meanwhile and the CPU seconds the subscriber and
+     * Elasticsearch used for them (so without the subscriber's JVM start, JIT warm-up of the first batch and
+     * joining the group).
+     */
+    record Streaming(long events, double subscriberSeconds, double elasticsearchSeconds,
+                     Map<String, Double> subscriberThreads, Map<String, Double> elasticsearchThreads) {
+
+        /**
+         * CPU seconds of the JIT compiler threads (C1, C2): the JVM's warm-up, which a service running for hours
+         * pays once, but a run of a few hundred thousand events pays per event.
+         */
+        double compilerSeconds() {
+            return compilerSeconds(subscriberThreads);
+        }
+
+        static double compilerSeconds(Map<String, Double> threads) {
+            return threads.entrySet().stream()
+                    .filter(group -> group.getKey().matches("C[12] CompilerThre.*"))
+                    .mapToDouble(Map.Entry::getValue).sum();
+        }
+
+        /** {@code tributary-consumer 3.1 s, GC Thread 1.2 s, …}: the groups above 0.05 s. */
+        static String describeThreads(Map<String, Double> threads) {
+            StringBuilder text = new StringBuilder();
+            threads.forEach((group, seconds) -> {
+                if (seconds >= 0.05) {
+                    text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f s", group, seconds));
+                }
+            });
+            return text.toString();
+        }
+    }
+
     static Figures drain(Launch launch, Target target, Servers servers, Admin admin, Duration timeout)
             throws IOException, InterruptedException, ExecutionException, TimeoutException {
         int port = ProducerDrain.freePort();
@@ -103,6 +143,12 @@ final class SubscriberDrain {
         long kafkaTicks = CpuMeter.processTicks(servers.kafkaPid());
         long machineTicks = CpuMeter.machineBusyTicks();
         long subscriberTicks = 0;
+        long subscriberTicksAtFirstCommit = 0;
+        long elasticsearchTicksAtFirstCommit = 0;
+        long committedAtFirstCommit = 0;
+        Map<Long, CpuMeter.ThreadTicks> threadsAtFirstCommit = Map.of();
+        Map<Long, CpuMeter.ThreadTicks> threadsLast = Map.of();
+        Map<Long, CpuMeter.ThreadTicks> elasticsearchThreadsAtFirstCommit = Map.of();
         long maxHeapUsed = 0;
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
@@ -110,7 +156,7 @@ final class SubscriberDrain {
         long doneAt = 0;
         int samples = 0;
         Process process = ChildJvm.start(launch.jar(), launch.heap(), config, log, gcLog,
-                launch.profiling() == BenchOptions.Profiling.JFR ? launch.file(".jfr") : null);
+                launch.profiling() == BenchOptions.Profiling.JFR ? launch.file(".jfr") : null, launch.pinning());
         try {
             while (doneAt == 0) {
                 if (process.waitFor(SAMPLE_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -122,6 +168,8 @@ final class SubscriberDrain {
                             + timeout.toMinutes() + " min" + RecvlogicalDrain.tail(log));
                 }
                 subscriberTicks = Math.max(subscriberTicks, CpuMeter.processTicks(process.pid()));
+                Map<Long, CpuMeter.ThreadTicks> threads = CpuMeter.threadTicks(process.pid());
+                threadsLast = threads.isEmpty() ? threadsLast : threads;
                 MetricsSample sample = ++samples % SCRAPE_EVERY == 1 ? MetricsSample.scrape(http, scrape) : null;
                 if (sample != null) {
                     maxHeapUsed = Math.max(maxHeapUsed, sample.heapUsedBytes());
@@ -129,15 +177,28 @@ final class SubscriberDrain {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(target.groupId())
                         .partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 long now = System.nanoTime();
-                if (firstCommitAt == 0 && committed.values().stream().anyMatch(o -> o != null && o.offset() > 0)) {
+                long committedNow = committed(committed, target.endOffsets());
+                if (firstCommitAt == 0 && committedNow > 0) {
                     firstCommitAt = now;
+                    subscriberTicksAtFirstCommit = subscriberTicks;
+                    elasticsearchTicksAtFirstCommit = CpuMeter.processTicks(servers.elasticsearchPid());
+                    committedAtFirstCommit = committedNow;
+                    threadsAtFirstCommit = threadsLast;
+                    elasticsearchThreadsAtFirstCommit = CpuMeter.threadTicks(servers.elasticsearchPid());
                 }
                 if (reachedEnd(committed, target.endOffsets())) {
                     doneAt = now;
-                    firstCommitAt = firstCommitAt == 0 ? now : firstCommitAt;
                 }
             }
-            long elasticsearchUsed = CpuMeter.processTicks(servers.elasticsearchPid()) - elasticsearchTicks;
+            long elasticsearchNow = CpuMeter.processTicks(servers.elasticsearchPid());
+            long elasticsearchUsed = elasticsearchNow - elasticsearchTicks;
+            long events = target.endOffsets().values().stream().mapToLong(Long::longValue).sum();
+            Streaming streaming = new Streaming(events - committedAtFirstCommit,
+                    (subscriberTicks - subscriberTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
+                    (elasticsearchNow - elasticsearchTicksAtFirstCommit) / CpuMeter.TICKS_PER_SECOND,
+                    CpuMeter.secondsByThreadGroup(threadsAtFirstCommit, threadsLast),
+                    CpuMeter.secondsByThreadGroup(elasticsearchThreadsAtFirstCommit,
+                            CpuMeter.threadTicks(servers.elasticsearchPid())));
             Cpu cpu = new Cpu(subscriberTicks / CpuMeter.TICKS_PER_SECOND,
                     elasticsearchUsed / CpuMeter.TICKS_PER_SECOND,
                     (CpuMeter.processTicks(servers.kafkaPid()) - kafkaTicks) / CpuMeter.TICKS_PER_SECOND,
@@ -153,10 +214,21 @@ final class SubscriberDrain {
             GcSummary gc = GcSummary.read(gcLog);
             return new Figures(Duration.ofNanos(doneAt - started), Duration.ofNanos(firstCommitAt - started),
                     last == null ? -1 : last.appliedDocuments(), maxHeapUsed, gc.maxAfter(), gc.pauses(),
-                    gc.pauseSeconds(), cpu, Bulks.parse(lastMetrics), process.exitValue());
+                    gc.pauseSeconds(), cpu, streaming, Bulks.parse(lastMetrics), process.exitValue());
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** Records committed so far over the partitions of {@code endOffsets} (a topic starting at offset 0). */
+    private static long committed(Map<TopicPartition, OffsetAndMetadata> committed,
+                                  Map<TopicPartition, Long> endOffsets) {
+        long sum = 0;
+        for (TopicPartition partition : endOffsets.keySet()) {
+            OffsetAndMetadata offset = committed.get(partition);
+            sum += offset == null ? 0 : offset.offset();
+        }
+        return sum;
     }
 
     private static boolean reachedEnd(Map<TopicPartition, OffsetAndMetadata> committed,

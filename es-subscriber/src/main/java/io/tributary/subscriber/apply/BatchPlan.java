@@ -3,6 +3,7 @@ package io.tributary.subscriber.apply;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
+import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
 import io.tributary.shaping.DocumentIds;
@@ -77,9 +78,10 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
         List<String> unchangedMissing = new ArrayList<>();
         for (int position = 0; position < events.size(); position++) {
             ReceivedChange event = events.get(position);
+            TableId tableId = event.tableId(); // a new object per call: asked once per event
             TableMapping table;
             try {
-                table = tables.forTable(event.tableId());
+                table = tables.forTable(tableId);
             } catch (IllegalArgumentException e) {
                 rejections.add(new Rejection(position, "", "", UNMAPPABLE_TABLE, e.getMessage()));
                 continue;
@@ -87,7 +89,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             String index = table.target();
             if (!event.op().isRowChange()) {
                 if (event.op() == Operation.TRUNCATE) {
-                    rows.truncate(index, event.tableId());
+                    rows.truncate(index, tableId);
                 }
                 writes.add(new PlannedWrite(position, event, index, "", List.of(), table, Map.of()));
                 continue;
@@ -105,20 +107,20 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             List<BulkAction> actions = new ArrayList<>(2);
             Map<String, String> fieldTypes = Map.of();
             if (delete) {
-                rows.delete(event.tableId(), address);
+                rows.delete(tableId, address);
                 actions.add(BulkAction.markDeleted(address, version, marker));
             } else {
                 DocumentAddress source = source(event, table, address);
-                RowStates.Merged merged = rows.upsert(event.tableId(), table.shape(event.after()), table.fieldsOf(event.unchanged()),
-                        address, source);
+                RowStates.Merged merged = rows.upsert(tableId, table.shape(event.after()),
+                        table.fieldsOf(event.unchanged()), address, source);
                 if (merged.stateMissing()) {
                     unchangedMissing.add(index);
                 }
                 if (!source.equals(address)) {
                     actions.add(BulkAction.markDeleted(source, version, marker));
                 }
-                RowJson document = tables.sharesIndex(event.tableId())
-                        ? merged.document().withLeadingField(TableTag.FIELD, event.tableId().toString())
+                RowJson document = tables.sharesIndex(tableId)
+                        ? merged.document().withLeadingField(TableTag.FIELD, tableId.toString())
                         : merged.document();
                 actions.add(BulkAction.index(address, version, document));
                 fieldTypes = fieldTypesOf.of(table, event.types());

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
 import org.apache.kafka.common.TopicPartition;
@@ -286,7 +285,7 @@ public final class BulkApplier implements AutoCloseable {
         String what = "bulk request of " + operations + " operations (" + describe(writes.get(0)) + " …)";
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
-        request.setEntity(new ByteArrayEntity(BulkBody.of(writes, targets::isAlias), NDJSON));
+        request.setEntity(BulkBody.entity(writes, targets::isAlias, NDJSON));
         long start = System.nanoTime();
         try {
             Response response = restClient.performRequest(request);

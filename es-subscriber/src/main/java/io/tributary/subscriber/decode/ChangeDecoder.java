@@ -25,7 +25,8 @@ import java.util.Map;
  * Reads the value of a Kafka record — a change event in its JSON form ({@link ChangeEventJson}) — into a
  * {@link ReceivedChange}, in one pass of a streaming parser: {@code after} is kept as the bytes it was written in,
  * only the small key and before-image become trees, and the {@code types} of a table (the same in every event until
- * its columns change) are read once and shared.
+ * its columns change) are read once and shared. The {@code types} of the event before are compared first, in place:
+ * a partition mostly holds one table's events, so most events cost neither a copy nor a hash of them.
  *
  * <p>Accepts what {@link ChangeEventJson#decode} accepts (unknown fields are skipped) and rejects what it rejects,
  * with {@link MalformedChangeEventException} saying what is wrong. Not thread-safe: one per consumer thread.
@@ -44,6 +45,9 @@ public final class ChangeDecoder {
 
     /** The {@code types} maps read so far, by their JSON bytes. */
     private final Map<TypesJson, Map<String, String>> typesByJson = new HashMap<>();
+    /** The {@code types} of the last event that had any: its JSON bytes and the map read from them. */
+    private TypesJson lastTypesJson;
+    private Map<String, String> lastTypes;
 
     /** The JSON bytes of a {@code types} object, compared by content. */
     private record TypesJson(byte[] json) {
@@ -195,16 +199,21 @@ public final class ChangeDecoder {
         int from = Math.toIntExact(parser.currentTokenLocation().getByteOffset());
         parser.skipChildren();
         int to = Math.toIntExact(parser.currentLocation().getByteOffset());
+        if (lastTypesJson != null && Arrays.equals(json, from, to, lastTypesJson.json(), 0,
+                lastTypesJson.json().length)) {
+            return lastTypes;
+        }
         TypesJson seen = new TypesJson(Arrays.copyOfRange(json, from, to));
-        Map<String, String> cached = typesByJson.get(seen);
-        if (cached != null) {
-            return cached;
+        Map<String, String> types = typesByJson.get(seen);
+        if (types == null) {
+            types = Collections.unmodifiableMap(TYPES_READER.readValue(seen.json()));
+            if (typesByJson.size() >= MAX_CACHED_TYPES) {
+                typesByJson.clear();
+            }
+            typesByJson.put(seen, types);
         }
-        Map<String, String> types = Collections.unmodifiableMap(TYPES_READER.readValue(seen.json()));
-        if (typesByJson.size() >= MAX_CACHED_TYPES) {
-            typesByJson.clear();
-        }
-        typesByJson.put(seen, types);
+        lastTypesJson = seen;
+        lastTypes = types;
         return types;
     }
 

@@ -54,6 +54,30 @@ class BulkBodyTest {
     }
 
     @Test
+    void theRequestEntityHoldsExactlyTheBodysBytes() throws Exception {
+        RowJson document = RowJson.of((com.fasterxml.jackson.databind.node.ObjectNode) json(
+                "{\"id\":7,\"note\":\"é\"}"));
+        List<PlannedWrite> writes = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            DocumentAddress address = new DocumentAddress(i % 2 == 0 ? "shop.orders" : "shop.items", "id-" + i, "");
+            ChangeEvent event = new ChangeEvent(Operation.CREATE, new SourceInfo("app", "shop", "orders",
+                    Lsn.of(100 + i), Lsn.of(100 + i), 1, null), document.tree(), null, document.tree());
+            writes.add(new PlannedWrite(i, ReceivedChange.of(event), address.index(), address.id(),
+                    List.of(BulkAction.index(address, 100 + i, document)), null, Map.of()));
+        }
+
+        byte[] body = BulkBody.of(writes, "shop.orders"::equals);
+        org.apache.http.HttpEntity entity = BulkBody.entity(writes, "shop.orders"::equals,
+                org.apache.http.entity.ContentType.create("application/x-ndjson"));
+
+        assertEquals(body.length, entity.getContentLength());
+        assertEquals(new String(body, StandardCharsets.UTF_8),
+                new String(org.apache.http.util.EntityUtils.toByteArray(entity), StandardCharsets.UTF_8));
+        assertTrue(entity.isRepeatable(), "a request retried by the client sends the same body again");
+        assertEquals("application/x-ndjson", entity.getContentType().getValue());
+    }
+
+    @Test
     void actionsAloneMakeTheSameLinesAsTheirWrites() {
         DocumentAddress routed = new DocumentAddress("shop.orders-000001", "7", "tenant-7");
         DocumentAddress plain = new DocumentAddress("shop.orders-000002", "8", "");

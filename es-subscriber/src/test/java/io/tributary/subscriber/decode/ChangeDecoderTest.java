@@ -131,6 +131,38 @@ class ChangeDecoderTest {
     }
 
     @Test
+    void eventsOfInterleavedTablesKeepEachTablesTypesAndAChangeOfColumnsIsRead() {
+        ObjectNode key = json("{\"id\":1}");
+        Map<String, String> otherTypes = Map.of("id", "int4", "name", "text");
+        Map<String, String> changedTypes = new LinkedHashMap<>(types());
+        changedTypes.put("added", "bool");
+
+        ReceivedChange first = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
+                null, key, List.of(), types())));
+        ReceivedChange other = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(2), key,
+                null, key, List.of(), otherTypes)));
+        ReceivedChange again = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(3), key,
+                null, key, List.of(), types())));
+        ReceivedChange againOther = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(4),
+                key, null, key, List.of(), otherTypes)));
+        ReceivedChange changed = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(5),
+                key, null, key, List.of(), changedTypes)));
+        ReceivedChange none = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.DELETE, source(6), key,
+                null, null, List.of(), Map.of())));
+        ReceivedChange changedAgain = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE,
+                source(7), key, null, key, List.of(), changedTypes)));
+
+        assertEquals(types(), first.types());
+        assertEquals(otherTypes, other.types());
+        assertSame(first.types(), again.types());
+        assertSame(other.types(), againOther.types());
+        assertEquals(changedTypes, changed.types());
+        assertEquals(List.copyOf(changedTypes.keySet()), List.copyOf(changed.types().keySet()), "column order");
+        assertEquals(Map.of(), none.types());
+        assertSame(changed.types(), changedAgain.types());
+    }
+
+    @Test
     void whatTheSharedCodecRejectsIsRejectedWithTheReason() {
         String source = "\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\","
                 + "\"commitLsn\":\"0/18\",\"xid\":1}";
