@@ -32,7 +32,7 @@ import java.util.Map;
  * ({@link #unchangedColumns}). A value that does not fit its type throws {@link UndecodableMessageException} naming
  * the column, the table, the type and the LSN. Immutable.
  */
-final class RelationShape {
+public final class RelationShape {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -44,7 +44,7 @@ final class RelationShape {
     private final Map<String, String> types;
     private final SerializableString typesJson;
 
-    RelationShape(Relation relation, ValueConverter converter) {
+    public RelationShape(Relation relation, ValueConverter converter) {
         this.relation = relation;
         this.table = new TableId(schemaOf(relation), relation.name());
         this.converter = converter;
@@ -70,7 +70,7 @@ final class RelationShape {
         return relation;
     }
 
-    TableId table() {
+    public TableId table() {
         return table;
     }
 
@@ -80,7 +80,7 @@ final class RelationShape {
     }
 
     /** {@link #types()} as JSON, written once for every event of the table. */
-    SerializableString typesJson() {
+    public SerializableString typesJson() {
         return typesJson;
     }
 
@@ -139,7 +139,7 @@ final class RelationShape {
      * @throws UndecodableMessageException when a key column has no value in the change
      * @throws UnkeyedTableException       when the table has no key column
      */
-    ObjectNode key(TupleData tuple, TupleData fullOldRow, Lsn lsn) {
+    public ObjectNode key(TupleData tuple, TupleData fullOldRow, Lsn lsn) {
         List<Column> columns = checkedColumns(tuple, lsn);
         ObjectNode key = NODES.objectNode();
         for (int i = 0; i < columns.size(); i++) {

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A streamed row change (insert, update or delete) with its rows still the decoded column values: they are converted
+ * A streamed row change (insert, update or delete), or a snapshot's read of a row, with its rows still the decoded column values: they are converted
  * once, while the event is written ({@link io.tributary.model.ChangeEventJson#encode(ChangeRecord)}), or into trees
  * by {@link #toEvent()} — the same values either way. The key is converted at once, since routing needs it.
  *
- * @param op          insert, update or delete
+ * @param op          insert, update, delete or read
  * @param source      where and when
  * @param key         the row's key
  * @param shape       the table's shape when the change was decoded
@@ -27,13 +27,18 @@ import java.util.Map;
  *                    values of {@code after}; else null
  * @param unchanged   the columns of {@code after} PostgreSQL did not send and {@code fullOldRow} could not fill in
  */
-record RowChange(Operation op, SourceInfo source, ObjectNode key, RelationShape shape, TupleData before,
+public record RowChange(Operation op, SourceInfo source, ObjectNode key, RelationShape shape, TupleData before,
                  boolean beforeIsKey, TupleData after, TupleData fullOldRow, List<String> unchanged)
         implements ChangeRecord {
 
     @Override
     public TableId tableId() {
         return shape.table();
+    }
+
+    /** A snapshot's read of a row: {@code op = r}, the whole row as its after image, no before. */
+    public static RowChange read(SourceInfo source, ObjectNode key, RelationShape shape, TupleData row) {
+        return new RowChange(Operation.READ, source, key, shape, null, false, row, null, List.of());
     }
 
     /** Column types travel with inserts and updates, which create or refresh documents; not with deletes. */

@@ -8,11 +8,20 @@ import io.tributary.model.Lsn;
  */
 public final class UndecodableMessageException extends RuntimeException {
 
+    private final String problem;
+
     public UndecodableMessageException(Lsn lsn, String problem) {
         super("cannot decode the pgoutput message at " + lsn + ": " + problem);
+        this.problem = problem;
     }
 
     public UndecodableMessageException(Lsn lsn, String problem, Throwable cause) {
         super("cannot decode the pgoutput message at " + lsn + ": " + problem, cause);
+        this.problem = problem;
+    }
+
+    /** What is wrong, without the LSN: for a reader of rows that did not come from the stream (a snapshot). */
+    public String problem() {
+        return problem;
     }
 }

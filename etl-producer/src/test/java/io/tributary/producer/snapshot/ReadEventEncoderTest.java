@@ -58,7 +58,7 @@ class ReadEventEncoderTest {
     }
 
     @Test
-    void copiesJsonbTokenByTokenAsTheTreeWouldBeWrittenAndJsonThroughTheTree() {
+    void copiesJsonbAsPostgresqlPrintedItAndJsonThroughTheTree() {
         SnapshotTable documents = table(new TableId("shop", "documents"), List.of(
                 new Column(true, "id", ValueConverter.INT8, -1),
                 new Column(false, "doc", ValueConverter.JSONB, -1),
@@ -117,12 +117,21 @@ class ReadEventEncoderTest {
         assertTrue(e.getMessage().contains("REPLICA IDENTITY FULL"), e.getMessage());
     }
 
+    /**
+     * The encoded read is the tree form's event ({@link ReadEvents}), read back with exact numbers (jsonb keeps
+     * PostgreSQL's spacing in the encoded bytes); the record key byte for byte.
+     */
     private static void assertSameBytes(SnapshotTable table, NumericMode mode, String... values) {
         ValueConverter converter = new ValueConverter(PgTypes.builtIn(), mode);
         ChangeEvent event = new ReadEvents(table, converter, POINT).eventFor(Arrays.asList(values));
         EncodedEvent encoded = new ReadEventEncoder(table, converter, POINT).encode(values);
 
-        assertEquals(text(ChangeEventJson.encode(event)), text(encoded.value()));
+        try {
+            assertEquals(ChangeEventJson.mapper().readTree(ChangeEventJson.encode(event)),
+                    ChangeEventJson.mapper().readTree(encoded.value()));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
         assertEquals(text(ChangeEventJson.encodeKey(event)), text(encoded.key()));
     }
 
