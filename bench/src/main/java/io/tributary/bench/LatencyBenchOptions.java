@@ -39,7 +39,7 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
             "  --first-warmup-seconds N  the same for the first phase, which also warms up Elasticsearch (default 60)",
             "  --sweep-rate N            changes/s of the bulk.max-wait x linger.ms sweep; 0 = none (default 1000)",
             "  --max-waits D,...         tributary.elasticsearch.bulk.max-wait values, the default first (default"
-                    + " 200ms,50ms)",
+                    + " 50ms,200ms)",
             "  --lingers N,...           the producer's linger.ms values, its default first (default 5,0)",
             "  --changes-per-transaction N   background changes per transaction (default 5)",
             "  --writers N               connections of the background load (default 4)",
@@ -58,7 +58,7 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
         long warmUpSeconds = 15;
         long firstWarmUpSeconds = 60;
         int sweepRate = 1000;
-        List<String> maxWaits = List.of("200ms", "50ms");
+        List<String> maxWaits = List.of("50ms", "200ms");
         List<Integer> lingers = List.of(5, 0);
         int changesPerTransaction = 5;
         int writers = 4;

@@ -68,7 +68,7 @@ public record SubscriberSettings(
     public record Bulk(int maxActions, long maxBytes, Duration maxWait, int concurrency) {
 
         /** The defaults of reference.conf. */
-        public static final Bulk DEFAULTS = new Bulk(2000, 5_000_000, Duration.ofMillis(200), 2);
+        public static final Bulk DEFAULTS = new Bulk(2000, 5_000_000, Duration.ofMillis(50), 2);
     }
 
     /**

@@ -86,7 +86,7 @@ class SubscriberSettingsTest {
 
     @Test
     void bulkLimitsHaveDocumentedDefaultsAndCanBeSet() {
-        assertEquals(new SubscriberSettings.Bulk(2000, 5_000_000, Duration.ofMillis(200), 2),
+        assertEquals(new SubscriberSettings.Bulk(2000, 5_000_000, Duration.ofMillis(50), 2),
                 SubscriberSettings.load(null, requiredEnvironment()).bulk());
 
         Map<String, String> environment = requiredEnvironment();
