@@ -50,7 +50,7 @@ public final class LatencyBench {
     private static final String SLOT = "bench_latency";
     private static final String GROUP = "bench-latency";
     private static final Duration STOP = Duration.ofSeconds(60);
-    private static final String DEFAULT_MAX_WAIT = "200ms";
+    private static final String DEFAULT_MAX_WAIT = "50ms";
     private static final int DEFAULT_LINGER = 5;
 
     private LatencyBench() {
