@@ -172,13 +172,14 @@ public final class ChangeEventJson {
     }
 
     private static void writeSource(JsonGenerator out, SourceInfo source) throws IOException {
+        SourceNames names = SourceNames.of(source);
         out.writeStartObject();
         out.writeFieldName(DATABASE);
-        out.writeString(source.database());
+        out.writeString(names.database());
         out.writeFieldName(SCHEMA);
-        out.writeString(source.schema());
+        out.writeString(names.schema());
         out.writeFieldName(TABLE);
-        out.writeString(source.table());
+        out.writeString(names.table());
         out.writeFieldName(LSN);
         out.writeString(source.lsn().toString());
         out.writeFieldName(COMMIT_LSN);
@@ -193,6 +194,30 @@ public final class ChangeEventJson {
             out.writeString(InstantText.of(commitTimestamp));
         }
         out.writeEndObject();
+    }
+
+    /**
+     * The last source's database, schema and table names, encoded for JSON once: changes come in runs of one table.
+     * Immutable, replaced as a whole, so threads may share it.
+     */
+    private record SourceNames(String databaseText, String schemaText, String tableText, SerializableString database,
+                               SerializableString schema, SerializableString table) {
+
+        private static volatile SourceNames last = new SourceNames("", "", "", new SerializedString(""),
+                new SerializedString(""), new SerializedString(""));
+
+        static SourceNames of(SourceInfo source) {
+            SourceNames names = last;
+            if (names.databaseText.equals(source.database()) && names.schemaText.equals(source.schema())
+                    && names.tableText.equals(source.table())) {
+                return names;
+            }
+            names = new SourceNames(source.database(), source.schema(), source.table(),
+                    new SerializedString(source.database()), new SerializedString(source.schema()),
+                    new SerializedString(source.table()));
+            last = names;
+            return names;
+        }
     }
 
     /**

@@ -61,8 +61,23 @@ public record Lsn(long value) implements Comparable<Lsn> {
     @JsonValue
     @Override
     public String toString() {
-        // On the hot path (every event's JSON): no String.format.
-        return Long.toHexString(value >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
-                + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+        // On the hot path (every event's JSON): digits written straight into one array.
+        char[] text = new char[17];
+        int length = hex(text, 0, value >>> 32);
+        text[length++] = '/';
+        length = hex(text, length, value & 0xFFFFFFFFL);
+        return new String(text, 0, length);
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
+
+    /** Writes {@code half} (32 bits) in upper-case hex without leading zeros at {@code at}; returns the next index. */
+    private static int hex(char[] text, int at, long half) {
+        int digits = Math.max(1, (67 - Long.numberOfLeadingZeros(half)) / 4);
+        for (int i = digits - 1; i >= 0; i--) {
+            text[at + i] = HEX_DIGITS[(int) (half & 0xF)];
+            half >>>= 4;
+        }
+        return at + digits;
     }
 }

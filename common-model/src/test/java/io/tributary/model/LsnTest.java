@@ -16,6 +16,14 @@ class LsnTest {
         assertEquals(0x16_B374D848L, lsn.value());
         assertEquals("16/B374D848", lsn.toString());
         assertEquals("0/0", Lsn.INVALID.toString());
+        java.util.Random random = new java.util.Random(14);
+        for (int i = 0; i < 10_000; i++) {
+            long value = random.nextInt(3) == 0 ? random.nextInt(1 << 20) : random.nextLong();
+            String expected = Long.toHexString(value >>> 32).toUpperCase(java.util.Locale.ROOT) + "/"
+                    + Long.toHexString(value & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
+            assertEquals(expected, Lsn.of(value).toString());
+            assertEquals(Lsn.of(value), Lsn.parse(expected));
+        }
     }
 
     @Test

@@ -171,22 +171,36 @@ public final class PgOutputDecoder implements MessageDecoder {
     /** TupleData: Int16 column count, then per column 'n', 'u', or 't' + Int32 length + bytes. */
     private static TupleData tuple(ByteBuffer in, Lsn lsn) {
         int count = Short.toUnsignedInt(in.getShort());
-        List<TupleData.Value> values = new ArrayList<>(count);
+        TupleData.Value[] values = new TupleData.Value[count];
         for (int i = 0; i < count; i++) {
             byte kind = in.get();
-            values.add(switch (kind) {
-                case 'n' -> new TupleData.Null();
-                case 'u' -> new TupleData.UnchangedToast();
-                case 't' -> {
-                    byte[] bytes = new byte[in.getInt()];
-                    in.get(bytes);
-                    yield new TupleData.Text(new String(bytes, StandardCharsets.UTF_8));
-                }
+            values[i] = switch (kind) {
+                case 'n' -> NULL;
+                case 'u' -> UNCHANGED_TOAST;
+                case 't' -> new TupleData.Text(utf8(in, in.getInt()));
                 default -> throw new UndecodableMessageException(lsn, "unknown kind " + describe(kind)
                         + " for column " + (i + 1) + " of " + count + " (binary values are not requested)");
-            });
+            };
         }
-        return new TupleData(values);
+        return new TupleData(List.of(values));
+    }
+
+    private static final TupleData.Value NULL = new TupleData.Null();
+    private static final TupleData.Value UNCHANGED_TOAST = new TupleData.UnchangedToast();
+
+    /** The next {@code length} bytes as UTF-8 text, read in place when the buffer has an array. */
+    private static String utf8(ByteBuffer in, int length) {
+        if (length < 0 || length > in.remaining()) {
+            throw new BufferUnderflowException();
+        }
+        if (in.hasArray()) {
+            String text = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+            in.position(in.position() + length);
+            return text;
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static void expect(ByteBuffer in, char wanted, Lsn lsn, String what) {
