@@ -126,8 +126,8 @@ public final class ValueConverter {
                     : treeWriter(typeOid);
             case BOOL -> (out, text) -> out.writeBoolean(bool(text));
             case TEXT, VARCHAR, BPCHAR, NAME, CHAR, UUID, INET, CIDR, MACADDR, MACADDR8, MONEY, BIT, VARBIT ->
-                    JsonGenerator::writeString;
-            case JSONB -> JsonGenerator::writeRawValue;
+                    ValueWriter.STRING;
+            case JSONB -> ValueWriter.RAW_JSON;
             case DATE -> (out, text) -> out.writeString(TemporalValues.date(text));
             case TIME -> (out, text) -> out.writeString(TemporalValues.time(text));
             case TIMETZ -> (out, text) -> out.writeString(TemporalValues.timeWithZone(text));
@@ -143,7 +143,7 @@ public final class ValueConverter {
     private ValueWriter writerByCatalog(int typeOid) {
         PgType type = types.lookup(typeOid).orElse(null);
         if (type == null) {
-            return JsonGenerator::writeString;
+            return ValueWriter.STRING;
         }
         if (type.isDomain()) {
             return writerFor(type.baseTypeOid());
@@ -154,7 +154,7 @@ public final class ValueConverter {
         if (type.kind() == 'b' && type.name().equals("hstore")) {
             return treeWriter(typeOid);
         }
-        return JsonGenerator::writeString;
+        return ValueWriter.STRING;
     }
 
     /** An array's elements written by their element type's writer, a failure named as {@link #array} names it. */

@@ -253,12 +253,26 @@ class ValueConverterTest {
         assertEquals("\"text\"", written(converter, JSONB, "\"text\""));
     }
 
+    /**
+     * What the type's writer writes for {@code text}; given as UTF-8 bytes (inside a larger array) it writes the same
+     * JSON value (characters beyond the BMP may then come as UTF-8 rather than as escaped surrogates).
+     */
     private static String written(ValueConverter converter, int typeOid, String text) throws Exception {
         java.io.StringWriter json = new java.io.StringWriter();
         try (com.fasterxml.jackson.core.JsonGenerator out = new com.fasterxml.jackson.databind.ObjectMapper()
                 .createGenerator(json)) {
             converter.writerFor(typeOid).write(out, text);
         }
+        byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] message = new byte[utf8.length + 7];
+        System.arraycopy(utf8, 0, message, 3, utf8.length);
+        java.io.ByteArrayOutputStream fromBytes = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator out = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createGenerator(fromBytes)) {
+            converter.writerFor(typeOid).writeUtf8(out, message, 3, utf8.length);
+        }
+        assertEquals(EXACT.readTree(json.toString()), EXACT.readTree(fromBytes.toByteArray()),
+                "written from UTF-8 bytes: " + fromBytes.toString(java.nio.charset.StandardCharsets.UTF_8));
         return json.toString();
     }
 

@@ -177,7 +177,7 @@ public final class PgOutputDecoder implements MessageDecoder {
             values[i] = switch (kind) {
                 case 'n' -> NULL;
                 case 'u' -> UNCHANGED_TOAST;
-                case 't' -> new TupleData.Text(utf8(in, in.getInt()));
+                case 't' -> utf8(in, in.getInt());
                 default -> throw new UndecodableMessageException(lsn, "unknown kind " + describe(kind)
                         + " for column " + (i + 1) + " of " + count + " (binary values are not requested)");
             };
@@ -188,19 +188,22 @@ public final class PgOutputDecoder implements MessageDecoder {
     private static final TupleData.Value NULL = new TupleData.Null();
     private static final TupleData.Value UNCHANGED_TOAST = new TupleData.UnchangedToast();
 
-    /** The next {@code length} bytes as UTF-8 text, read in place when the buffer has an array. */
-    private static String utf8(ByteBuffer in, int length) {
+    /**
+     * The next {@code length} bytes as a text value, kept as UTF-8: in place when the buffer has an array (pgjdbc
+     * gives each message an array of its own), else copied.
+     */
+    private static TupleData.Text utf8(ByteBuffer in, int length) {
         if (length < 0 || length > in.remaining()) {
             throw new BufferUnderflowException();
         }
         if (in.hasArray()) {
-            String text = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+            TupleData.Text text = TupleData.Text.ofUtf8(in.array(), in.arrayOffset() + in.position(), length);
             in.position(in.position() + length);
             return text;
         }
         byte[] bytes = new byte[length];
         in.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return TupleData.Text.ofUtf8(bytes, 0, length);
     }
 
     private static void expect(ByteBuffer in, char wanted, Lsn lsn, String what) {

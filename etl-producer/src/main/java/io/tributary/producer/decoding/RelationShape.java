@@ -106,7 +106,11 @@ public final class RelationShape {
             out.writeFieldName(names[i]);
             if (value instanceof TupleData.Text text) {
                 try {
-                    writers[i].write(out, text.text());
+                    if (text.utf8() != null) {
+                        writers[i].writeUtf8(out, text.utf8(), text.offset(), text.length());
+                    } else {
+                        writers[i].write(out, text.text());
+                    }
                 } catch (IllegalArgumentException e) {
                     throw invalidValue(columns.get(i), lsn, e);
                 }
