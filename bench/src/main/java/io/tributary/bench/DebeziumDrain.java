@@ -128,9 +128,20 @@ final class DebeziumDrain {
         }
     }
 
+    /**
+     * The {@code -cp} of a bench-debezium child: the module's classes and the dependency classpath its build wrote
+     * into {@code classpathFile} ({@code target/bench-debezium.classpath}).
+     */
+    static String childClasspath(Path classpathFile) throws IOException {
+        if (!Files.isRegularFile(classpathFile)) {
+            throw new IllegalStateException(classpathFile + " is missing: build it with mvn -B -Ppeers package"
+                    + " -DskipTests -pl bench-debezium");
+        }
+        return classpathFile.resolveSibling("classes") + ":" + Files.readString(classpathFile).trim();
+    }
+
     private static List<String> command(Launch launch, Target target, Path gcLog) throws IOException {
-        Path classes = launch.classpathFile().resolveSibling("classes");
-        String classpath = classes + ":" + Files.readString(launch.classpathFile()).trim();
+        String classpath = childClasspath(launch.classpathFile());
         RunningPostgres postgres = target.postgres();
         return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -43,7 +43,8 @@ final class DebeziumSnapshotDrain {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + launch.heap(), "-Xlog:gc:file=" + gcLog + ":uptime",
-                "-cp", classpath(launch.module()), MAIN_CLASS,
+                "-cp", DebeziumDrain.childClasspath(launch.module().resolve("target/bench-debezium.classpath")),
+                MAIN_CLASS,
                 "host=" + target.host(), "port=" + target.port(), "database=" + target.database(),
                 "user=" + target.user(), "password=" + target.password(), "slot=" + target.slot(),
                 "tables=" + String.join(",", target.tables()), "bootstrap-servers=" + target.bootstrapServers(),
@@ -90,14 +91,5 @@ final class DebeziumSnapshotDrain {
                 .map(line -> Long.parseLong(line.substring(prefix.length()).split(" ")[field]))
                 .orElseThrow(() -> new IllegalStateException("Debezium never reported '" + prefix.trim() + "'"
                         + RecvlogicalDrain.tail(log)));
-    }
-
-    private static String classpath(Path module) throws IOException {
-        Path file = module.resolve("target/bench-debezium.classpath");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build it with mvn -B package -DskipTests -pl"
-                    + " bench-debezium");
-        }
-        return module.resolve("target/classes") + ":" + Files.readString(file).trim();
     }
 }

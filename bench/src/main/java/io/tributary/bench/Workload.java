@@ -63,9 +63,9 @@ final class Workload {
     }
 
     /**
-     * Creates the table (autovacuum off, so it does not compete with the drains), seeds {@code seedOrders} orders
-     * above the {@value #UPDATED_SEED_ORDERS} the small transactions update, to be deleted by them, and creates the
-     * publication. Nothing here is streamed: the slots are created afterwards.
+     * Creates the table (autovacuum off, so it does not compete with the drains), seeds the
+     * {@value #UPDATED_SEED_ORDERS} orders the small transactions update and {@code deletableSeedOrders} more for them
+     * to delete, and creates the publication. Nothing here is streamed: the slots are created afterwards.
      */
     void createSchema(long deletableSeedOrders) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {

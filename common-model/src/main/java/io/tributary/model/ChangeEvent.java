@@ -83,12 +83,6 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
     }
 
     @Override
-    @JsonIgnore
-    public boolean hasAfter() {
-        return after != null;
-    }
-
-    @Override
     public void writeBefore(JsonGenerator out) throws IOException {
         ChangeEventJson.writeRow(out, before);
     }

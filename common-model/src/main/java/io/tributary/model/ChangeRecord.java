@@ -30,9 +30,6 @@ public interface ChangeRecord {
     /** As {@link ChangeEvent#types()}. */
     Map<String, String> types();
 
-    /** Whether the change has a row after it (inserts, updates, reads). */
-    boolean hasAfter();
-
     /** Writes the row before the change as a JSON object, or JSON null when there is none. */
     void writeBefore(JsonGenerator out) throws IOException;
 

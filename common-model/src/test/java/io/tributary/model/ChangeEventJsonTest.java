@@ -96,7 +96,6 @@ class ChangeEventJsonTest {
             public ObjectNode key() { return good.key(); }
             public java.util.List<String> unchanged() { return java.util.List.of(); }
             public java.util.Map<String, String> types() { return java.util.Map.of(); }
-            public boolean hasAfter() { return true; }
             public void writeBefore(com.fasterxml.jackson.core.JsonGenerator out) throws java.io.IOException {
                 out.writeStartObject();
                 out.writeFieldName("half");

@@ -5,7 +5,6 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.JsonByteArray;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -15,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Debezium's initial snapshot of the snapshot bench's tables into Kafka, the peer of etl-producer's (run by
@@ -54,8 +51,8 @@ public final class DebeziumSnapshotMain {
         AtomicLong acknowledged = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(
-                required(options, "bootstrap-servers")))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                DebeziumPeer.kafkaProducer(required(options, "bootstrap-servers")))) {
             DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>> toKafka = (records, committer) -> {
                 if (acknowledged.get() == 0 && !records.isEmpty()) {
                     System.out.println("first-row " + uptimeMillis());
@@ -111,42 +108,16 @@ public final class DebeziumSnapshotMain {
         }
     }
 
+    /** The shared connector settings, with a publication of its own and a snapshot only. */
     private static Properties connectorProperties(Map<String, String> options) {
-        Properties properties = new Properties();
-        properties.put("name", "tributary-bench-debezium");
-        properties.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        properties.put("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        properties.put("offset.flush.interval.ms", "60000");
-        properties.put("database.hostname", required(options, "host"));
-        properties.put("database.port", required(options, "port"));
-        properties.put("database.user", required(options, "user"));
-        properties.put("database.password", options.getOrDefault("password", ""));
-        properties.put("database.dbname", required(options, "database"));
-        properties.put("topic.prefix", "dbzbench");
-        properties.put("plugin.name", "pgoutput");
-        properties.put("slot.name", required(options, "slot"));
-        properties.put("publication.name", required(options, "slot"));
-        properties.put("publication.autocreate.mode", "filtered");
-        properties.put("table.include.list", String.join(",", List.of(required(options, "tables").split(","))));
-        properties.put("snapshot.mode", "initial_only");
-        properties.put("decimal.handling.mode", "string");
-        properties.put("converter.schemas.enable", "false");
-        properties.put("key.converter.schemas.enable", "false");
-        properties.put("value.converter.schemas.enable", "false");
-        return properties;
-    }
-
-    private static Properties producerProperties(String bootstrapServers) {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-bench-debezium");
-        properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        Properties properties = DebeziumPeer.connector(required(options, "host"), required(options, "port"),
+                required(options, "user"), options.getOrDefault("password", ""), required(options, "database"),
+                required(options, "slot"), required(options, "tables"));
+        properties.setProperty("offset.flush.interval.ms", "60000");
+        properties.setProperty("topic.prefix", "dbzbench");
+        properties.setProperty("publication.name", required(options, "slot"));
+        properties.setProperty("publication.autocreate.mode", "filtered");
+        properties.setProperty("snapshot.mode", "initial_only");
         return properties;
     }
 

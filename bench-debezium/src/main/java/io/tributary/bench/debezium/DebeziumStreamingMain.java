@@ -17,10 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The producer benchmark's peer: Debezium's embedded PostgreSQL connector streaming an existing pgoutput slot of an
@@ -115,7 +113,8 @@ public final class DebeziumStreamingMain {
     /** Streams until done; returns the done line. */
     private static String run(Settings settings) throws InterruptedException, IOException {
         CompletableFuture<String> done = new CompletableFuture<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(settings))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                DebeziumPeer.kafkaProducer(settings.bootstrapServers()))) {
             KafkaSender sender = new KafkaSender(producer, settings.topic(), settings.untilLsn(), done);
             DebeziumEngine<ChangeEvent<byte[], byte[]>> engine = DebeziumEngine.create(JsonByteArray.class)
                     .using(engineProperties(settings))
@@ -152,42 +151,14 @@ public final class DebeziumStreamingMain {
      * </ul>
      */
     static Properties engineProperties(Settings settings) {
-        Properties properties = new Properties();
-        properties.setProperty("name", "bench-debezium");
-        properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
-        properties.setProperty("database.hostname", settings.host());
-        properties.setProperty("database.port", Integer.toString(settings.port()));
-        properties.setProperty("database.user", settings.user());
-        properties.setProperty("database.password", settings.password());
-        properties.setProperty("database.dbname", settings.database());
+        Properties properties = DebeziumPeer.connector(settings.host(), Integer.toString(settings.port()),
+                settings.user(), settings.password(), settings.database(), settings.slot(), settings.table());
         properties.setProperty("topic.prefix", "bench");
-        properties.setProperty("plugin.name", "pgoutput");
-        properties.setProperty("slot.name", settings.slot());
         properties.setProperty("slot.drop.on.stop", "false");
         properties.setProperty("publication.name", settings.publication());
         properties.setProperty("publication.autocreate.mode", "disabled");
         properties.setProperty("snapshot.mode", "no_data");
-        properties.setProperty("table.include.list", settings.table());
-        properties.setProperty("decimal.handling.mode", "string");
         properties.setProperty("tombstones.on.delete", "false");
-        properties.setProperty("key.converter.schemas.enable", "false");
-        properties.setProperty("value.converter.schemas.enable", "false");
-        return properties;
-    }
-
-    /** The tuning: JSON without schemas, lz4, 512 KiB batches, 10 ms linger, acks=all, idempotence. */
-    static Properties producerProperties(Settings settings) {
-        Properties properties = new Properties();
-        properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        properties.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "bench-debezium");
-        properties.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        properties.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-        properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "10");
-        properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-        properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return properties;
     }
 

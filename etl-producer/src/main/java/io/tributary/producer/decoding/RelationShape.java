@@ -66,10 +66,6 @@ public final class RelationShape {
         }
     }
 
-    Relation relation() {
-        return relation;
-    }
-
     public TableId table() {
         return table;
     }

@@ -53,11 +53,6 @@ public record RowChange(Operation op, SourceInfo source, ObjectNode key, Relatio
     }
 
     @Override
-    public boolean hasAfter() {
-        return after != null;
-    }
-
-    @Override
     public void writeBefore(JsonGenerator out) throws IOException {
         if (before == null) {
             out.writeNull();
