@@ -20,7 +20,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The latency benchmark (issues #14 and #15: "how long from COMMIT until the document is there"). Starts PostgreSQL,
@@ -72,8 +74,11 @@ public final class LatencyBench {
         }
     }
 
-    /** A phase's probes, and the services' histograms over its measured time (ms; NaN when empty). */
-    record Result(Phase phase, LatencyLoad.Figures figures, Histograms histograms, int producerExit,
+    /**
+     * A phase's probes, the services' histograms over its measured time (ms; NaN when empty), and the CPU each process
+     * used while the load ran measured ({@link CpuWindow#describe()}).
+     */
+    record Result(Phase phase, LatencyLoad.Figures figures, Histograms histograms, String cpu, int producerExit,
                   int subscriberExit) {
     }
 
@@ -92,7 +97,7 @@ public final class LatencyBench {
 
     private record Stage(LatencyBenchOptions options, Path directory, Path producerJar, Path subscriberJar,
                          RunningPostgres postgres, String jdbcUrl, RunningKafka kafka, String elasticsearchUrl,
-                         LatencyLoad load) {
+                         LatencyLoad load, long postmasterPid, long elasticsearchPid, long kafkaPid) {
     }
 
     private static void run(LatencyBenchOptions options) throws Exception {
@@ -113,8 +118,13 @@ public final class LatencyBench {
         LatencyLoad load = new LatencyLoad(jdbcUrl, postgres.user(), postgres.password(),
                 new ElasticsearchRest(elasticsearch.url()), kafka.bootstrapServers(), TOPIC, options.partitions());
         load.createSchema();
+        long postmasterPid;
+        try (Connection connection = load.connect()) {
+            postmasterPid = ServerProcesses.postmasterPid(connection);
+        }
         Stage stage = new Stage(options, directory, producerJar, subscriberJar, postgres, jdbcUrl, kafka,
-                elasticsearch.url(), load);
+                elasticsearch.url(), load, postmasterPid, ServerProcesses.elasticsearchPid(elasticsearch),
+                ServerProcesses.kafkaPid(kafka));
 
         List<Result> loads = new ArrayList<>();
         for (int rate : options.rates()) {
@@ -153,11 +163,30 @@ public final class LatencyBench {
             progress("services streaming: a first probe reached Elasticsearch after " + BenchText.seconds(roundTrip)
                     + " (not counted)");
             String[] before = new String[2];
+            CpuWindow[] cpu = new CpuWindow[1];
+            String[] cpuMeasured = {"not measured"};
             LatencyLoad.Figures figures = stage.load().run(new LatencyLoad.Settings(phase.rate(),
                     options.changesPerTransaction(), options.writers(), warmUp, options.measured(),
-                    options.probeEvery(), options.pollEvery()), phase.name(), options.timeout(), () -> {
-                        before[0] = metricsText(producer);
-                        before[1] = metricsText(subscriber);
+                    options.probeEvery(), options.pollEvery()), phase.name(), options.timeout(),
+                    new LatencyLoad.Measured() {
+                        @Override
+                        public void started() {
+                            before[0] = metricsText(producer);
+                            before[1] = metricsText(subscriber);
+                            cpu[0] = new CpuWindow(cpuPids(stage, producer, subscriber), stage.postmasterPid());
+                        }
+
+                        @Override
+                        public void sample() {
+                            if (cpu[0] != null) {
+                                cpu[0].sample();
+                            }
+                        }
+
+                        @Override
+                        public void ended() {
+                            cpuMeasured[0] = cpu[0] == null ? "not measured" : cpu[0].describe();
+                        }
                     });
             Histograms histograms = Histograms.between(before[0], before[1], metricsText(producer),
                     metricsText(subscriber));
@@ -167,10 +196,21 @@ public final class LatencyBench {
                     metricsText(subscriber));
             int producerExit = producer.stop(STOP);
             int subscriberExit = subscriber.stop(STOP);
-            Result result = new Result(phase, figures, histograms, producerExit, subscriberExit);
+            Result result = new Result(phase, figures, histograms, cpuMeasured[0], producerExit, subscriberExit);
             progress(LatencyReport.summary(result));
             return result;
         }
+    }
+
+    /** The processes whose CPU a phase reports, in report order; PostgreSQL is added by {@link CpuWindow}. */
+    private static Map<String, Long> cpuPids(Stage stage, ServiceChild producer, ServiceChild subscriber) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("producer", producer.pid());
+        pids.put("subscriber", subscriber.pid());
+        pids.put("Elasticsearch", stage.elasticsearchPid());
+        pids.put("Kafka", stage.kafkaPid());
+        pids.put("bench (load and pollers)", ProcessHandle.current().pid());
+        return pids;
     }
 
     private static String metricsText(ServiceChild child) {

@@ -209,15 +209,28 @@ final class LatencyLoad {
         }
     }
 
+    /** What a phase tells its caller about the measured time. */
+    interface Measured {
+        /** The warm-up is over; the next probe is counted. */
+        void started();
+
+        /** Called at each probe, every {@code --probe-every}, warm-up included. */
+        void sample();
+
+        /** The load ended (the probes may still be on their way). */
+        void ended();
+    }
+
     /**
      * Runs one phase: background load and probes for the warm-up plus the measured time, then waits until every probe
      * was seen by all three pollers.
      *
      * @param phase     stored with each probe row, for reading the tables afterwards
      * @param timeout   how long the last probe may take to be seen everywhere before the run fails
-     * @param measuring called once when the warm-up is over, before the first counted probe
+     * @param measured  told when the warm-up is over (before the first counted probe), at each probe, and when the load
+     *                  ends
      */
-    Figures run(Settings settings, String phase, Duration timeout, Runnable measuring) throws Exception {
+    Figures run(Settings settings, String phase, Duration timeout, Measured measured) throws Exception {
         Map<Long, Probe> probes = new ConcurrentHashMap<>();
         AtomicBoolean probing = new AtomicBoolean(true);
         AtomicLong changes = new AtomicLong();
@@ -251,9 +264,10 @@ final class LatencyLoad {
             while (System.nanoTime() < end) {
                 LockSupport.parkNanos(nextProbe - System.nanoTime());
                 if (!warm && System.nanoTime() >= countFrom) {
-                    measuring.run();
+                    measured.started();
                     warm = true;
                 }
+                measured.sample();
                 nextProbe += settings.probeEvery().toNanos();
                 long id = nextProbeId++;
                 insert.setLong(1, id);
@@ -266,6 +280,7 @@ final class LatencyLoad {
             for (Future<Void> writer : workers) {
                 writer.get(); // throws what failed a writer
             }
+            measured.ended();
             probing.set(false);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!probes.values().stream().allMatch(Probe::seenEverywhere)) {

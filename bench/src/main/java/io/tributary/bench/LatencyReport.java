@@ -37,6 +37,8 @@ final class LatencyReport {
                     result.histograms().acknowledged());
             measure(out, "commit -> applied", result.figures().applied(), result.histograms().applied());
             measure(out, "commit -> searchable", result.figures().searchable(), null);
+            out.append(String.format("  CPU in the %d s measured: %s%n", options.measured().toSeconds(),
+                    result.cpu()));
         }
         if (!sweep.isEmpty()) {
             out.append(String.format("%nsweep at %,d changes/s: bulk.max-wait x producer linger.ms (p50 / p99, ms)%n",

@@ -117,7 +117,7 @@ public final class ConfigLoader {
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(String.join("; ", problems)
-                    + ". The configuration reference in README.md lists every key.");
+                    + ". The configuration reference in docs/configuration.md lists every key.");
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Everything the subscriber is configured with, read and validated once at startup. The keys, their defaults and
- * descriptions are in {@code io/tributary/subscriber/reference.conf}; README.md lists them.
+ * descriptions are in {@code io/tributary/subscriber/reference.conf}; docs/configuration.md lists them.
  *
  * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
  *                        pattern (the subscriber would read its own dead letters)

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * Everything the producer is configured with, read and validated once at startup. The keys, their defaults and
- * descriptions are in {@code io/tributary/producer/reference.conf}; README.md lists them.
+ * descriptions are in {@code io/tributary/producer/reference.conf}; docs/configuration.md lists them.
  *
  * @param source   the database side
  * @param target   the Kafka side

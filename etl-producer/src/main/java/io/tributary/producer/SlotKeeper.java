@@ -228,7 +228,7 @@ final class SlotKeeper {
                     + " point (point-in-time recovery, a backup or a dump), a failover lost WAL the old primary had"
                     + " streamed, or this is another server. Elasticsearch keeps each document at the highest LSN"
                     + " it saw, so every change streamed now would be refused as stale. Start over with a new topic"
-                    + " and new indices (README, Operations, \"Restored database\"): stop the subscribers, delete"
+                    + " and new indices (docs/operations.md, \"Restored database\"): stop the subscribers, delete"
                     + " the tables' indices (or configure new ones), delete the topic (or set a new"
                     + " tributary.kafka.topic and subscriber group), drop slot " + settings.source().slot()
                     + " if it exists, and start the producer: its initial snapshot re-sends every row");

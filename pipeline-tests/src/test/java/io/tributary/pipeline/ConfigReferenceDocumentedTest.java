@@ -11,18 +11,18 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** README.md's configuration reference names every key the services know, so the documentation cannot drift. */
+/** docs/configuration.md names every key the services know, so the documentation cannot drift. */
 class ConfigReferenceDocumentedTest {
 
     @ParameterizedTest
     @ValueSource(strings = {ProducerSettings.REFERENCE, SubscriberSettings.REFERENCE})
-    void readmeListsEveryKeyOfTheReference(String reference) throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+    void configurationReferenceListsEveryKey(String reference) throws Exception {
+        String documented = Files.readString(Path.of("..", "docs", "configuration.md"));
 
         List<String> undocumented = ConfigLoader.knownKeyNames(ConfigLoader.loadReference(reference)).stream()
-                .filter(key -> !readme.contains("`" + key + "`"))
+                .filter(key -> !documented.contains("`" + key + "`"))
                 .toList();
 
-        assertEquals(List.of(), undocumented, "keys of " + reference + " missing from README.md's configuration reference");
+        assertEquals(List.of(), undocumented, "keys of " + reference + " missing from docs/configuration.md");
     }
 }
