@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -236,18 +237,29 @@ public final class ChangeConsumer {
     }
 
     /**
-     * Polls again until the batch holds enough records or the wait is over. Records of partitions revoked meanwhile
-     * are dropped, and those partitions, if owned again, rewound to their first dropped record: their owner applies
-     * them from there.
+     * Polls again until the batch holds enough records or the wait is over ({@link PollLimits#deadline}: counted from
+     * when the oldest record was written to Kafka, so records that already waited in the topic during the previous
+     * batch do not wait again); after the deadline it still takes, without waiting, what the consumer has already
+     * fetched, so a backlog fills batches by count. Records of partitions revoked meanwhile are dropped, and those
+     * partitions, if owned again, rewound to their first dropped record: their owner applies them from there.
      */
     private List<ConsumerRecord<byte[], byte[]>> gather(ConsumerRecords<byte[], byte[]> first) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(first.count());
-        first.forEach(records::add);
-        long deadline = clock.millis() + limits.maxWait().toMillis();
-        long left = deadline - clock.millis();
-        while (records.size() < limits.enoughRecords() && left > 0 && revokedDuringBatch.isEmpty()) {
+        long oldest = Long.MAX_VALUE;
+        for (ConsumerRecord<byte[], byte[]> record : first) {
+            records.add(record);
+            if (record.timestamp() >= 0) {
+                oldest = Math.min(oldest, record.timestamp());
+            }
+        }
+        long deadline = limits.deadline(clock.millis(), oldest == Long.MAX_VALUE ? OptionalLong.empty()
+                : OptionalLong.of(oldest));
+        boolean more = !limits.maxWait().isZero(); // zero: one poll is one batch
+        while (records.size() < limits.enoughRecords() && revokedDuringBatch.isEmpty() && more) {
+            long left = Math.max(0, deadline - clock.millis());
+            int before = records.size();
             consumer.poll(Duration.ofMillis(left)).forEach(records::add);
-            left = deadline - clock.millis();
+            more = left > 0 || records.size() > before;
         }
         if (revokedDuringBatch.isEmpty()) {
             return records;

@@ -51,7 +51,15 @@ class ChangeConsumerTest {
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
     private static final Instant NOW = Instant.parse("2026-11-22T06:00:10Z");
 
-    private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    /** How long each poll was allowed to wait, in order. */
+    private final List<Duration> pollTimeouts = new ArrayList<>();
+    private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name()) {
+        @Override
+        public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+            pollTimeouts.add(timeout);
+            return super.poll(timeout);
+        }
+    };
     private final MockProducer<byte[], byte[]> deadLetterProducer = new MockProducer<>(true, null,
             new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -121,6 +129,13 @@ class ChangeConsumerTest {
 
     private void add(TopicPartition partition, long offset, byte[] value) {
         kafka.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, ("k" + offset).getBytes(), value));
+    }
+
+    /** A record the producer wrote to Kafka at {@code writtenAt} (its timestamp). */
+    private void addWrittenAt(TopicPartition partition, long offset, byte[] value, Instant writtenAt) {
+        kafka.addRecord(new ConsumerRecord<>(TOPIC, partition.partition(), offset, writtenAt.toEpochMilli(),
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 2, value.length, ("k" + offset).getBytes(),
+                value, new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty()));
     }
 
     private Long committed(TopicPartition partition) {
@@ -302,6 +317,76 @@ class ChangeConsumerTest {
                 "no second poll");
         assertEquals(2, committed(P0));
         assertNull(committed(P1));
+    }
+
+    @Test
+    void aBatchWaitsForMoreOnlyUntilMaxWaitAfterItsOldestRecordWasWrittenToKafka() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        addWrittenAt(P0, 0, event(1, 10), NOW.minusMillis(30));
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> nowMillis.addAndGet(170)); // the poll waited its timeout
+        pollTimeouts.clear();
+
+        gathering.runOnce();
+
+        assertEquals(List.of(Duration.ZERO, Duration.ofMillis(170)), pollTimeouts.subList(0, 2),
+                "the first gathering poll waits what is left of 200 ms after the record was written, 30 ms ago");
+        assertEquals(1, applied.size());
+    }
+
+    @Test
+    void recordsThatAlreadyWaitedInTheTopicAreAppliedWithoutWaitingAgain() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        addWrittenAt(P0, 0, event(1, 10), NOW.minusMillis(300)); // waited while the previous batch was applied
+        pollTimeouts.clear();
+
+        gathering.runOnce();
+
+        assertEquals(List.of(Duration.ZERO, Duration.ZERO), pollTimeouts, "no poll waits");
+        assertEquals(1, applied.size());
+        assertEquals(1, committed(P0));
+    }
+
+    @Test
+    void pastItsDeadlineABatchStillTakesWhatWasAlreadyFetchedUntilItHoldsEnough() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 3,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        addWrittenAt(P0, 0, event(1, 10), NOW.minusSeconds(60)); // a backlog
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> addWrittenAt(P0, 1, event(2, 11), NOW.minusSeconds(59)));
+        kafka.schedulePollTask(() -> addWrittenAt(P1, 0, event(3, 12), NOW.minusSeconds(59)));
+        kafka.schedulePollTask(() -> addWrittenAt(P1, 1, event(4, 13), NOW.minusSeconds(59)));
+        pollTimeouts.clear();
+
+        gathering.runOnce();
+
+        assertEquals(List.of(1L, 2L, 3L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList(),
+                "filled by count from what was fetched, without waiting");
+        assertTrue(pollTimeouts.stream().allMatch(Duration::isZero), "no poll waits: " + pollTimeouts);
+    }
+
+    @Test
+    void aProducerClockAheadCannotMakeABatchWaitLongerThanMaxWait() throws Exception {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
+                Duration.ofMillis(200)));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        addWrittenAt(P0, 0, event(1, 10), NOW.plusSeconds(10));
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> nowMillis.addAndGet(200)); // the poll waited its timeout
+        pollTimeouts.clear();
+
+        gathering.runOnce();
+
+        assertEquals(Duration.ofMillis(200), pollTimeouts.get(1));
     }
 
     /** A parking that parks {@link #parkNext} at the next apply and tells {@link #readyPartitions} ready. */
