@@ -55,6 +55,8 @@ class IncrementalSnapshotIT {
 
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
+    /** pgoutput where it shows the watermarks (14+), else test_decoding. */
+    private final OutputPlugin plugin;
     private ProducerTestDatabase db;
     private String database;
     private String topic;
@@ -62,6 +64,7 @@ class IncrementalSnapshotIT {
     IncrementalSnapshotIT(RunningPostgres postgres, RunningKafka kafka) {
         this.postgres = postgres;
         this.kafka = kafka;
+        this.plugin = TestedMajors.incrementalSnapshotPlugin(postgres.majorVersion());
     }
 
     @BeforeEach
@@ -198,7 +201,8 @@ class IncrementalSnapshotIT {
         db.sql("CREATE TABLE shop.kept (id int PRIMARY KEY)", "INSERT INTO shop.kept VALUES (1), (2)",
                 "CREATE TABLE shop.unkeyed (note text)", "ALTER TABLE shop.unkeyed REPLICA IDENTITY FULL",
                 "CREATE TABLE shop.dropped (id int PRIMARY KEY)");
-        started(db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.*"), new SimpleMeterRegistry());
+        started(db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, plugin, "shop.*"),
+                new SimpleMeterRegistry());
         TableSnapshotLedger ledger = new TableSnapshotLedger(db.endpoint());
         ledger.request(db.slot(), List.of(TableId.parse("shop.unkeyed")), "operator request");
         // A request recorded just before its table was dropped (request() itself refuses a missing table).
@@ -228,7 +232,8 @@ class IncrementalSnapshotIT {
                 "CREATE PUBLICATION pub_" + db.name() + " FOR TABLE shop.items",
                 "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'limited'",
                 "GRANT USAGE ON SCHEMA shop TO " + role, "GRANT SELECT ON shop.items TO " + role);
-        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.items");
+        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, plugin,
+                "shop.items");
         ProducerSettings.Source source = asSuperuser.source();
         ProducerSettings limited = new ProducerSettings(new ProducerSettings.Source(
                 new PostgresEndpoint(source.endpoint().url(), role, "limited"),
@@ -261,6 +266,7 @@ class IncrementalSnapshotIT {
                 "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "TRIBUTARY_KAFKA_TOPIC", topic,
                 "TRIBUTARY_HTTP_PORT", String.valueOf(ProducerJarIT.freePort())));
+        environment.put("TRIBUTARY_POSTGRES_PLUGIN", plugin.pluginName());
         Path firstLog = Path.of("target", "incremental-kill-1-" + database + ".log");
         Process first = ProducerJarIT.start(environment, firstLog);
         Process second = null;
@@ -403,6 +409,6 @@ class IncrementalSnapshotIT {
     }
 
     private ProducerSettings settings(int chunkSize, String... tables) {
-        return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, tables);
+        return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, plugin, tables);
     }
 }

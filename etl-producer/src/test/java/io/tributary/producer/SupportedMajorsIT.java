@@ -14,7 +14,6 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.decoding.DecoderEquivalence;
-import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.ServerVersion;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
@@ -47,11 +46,9 @@ class SupportedMajorsIT {
         try (ProducerTestDatabase db = new ProducerTestDatabase(postgres, kafka, "majors_" + major.number())) {
             assertAnInitialSnapshotThenEveryKindOfChange(db);
         }
-        // pgoutput shows the snapshot's watermarks from 14 on; before, incremental snapshots need test_decoding.
-        OutputPlugin plugin = new ServerVersion(major.number(), major.toString()).showsLogicalMessages(
-                OutputPlugin.PGOUTPUT) ? OutputPlugin.PGOUTPUT : OutputPlugin.TEST_DECODING;
         try (ProducerTestDatabase db = new ProducerTestDatabase(postgres, kafka, "majors_inc_" + major.number())) {
-            IncrementalSnapshotIT.assertARequestedSnapshotReadsEveryRowThenSweeps(db, plugin);
+            IncrementalSnapshotIT.assertARequestedSnapshotReadsEveryRowThenSweeps(db,
+                    TestedMajors.incrementalSnapshotPlugin(major.number()));
         }
     }
 

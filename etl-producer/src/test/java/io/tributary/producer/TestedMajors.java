@@ -1,6 +1,7 @@
 package io.tributary.producer;
 
 import io.tributary.localstack.PostgresMajor;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.ServerVersion;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,15 @@ final class TestedMajors {
     /** The oldest supported major and the configured default (the stack's, or the one -Ppg-matrix runs). */
     static List<PostgresMajor> oldestAndDefault() {
         return List.of(supported().get(0), PostgresMajor.configuredDefault()).stream().distinct().toList();
+    }
+
+    /**
+     * The plugin incremental snapshots run on with a server of {@code major}: pgoutput where it shows their watermarks
+     * (see {@link ServerVersion#showsLogicalMessages}), else test_decoding.
+     */
+    static OutputPlugin incrementalSnapshotPlugin(int major) {
+        return new ServerVersion(major, Integer.toString(major)).showsLogicalMessages(OutputPlugin.PGOUTPUT)
+                ? OutputPlugin.PGOUTPUT : OutputPlugin.TEST_DECODING;
     }
 
     /** The newest major the local stack has that the producer refuses. */
