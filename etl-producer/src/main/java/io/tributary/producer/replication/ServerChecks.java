@@ -146,8 +146,9 @@ public final class ServerChecks {
         if (!refused.isEmpty()) {
             throw new IllegalStateException(server + " refuses UPDATE and DELETE of a published table whose REPLICA"
                     + " IDENTITY FULL includes generated columns the publication does not publish, and the producer"
-                    + " publishes none; these tables would be " + (setFull ? "made " : "") + "REPLICA IDENTITY FULL"
-                    + " with generated columns: " + String.join(", ", refused) + ". Key them by a primary key"
+                    + " publishes none; these tables " + (setFull ? "would be made REPLICA IDENTITY FULL"
+                    + " (tributary.postgres.replica-identity = full)" : "are REPLICA IDENTITY FULL")
+                    + " and have generated columns: " + String.join(", ", refused) + ". Key them by a primary key"
                     + " (REPLICA IDENTITY DEFAULT, and tributary.postgres.replica-identity = default) or a unique"
                     + " index (REPLICA IDENTITY USING INDEX), leave them out of tributary.postgres.tables, or use"
                     + " tributary.postgres.plugin = test_decoding (no publication)");
