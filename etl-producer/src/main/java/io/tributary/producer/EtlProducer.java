@@ -32,6 +32,7 @@ import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PublicationSetup;
 import io.tributary.producer.replication.ReplicationErrors;
 import io.tributary.producer.replication.ServerChecks;
+import io.tributary.producer.replication.ServerVersion;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.replication.SlotLock;
 import io.tributary.producer.replication.SlotRetention;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The walreceiver service.
  *
- * <p>{@link #start()} checks the database and Kafka and fails with what to fix (wal_level, REPLICATION privilege,
+ * <p>{@link #start()} checks the database and Kafka and fails with what to fix (a server older than
+ * {@link ServerVersion#OLDEST_SUPPORTED_MAJOR}, wal_level, REPLICATION privilege,
  * unknown tables, unreachable Kafka, a topic with too few partitions), takes the slot's lock and opens the first
  * session, so the slot exists when it returns. A second producer for the same slot finds the lock taken, returns
  * from {@link #start()} as a standby (ready, not active) and waits in the background until the active one dies. The
@@ -100,7 +102,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
     private List<StreamedTable> streamedTables;
     private TypeNames typeNames;
     private ValueConverter converter;
-    private int serverMajor;
+    private ServerVersion server;
     private IncrementalSnapshots incrementalSnapshots;
     private int failedAttempts;
     /**
@@ -150,22 +152,27 @@ public final class EtlProducer implements ServiceLauncher.Service {
     public synchronized void start() throws SQLException {
         Source source = settings.source();
         try (Connection connection = ServerChecks.connect(source.endpoint())) {
+            server = ServerVersion.of(connection).requireSupported();
             ServerChecks.requireLogicalWalLevel(connection);
             ServerChecks.requireReplicationPrivilege(connection);
-            serverMajor = ServerChecks.majorVersion(connection);
-            if (source.slotFailover() && serverMajor < 17) {
+            if (source.slotFailover() && !server.hasFailoverSlots()) {
                 throw new IllegalStateException("tributary.postgres.slot-failover = true needs PostgreSQL 17 or"
-                        + " later; this server is " + serverMajor);
+                        + " later; this server is " + server.version());
             }
             if (source.onSlotLoss() == ProducerSettings.OnSlotLoss.RESNAPSHOT
-                    && !source.plugin().showsLogicalMessages(serverMajor)) {
+                    && !server.showsLogicalMessages(source.plugin())) {
                 throw new IllegalStateException("tributary.postgres.on-slot-loss = resnapshot needs incremental"
                         + " snapshots, whose watermarks pgoutput shows only from PostgreSQL 14 on; this server is "
-                        + serverMajor + ". Use on-slot-loss = recreate (a new slot with a full initial snapshot)");
+                        + server.version() + ". Use on-slot-loss = recreate (a new slot with a full initial snapshot),"
+                        + " or tributary.postgres.plugin = test_decoding");
             }
             database = connection.getCatalog();
             tables = TableSelection.resolve(connection, source.tables().stream()
                     .map(TableId::toString).toList());
+            if (source.plugin().needsPublication()) {
+                ServerChecks.requireNoGeneratedColumnsUnderFullIdentity(connection, tables,
+                        source.replicaIdentity() == ReplicaIdentity.FULL, server);
+            }
             ServerChecks.checkReplicaIdentity(connection, tables, source.replicaIdentity() == ReplicaIdentity.FULL);
             if (source.plugin().needsPublication()) {
                 PublicationSetup.ensurePublication(connection, source.publication(), tables);
@@ -177,7 +184,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 streamedTables = loader.loadTables(tables);
                 typeNames = loader.loadTypeNames(streamedTables);
             }
-            LOG.info("streaming tables {} of database {}", tables, database);
+            LOG.info("streaming tables {} of database {} ({})", tables, database, server);
         }
         Target target = settings.target();
         Routing routing = target.routing();
@@ -189,7 +196,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         InitialSnapshot initialSnapshot = initialSnapshot();
         incrementalSnapshots = IncrementalSnapshots.create(new IncrementalSnapshots.Setup(source.endpoint(), database,
                 source.slot(), tables, converter, settings.snapshot().chunkSize(),
-                settings.snapshot().snapshotsNewSlots(), source.plugin().showsLogicalMessages(serverMajor)),
+                settings.snapshot().snapshotsNewSlots(), server.showsLogicalMessages(source.plugin())),
                 initialSnapshot, metrics);
         slotKeeper = new SlotKeeper(settings, database, topics, tables, metrics, initialSnapshot);
         heartbeat = new Heartbeat(source.endpoint(), source.heartbeatInterval());
@@ -332,7 +339,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         try {
             incrementalSnapshots.sessionStarted();
             stream = WalStream.open(source.endpoint(), source.slot(), source.plugin(), source.publication(),
-                    source.statusInterval(), serverMajor);
+                    source.statusInterval(), server);
         } catch (SQLException | RuntimeException e) {
             publisher.close();
             throw e;

@@ -11,7 +11,6 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.localstack.PostgresVersion;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.replication.PostgresEndpoint;
@@ -56,6 +55,8 @@ class IncrementalSnapshotIT {
 
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
+    /** pgoutput where it shows the watermarks (14+), else test_decoding. */
+    private final OutputPlugin plugin;
     private ProducerTestDatabase db;
     private String database;
     private String topic;
@@ -63,6 +64,7 @@ class IncrementalSnapshotIT {
     IncrementalSnapshotIT(RunningPostgres postgres, RunningKafka kafka) {
         this.postgres = postgres;
         this.kafka = kafka;
+        this.plugin = TestedMajors.incrementalSnapshotPlugin(postgres.majorVersion());
     }
 
     @BeforeEach
@@ -160,17 +162,14 @@ class IncrementalSnapshotIT {
         assertTrue(status.toString(StandardCharsets.UTF_8).contains("shop.items"), status.toString());
     }
 
+    /** With pgoutput on every supported major: SupportedMajorsIT. */
     @Test
-    void aRequestedSnapshotWorksOnPostgres14WithPgoutputAndWithTestDecoding(
-            @PostgresVersion(14) RunningPostgres postgres14) throws Exception {
-        try (ProducerTestDatabase on14 = new ProducerTestDatabase(postgres14, kafka, "incremental_14")) {
-            assertARequestedSnapshotReadsEveryRowThenSweeps(on14, OutputPlugin.PGOUTPUT);
-        }
+    void aRequestedSnapshotWorksWithTestDecoding() throws Exception {
         assertARequestedSnapshotReadsEveryRowThenSweeps(db, OutputPlugin.TEST_DECODING);
     }
 
     /** Streams shop.items with snapshot mode never, asks for its snapshot, and checks the topic. */
-    private static void assertARequestedSnapshotReadsEveryRowThenSweeps(ProducerTestDatabase database,
+    static void assertARequestedSnapshotReadsEveryRowThenSweeps(ProducerTestDatabase database,
                                                                        OutputPlugin plugin) throws Exception {
         database.sql("CREATE TABLE shop.items (id int PRIMARY KEY, name text)",
                 "INSERT INTO shop.items SELECT i, 'item ' || i FROM generate_series(1, 20) i");
@@ -202,7 +201,8 @@ class IncrementalSnapshotIT {
         db.sql("CREATE TABLE shop.kept (id int PRIMARY KEY)", "INSERT INTO shop.kept VALUES (1), (2)",
                 "CREATE TABLE shop.unkeyed (note text)", "ALTER TABLE shop.unkeyed REPLICA IDENTITY FULL",
                 "CREATE TABLE shop.dropped (id int PRIMARY KEY)");
-        started(db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.*"), new SimpleMeterRegistry());
+        started(db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, plugin, "shop.*"),
+                new SimpleMeterRegistry());
         TableSnapshotLedger ledger = new TableSnapshotLedger(db.endpoint());
         ledger.request(db.slot(), List.of(TableId.parse("shop.unkeyed")), "operator request");
         // A request recorded just before its table was dropped (request() itself refuses a missing table).
@@ -232,7 +232,8 @@ class IncrementalSnapshotIT {
                 "CREATE PUBLICATION pub_" + db.name() + " FOR TABLE shop.items",
                 "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'limited'",
                 "GRANT USAGE ON SCHEMA shop TO " + role, "GRANT SELECT ON shop.items TO " + role);
-        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, "shop.items");
+        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, plugin,
+                "shop.items");
         ProducerSettings.Source source = asSuperuser.source();
         ProducerSettings limited = new ProducerSettings(new ProducerSettings.Source(
                 new PostgresEndpoint(source.endpoint().url(), role, "limited"),
@@ -265,6 +266,7 @@ class IncrementalSnapshotIT {
                 "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "TRIBUTARY_KAFKA_TOPIC", topic,
                 "TRIBUTARY_HTTP_PORT", String.valueOf(ProducerJarIT.freePort())));
+        environment.put("TRIBUTARY_POSTGRES_PLUGIN", plugin.pluginName());
         Path firstLog = Path.of("target", "incremental-kill-1-" + database + ".log");
         Process first = ProducerJarIT.start(environment, firstLog);
         Process second = null;
@@ -407,6 +409,6 @@ class IncrementalSnapshotIT {
     }
 
     private ProducerSettings settings(int chunkSize, String... tables) {
-        return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, tables);
+        return db.settings(new SnapshotSettings(SnapshotMode.INITIAL, chunkSize, 2), 1, plugin, tables);
     }
 }

@@ -32,10 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the producer publishes for DDL, truncates, TOASTed values and tables without a primary key, on every
- * PostgreSQL major the local stack offers (17 and 14); and the startup checks that name what to fix.
+ * What the producer publishes for DDL, truncates, TOASTed values and tables without a primary key, on the oldest
+ * supported PostgreSQL major and the default one (SupportedMajorsIT covers every major); and the startup checks that
+ * name what to fix.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ProducerChangesIT {
@@ -94,7 +96,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void ddlMidStreamChangesTheEventsFromTheNextRowOn(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY, a text)");
         start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres");
@@ -119,7 +121,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void truncateIsPublishedOncePerTable(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.a (id int PRIMARY KEY)", "CREATE TABLE public.b (id int PRIMARY KEY)");
         start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres");
@@ -133,7 +135,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void unchangedToastIsListedWithoutFullIdentityAndFilledInWithIt(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.docs (id int PRIMARY KEY, body text, n int)",
                 "ALTER TABLE public.docs ALTER COLUMN body SET STORAGE EXTERNAL");
@@ -155,7 +157,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void tableWithoutPrimaryKeyIsKeyedByAllColumnsUnderReplicaIdentityFull(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.log (at int, msg text)");
         start(List.of("public.log"), ReplicaIdentity.FULL, "postgres");
@@ -172,7 +174,7 @@ class ProducerChangesIT {
 
     @Test
     void primaryKeyStaysTheKeyWhenTheTableTurnsReplicaIdentityFullMidStream() throws Exception {
-        freshDatabase(PostgresMajor.V17, "CREATE TABLE public.items (id int PRIMARY KEY, label text)");
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.items (id int PRIMARY KEY, label text)");
         start(List.of("public.items"), ReplicaIdentity.DEFAULT, "postgres");
         sql("INSERT INTO public.items VALUES (1, 'before')",
             "ALTER TABLE public.items REPLICA IDENTITY FULL",
@@ -192,7 +194,7 @@ class ProducerChangesIT {
     @ParameterizedTest
     @EnumSource(OutputPlugin.class)
     void replicaIdentityFullFromTheStartKeysSnapshotAndStreamByThePrimaryKey(OutputPlugin plugin) throws Exception {
-        freshDatabase(PostgresMajor.V17, "CREATE TABLE public.items (id int PRIMARY KEY, label text)",
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.items (id int PRIMARY KEY, label text)",
                 "INSERT INTO public.items VALUES (1, 'snapshotted')");
         start(List.of("public.items"), ReplicaIdentity.FULL, "postgres", Routing.byTable(topic, 2), false, plugin);
         sql("INSERT INTO public.items VALUES (2, 'streamed')",
@@ -208,7 +210,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void testDecodingPluginStreamsTheSameChangesWithoutAPublication(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY, label text, tags text[])",
                 "CREATE TABLE public.other (id int PRIMARY KEY)");
@@ -237,7 +239,7 @@ class ProducerChangesIT {
 
     @Test
     void routingPinsTablesSpreadsRowsByKeyAndNamesOneTopicPerTable() throws Exception {
-        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.pinned (id int PRIMARY KEY)",
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.pinned (id int PRIMARY KEY)",
                 "CREATE TABLE public.spread (id int PRIMARY KEY)");
         String perTable = topic + ".${schema}.${table}";
         start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres", new Routing(perTable, 4,
@@ -256,7 +258,7 @@ class ProducerChangesIT {
     }
 
     @ParameterizedTest
-    @EnumSource(PostgresMajor.class)
+    @MethodSource("io.tributary.producer.TestedMajors#oldestAndDefault")
     void slotFailoverCreatesAFailoverSlotOnPostgres17AndIsRefusedBefore(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY)");
         if (major.number() >= 17) {
@@ -276,7 +278,7 @@ class ProducerChangesIT {
 
     @Test
     void startupNamesTheRoleWithoutReplicationAndTheTableEntriesThatMatchNothing() throws Exception {
-        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)",
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.t (id int PRIMARY KEY)",
                 "DO $$ BEGIN CREATE ROLE reader LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
 
         IllegalStateException privilege = assertThrows(IllegalStateException.class,
@@ -319,7 +321,7 @@ class ProducerChangesIT {
 
     @Test
     void topicWithFewerPartitionsThanRoutingNeedsIsRefused() throws Exception {
-        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.t (id int PRIMARY KEY)");
         kafka.createTopic(topic, 1);
 
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> start(List.of("public.t"),
@@ -331,7 +333,7 @@ class ProducerChangesIT {
 
     @Test
     void unreachableKafkaIsReportedWithTheSettingToCheck() throws Exception {
-        freshDatabase(PostgresMajor.DEFAULT, "CREATE TABLE public.t (id int PRIMARY KEY)");
+        freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.t (id int PRIMARY KEY)");
         String suffix = topic.replace('-', '_');
         Source source = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()), "slot_" + suffix,
                 "pub_" + suffix, List.of(TableId.parse("public.t")));

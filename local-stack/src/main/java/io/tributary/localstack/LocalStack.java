@@ -40,9 +40,12 @@ public final class LocalStack {
     private LocalStack() {
     }
 
-    /** The server of the {@linkplain PostgresMajor#DEFAULT default major}, PostgreSQL 17. */
+    /**
+     * The server of the {@linkplain PostgresMajor#configuredDefault() default major}: PostgreSQL 17, or the major the
+     * system property {@value PostgresMajor#DEFAULT_PROPERTY} names.
+     */
     public static RunningPostgres postgres() {
-        return postgres(PostgresMajor.DEFAULT);
+        return postgres(PostgresMajor.configuredDefault());
     }
 
     /** The server of {@code major}, e.g. {@code LocalStack.postgres(PostgresMajor.V14)}. */

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * parameters (constructor, lifecycle or test methods), starting each service through {@link LocalStack} on first
  * use. Use with {@code @ExtendWith(LocalStackExtension.class)}. Stateless and thread-safe.
  *
- * <p>A {@link RunningPostgres} parameter gets the {@linkplain PostgresMajor#DEFAULT default major} (PostgreSQL 17)
- * unless it is annotated with {@link PostgresVersion}; parameters asking for different majors get different servers
+ * <p>A {@link RunningPostgres} parameter gets the {@linkplain PostgresMajor#configuredDefault() default major}
+ * (PostgreSQL 17, or the one the system property {@value PostgresMajor#DEFAULT_PROPERTY} names) unless it is
+ * annotated with {@link PostgresVersion}; parameters asking for different majors get different servers
  * in one test:
  *
  * <pre>{@code
@@ -46,11 +47,11 @@ public final class LocalStackExtension implements ParameterResolver {
         return LocalStack.elasticsearch();
     }
 
-    /** The major a {@link RunningPostgres} parameter asks for: its {@link PostgresVersion}, or the default. */
+    /** The major a {@link RunningPostgres} parameter asks for: its {@link PostgresVersion}, or the configured default. */
     static PostgresMajor postgresMajor(ParameterContext parameterContext) {
         Optional<PostgresVersion> version = parameterContext.findAnnotation(PostgresVersion.class);
         if (version.isEmpty()) {
-            return PostgresMajor.DEFAULT;
+            return PostgresMajor.configuredDefault();
         }
         try {
             return PostgresMajor.of(version.get().value());

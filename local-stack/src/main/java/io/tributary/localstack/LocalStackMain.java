@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line for the quickstart: {@code java -jar local-stack.jar [--only postgres,kafka,elasticsearch]
- * [--postgres-major 14|17] [--env-file PATH]}. Starts the chosen services (all by default, concurrently; PostgreSQL
+ * [--postgres-major 12..18] [--env-file PATH]}. Starts the chosen services (all by default, concurrently; PostgreSQL
  * of the given major, {@link PostgresMajor#DEFAULT} by default), prints one line per service, writes their
  * addresses to the env file if asked, prints {@value #READY} and runs until SIGINT/SIGTERM, when the
  * {@link LocalStack} shutdown hook stops everything. Exits 2 on a bad command line, 1 when a service fails to

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Chooses the major version of a {@link RunningPostgres} parameter that {@link LocalStackExtension} resolves, e.g.
- * {@code @PostgresVersion(14) RunningPostgres postgres}. Without it the parameter gets {@link PostgresMajor#DEFAULT}.
+ * {@code @PostgresVersion(14) RunningPostgres postgres}. Without it the parameter gets {@link PostgresMajor#configuredDefault()}.
  * A major that {@link PostgresMajor} does not list fails the parameter's resolution, naming the supported ones.
  */
 @Documented

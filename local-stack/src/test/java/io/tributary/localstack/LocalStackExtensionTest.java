@@ -21,7 +21,7 @@ class LocalStackExtensionTest {
 
     @Test
     void unannotatedParameterGetsTheDefaultMajor() throws Exception {
-        assertEquals(PostgresMajor.DEFAULT, LocalStackExtension.postgresMajor(parameter(0)));
+        assertEquals(PostgresMajor.configuredDefault(), LocalStackExtension.postgresMajor(parameter(0)));
     }
 
     @Test
@@ -35,7 +35,7 @@ class LocalStackExtensionTest {
         ParameterResolutionException e = assertThrows(ParameterResolutionException.class,
                 () -> LocalStackExtension.postgresMajor(parameter(3)));
 
-        assertTrue(e.getMessage().contains("@PostgresVersion(9)") && e.getMessage().contains("14, 17"), e.getMessage());
+        assertTrue(e.getMessage().contains("@PostgresVersion(9)") && e.getMessage().contains("12, 13, 14, 15, 16, 17, 18"), e.getMessage());
     }
 
     private static ParameterContext parameter(int index) throws NoSuchMethodException {

@@ -36,7 +36,8 @@ import java.util.List;
 
 /**
  * The built-in types value conversion knows without a database, as {@code pg_type} describes them: their OIDs are
- * fixed in PostgreSQL's source ({@code pg_type.dat}) and equal in every database and version. Each type the converter
+ * fixed in PostgreSQL's source ({@code pg_type.dat}) and equal in every database and version (of the rest, only the
+ * category of {@code "char"} changed: S before PostgreSQL 15, Z since). Each type the converter
  * gives a JSON form of its own is here with its array type, plus {@code box}, whose arrays use ';' between elements.
  * {@code ValueTypesIT} checks every entry against a real catalog.
  */

@@ -1,11 +1,10 @@
 package io.tributary.producer.replication;
 
-import java.util.Map;
-
 /**
  * The logical decoding output plugin a slot is created with and streamed through, and the options it is started
  * with. pgoutput sends binary messages of the tables in a publication; test_decoding sends a text line per change of
- * every table (no publication), with transaction ids and commit times, and without empty transactions.
+ * every table (no publication), with transaction ids and commit times, and without empty transactions. The options
+ * each is started with depend on the server: {@link ServerVersion}.
  */
 public enum OutputPlugin {
 
@@ -28,30 +27,9 @@ public enum OutputPlugin {
         return pluginName;
     }
 
-    /** Whether the stream shows logical messages ({@code pg_logical_emit_message}) on a server of this major. */
-    public boolean showsLogicalMessages(int serverMajor) {
-        return this == TEST_DECODING || serverMajor >= 14;
-    }
-
     /** Whether the plugin streams only the tables of a publication (which must then exist). */
     public boolean needsPublication() {
         return this == PGOUTPUT;
-    }
-
-    /**
-     * The options START_REPLICATION passes to the plugin.
-     *
-     * @param publication the publication pgoutput streams; test_decoding has none and ignores it
-     * @param serverMajor the server's major version: pgoutput sends logical messages (the incremental snapshots'
-     *                    watermarks) from 14 on, when asked to; test_decoding always sends them
-     */
-    Map<String, String> slotOptions(String publication, int serverMajor) {
-        return switch (this) {
-            case PGOUTPUT -> serverMajor >= 14
-                    ? Map.of("proto_version", "1", "publication_names", publication, "messages", "true")
-                    : Map.of("proto_version", "1", "publication_names", publication);
-            case TEST_DECODING -> Map.of("include-xids", "1", "include-timestamp", "1", "skip-empty-xacts", "1");
-        };
     }
 
     /**

@@ -101,8 +101,7 @@ public final class ReplicationSlots {
     public ExportedSnapshot createExportingSnapshot(String slot, boolean failover) throws SQLException {
         Connection replication = endpoint.openReplicationConnection();
         try {
-            String command = createSlotCommand(slot, plugin.pluginName(),
-                    replication.getMetaData().getDatabaseMajorVersion(), failover);
+            String command = ServerVersion.of(replication).createSlotCommand(slot, plugin, failover);
             String snapshotName;
             Lsn consistentPoint;
             try (Statement statement = replication.createStatement();
@@ -129,28 +128,17 @@ public final class ReplicationSlots {
     }
 
     /**
-     * The replication command that creates a logical slot and exports its snapshot: the option list of PostgreSQL
-     * 15+ (the only form that takes FAILOVER, 17+), the older keyword form before 15. Slot names are
-     * {@code [a-z0-9_]} (checked with the settings), so they need no quoting.
-     */
-    static String createSlotCommand(String slot, String pluginName, int serverMajorVersion, boolean failover) {
-        if (serverMajorVersion < 15) {
-            return "CREATE_REPLICATION_SLOT " + slot + " LOGICAL " + pluginName + " EXPORT_SNAPSHOT";
-        }
-        return "CREATE_REPLICATION_SLOT " + slot + " LOGICAL " + pluginName + " (SNAPSHOT 'export'"
-                + (failover ? ", FAILOVER true" : "") + ")";
-    }
-
-    /**
      * Why PostgreSQL invalidated the slot, if it did: {@code wal_status = lost} (PostgreSQL 13+: the WAL it needed was
-     * removed, after {@code max_slot_wal_keep_size}) or an {@code invalidation_reason} (PostgreSQL 17+: also rows
+     * removed, after {@code max_slot_wal_keep_size}) or an {@code invalidation_reason} (PostgreSQL 17+, see
+     * {@link ServerVersion#slotInvalidationColumns}: also rows
      * removed on a standby, {@code wal_level} lowered, {@code idle_replication_slot_timeout}). Such a slot can never
      * stream again; it is lost as if it had been dropped. Empty when the slot is missing or usable.
      */
     public Optional<String> invalidation(String slot) throws SQLException {
         try (Connection connection = endpoint.openQueryConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT to_jsonb(s) ->> 'wal_status',"
-                     + " to_jsonb(s) ->> 'invalidation_reason' FROM pg_replication_slots s WHERE slot_name = ?")) {
+             PreparedStatement query = connection.prepareStatement("SELECT "
+                     + ServerVersion.of(connection).slotInvalidationColumns()
+                     + " FROM pg_replication_slots WHERE slot_name = ?")) {
             query.setString(1, slot);
             try (ResultSet result = query.executeQuery()) {
                 if (!result.next()) {

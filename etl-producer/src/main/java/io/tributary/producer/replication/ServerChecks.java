@@ -81,11 +81,6 @@ public final class ServerChecks {
                 + " THEN coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()) ELSE pg_current_wal_lsn() END"));
     }
 
-    /** The server's major version, e.g. 17. */
-    public static int majorVersion(Connection connection) throws SQLException {
-        return Integer.parseInt(single(connection, "SHOW server_version_num")) / 10_000;
-    }
-
     /**
      * Warns about tables whose updates and deletes cannot be keyed (no primary key, and replica identity default
      * or nothing), or with {@code setFull} makes every table REPLICA IDENTITY FULL.
@@ -115,6 +110,48 @@ public final class ServerChecks {
             LOG.warn("tables {} have no primary key and no replica identity columns: their changes cannot be keyed"
                     + " and will stop the producer; add a primary key, ALTER TABLE … REPLICA IDENTITY FULL (or USING"
                     + " INDEX), or set tributary.postgres.replica-identity = full", unkeyed);
+        }
+    }
+
+    /**
+     * On a server that {@linkplain ServerVersion#refusesFullIdentityWithUnpublishedGeneratedColumns refuses} UPDATE
+     * and DELETE of a published table whose REPLICA IDENTITY FULL takes in an unpublished stored generated column:
+     * refuses such tables (those FULL now, or every table with {@code setFull}) before the producer's publication
+     * would break the application's writes to them. The publication publishes no generated column, as the events
+     * leave them out on every major.
+     *
+     * @throws IllegalStateException naming each such table with its generated columns, and what to change
+     */
+    public static void requireNoGeneratedColumnsUnderFullIdentity(Connection connection, List<TableId> tables,
+            boolean setFull, ServerVersion server) throws SQLException {
+        if (!server.refusesFullIdentityWithUnpublishedGeneratedColumns()) {
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT c.relreplident,"
+                + " string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attgenerated = 's' AND NOT a.attisdropped"
+                + " WHERE n.nspname = ? AND c.relname = ? GROUP BY c.relreplident")) {
+            for (TableId table : tables) {
+                query.setString(1, table.schema());
+                query.setString(2, table.table());
+                try (ResultSet result = query.executeQuery()) {
+                    if (result.next() && (setFull || "f".equals(result.getString(1)))) {
+                        refused.add(table + " (" + result.getString(2) + ")");
+                    }
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException(server + " refuses UPDATE and DELETE of a published table whose REPLICA"
+                    + " IDENTITY FULL includes generated columns the publication does not publish, and the producer"
+                    + " publishes none; these tables " + (setFull ? "would be made REPLICA IDENTITY FULL"
+                    + " (tributary.postgres.replica-identity = full)" : "are REPLICA IDENTITY FULL")
+                    + " and have generated columns: " + String.join(", ", refused) + ". Key them by a primary key"
+                    + " (REPLICA IDENTITY DEFAULT, and tributary.postgres.replica-identity = default) or a unique"
+                    + " index (REPLICA IDENTITY USING INDEX), leave them out of tributary.postgres.tables, or use"
+                    + " tributary.postgres.plugin = test_decoding (no publication)");
         }
     }
 

@@ -40,17 +40,17 @@ public final class WalStream implements AutoCloseable {
      * @param plugin         the slot's output plugin
      * @param publication    the publication pgoutput streams; test_decoding ignores it
      * @param statusInterval how often the flushed position is sent to the server
-     * @param serverMajor    the server's major version (which plugin options it knows)
+     * @param server         the server's version (which plugin options it knows)
      */
     public static WalStream open(PostgresEndpoint endpoint, String slot, OutputPlugin plugin, String publication,
-                                 Duration statusInterval, int serverMajor) throws SQLException {
+                                 Duration statusInterval, ServerVersion server) throws SQLException {
         Connection connection = endpoint.openReplicationConnection();
         try {
             ChainedLogicalStreamBuilder builder = connection.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream().logical()
                     .withSlotName(slot)
                     .withStartPosition(LogSequenceNumber.INVALID_LSN);
-            for (Map.Entry<String, String> option : plugin.slotOptions(publication, serverMajor).entrySet()) {
+            for (Map.Entry<String, String> option : server.slotOptions(plugin, publication).entrySet()) {
                 builder = builder.withSlotOption(option.getKey(), option.getValue());
             }
             PGReplicationStream stream = builder

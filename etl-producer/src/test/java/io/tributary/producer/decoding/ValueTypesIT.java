@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -186,9 +187,11 @@ class ValueTypesIT {
         }
     }
 
+    /** Numeric infinities came with PostgreSQL 14: older majors get the other cases. */
     @Test
     void everyTypeArrivesThroughPgoutputAsItsJsonValue() throws SQLException {
-        assertArriveThroughPgoutputAsJson(CASES);
+        assertArriveThroughPgoutputAsJson(postgres.majorVersion() >= 14 ? CASES : CASES.stream()
+                .filter(c -> !(c.type().equals("numeric") && c.literal().contains("Infinity"))).toList());
     }
 
     @Test
@@ -240,13 +243,15 @@ class ValueTypesIT {
                 events.get(0).after().toString());
     }
 
+    /** The largest intervals parse from PostgreSQL 15 on (14 and older find a field out of range). */
     @Test
     void intervalsMatchPostgresqlsOwnIso8601Form() throws SQLException {
-        List<String> literals = List.of("0", "1 microsecond", "-1 microsecond", "1 year", "-1 year", "13 months",
+        List<String> literals = Stream.of("0", "1 microsecond", "-1 microsecond", "1 year", "-1 year", "13 months",
                 "-13 months", "1 year -1 month", "40 days", "-40 days 40 hours", "1 day -00:00:00.000001",
                 "100 hours 59 minutes 59.999999 seconds", "-100 hours -0.5 seconds", "1 mon -1 day +1 hour",
                 "178956970 years 7 months 2147483646 days 2562047788 hours 54.775807 seconds",
-                "-178956970 years -7 months -2147483646 days -2562047788 hours -54.775807 seconds");
+                "-178956970 years -7 months -2147483646 days -2562047788 hours -54.775807 seconds")
+                .filter(literal -> postgres.majorVersion() >= 15 || !literal.contains("178956970")).toList();
         Map<String, String> postgresStyle = render(literals, "postgres");
         Map<String, String> isoStyle = render(literals, "iso_8601");
 
@@ -254,12 +259,18 @@ class ValueTypesIT {
                 IntervalValues.toIso8601(postgresStyle.get(literal)), literal + " = " + postgresStyle.get(literal))));
     }
 
+    /** Before PostgreSQL 15, "char" was in category S (string), not Z (internal); nothing reads the category. */
     @Test
     void builtInTypesMatchTheDatabaseCatalog() throws SQLException {
         Map<Integer, PgType> catalog = new TypeCatalogLoader(endpoint).load().stream()
                 .collect(Collectors.toMap(PgType::oid, Function.identity()));
 
-        assertAll(BuiltinTypes.ALL.stream().map(builtIn -> () -> assertEquals(builtIn, catalog.get(builtIn.oid()))));
+        assertAll(BuiltinTypes.ALL.stream().map(builtIn -> () -> assertEquals(
+                builtIn.name().equals("char") && postgres.majorVersion() < 15
+                        ? new PgType(builtIn.oid(), builtIn.name(), builtIn.namespace(), builtIn.kind(), 'S',
+                                builtIn.elementOid(), builtIn.baseTypeOid(), builtIn.delimiter())
+                        : builtIn,
+                catalog.get(builtIn.oid()))));
     }
 
     @Test

@@ -68,11 +68,6 @@ class ServerChecksTest {
     }
 
     @Test
-    void majorVersionComesFromServerVersionNum() throws Exception {
-        assertEquals(14, ServerChecks.majorVersion(answering(Map.of("SHOW server_version_num", "140024"))));
-    }
-
-    @Test
     void aServerThatDoesNotAnswerStopsTheStartNamingTheUrlSetting() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
