@@ -160,6 +160,17 @@ public record KafkaSecurity(Protocol protocol, Optional<Sasl> sasl, Optional<Pat
         return Optional.empty();
     }
 
+    /**
+     * {@code properties} fit for a log line or a settings {@code toString}: the value of {@code sasl.jaas.config} and
+     * of every {@code *.password} property replaced by {@code [hidden]}.
+     */
+    public static Map<String, String> redacted(Map<String, String> properties) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        properties.forEach((name, value) -> shown.put(name,
+                name.equals("sasl.jaas.config") || name.endsWith("password") ? "[hidden]" : value));
+        return shown;
+    }
+
     @Override
     public String toString() {
         return protocol + sasl.map(login -> " " + login).orElse("")

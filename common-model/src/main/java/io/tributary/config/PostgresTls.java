@@ -32,8 +32,8 @@ public record PostgresTls(Optional<SslMode> mode, Optional<Path> rootCert) {
     public static final String MODE_KEY = "tributary.postgres.ssl.mode";
     public static final String ROOT_CERT_KEY = "tributary.postgres.ssl.root-cert";
 
-    /** What pgjdbc does without any setting: {@code prefer}. */
-    public static final PostgresTls DEFAULT = new PostgresTls(Optional.of(SslMode.PREFER), Optional.empty());
+    /** Nothing set: pgjdbc's own default ({@code prefer}), or what the JDBC URL's parameters say. */
+    public static final PostgresTls DEFAULT = new PostgresTls(Optional.empty(), Optional.empty());
 
     private static final Set<String> URL_TLS_PARAMETERS = Set.of("ssl", "sslmode", "sslrootcert", "sslfactory");
 
@@ -70,7 +70,7 @@ public record PostgresTls(Optional<SslMode> mode, Optional<Path> rootCert) {
         Optional<String> urlParameter = urlTlsParameter(url);
         if (urlParameter.isPresent()) {
             if (mode == SslMode.PREFER && rootCert.isEmpty()) {
-                return new PostgresTls(Optional.empty(), Optional.empty());
+                return DEFAULT;
             }
             throw read.invalid(MODE_KEY, "is set together with the parameter " + urlParameter.get() + " in"
                     + " tributary.postgres.url, which would win in silence; set TLS in one place (prefer "
