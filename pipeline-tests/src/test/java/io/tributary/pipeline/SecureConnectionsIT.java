@@ -90,6 +90,9 @@ class SecureConnectionsIT {
 
     @Test
     void rowsStreamFromVerifyFullPostgresThroughSaslSslKafkaIntoElasticsearch() throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
+                        + "/shop.items-000001,items_joined-000001?ignore_unavailable=true")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
         producer = new EtlProducer(producerSettings(postgresCertificates.caCertificate(), kafka.password()),
                 new SimpleMeterRegistry());
         producer.start();
@@ -97,8 +100,10 @@ class SecureConnectionsIT {
         subscriber.start();
         sql("INSERT INTO shop.items VALUES (2, 'streamed')");
 
-        assertEquals("read by the snapshot", awaitDocument(1).get("name").asText());
-        assertEquals("streamed", awaitDocument(2).get("name").asText());
+        assertEquals("read by the snapshot", awaitDocument("shop.items", 1).get("name").asText());
+        assertEquals("streamed", awaitDocument("shop.items", 2).get("name").asText());
+        assertEquals("streamed", awaitDocument("items_joined", 2).get("name").asText(),
+                "the subscriber's joined documents are read from PostgreSQL over verify-full");
         assertEquals(Map.of("tributary-etl-producer-stream", true), tlsOfSessions("tributary-etl-producer-stream"),
                 "the replication connection is TLS");
     }
@@ -117,17 +122,23 @@ class SecureConnectionsIT {
     }
 
     @Test
-    void requireWithoutACaFileConnectsOverTls() throws Exception {
-        ProducerSettings settings = load("producer.conf", """
-                tributary.postgres { url = "%s", user = postgres, tables = "shop.items", ssl.mode = require }
-                tributary.kafka.bootstrap-servers = "%s"
-                """.formatted(postgresUrl(), kafka.bootstrapServers()), Map.of(), ProducerSettings::load);
+    void requireWithoutACaFileConnectsOverTlsAndDisableWithout() throws Exception {
+        assertTrue(sessionIsTls("require"), "a require session is TLS");
+        assertFalse(sessionIsTls("disable"), "a disable session is not TLS (the server offers it)");
+    }
 
+    /** Whether a producer connection with {@code ssl.mode = mode} (and no CA file) is TLS, as the server sees it. */
+    private boolean sessionIsTls(String mode) throws Exception {
+        ProducerSettings settings = load("producer-" + mode + ".conf", """
+                tributary.postgres { url = "%s", user = postgres, tables = "shop.items", ssl.mode = %s }
+                tributary.kafka.bootstrap-servers = "%s"
+                """.formatted(postgresUrl(), mode, kafka.bootstrapServers()), Map.of(), ProducerSettings::load);
         try (Connection connection = ServerChecks.connect(settings.source().endpoint());
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
                      "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
-            assertTrue(result.next() && result.getBoolean(1), "the session is TLS");
+            assertTrue(result.next());
+            return result.getBoolean(1);
         }
     }
 
@@ -150,11 +161,9 @@ class SecureConnectionsIT {
 
     @Test
     void aCaThatDidNotSignTheBrokersCertificateStopsTheProducerSayingItIsTls() throws Exception {
-        ProducerSettings settings = producerSettings(postgresCertificates.caCertificate(), kafka.password());
         ProducerSettings wrongCa = load("producer-wrong-ca.conf", producerConfig(postgresCertificates.caCertificate())
                         + "tributary.kafka.ssl.ca-file = \"" + kafka.certificates().unrelatedCaCertificate() + "\"\n",
                 Map.of("TRIBUTARY_KAFKA_SASL_PASSWORD", kafka.password()), ProducerSettings::load);
-        assertEquals(settings.target().bootstrapServers(), wrongCa.target().bootstrapServers());
         producer = new EtlProducer(wrongCa, new SimpleMeterRegistry());
 
         IllegalStateException error = assertTimeoutPreemptively(STARTUP_FAILURE_BOUND,
@@ -217,10 +226,18 @@ class SecureConnectionsIT {
                     ssl.ca-file = "%s"
                   }
                   elasticsearch.urls = "%s"
+                  postgres {
+                    url = "%s"
+                    user = postgres
+                    publication = "pub_%s"
+                    ssl { mode = verify-full, root-cert = "%s" }
+                  }
+                  documents.items_joined.root = "shop.items"
                   http.port = 0
                 }
                 """.formatted(kafka.bootstrapServers(), database, database, kafka.username(),
-                kafka.certificates().caCertificate(), elasticsearch.url()),
+                kafka.certificates().caCertificate(), elasticsearch.url(), postgresUrl(), database,
+                postgresCertificates.caCertificate()),
                 Map.of("TRIBUTARY_KAFKA_SASL_PASSWORD", kafkaPassword), SubscriberSettings::load);
     }
 
@@ -236,8 +253,8 @@ class SecureConnectionsIT {
         }
     }
 
-    private JsonNode awaitDocument(int id) throws Exception {
-        URI uri = URI.create(elasticsearch.url() + "/shop.items/_doc/" + id);
+    private JsonNode awaitDocument(String index, int id) throws Exception {
+        URI uri = URI.create(elasticsearch.url() + "/" + index + "/_doc/" + id);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
@@ -249,7 +266,7 @@ class SecureConnectionsIT {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no document " + id + " in shop.items after 60 s: " + response.body());
+                throw new AssertionError("no document " + id + " in " + index + " after 60 s: " + response.body());
             }
             Thread.sleep(200);
         }
