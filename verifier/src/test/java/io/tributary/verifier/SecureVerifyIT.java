@@ -110,12 +110,6 @@ class SecureVerifyIT {
                 tributary.kafka { bootstrap-servers = "%s", topic = "%s" }
                 tributary.elasticsearch.urls = ["%s"]
                 """.formatted(kafka.bootstrapServers(), topic, elasticsearchUrl));
-        String[] args = new String[4 + extra.length];
-        args[0] = "--producer-config";
-        args[1] = producer.toString();
-        args[2] = "--subscriber-config";
-        args[3] = subscriber.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        return Cli.run(args);
+        return Cli.withConfigs(producer, subscriber, extra);
     }
 }
