@@ -1,6 +1,7 @@
 package io.tributary.documents;
 
 import com.typesafe.config.Config;
+import io.tributary.config.PostgresTls;
 import io.tributary.config.SettingsReader;
 import io.tributary.shaping.NumericMode;
 import java.time.Duration;
@@ -31,8 +32,12 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
     public static final DocumentSettings NONE = new DocumentSettings(List.of(), Optional.empty(), "", NumericMode.STRING,
             500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
 
-    /** A database to read from; {@link #toString()} never shows the password. */
-    public record Source(String url, String user, String password) {
+    /**
+     * A database to read from; {@link #toString()} never shows the password.
+     *
+     * @param tls {@code tributary.postgres.ssl.*}
+     */
+    public record Source(String url, String user, String password, PostgresTls tls) {
 
         @Override
         public String toString() {
@@ -61,7 +66,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                         + " jdbc:postgresql://host:5432/database, got '" + url + "'");
             }
             source = Optional.of(new Source(url, read.requiredString("tributary.postgres.user"),
-                    read.optionalString("tributary.postgres.password").orElse("")));
+                    read.optionalString("tributary.postgres.password").orElse(""), PostgresTls.read(read, url)));
         }
         String base = "tributary.document-rebuild.";
         return new DocumentSettings(documents, source,

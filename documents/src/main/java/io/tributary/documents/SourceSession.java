@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.tributary.config.PostgresTls;
 import java.util.Properties;
 import org.postgresql.PGProperty;
 
@@ -31,10 +32,11 @@ public final class SourceSession implements AutoCloseable {
 
     /**
      * @param url a JDBC URL ({@code jdbc:postgresql://host:5432/db}), which may carry more settings
+     * @param tls {@code tributary.postgres.ssl.*}
      * @throws SQLException when PostgreSQL cannot be reached or refuses the user
      */
-    public static SourceSession open(String url, String user, String password, String applicationName)
-            throws SQLException {
+    public static SourceSession open(String url, String user, String password, PostgresTls tls,
+                                     String applicationName) throws SQLException {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, user);
         if (password != null && !password.isEmpty()) {
@@ -46,6 +48,7 @@ public final class SourceSession implements AutoCloseable {
         PGProperty.APPLICATION_NAME.set(properties, applicationName);
         PGProperty.BINARY_TRANSFER.set(properties, false);
         PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
+        tls.applyTo(properties);
         return new SourceSession(DriverManager.getConnection(url, properties));
     }
 

@@ -3,6 +3,7 @@ package io.tributary.subscriber;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tributary.config.ConfigLoader;
+import io.tributary.config.KafkaSecurity;
 import io.tributary.config.SettingsReader;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  * Everything the subscriber is configured with, read and validated once at startup. The keys, their defaults and
  * descriptions are in {@code io/tributary/subscriber/reference.conf}; docs/configuration.md lists them.
  *
+ * @param kafkaProperties the Kafka client properties of every client: {@link KafkaSecurity}'s, with
+ *                        {@code tributary.kafka.properties} over them
  * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
  *                        pattern (the subscriber would read its own dead letters)
  * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
@@ -181,7 +184,7 @@ public record SubscriberSettings(
                 deadLetterTopic,
                 read.requiredString("tributary.kafka.group-id"),
                 read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
-                read.flatStringMap("tributary.kafka.properties"),
+                KafkaSecurity.clientProperties(read),
                 read.httpUrls("tributary.elasticsearch.urls"),
                 read.optionalString("tributary.elasticsearch.username").orElse(""),
                 read.optionalString("tributary.elasticsearch.password").orElse(""),

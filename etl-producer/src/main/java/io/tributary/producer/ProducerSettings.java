@@ -2,6 +2,8 @@ package io.tributary.producer;
 
 import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
+import io.tributary.config.KafkaSecurity;
+import io.tributary.config.PostgresTls;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.Routing;
@@ -119,6 +121,8 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
      * @param maxEventBytes the largest event (key and value, before compression) sent: the Kafka producer's
      *                      {@code max.request.size} and a created topic's {@code max.message.bytes}
      * @param minInsyncReplicas {@code min.insync.replicas} of a created topic; -1 for its replication factor - 1
+     * @param properties    the Kafka client properties: {@link KafkaSecurity}'s, with {@code tributary.kafka.properties}
+     *                      over them; {@link #toString()} hides the SASL login
      */
     public record Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
                          long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
@@ -141,6 +145,14 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         public static Target of(String bootstrapServers, String topic, int partitions) {
             return new Target(bootstrapServers, Routing.byTable(topic, partitions), -1, 50_000,
                     DEFAULT_MAX_EVENT_BYTES, Map.of());
+        }
+
+        @Override
+        public String toString() {
+            return "Target[bootstrapServers=" + bootstrapServers + ", routing=" + routing + ", replicationFactor="
+                    + replicationFactor + ", minInsyncReplicas=" + minInsyncReplicas + ", maxUnacknowledgedEvents="
+                    + maxUnacknowledgedEvents + ", maxEventBytes=" + maxEventBytes + ", properties="
+                    + KafkaSecurity.redacted(properties) + "]";
         }
 
         /** The topic name, or pattern with ${schema} and ${table}. */
@@ -199,7 +211,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         }
         return new Source(
                 new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
-                        read.optionalString("tributary.postgres.password").orElse("")),
+                        read.optionalString("tributary.postgres.password").orElse(""), PostgresTls.read(read, url)),
                 OutputPlugin.named(read.oneOf("tributary.postgres.plugin", List.of("pgoutput", "test_decoding"))),
                 slot,
                 read.requiredString("tributary.postgres.publication"),
@@ -258,6 +270,6 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 minInsyncReplicas,
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
                 (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
-                read.flatStringMap("tributary.kafka.properties"));
+                KafkaSecurity.clientProperties(read));
     }
 }

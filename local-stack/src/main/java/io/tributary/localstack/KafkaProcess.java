@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,8 +24,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * One single-node KRaft Kafka (broker and controller in one) running as a child JVM, so that the broker's
  * classpath (Scala, Kafka server, its own logging binding) stays out of this JVM. The storage is formatted once;
- * stopping and starting again keeps the port and the log directories. Not thread-safe: {@link RunningKafka}
- * serialises calls.
+ * stopping and starting again keeps the ports and the log directories. Besides PLAINTEXT it listens with SASL_SSL
+ * ({@link SaslSslListener}): SCRAM credentials of one user added at format time, TLS with a CA made then. Not
+ * thread-safe: {@link RunningKafka} serialises calls.
  */
 final class KafkaProcess {
 
@@ -32,47 +34,77 @@ final class KafkaProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
+    private static final String SCRAM_USER = "tributary";
 
     private final List<Path> classpath;
     private final Path directory;
     private final Path serverProperties;
     private final Path logFile;
     private final int port;
+    private final SaslSslListener saslSsl;
     private Process process;
 
-    private KafkaProcess(List<Path> classpath, Path directory, int port) {
+    private KafkaProcess(List<Path> classpath, Path directory, int port, SaslSslListener saslSsl) {
         this.classpath = classpath;
         this.directory = directory;
         this.serverProperties = directory.resolve("server.properties");
         this.logFile = directory.resolve("kafka.log");
         this.port = port;
+        this.saslSsl = saslSsl;
     }
 
-    /** Writes the configuration of a new broker on 127.0.0.1:{@code port} and formats its storage. */
-    static KafkaProcess format(StackSettings settings, int port, int controllerPort) {
+    /**
+     * Writes the configuration of a new broker on 127.0.0.1:{@code port} (PLAINTEXT) and {@code saslSslPort}
+     * (SASL_SSL), makes its certificates and formats its storage with the SCRAM user.
+     */
+    static KafkaProcess format(StackSettings settings, int port, int controllerPort, int saslSslPort) {
         List<Path> classpath = settings.artifacts().kafkaClasspath();
         classpath.forEach(jar -> StackArtifacts.existing(jar, "Kafka broker classpath entry"));
         Path directory = settings.newServiceDirectory("kafka-" + port, false);
-        KafkaProcess kafka = new KafkaProcess(classpath, directory, port);
+        SecureRandom random = new SecureRandom();
+        SaslSslListener saslSsl = new SaslSslListener("127.0.0.1:" + saslSslPort, SCRAM_USER,
+                newPassword(random),
+                LocalCertificates.generate(directory.resolve("tls")));
+        KafkaProcess kafka = new KafkaProcess(classpath, directory, port, saslSsl);
         kafka.writeConfiguration(controllerPort);
+        String credentials = "[name=" + saslSsl.username() + ",password=" + saslSsl.password() + "]";
         ProcessRunner.run("format the Kafka storage in " + directory,
                 kafka.javaCommand("256m", "kafka.tools.StorageTool", "format",
-                        "--cluster-id", KafkaClusterId.random(new SecureRandom()).value(),
-                        "--config", kafka.serverProperties.toString()),
+                        "--cluster-id", KafkaClusterId.random(random).value(),
+                        "--config", kafka.serverProperties.toString(),
+                        "--add-scram", "SCRAM-SHA-512=" + credentials,
+                        "--add-scram", "SCRAM-SHA-256=" + credentials),
                 directory, directory.resolve("kafka-storage-format.log"), FORMAT_TIMEOUT);
         return kafka;
     }
 
+    /** 16 random bytes in hex: the SCRAM user's password of this run. */
+    private static String newPassword(SecureRandom random) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
     private void writeConfiguration(int controllerPort) {
+        String scramLogin = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
         Map<String, String> settings = Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
                 Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort
+                        + ",SASL_SSL://" + saslSsl.bootstrapServers()),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port
+                        + ",SASL_SSL://" + saslSsl.bootstrapServers()),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
-                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("listener.security.protocol.map",
+                        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL"),
+                Map.entry("sasl.enabled.mechanisms", "SCRAM-SHA-512,SCRAM-SHA-256"),
+                Map.entry("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scramLogin),
+                Map.entry("listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config", scramLogin),
+                Map.entry("listener.name.sasl_ssl.ssl.keystore.type", "PEM"),
+                Map.entry("listener.name.sasl_ssl.ssl.keystore.location",
+                        saslSsl.certificates().serverKeyAndCertificate().toString()),
                 Map.entry("log.dirs", directory.resolve("data").toString()),
                 Map.entry("num.partitions", "1"),
                 Map.entry("auto.create.topics.enable", "false"),
@@ -169,6 +201,10 @@ final class KafkaProcess {
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    SaslSslListener saslSsl() {
+        return saslSsl;
     }
 
     Path logFile() {

@@ -27,6 +27,9 @@ public final class LocalStack {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
     private static final Map<PostgresMajor, StartOnce<RunningPostgres>> POSTGRES = postgresPerMajor();
+    private static final StartOnce<RunningPostgres> POSTGRES_WITH_TLS = new StartOnce<>(
+            PostgresMajor.DEFAULT + " with TLS", settings -> RunningPostgres.launchWithTls(settings,
+                    PostgresMajor.DEFAULT), RunningPostgres::stop);
     private static final StartOnce<RunningKafka> KAFKA =
             new StartOnce<>("Kafka", RunningKafka::launch, RunningKafka::stop);
     private static final StartOnce<RunningElasticsearch> ELASTICSEARCH =
@@ -59,6 +62,14 @@ public final class LocalStack {
      */
     public static RunningPostgres postgres(int major) {
         return postgres(PostgresMajor.of(major));
+    }
+
+    /**
+     * A server of the default major of its own with {@code ssl = on}, its certificate signed by a CA made when it
+     * started ({@link RunningPostgres#certificates()}); the other servers run without TLS.
+     */
+    public static RunningPostgres postgresWithTls() {
+        return POSTGRES_WITH_TLS.get();
     }
 
     public static RunningKafka kafka() {

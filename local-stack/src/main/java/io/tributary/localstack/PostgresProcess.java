@@ -113,6 +113,24 @@ final class PostgresProcess {
         }
     }
 
+    /**
+     * Turns TLS on ({@code ssl = on}) with a CA and server certificate made now in {@code <run directory>/tls}, owned
+     * by the service user; takes effect at the next {@link #start()}.
+     */
+    LocalCertificates enableTls() {
+        Path tls = directory.resolve("tls");
+        LocalCertificates certificates = LocalCertificates.generate(tls);
+        user.own(tls);
+        appendTo(dataDirectory.resolve("postgresql.conf"), String.join("\n",
+                "",
+                "# tributary local-stack: TLS with a CA made at startup",
+                "ssl = on",
+                "ssl_cert_file = '" + certificates.serverCertificate() + "'",
+                "ssl_key_file = '" + certificates.serverKey() + "'",
+                ""));
+        return certificates;
+    }
+
     void start() {
         try {
             ProcessRunner.run("start " + this,

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka (KRaft) started by {@link LocalStack} as a child JVM, listening on 127.0.0.1 (PLAINTEXT),
- * with topic auto-creation off. {@link #stop()} / {@link #start()} keep the port and the log directories;
+ * A single-node Kafka (KRaft) started by {@link LocalStack} as a child JVM, listening on 127.0.0.1 (PLAINTEXT, and
+ * SASL_SSL with SCRAM: {@link #saslSsl()}), with topic auto-creation off. {@link #stop()} / {@link #start()} keep the port and the log directories;
  * {@link #kill()} simulates a broker crash.
  *
  * <p>Thread-safe: lifecycle calls are serialised; {@link #bootstrapServers()} never changes.
@@ -35,7 +35,8 @@ public final class RunningKafka {
     /** Formats a new broker on free ports and starts it. */
     static RunningKafka launch(StackSettings settings) {
         long started = System.nanoTime();
-        RunningKafka kafka = new RunningKafka(KafkaProcess.format(settings, FreePorts.next(), FreePorts.next()));
+        RunningKafka kafka = new RunningKafka(KafkaProcess.format(settings, FreePorts.next(), FreePorts.next(),
+                FreePorts.next()));
         kafka.start();
         LOG.info("Kafka ready on {} in {} ms (log: {})", kafka.bootstrapServers(),
                 (System.nanoTime() - started) / 1_000_000, kafka.logFile());
@@ -45,6 +46,11 @@ public final class RunningKafka {
     /** {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
         return process.bootstrapServers();
+    }
+
+    /** The SASL_SSL listener beside PLAINTEXT: its address, SCRAM user and password, and its CA. */
+    public SaslSslListener saslSsl() {
+        return process.saslSsl();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tributary.localstack;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -24,17 +25,29 @@ public final class RunningPostgres {
     private static final String DUPLICATE_DATABASE = "42P04";
 
     private final PostgresProcess process;
+    private final Optional<LocalCertificates> certificates;
     private boolean running;
 
-    private RunningPostgres(PostgresProcess process) {
+    private RunningPostgres(PostgresProcess process, Optional<LocalCertificates> certificates) {
         this.process = process;
+        this.certificates = certificates;
     }
 
     /** Creates a new {@code major} cluster on a free port and starts it; stops it again if startup fails. */
     static RunningPostgres launch(StackSettings settings, PostgresMajor major) {
-        long started = System.nanoTime();
         PostgresProcess process = PostgresProcess.create(settings, major, FreePorts.next());
-        RunningPostgres postgres = new RunningPostgres(process);
+        return launch(process, Optional.empty());
+    }
+
+    /** As {@link #launch(StackSettings, PostgresMajor)}, with {@code ssl = on} and a CA made for it. */
+    static RunningPostgres launchWithTls(StackSettings settings, PostgresMajor major) {
+        PostgresProcess process = PostgresProcess.create(settings, major, FreePorts.next());
+        return launch(process, Optional.of(process.enableTls()));
+    }
+
+    private static RunningPostgres launch(PostgresProcess process, Optional<LocalCertificates> certificates) {
+        long started = System.nanoTime();
+        RunningPostgres postgres = new RunningPostgres(process, certificates);
         try {
             postgres.start();
         } catch (RuntimeException e) {
@@ -85,6 +98,16 @@ public final class RunningPostgres {
             }
         }
         return jdbcUrl(name);
+    }
+
+    /**
+     * The CA and server certificate of a server started with TLS ({@link LocalStack#postgresWithTls()}).
+     *
+     * @throws IllegalStateException for a server started without TLS
+     */
+    public LocalCertificates certificates() {
+        return certificates.orElseThrow(() -> new IllegalStateException(this + " was started without TLS; use"
+                + " LocalStack.postgresWithTls()"));
     }
 
     /** The server's major version, e.g. 17: the {@link PostgresMajor} it was started as. */

@@ -1,11 +1,13 @@
 package io.tributary.inspector;
 
+import io.tributary.config.KafkaSecurity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -38,13 +40,16 @@ final class BrokerConnection implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     private final Duration timeout;
     private Admin admin;
     private Consumer<byte[], byte[]> consumer;
 
-    BrokerConnection(String bootstrapServers, Duration timeout) {
-        this.bootstrapServers = bootstrapServers;
-        this.timeout = timeout;
+    /** To the brokers of {@code settings}, with its client (security) properties and timeout. */
+    BrokerConnection(TopicSettings settings) {
+        this.bootstrapServers = settings.bootstrapServers();
+        this.clientProperties = settings.clientProperties();
+        this.timeout = settings.timeout();
     }
 
     String bootstrapServers() {
@@ -122,6 +127,10 @@ final class BrokerConnection implements AutoCloseable {
 
     /** Turns an exception of a Kafka client call into one naming what failed and where. */
     InspectionFailedException failure(Throwable cause, String what) {
+        Optional<String> refused = KafkaSecurity.describeFailure(cause, bootstrapServers);
+        if (refused.isPresent()) {
+            return new InspectionFailedException(what + " failed: " + refused.get(), cause);
+        }
         if (cause instanceof TimeoutException) {
             return unreachable(what, cause);
         }
@@ -152,7 +161,7 @@ final class BrokerConnection implements AutoCloseable {
 
     private Map<String, Object> commonConfig() {
         int millis = (int) timeout.toMillis();
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = new HashMap<>(clientProperties);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, CLIENT_ID);
         config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis);

@@ -33,7 +33,7 @@ final class LagCommand extends TopicCommand {
 
     @Override
     void inspect(TopicSettings settings, PrintWriter out) {
-        try (BrokerConnection connection = new BrokerConnection(settings.bootstrapServers(), settings.timeout())) {
+        try (BrokerConnection connection = new BrokerConnection(settings)) {
             LagReport report = report(connection, settings);
             if (jsonOutput()) {
                 printJson(out, report.json());

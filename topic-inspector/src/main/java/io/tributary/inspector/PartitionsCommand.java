@@ -25,7 +25,7 @@ final class PartitionsCommand extends TopicCommand {
             throw new InvalidUsageException("--max-records must be at least 1, got " + maxRecords);
         }
         String topic = settings.singleTopic();
-        try (BrokerConnection connection = new BrokerConnection(settings.bootstrapServers(), settings.timeout())) {
+        try (BrokerConnection connection = new BrokerConnection(settings)) {
             List<PartitionOffsets> offsets = connection.partitionOffsets(topic);
             Routing routing = settings.routing(offsets.size());
             PartitionReader reader = new PartitionReader(connection, topic);

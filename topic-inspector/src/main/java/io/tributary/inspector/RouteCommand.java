@@ -73,7 +73,7 @@ final class RouteCommand extends TopicCommand {
         if (settings.configuredPartitions().isPresent()) {
             return settings.configuredPartitions().getAsInt();
         }
-        try (BrokerConnection connection = new BrokerConnection(settings.bootstrapServers(), settings.timeout())) {
+        try (BrokerConnection connection = new BrokerConnection(settings)) {
             return connection.partitionOffsets(topic).size();
         }
     }

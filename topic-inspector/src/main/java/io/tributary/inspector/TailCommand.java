@@ -73,7 +73,7 @@ final class TailCommand extends TopicCommand {
         EventFilter filter = EventFilter.parse(tables, operations, key);
         String topic = settings.singleTopic();
         EventFormat format = jsonOutput() ? EventFormat.JSON : EventFormat.TEXT;
-        try (BrokerConnection connection = new BrokerConnection(settings.bootstrapServers(), settings.timeout())) {
+        try (BrokerConnection connection = new BrokerConnection(settings)) {
             List<PartitionOffsets> chosen = chosenPartitions(connection.partitionOffsets(topic), topic);
             PartitionReader reader = new PartitionReader(connection, topic);
             for (PartitionOffsets partition : chosen) {

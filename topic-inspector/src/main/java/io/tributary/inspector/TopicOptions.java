@@ -1,6 +1,9 @@
 package io.tributary.inspector;
 
+import io.tributary.config.ConfigLoader;
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.KafkaSecurity;
+import io.tributary.config.SettingsReader;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;
@@ -23,12 +26,18 @@ import picocli.CommandLine.Option;
  * it ({@link ProducerSettings}: so the producer's other {@code TRIBUTARY_KAFKA_*} variables override its keys too);
  * the defaults ({@code localhost:9092}, {@code tributary.changes}, partition by table, no pins, the topic's
  * partition count).
+ *
+ * <p>Security ({@link KafkaSecurity}): the {@code --producer-config}'s Kafka client properties; without it, the
+ * producer's {@code TRIBUTARY_KAFKA_SECURITY_PROTOCOL}, {@code TRIBUTARY_KAFKA_SASL_*} and
+ * {@code TRIBUTARY_KAFKA_SSL_CA_FILE} variables (no option takes a password, which {@code ps} would show).
  */
 final class TopicOptions {
 
     static final String BOOTSTRAP_VARIABLE = "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS";
     static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
     static final String DEFAULT_TOPIC = "tributary.changes";
+    /** The Kafka security keys with the producer's defaults, read from the environment without a config file. */
+    static final String SECURITY_REFERENCE = "io/tributary/inspector/kafka-security.conf";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -96,8 +105,10 @@ final class TopicOptions {
                 : parsePins();
         List<TableId> tables = producer.map(TopicOptions::namedTables).orElse(List.of());
         String source = producerConfig == null ? "the command line" : "--producer-config " + producerConfig;
+        Map<String, String> clientProperties = target.map(Target::properties)
+                .orElseGet(() -> securityFromEnvironment(environment));
         return new TopicSettings(servers, topicName, partitionCount, by, pinned, tables,
-                Duration.ofSeconds(timeoutSeconds), source);
+                Duration.ofSeconds(timeoutSeconds), source, clientProperties);
     }
 
     private static ProducerSettings loadProducer(Path file, Map<String, String> environment) {
@@ -105,6 +116,16 @@ final class TopicOptions {
             return ProducerSettings.load(file, environment);
         } catch (InvalidConfigException e) {
             throw new InvalidUsageException("--producer-config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The Kafka security settings from the producer's environment variables, checked as the producer checks them. */
+    private static Map<String, String> securityFromEnvironment(Map<String, String> environment) {
+        try {
+            return KafkaSecurity.clientProperties(new SettingsReader(
+                    ConfigLoader.load(SECURITY_REFERENCE, null, environment)));
+        } catch (InvalidConfigException e) {
+            throw new InvalidUsageException(e.getMessage(), e);
         }
     }
 

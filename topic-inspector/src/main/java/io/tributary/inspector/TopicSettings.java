@@ -24,9 +24,11 @@ import java.util.stream.Collectors;
  * @param configuredTables     the producer's tables (wildcard entries left out), to show where each is routed
  * @param timeout              how long to wait for any answer from Kafka
  * @param source               where the routing came from, for the reader ("--producer-config x.conf", "options")
+ * @param clientProperties     the Kafka client properties (security): the producer's, or from the environment
  */
 record TopicSettings(String bootstrapServers, String topic, OptionalInt configuredPartitions, PartitionBy partitionBy,
-                     Map<TableId, Integer> pins, List<TableId> configuredTables, Duration timeout, String source) {
+                     Map<TableId, Integer> pins, List<TableId> configuredTables, Duration timeout, String source,
+                     Map<String, String> clientProperties) {
 
     TopicSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -34,6 +36,7 @@ record TopicSettings(String bootstrapServers, String topic, OptionalInt configur
         Objects.requireNonNull(partitionBy, "partitionBy");
         pins = Map.copyOf(pins);
         configuredTables = List.copyOf(configuredTables);
+        clientProperties = Map.copyOf(clientProperties);
     }
 
     boolean topicIsPattern() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.SaslSslListener;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Operation;
@@ -281,6 +282,48 @@ class InspectTopicIT {
                 .partitionFor(ORDERS, ChangeEventJson.encodeKey(event));
         assertLine(byKey.out(), "shop.orders " + topic + " " + expected
                 + " partition-by key: murmur2 of the record key of {\"id\":7} mod 3");
+    }
+
+    /** The producer's security variables, for the broker's SASL_SSL listener with {@code password}. */
+    private Map<String, String> saslSslEnvironment(String password) {
+        SaslSslListener listener = kafka.saslSsl();
+        return Map.of("TRIBUTARY_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "TRIBUTARY_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
+                "TRIBUTARY_KAFKA_SASL_USERNAME", listener.username(),
+                "TRIBUTARY_KAFKA_SASL_PASSWORD", password,
+                "TRIBUTARY_KAFKA_SSL_CA_FILE", listener.certificates().caCertificate().toString());
+    }
+
+    @Test
+    void partitionsReadsOverSaslSslWithTheProducersSecurityVariables() {
+        Cli cli = Cli.run(saslSslEnvironment(kafka.saslSsl().password()), "partitions", "--bootstrap-servers",
+                kafka.saslSsl().bootstrapServers(), "--topic", topic, "--pin", "shop.audit=2");
+
+        assertEquals(0, cli.status(), cli.toString());
+        assertLine(cli.out(), "0 0 5 5 shop.orders");
+        assertLine(cli.out(), "2 0 3 3 shop.audit");
+    }
+
+    @Test
+    void aRefusedLoginFailsAtOnceNamingTheSettingsAndNotThePassword() {
+        Cli cli = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> Cli.run(
+                saslSslEnvironment("not-the-password"), "partitions", "--bootstrap-servers",
+                kafka.saslSsl().bootstrapServers(), "--topic", topic));
+
+        assertEquals(1, cli.status(), cli.toString());
+        assertTrue(cli.err().contains("refused the login"), cli.toString());
+        assertTrue(cli.err().contains("check tributary.kafka.sasl.username, tributary.kafka.sasl.password"),
+                cli.toString());
+        assertFalse(cli.err().contains("not-the-password"), cli.toString());
+    }
+
+    @Test
+    void aSecurityMistakeInTheVariablesIsAUsageError() {
+        Cli cli = Cli.run(Map.of("TRIBUTARY_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), "partitions",
+                "--bootstrap-servers", kafka.saslSsl().bootstrapServers(), "--topic", topic);
+
+        assertEquals(2, cli.status(), cli.toString());
+        assertTrue(cli.err().contains("tributary.kafka.sasl.username must be set"), cli.toString());
     }
 
     @Test

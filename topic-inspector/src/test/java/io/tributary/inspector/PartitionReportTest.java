@@ -21,7 +21,7 @@ class PartitionReportTest {
 
     private static TopicSettings settings(PartitionBy by) {
         return new TopicSettings("k:9092", "cdc", OptionalInt.of(3), by, Map.of(AUDIT, 2), List.of(ORDERS),
-                Duration.ofSeconds(5), "the command line");
+                Duration.ofSeconds(5), "the command line", Map.of());
     }
 
     @Test

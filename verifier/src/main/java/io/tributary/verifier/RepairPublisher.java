@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import io.tributary.config.KafkaSecurity;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Routing;
@@ -49,12 +50,13 @@ final class RepairPublisher implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, partition, key, ChangeEventJson.encode(event)),
                     (metadata, exception) -> {
                         if (exception != null) {
-                            firstFailure.compareAndSet(null, what + ": " + exception);
+                            firstFailure.compareAndSet(null, what + ": " + KafkaSecurity.describeFailure(
+                                    exception, bootstrapServers).orElse(String.valueOf(exception)));
                         }
                     });
         } catch (KafkaException e) {
             throw new VerificationFailedException("Kafka at " + bootstrapServers + " refused " + what + ": "
-                    + e.getMessage(), e);
+                    + KafkaSecurity.describeFailure(e, bootstrapServers).orElse(e.getMessage()), e);
         }
         sent++;
     }

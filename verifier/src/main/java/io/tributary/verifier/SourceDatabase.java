@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import io.tributary.config.PostgresTls;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.producer.replication.KeyColumns;
@@ -51,18 +52,15 @@ final class SourceDatabase implements AutoCloseable {
 
     /** @throws VerificationFailedException naming the database when it cannot be reached */
     static SourceDatabase open(PostgresEndpoint endpoint) {
-        Properties properties = new Properties();
-        PGProperty.USER.set(properties, endpoint.user());
-        PGProperty.PASSWORD.set(properties, endpoint.password());
-        PGProperty.CONNECT_TIMEOUT.set(properties, 10);
+        Properties properties = endpoint.properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-verifier");
         PGProperty.BINARY_TRANSFER.set(properties, false);
         PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
         try {
             return new SourceDatabase(endpoint, DriverManager.getConnection(endpoint.url(), properties));
         } catch (SQLException e) {
-            throw new VerificationFailedException("cannot connect to PostgreSQL at " + endpoint + ": "
-                    + e.getMessage(), e);
+            throw new VerificationFailedException(PostgresTls.describeFailure(e, endpoint.url())
+                    .orElse("cannot connect to PostgreSQL at " + endpoint + ": " + e.getMessage()), e);
         }
     }
 

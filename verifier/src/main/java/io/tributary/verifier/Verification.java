@@ -92,7 +92,7 @@ final class Verification {
                 ? Optional.of(new DocumentRepairs(documents, Clock.systemUTC())) : Optional.empty();
         List<TableReport> reports = new ArrayList<>();
         try (SourceSession session = SourceSession.open(endpoint.url(), endpoint.user(), endpoint.password(),
-                APPLICATION_NAME)) {
+                endpoint.tls(), APPLICATION_NAME)) {
             DocumentVerifier verifier = new DocumentVerifier(database, session, types, values, documents, repairs,
                     progress, settings);
             for (DocumentSpec spec : settings.documents()) {

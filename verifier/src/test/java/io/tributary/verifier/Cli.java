@@ -2,6 +2,7 @@ package io.tributary.verifier;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -16,6 +17,17 @@ record Cli(int status, String out, String err) {
         commandLine.setErr(new PrintWriter(err, true));
         int status = commandLine.execute(args);
         return new Cli(status, out.toString(), err.toString());
+    }
+
+    /** The tool with both services' configuration files, then {@code extra}. */
+    static Cli withConfigs(Path producerConfig, Path subscriberConfig, String... extra) {
+        String[] args = new String[4 + extra.length];
+        args[0] = "--producer-config";
+        args[1] = producerConfig.toString();
+        args[2] = "--subscriber-config";
+        args[3] = subscriberConfig.toString();
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        return run(args);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.ConfigLoader;
+import io.tributary.config.PostgresTls;
 import io.tributary.documents.CatalogTable;
 import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.DocumentBuilder.Built;
@@ -203,7 +204,7 @@ class DocumentVerifyIT {
      */
     private void writeEveryDocumentAsTheSubscriberWould() throws Exception {
         try (SourceSession session = SourceSession.open(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password(), "document-verify-it");
+                postgres.password(), PostgresTls.DEFAULT, "document-verify-it");
              ElasticsearchDocuments documents = new ElasticsearchDocuments(List.of(URI.create(elasticsearchUrl)), "",
                      "")) {
             Connection connection = session.connection();

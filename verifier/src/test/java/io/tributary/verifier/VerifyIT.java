@@ -247,13 +247,7 @@ class VerifyIT {
     }
 
     private Cli verify(String... extra) {
-        String[] args = new String[4 + extra.length];
-        args[0] = "--producer-config";
-        args[1] = producerConfig.toString();
-        args[2] = "--subscriber-config";
-        args[3] = subscriberConfig.toString();
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        return Cli.run(args);
+        return Cli.withConfigs(producerConfig, subscriberConfig, extra);
     }
 
     private long count(String index) {

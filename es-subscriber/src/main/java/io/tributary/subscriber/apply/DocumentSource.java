@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.PostgresTls;
 import io.tributary.documents.CatalogTable;
 import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.DocumentChecks;
@@ -81,6 +82,11 @@ final class DocumentSource {
             }
             return new DocumentSource(settings, builders);
         } catch (SQLException e) {
+            Optional<String> tls = PostgresTls.describeFailure(e, source.url());
+            if (tls.isPresent()) {
+                throw new IllegalStateException(tls.get() + " (tributary.postgres, where joined documents are read"
+                        + " from)", e);
+            }
             throw new IllegalStateException("PostgreSQL at " + source + " (tributary.postgres, where joined documents"
                     + " are read from) cannot be read: " + e.getMessage() + "; check tributary.postgres.url, user"
                     + " and password", e);
@@ -112,7 +118,8 @@ final class DocumentSource {
 
     static SourceSession open(DocumentSettings settings) throws SQLException {
         DocumentSettings.Source source = settings.source().orElseThrow();
-        return SourceSession.open(source.url(), source.user(), source.password(), "tributary-documents");
+        return SourceSession.open(source.url(), source.user(), source.password(), source.tls(),
+                "tributary-documents");
     }
 
     SourceSession openSession() throws SQLException {

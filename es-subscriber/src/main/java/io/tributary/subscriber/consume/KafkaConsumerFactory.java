@@ -1,5 +1,6 @@
 package io.tributary.subscriber.consume;
 
+import io.tributary.config.KafkaSecurity;
 import io.tributary.subscriber.SubscriberSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -38,7 +40,8 @@ public final class KafkaConsumerFactory {
 
     /**
      * @return the names of every topic on the cluster
-     * @throws IllegalStateException when the brokers cannot be reached or the topic does not exist
+     * @throws IllegalStateException when the brokers cannot be reached, refuse the login or the TLS handshake, or the
+     *                               topic does not exist
      */
     public static Set<String> requireTopic(Consumer<byte[], byte[]> consumer, String topic, String bootstrapServers) {
         Map<String, List<PartitionInfo>> topics;
@@ -47,6 +50,8 @@ public final class KafkaConsumerFactory {
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30s; check"
                     + " tributary.kafka.bootstrap-servers and that the brokers are up", e);
+        } catch (AuthenticationException e) {
+            throw new IllegalStateException(KafkaSecurity.describeFailure(e, bootstrapServers).orElseThrow(), e);
         }
         if (TopicNames.isPattern(topic)) {
             if (topics.keySet().stream().noneMatch(name -> TopicNames.regex(topic).matcher(name).matches())) {

@@ -42,8 +42,9 @@ public final class SendFailures {
                     + " (kafka-configs --alter --entity-type topics --add-config max.message.bytes=…)";
         }
         if (cause instanceof AuthorizationException || cause instanceof AuthenticationException) {
-            return "check the credentials in tributary.kafka.properties and the principal's ACLs (Write and Describe"
-                    + " on the topic, IdempotentWrite on the cluster)";
+            return "check the credentials (tributary.kafka.sasl.username, tributary.kafka.sasl.password, or"
+                    + " tributary.kafka.properties) and the principal's ACLs (Write and Describe on the topic,"
+                    + " IdempotentWrite on the cluster)";
         }
         return "check tributary.kafka.topic";
     }

@@ -1,5 +1,6 @@
 package io.tributary.producer.publish;
 
+import io.tributary.config.KafkaSecurity;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,8 @@ public final class TopicSetup {
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot set up topic " + topic + " on " + bootstrapServers + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + KafkaSecurity.describeFailure(e.getCause(), bootstrapServers)
+                            .orElse(e.getCause().getMessage()), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
                     + TIMEOUT_SECONDS + "s; check tributary.kafka.bootstrap-servers and that the brokers are up", e);

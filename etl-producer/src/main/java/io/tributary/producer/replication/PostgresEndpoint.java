@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.config.PostgresTls;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,14 +8,21 @@ import java.util.Properties;
 import org.postgresql.PGProperty;
 
 /**
- * How to reach the database: its JDBC URL and credentials. Opens the two kinds of connection the producer uses,
- * a plain one for setup queries and a replication one for the stream.
+ * How to reach the database: its JDBC URL, credentials and TLS settings. Opens every kind of connection the
+ * producer uses (setup queries, the slot's lock, snapshots, the replication stream); {@link #properties()} is the
+ * one place their driver properties start from, and the verifier's connection starts there too.
  *
  * @param url      {@code jdbc:postgresql://host:port/database}
  * @param user     a role with the REPLICATION attribute (or superuser)
  * @param password its password; may be empty
+ * @param tls      {@code tributary.postgres.ssl.*}, applied to every connection
  */
-public record PostgresEndpoint(String url, String user, String password) {
+public record PostgresEndpoint(String url, String user, String password, PostgresTls tls) {
+
+    /** Without TLS settings: pgjdbc's default, or what the URL's own parameters say. */
+    public PostgresEndpoint(String url, String user, String password) {
+        this(url, user, password, PostgresTls.DEFAULT);
+    }
 
     /**
      * Session settings the value converter relies on: ISO dates, UTC, shortest exact floats, hex bytea. They apply
@@ -25,7 +33,7 @@ public record PostgresEndpoint(String url, String user, String password) {
 
     /** A connection for catalog queries and setup statements. */
     public Connection openQueryConnection() throws SQLException {
-        Properties properties = baseProperties();
+        Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer");
         return DriverManager.getConnection(url, properties);
     }
@@ -35,7 +43,7 @@ public record PostgresEndpoint(String url, String user, String password) {
      * node goes silent ({@link LockTimings#serverSessionOptions()}).
      */
     Connection openLockConnection(String serverOptions) throws SQLException {
-        Properties properties = baseProperties();
+        Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-lock");
         PGProperty.TCP_KEEP_ALIVE.set(properties, true);
         PGProperty.OPTIONS.set(properties, serverOptions);
@@ -48,7 +56,7 @@ public record PostgresEndpoint(String url, String user, String password) {
      * sends for the same value.
      */
     public Connection openSnapshotConnection() throws SQLException {
-        Properties properties = baseProperties();
+        Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-snapshot");
         PGProperty.BINARY_TRANSFER.set(properties, false);
         PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
@@ -57,7 +65,7 @@ public record PostgresEndpoint(String url, String user, String password) {
 
     /** A logical replication connection (walsender) to the database. */
     Connection openReplicationConnection() throws SQLException {
-        Properties properties = baseProperties();
+        Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-stream");
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
@@ -66,11 +74,13 @@ public record PostgresEndpoint(String url, String user, String password) {
         return DriverManager.getConnection(url, properties);
     }
 
-    private Properties baseProperties() {
+    /** What every connection to the database is opened with: the credentials, a connect timeout and TLS. */
+    public Properties properties() {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, user);
         PGProperty.PASSWORD.set(properties, password);
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
+        tls.applyTo(properties);
         return properties;
     }
 

@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.config.PostgresTls;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +40,15 @@ public final class ServerChecks {
         }
     }
 
-    /** Why {@link #connect} failed, sorted by SQLSTATE: class 28 is the credentials, anything else the address. */
+    /**
+     * Why {@link #connect} failed: TLS (the handshake, or a server without it) names the ssl settings; otherwise
+     * sorted by SQLSTATE: class 28 is the credentials, anything else the address.
+     */
     static IllegalStateException cannotConnect(PostgresEndpoint endpoint, SQLException e) {
+        Optional<String> tls = PostgresTls.describeFailure(e, endpoint.url());
+        if (tls.isPresent()) {
+            return new IllegalStateException(tls.get(), e);
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("28")) {
             return new IllegalStateException("PostgreSQL at " + endpoint.url() + " refused role " + endpoint.user()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,10 @@ class SendFailuresTest {
         assertTrue(SendFailures.advice(tooLarge, 1_048_576)
                 .startsWith("raise tributary.kafka.max-event-bytes (now 1048576 bytes)"));
         assertTrue(SendFailures.isFatal(failed(new TopicAuthorizationException("denied"))));
+        KafkaSendFailedException refusedLogin = failed(new SaslAuthenticationException("invalid credentials"));
+        assertTrue(SendFailures.isFatal(refusedLogin));
+        assertTrue(SendFailures.advice(refusedLogin, 1_048_576).startsWith("check the credentials"
+                + " (tributary.kafka.sasl.username, tributary.kafka.sasl.password, or tributary.kafka.properties)"));
     }
 
     @Test
