@@ -1,6 +1,7 @@
 package io.tributary.documents;
 
 import com.typesafe.config.Config;
+import io.tributary.config.Secret;
 import io.tributary.config.SettingsReader;
 import io.tributary.shaping.NumericMode;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
             500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
 
     /** A database to read from; {@link #toString()} never shows the password. */
-    public record Source(String url, String user, String password) {
+    public record Source(String url, String user, Secret password) {
 
         @Override
         public String toString() {
@@ -61,7 +62,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                         + " jdbc:postgresql://host:5432/database, got '" + url + "'");
             }
             source = Optional.of(new Source(url, read.requiredString("tributary.postgres.user"),
-                    read.optionalString("tributary.postgres.password").orElse("")));
+                    read.secret("tributary.postgres.password")));
         }
         String base = "tributary.document-rebuild.";
         return new DocumentSettings(documents, source,

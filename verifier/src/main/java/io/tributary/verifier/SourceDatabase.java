@@ -53,7 +53,7 @@ final class SourceDatabase implements AutoCloseable {
     static SourceDatabase open(PostgresEndpoint endpoint) {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, endpoint.user());
-        PGProperty.PASSWORD.set(properties, endpoint.password());
+        PGProperty.PASSWORD.set(properties, endpoint.password().reveal());
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
         PGProperty.APPLICATION_NAME.set(properties, "tributary-verifier");
         PGProperty.BINARY_TRANSFER.set(properties, false);

@@ -112,7 +112,7 @@ final class DocumentSource {
 
     static SourceSession open(DocumentSettings settings) throws SQLException {
         DocumentSettings.Source source = settings.source().orElseThrow();
-        return SourceSession.open(source.url(), source.user(), source.password(), "tributary-documents");
+        return SourceSession.open(source.url(), source.user(), source.password().reveal(), "tributary-documents");
     }
 
     SourceSession openSession() throws SQLException {

@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.config.Secret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,9 +13,13 @@ import org.postgresql.PGProperty;
  *
  * @param url      {@code jdbc:postgresql://host:port/database}
  * @param user     a role with the REPLICATION attribute (or superuser)
- * @param password its password; may be empty
+ * @param password its password; may be {@link Secret#NONE}
  */
-public record PostgresEndpoint(String url, String user, String password) {
+public record PostgresEndpoint(String url, String user, Secret password) {
+
+    public PostgresEndpoint(String url, String user, String password) {
+        this(url, user, Secret.of(password));
+    }
 
     /**
      * Session settings the value converter relies on: ISO dates, UTC, shortest exact floats, hex bytea. They apply
@@ -69,7 +74,7 @@ public record PostgresEndpoint(String url, String user, String password) {
     private Properties baseProperties() {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, user);
-        PGProperty.PASSWORD.set(properties, password);
+        PGProperty.PASSWORD.set(properties, password.reveal());
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
         return properties;
     }
