@@ -63,7 +63,8 @@ class ServiceConfigMapsTest {
     void everyVariableFromASecretOverridesAKeyTheServiceKnows(String name) {
         Site site = Site.render(name);
         for (TributaryService service : TributaryService.values()) {
-            Map<String, SecretKeySelector> secrets = ContainerLaunch.of(site, service.moduleName).secretVariables();
+            Map<String, SecretKeySelector> secrets = ContainerLaunch.of(site, service.moduleName)
+                    .secretVariables(site.deployment(service.moduleName).getSpec().getTemplate().getSpec());
             assertFalse(secrets.isEmpty(), service + " takes no password from a Secret");
             for (String variable : secrets.keySet()) {
                 assertTrue(service.knownVariables().contains(variable),
