@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.tributary.localstack.SecuredElasticsearch;
 import io.tributary.localstack.TestCertificates;
+import io.tributary.subscriber.apply.ElasticsearchTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Stands in for Elasticsearch's API keys and bearer tokens, which the secured test node cannot issue (the integ-test
@@ -55,7 +55,7 @@ final class AuthGateway implements AutoCloseable {
         this.bearerToken = "gateway-token-" + random();
         TestCertificates certificates = node.certificates();
         forward = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(trusting(certificates.caCertificate())).connectTimeout(Duration.ofSeconds(5)).build();
+                .sslContext(ElasticsearchTls.CaFile.read(certificates.caCertificate()).sslContext()).connectTimeout(Duration.ofSeconds(5)).build();
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serving(certificates)));
         server.setExecutor(threads);
@@ -129,17 +129,6 @@ final class AuthGateway implements AutoCloseable {
         keys.init(store, password);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
-        return context;
-    }
-
-    private static SSLContext trusting(Path caCertificate) throws IOException, GeneralSecurityException {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("ca", certificate(caCertificate));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
         return context;
     }
 

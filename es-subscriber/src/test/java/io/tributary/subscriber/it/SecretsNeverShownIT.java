@@ -16,6 +16,7 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.localstack.SecuredElasticsearch;
+import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceMetrics;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
@@ -124,12 +125,7 @@ class SecretsNeverShownIT {
         ProducerSettings settings = ProducerSettings.load(null, environment);
         printed.put("ProducerSettings.toString", settings.toString());
         PrometheusMeterRegistry metrics = ServiceMetrics.newRegistry("etl-producer");
-        EtlProducer producer = new EtlProducer(settings, metrics);
-        try {
-            producer.start();
-        } finally {
-            producer.close();
-        }
+        startAndStop(new EtlProducer(settings, metrics));
         printed.put("producer /metrics", metrics.scrape());
     }
 
@@ -143,12 +139,7 @@ class SecretsNeverShownIT {
         SubscriberSettings settings = SubscriberSettings.load(null, environment);
         printed.put("SubscriberSettings.toString (the node's own password)", settings.toString());
         PrometheusMeterRegistry metrics = ServiceMetrics.newRegistry("es-subscriber");
-        EsSubscriber subscriber = new EsSubscriber(settings, metrics);
-        try {
-            subscriber.start();
-        } finally {
-            subscriber.close();
-        }
+        startAndStop(new EsSubscriber(settings, metrics));
         printed.put("subscriber /metrics", metrics.scrape());
         for (String key : List.of("api-key", "bearer-token", "password")) {
             Map<String, String> oneWay = subscriberEnvironment(topic, node.url());
@@ -207,6 +198,14 @@ class SecretsNeverShownIT {
         otherMistake.put("TRIBUTARY_ELASTICSEARCH_PASSWORD", SECRETS.get("tributary.elasticsearch.password"));
         otherMistake.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "0");
         printed.put("another mistake", configurationError(SubscriberSettings.REFERENCE, otherMistake));
+    }
+
+    private static void startAndStop(ServiceLauncher.Service service) throws Exception {
+        try {
+            service.start();
+        } finally {
+            service.close();
+        }
     }
 
     private String configurationError(String reference, Map<String, String> environment) {
