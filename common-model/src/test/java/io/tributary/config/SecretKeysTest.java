@@ -78,6 +78,16 @@ class SecretKeysTest {
     }
 
     @Test
+    void aSecretKeyAServiceGainsGetsItsFileKeyWithNothingElseToDo() throws Exception {
+        Path secret = Files.writeString(dir.resolve("sasl"), "kafka-Secret-11\n");
+
+        Config config = ConfigLoader.load("io/tributary/config/sasl-reference.conf", null,
+                Map.of("TRIBUTARY_KAFKA_SASL_PASSWORD_FILE", secret.toString()));
+
+        assertEquals("kafka-Secret-11", new SettingsReader(config).secret("tributary.kafka.sasl.password").reveal());
+    }
+
+    @Test
     void secretNeverShowsItsValue() {
         assertEquals("******", Secret.of(PASSWORD).toString());
         assertEquals("(none)", Secret.NONE.toString());

@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +125,8 @@ class SecretsNeverShownIT {
                 "TRIBUTARY_KAFKA_TOPIC", "secrets-" + database, "TRIBUTARY_HTTP_PORT", "0"));
         ProducerSettings settings = ProducerSettings.load(null, environment);
         printed.put("ProducerSettings.toString", settings.toString());
+        withKafkaSaslPassword(ProducerSettings.REFERENCE, environment).ifPresent(sasl -> printed.put(
+                "ProducerSettings.toString with the Kafka SASL password", ProducerSettings.load(null, sasl).toString()));
         PrometheusMeterRegistry metrics = ServiceMetrics.newRegistry("etl-producer");
         startAndStop(new EtlProducer(settings, metrics));
         printed.put("producer /metrics", metrics.scrape());
@@ -151,6 +154,9 @@ class SecretsNeverShownIT {
             printed.put("SubscriberSettings.toString with " + key,
                     SubscriberSettings.load(null, oneWay).toString());
         }
+        withKafkaSaslPassword(SubscriberSettings.REFERENCE, environment).ifPresent(sasl -> printed.put(
+                "SubscriberSettings.toString with the Kafka SASL password",
+                SubscriberSettings.load(null, sasl).toString()));
     }
 
     /** A wrong password on the node, a wrong API key and bearer token on the gateway: each start is refused. */
@@ -198,6 +204,21 @@ class SecretsNeverShownIT {
         otherMistake.put("TRIBUTARY_ELASTICSEARCH_PASSWORD", SECRETS.get("tributary.elasticsearch.password"));
         otherMistake.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "0");
         printed.put("another mistake", configurationError(SubscriberSettings.REFERENCE, otherMistake));
+    }
+
+    /**
+     * {@code environment} with the Kafka SASL password from a file, if the service has that key (the SASL settings
+     * arrive on another branch; until then this is empty).
+     */
+    private Optional<Map<String, String>> withKafkaSaslPassword(String reference, Map<String, String> environment)
+            throws Exception {
+        String key = "tributary.kafka.sasl.password";
+        if (!ConfigLoader.knownKeyNames(ConfigLoader.loadReference(reference)).contains(key)) {
+            return Optional.empty();
+        }
+        Map<String, String> sasl = new HashMap<>(environment);
+        sasl.put(variable(key + SecretKeys.FILE_SUFFIX), secretFile(key));
+        return Optional.of(sasl);
     }
 
     private static void startAndStop(ServiceLauncher.Service service) throws Exception {
