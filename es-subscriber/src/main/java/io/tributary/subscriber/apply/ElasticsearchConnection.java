@@ -51,6 +51,13 @@ public record ElasticsearchConnection(List<URI> urls, ElasticsearchAuth auth, El
      */
     public static ElasticsearchConnection read(SettingsReader read) {
         List<URI> urls = read.httpUrls(PREFIX + "urls");
+        for (URI url : urls) {
+            if (url.getRawUserInfo() != null) {
+                // Not echoed: the user info may hold a password. The client would not send it anyway.
+                throw read.invalid(PREFIX + "urls", "holds credentials in a URL (user@host); put them in "
+                        + PREFIX + "username and password (or password-file), api-key or bearer-token instead");
+            }
+        }
         return new ElasticsearchConnection(urls, auth(read), tls(read, urls));
     }
 

@@ -71,6 +71,14 @@ class ElasticsearchConnectionTest {
     }
 
     @Test
+    void credentialsInAUrlFailWithoutShowingThem() {
+        String message = loadFailure(environment("https://elastic:pw-in-url-3k@es:9200"));
+
+        assertTrue(message.startsWith("tributary.elasticsearch.urls holds credentials in a URL (user@host)"), message);
+        assertFalse(message.contains("pw-in-url-3k"), message);
+    }
+
+    @Test
     void aPasswordWithoutAUserFails() {
         assertTrue(loadFailure(environment("http://es:9200", "TRIBUTARY_ELASTICSEARCH_PASSWORD", "pw"))
                 .startsWith("tributary.elasticsearch.username must be set when tributary.elasticsearch.password"));
