@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a service's configuration once, at startup: its reference file (every key with its default and
  * description; a key set to {@code null} there is required), overlaid by the HOCON file given with
- * {@code --config}, overlaid by {@linkplain EnvironmentOverrides environment variables}.
+ * {@code --config}, overlaid by {@linkplain EnvironmentOverrides environment variables}; then each secret whose
+ * {@code -file} key is set is read from its file ({@link SecretKeys}).
  *
  * <p>Each service keeps its reference in its own package ({@code io/tributary/producer/reference.conf}, …) rather
  * than at the classpath root, so a classpath holding both services still gives each exactly its own keys.
@@ -52,17 +53,22 @@ public final class ConfigLoader {
         rejectUnknownKeys(fromFile, reference, knownKeys);
         Config fromEnvironment = EnvironmentOverrides.from(knownKeys, environment);
         EnvironmentOverrides.likelyMisspelt(knownKeys.keySet(), environment).forEach(LOG::warn);
+        Config merged;
         try {
-            return fromEnvironment.withFallback(fromFile).withFallback(reference).resolve();
+            merged = fromEnvironment.withFallback(fromFile).withFallback(reference).resolve();
         } catch (ConfigException e) {
             throw new InvalidConfigException("cannot resolve the configuration: " + e.getMessage(), e);
         }
+        return SecretKeys.readFiles(merged);
     }
 
-    /** The service's reference (keys, defaults, descriptions) alone. */
+    /**
+     * The service's reference (keys, defaults, descriptions) alone, with the {@code -file} sibling of each secret
+     * key ({@link SecretKeys}).
+     */
     public static Config loadReference(String referenceResource) {
-        return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), referenceResource,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        return SecretKeys.withFileKeys(ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(),
+                referenceResource, ConfigParseOptions.defaults().setAllowMissing(false)));
     }
 
     /** Every key under {@link #ROOT} the reference knows, in order. */

@@ -118,9 +118,21 @@ public record KafkaSecurity(Protocol protocol, Optional<Sasl> sasl, Optional<Pat
      * {@code tributary.kafka.properties} over them (so a property given there wins).
      */
     public static Map<String, String> clientProperties(SettingsReader read) {
-        Map<String, String> properties = new LinkedHashMap<>(read(read).clientProperties());
+        Map<String, String> properties = new HiddenSecrets(read(read).clientProperties());
         properties.putAll(read.flatStringMap(PROPERTIES_KEY));
         return properties;
+    }
+
+    /** Client properties whose {@code toString} (in a settings record's, a log line) hides logins: {@link #redacted}. */
+    private static final class HiddenSecrets extends LinkedHashMap<String, String> {
+        HiddenSecrets(Map<String, String> properties) {
+            super(properties);
+        }
+
+        @Override
+        public String toString() {
+            return redacted(this).toString();
+        }
     }
 
     /** {@code security.protocol}, and as the protocol needs {@code sasl.*} and {@code ssl.truststore.*}. */

@@ -45,6 +45,21 @@ public final class SettingsReader {
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
+    /**
+     * A secret ({@link SecretKeys}): the key's value, or the content of the file its {@code -file} sibling names
+     * (read at load); {@link Secret#NONE} when neither is set. No error shows the value.
+     */
+    public Secret secret(String key) {
+        if (!config.hasPath(key)) {
+            return Secret.NONE;
+        }
+        if (config.getValue(key).valueType() == ConfigValueType.LIST
+                || config.getValue(key).valueType() == ConfigValueType.OBJECT) {
+            throw new InvalidConfigException(key + " must be a string" + origin(key) + howToSet(key));
+        }
+        return Secret.of(config.getString(key));
+    }
+
     public int intBetween(String key, int min, int max) {
         int value = read(key, config::getInt, "a whole number");
         if (value < min || value > max) {

@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a Deployment starts its service with, followed the way the pod would: the {@code --config} argument leads
  * through the container's volume mount to a ConfigMap and one of its keys; the environment holds the literal values
- * and, for each variable taken from a Secret, {@link #dummySecret a recognisable dummy}.
+ * and, for each variable taken from a Secret, {@link #dummySecret a recognisable dummy}; a variable naming a file in a
+ * mounted Secret (a {@code *_FILE} variable) names a temporary file holding the dummy instead.
  *
  * @param configFileName the file name the service is given (a key of the ConfigMap)
  * @param configText     the HOCON text of that key
@@ -47,7 +49,7 @@ record ContainerLaunch(String deployment, Container container, String configFile
             throw new AssertionError(where + ": --config " + configFile + " names key " + key + " of ConfigMap "
                     + configMapName + ", which it does not have");
         }
-        return new ContainerLaunch(deploymentName, container, key, text, environment(container, where));
+        return new ContainerLaunch(deploymentName, container, key, text, environment(pod, container, where));
     }
 
     /** The value the test gives the variable that Secret {@code secret}'s {@code key} provides. */
@@ -65,15 +67,37 @@ record ContainerLaunch(String deployment, Container container, String configFile
         }
     }
 
-    /** The Secret (name, key) each environment variable comes from. */
-    Map<String, SecretKeySelector> secretVariables() {
+    /** The Secret (name, key) each environment variable comes from, as a value or as a file of a mounted Secret. */
+    Map<String, SecretKeySelector> secretVariables(PodSpec pod) {
         Map<String, SecretKeySelector> secrets = new LinkedHashMap<>();
         for (EnvVar variable : envOf(container)) {
             if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
                 secrets.put(variable.getName(), variable.getValueFrom().getSecretKeyRef());
+            } else if (variable.getValueFrom() == null) {
+                secretFile(pod, container, variable.getValue()).ifPresent(secret -> secrets.put(variable.getName(),
+                        secret));
             }
         }
         return secrets;
+    }
+
+    /** The Secret and key whose mounted file {@code path} is, if it lies in a Secret volume of the container. */
+    private static Optional<SecretKeySelector> secretFile(PodSpec pod, Container container, String path) {
+        if (path == null || !path.startsWith("/")) {
+            return Optional.empty();
+        }
+        for (VolumeMount mount : container.getVolumeMounts()) {
+            Path file = Path.of(path);
+            if (file.getParent() != null && file.getParent().equals(Path.of(mount.getMountPath()))) {
+                Optional<Volume> volume = pod.getVolumes().stream()
+                        .filter(candidate -> candidate.getName().equals(mount.getName())).findFirst();
+                if (volume.isPresent() && volume.get().getSecret() != null) {
+                    return Optional.of(new SecretKeySelector(file.getFileName().toString(),
+                            volume.get().getSecret().getSecretName(), volume.get().getSecret().getOptional()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static String mountedConfigMap(PodSpec pod, Container container, Path directory, String where) {
@@ -90,10 +114,14 @@ record ContainerLaunch(String deployment, Container container, String configFile
         return volume.getConfigMap().getName();
     }
 
-    private static Map<String, String> environment(Container container, String where) {
+    private static Map<String, String> environment(PodSpec pod, Container container, String where) {
         Map<String, String> environment = new LinkedHashMap<>();
         for (EnvVar variable : envOf(container)) {
-            if (variable.getValueFrom() == null) {
+            Optional<SecretKeySelector> mounted = variable.getValueFrom() == null
+                    ? secretFile(pod, container, variable.getValue()) : Optional.empty();
+            if (mounted.isPresent()) {
+                environment.put(variable.getName(), dummySecretFile(mounted.get()).toString());
+            } else if (variable.getValueFrom() == null) {
                 environment.put(variable.getName(), variable.getValue() == null ? "" : variable.getValue());
             } else if (variable.getValueFrom().getSecretKeyRef() != null) {
                 SecretKeySelector secret = variable.getValueFrom().getSecretKeyRef();
@@ -104,6 +132,17 @@ record ContainerLaunch(String deployment, Container container, String configFile
             }
         }
         return environment;
+    }
+
+    /** A temporary file holding {@link #dummySecret} for {@code secret}, as the mounted Secret's file would. */
+    private static Path dummySecretFile(SecretKeySelector secret) {
+        try {
+            Path file = Files.createTempFile("tributary-secret-", "");
+            file.toFile().deleteOnExit();
+            return Files.writeString(file, dummySecret(secret.getName(), secret.getKey()) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a dummy secret file", e);
+        }
     }
 
     private static List<EnvVar> envOf(Container container) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.SubscriberSettings;
+import io.tributary.subscriber.apply.ElasticsearchAuth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class ServiceConfigMapsTest {
         ContainerLaunch launch = ContainerLaunch.of(Site.render(name), "etl-producer");
         ProducerSettings settings = ProducerSettings.load(launch.writeConfig(directory), launch.environment());
         assertEquals(ContainerLaunch.dummySecret("tributary-postgres", "password"),
-                settings.source().endpoint().password());
+                settings.source().endpoint().password().reveal());
     }
 
     @ParameterizedTest
@@ -40,7 +41,7 @@ class ServiceConfigMapsTest {
         ContainerLaunch launch = ContainerLaunch.of(Site.render(name), "es-subscriber");
         SubscriberSettings settings = SubscriberSettings.load(launch.writeConfig(directory), launch.environment());
         assertEquals(ContainerLaunch.dummySecret("tributary-elasticsearch", "password"),
-                settings.elasticsearchPassword());
+                ((ElasticsearchAuth.Basic) settings.elasticsearch().auth()).password().reveal());
     }
 
     @ParameterizedTest
@@ -62,7 +63,8 @@ class ServiceConfigMapsTest {
     void everyVariableFromASecretOverridesAKeyTheServiceKnows(String name) {
         Site site = Site.render(name);
         for (TributaryService service : TributaryService.values()) {
-            Map<String, SecretKeySelector> secrets = ContainerLaunch.of(site, service.moduleName).secretVariables();
+            Map<String, SecretKeySelector> secrets = ContainerLaunch.of(site, service.moduleName)
+                    .secretVariables(site.deployment(service.moduleName).getSpec().getTemplate().getSpec());
             assertFalse(secrets.isEmpty(), service + " takes no password from a Secret");
             for (String variable : secrets.keySet()) {
                 assertTrue(service.knownVariables().contains(variable),

@@ -2,6 +2,7 @@ package io.tributary.documents;
 
 import com.typesafe.config.Config;
 import io.tributary.config.PostgresTls;
+import io.tributary.config.Secret;
 import io.tributary.config.SettingsReader;
 import io.tributary.shaping.NumericMode;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
      *
      * @param tls {@code tributary.postgres.ssl.*}
      */
-    public record Source(String url, String user, String password, PostgresTls tls) {
+    public record Source(String url, String user, Secret password, PostgresTls tls) {
 
         @Override
         public String toString() {
@@ -66,7 +67,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                         + " jdbc:postgresql://host:5432/database, got '" + url + "'");
             }
             source = Optional.of(new Source(url, read.requiredString("tributary.postgres.user"),
-                    read.optionalString("tributary.postgres.password").orElse(""), PostgresTls.read(read, url)));
+                    read.secret("tributary.postgres.password"), PostgresTls.read(read, url)));
         }
         String base = "tributary.document-rebuild.";
         return new DocumentSettings(documents, source,

@@ -7,7 +7,9 @@ import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.DeleteMarkerPurge;
+import io.tributary.subscriber.apply.ElasticsearchAuth;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import io.tributary.subscriber.apply.TlsFailure;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +62,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
     /** @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found */
     @Override
     public synchronized void start() {
-        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearchUrls(),
-                settings.elasticsearchUsername(), settings.elasticsearchPassword());
+        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearch());
         Consumer<byte[], byte[]> kafka;
         try {
             checkElasticsearch(elasticsearch);
@@ -165,27 +167,33 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         }
     }
 
+    /**
+     * Asks for the cluster's health: a refusal (401: who are you?, 403: you may not) or a TLS failure is a setup
+     * error that names the setting to fix; nothing is retried.
+     */
     private void checkElasticsearch(ElasticsearchClient elasticsearch) {
+        ElasticsearchAuth auth = settings.elasticsearch().auth();
+        String where = "Elasticsearch at " + settings.elasticsearchUrls();
         try {
             elasticsearch.cluster().health();
         } catch (IOException | RuntimeException e) {
             int status = e instanceof co.elastic.clients.transport.TransportException transport ? transport.statusCode()
                     : e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es ? es.status() : -1;
-            String user = settings.elasticsearchUsername();
             if (status == 401) {
-                throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " refused"
-                        + (user.isEmpty() ? " requests without credentials" : " the credentials of user " + user)
-                        + " (HTTP 401); check tributary.elasticsearch.username and password", e);
+                throw new IllegalStateException(where + " refused " + (auth == ElasticsearchAuth.NONE ? auth.who()
+                        : "the credentials of " + auth.who()) + " (HTTP 401); check " + auth.settings(), e);
             }
             if (status == 403) {
                 // Authenticated, but not allowed: a missing privilege, not a wrong password.
-                throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " denied "
-                        + (user.isEmpty() ? "requests without credentials" : "user " + user) + " GET /_cluster/health"
-                        + " (HTTP 403): " + (user.isEmpty() ? "set tributary.elasticsearch.username and password"
-                        : "grant a role of user " + user + " the monitor cluster privilege, or check"
-                        + " tributary.elasticsearch.username"), e);
+                throw new IllegalStateException(where + " denied " + auth.who() + " GET /_cluster/health"
+                        + " (HTTP 403): " + auth.grant("monitor"), e);
             }
-            throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " does not answer"
+            Optional<SSLException> tls = TlsFailure.find(e);
+            if (tls.isPresent()) {
+                throw new IllegalStateException("TLS with " + where + " failed (" + tls.get().getMessage() + "): "
+                        + settings.elasticsearch().tls().advice(), e);
+            }
+            throw new IllegalStateException(where + " does not answer"
                     + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls", e);
         }
     }

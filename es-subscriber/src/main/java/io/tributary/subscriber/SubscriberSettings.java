@@ -8,6 +8,7 @@ import io.tributary.config.SettingsReader;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
+import io.tributary.subscriber.apply.ElasticsearchConnection;
 import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.subscriber.consume.TopicNames;
 import io.tributary.subscriber.mapping.TableMapping;
@@ -25,6 +26,8 @@ import java.util.regex.Pattern;
  *
  * @param kafkaProperties the Kafka client properties of every client: {@link KafkaSecurity}'s, with
  *                        {@code tributary.kafka.properties} over them
+ * @param elasticsearch   the node URLs, authentication and TLS trust ({@code tributary.elasticsearch.urls},
+ *                        {@code username}/{@code password}, {@code api-key}, {@code bearer-token}, {@code tls})
  * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
  *                        pattern (the subscriber would read its own dead letters)
  * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
@@ -42,9 +45,7 @@ public record SubscriberSettings(
         String groupId,
         int maxPollRecords,
         Map<String, String> kafkaProperties,
-        List<URI> elasticsearchUrls,
-        String elasticsearchUsername,
-        String elasticsearchPassword,
+        ElasticsearchConnection elasticsearch,
         RetryBackoff retryBackoff,
         int httpPort,
         Map<TableId, TableMapping> tables,
@@ -93,7 +94,6 @@ public record SubscriberSettings(
 
     public SubscriberSettings {
         kafkaProperties = Map.copyOf(kafkaProperties);
-        elasticsearchUrls = List.copyOf(elasticsearchUrls);
         tables = Map.copyOf(tables);
         deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
             throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
@@ -106,36 +106,44 @@ public record SubscriberSettings(
                               String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
                               int httpPort, Map<TableId, TableMapping> tables) {
         this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
-                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, tables,
-                Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE, SweepSettings.DEFAULTS);
+                ElasticsearchConnection.basic(elasticsearchUrls, elasticsearchUsername, elasticsearchPassword),
+                retryBackoff, httpPort, tables, Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE,
+                SweepSettings.DEFAULTS);
+    }
+
+    /** The Elasticsearch node URLs. */
+    public List<URI> elasticsearchUrls() {
+        return elasticsearch.urls();
+    }
+
+    /** These settings with {@code elasticsearch} instead of their own. */
+    public SubscriberSettings withElasticsearch(ElasticsearchConnection elasticsearch) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code bulk} instead of their own. */
     public SubscriberSettings withBulk(Bulk bulk) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code deletes} instead of their own. */
     public SubscriberSettings withDeletes(Deletes deletes) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code documents} instead of their own. */
     public SubscriberSettings withDocuments(DocumentSettings documents) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** These settings with {@code sweeps} instead of their own. */
     public SubscriberSettings withSweeps(SweepSettings sweeps) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff,
-                httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -185,9 +193,7 @@ public record SubscriberSettings(
                 read.requiredString("tributary.kafka.group-id"),
                 read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
                 KafkaSecurity.clientProperties(read),
-                read.httpUrls("tributary.elasticsearch.urls"),
-                read.optionalString("tributary.elasticsearch.username").orElse(""),
-                read.optionalString("tributary.elasticsearch.password").orElse(""),
+                ElasticsearchConnection.read(read),
                 new RetryBackoff(initial, max),
                 read.intBetween("tributary.http.port", 0, 65_535),
                 TableSettingsReader.read(config, baseDirectory),

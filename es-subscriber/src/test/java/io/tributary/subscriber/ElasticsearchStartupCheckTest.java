@@ -70,8 +70,9 @@ class ElasticsearchStartupCheckTest {
         String url = answering(401, "unable to authenticate user [ingest]");
 
         assertEquals("Elasticsearch at [" + url + "] refused the credentials of user ingest (HTTP 401); check"
-                + " tributary.elasticsearch.username and password", startFailure(url, "ingest"));
+                + " tributary.elasticsearch.username and password (or password-file)", startFailure(url, "ingest"));
         assertEquals("Elasticsearch at [" + url + "] refused requests without credentials (HTTP 401); check"
-                + " tributary.elasticsearch.username and password", startFailure(url, ""));
+                + " tributary.elasticsearch.username and password, tributary.elasticsearch.api-key or"
+                + " tributary.elasticsearch.bearer-token (or their -file settings)", startFailure(url, ""));
     }
 }

@@ -211,7 +211,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         }
         return new Source(
                 new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
-                        read.optionalString("tributary.postgres.password").orElse(""), PostgresTls.read(read, url)),
+                        read.secret("tributary.postgres.password"), PostgresTls.read(read, url)),
                 OutputPlugin.named(read.oneOf("tributary.postgres.plugin", List.of("pgoutput", "test_decoding"))),
                 slot,
                 read.requiredString("tributary.postgres.publication"),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.Secret;
 import io.tributary.model.TableId;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
@@ -42,7 +43,7 @@ class ProducerSettingsTest {
         assertEquals("tributary.changes", settings.target().topic());
         assertEquals(12, settings.target().partitions());
         assertEquals(8080, settings.httpPort());
-        assertEquals("", settings.source().endpoint().password());
+        assertEquals(Secret.NONE, settings.source().endpoint().password());
         assertEquals(SnapshotSettings.DEFAULTS, settings.snapshot());
         assertEquals(java.time.Duration.ofSeconds(10), settings.source().takeoverTimeout());
         assertEquals(-1, settings.target().minInsyncReplicas());

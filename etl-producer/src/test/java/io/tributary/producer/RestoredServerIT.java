@@ -88,7 +88,7 @@ class RestoredServerIT {
     private static ProducerSettings through(TcpForwarder address, ProducerTestDatabase db, ProducerSettings settings) {
         Source s = settings.source();
         PostgresEndpoint endpoint = new PostgresEndpoint("jdbc:postgresql://127.0.0.1:" + address.port() + "/"
-                + db.name(), s.endpoint().user(), s.endpoint().password());
+                + db.name(), s.endpoint().user(), s.endpoint().password().reveal());
         return new ProducerSettings(new Source(endpoint, s.plugin(), s.slot(), s.publication(), s.tables(),
                 s.statusInterval(), s.replicaIdentity(), s.onSlotLoss(), s.slotFailover(), s.reconnectBackoff(),
                 s.heartbeatInterval(), s.numericMode()), settings.target(), settings.httpPort(), settings.snapshot());

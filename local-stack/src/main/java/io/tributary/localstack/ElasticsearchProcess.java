@@ -1,15 +1,23 @@
 package io.tributary.localstack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One single-node Elasticsearch, unpacked from the integ-test zip and daemonised with {@code bin/elasticsearch -d}
@@ -42,8 +52,36 @@ final class ElasticsearchProcess {
     private final Path logFile;
     private final Path launcherLog;
     private final int httpPort;
+    private final Optional<Security> security;
+    private final HttpClient http;
 
-    private ElasticsearchProcess(ServiceUser user, Path home, Path directory, int httpPort) {
+    /** Security on: HTTPS with {@code certificates}' node certificate, and the file realm with one superuser. */
+    record Security(TestCertificates certificates, String user, String password) {
+
+        /** The user's line of the file realm's {@code users} file: a salted SHA-256 hash ({@code {SSHA256}}). */
+        String usersFileLine() {
+            byte[] salt = new byte[8];
+            new SecureRandom().nextBytes(salt);
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                sha256.update(password.getBytes(StandardCharsets.UTF_8));
+                sha256.update(salt);
+                Base64.Encoder base64 = Base64.getEncoder();
+                return user + ":{SSHA256}" + base64.encodeToString(salt) + base64.encodeToString(sha256.digest())
+                        + "\n";
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM has no SHA-256", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Security[user " + user + "]";
+        }
+    }
+
+    private ElasticsearchProcess(ServiceUser user, Path home, Path directory, int httpPort,
+                                 Optional<Security> security) {
         this.user = user;
         this.home = home;
         this.directory = directory;
@@ -52,16 +90,34 @@ final class ElasticsearchProcess {
         this.logFile = directory.resolve("logs").resolve(CLUSTER_NAME + ".log");
         this.launcherLog = directory.resolve("elasticsearch-launcher.log");
         this.httpPort = httpPort;
+        this.security = security;
+        this.http = security.isEmpty() ? HTTP : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .sslContext(trusting(security.get().certificates().caCertificate()))
+                .build();
     }
 
     /** Unpacks the distribution if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
     static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort) {
+        return configure(settings, httpPort, transportPort, Optional.empty());
+    }
+
+    /** As {@link #configure(StackSettings, int, int)}, with security on. */
+    static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort,
+                                          Security security) {
+        return configure(settings, httpPort, transportPort, Optional.of(security));
+    }
+
+    private static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort,
+                                                  Optional<Security> security) {
         String version = settings.artifacts().elasticsearchVersion();
         Path zip = StackArtifacts.existing(settings.artifacts().elasticsearchZip(), "Elasticsearch distribution");
         Path home = settings.cache().installOnce("elasticsearch-" + version, destination -> Unpacker.unzip(zip,
                 destination)).resolve("elasticsearch-" + version);
         Path directory = settings.newServiceDirectory("elasticsearch-" + httpPort, true);
-        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), home, directory, httpPort);
+        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), home, directory, httpPort,
+                security);
         elasticsearch.writeConfiguration(transportPort);
         settings.user().own(directory);
         return elasticsearch;
@@ -73,19 +129,28 @@ final class ElasticsearchProcess {
             Files.createDirectories(directory.resolve("data"));
             Files.createDirectories(directory.resolve("logs"));
             Files.writeString(configDirectory.resolve("elasticsearch.yml"), String.join("\n",
-                    "# tributary local-stack: single node on loopback, no security",
+                    "# tributary local-stack: single node on loopback" + (security.isEmpty() ? ", no security" : ""),
                     "cluster.name: " + CLUSTER_NAME,
                     "node.name: local",
                     "discovery.type: single-node",
                     "network.host: 127.0.0.1",
                     "http.port: " + httpPort,
                     "transport.port: " + transportPort,
-                    "xpack.security.enabled: false",
+                    securitySettings(),
                     "path.data: \"" + directory.resolve("data") + "\"",
                     "path.logs: \"" + directory.resolve("logs") + "\"",
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "action.destructive_requires_name: false",
                     ""));
+            if (security.isPresent()) {
+                TestCertificates certificates = security.get().certificates();
+                // The chain, as Elasticsearch's own setup serves it: clients may pin the CA's fingerprint.
+                Files.writeString(configDirectory.resolve("node.crt"), Files.readString(certificates.nodeCertificate())
+                        + Files.readString(certificates.caCertificate()));
+                Files.copy(certificates.nodeKey(), configDirectory.resolve("node.key"));
+                Files.writeString(configDirectory.resolve("users"), security.get().usersFileLine());
+                Files.writeString(configDirectory.resolve("users_roles"), "superuser:" + security.get().user() + "\n");
+            }
             Path jvmOptions = configDirectory.resolve("jvm.options.d");
             Files.createDirectories(jvmOptions);
             Files.writeString(jvmOptions.resolve("heap.options"), "-Xms512m\n-Xmx512m\n");
@@ -144,7 +209,37 @@ final class ElasticsearchProcess {
     }
 
     String url() {
-        return "http://127.0.0.1:" + httpPort;
+        return (security.isEmpty() ? "http" : "https") + "://127.0.0.1:" + httpPort;
+    }
+
+    /** Security off, or on with HTTPS (the transport stays plain: one node on loopback). */
+    private String securitySettings() {
+        if (security.isEmpty()) {
+            return "xpack.security.enabled: false";
+        }
+        return String.join("\n",
+                "xpack.security.enabled: true",
+                "xpack.security.http.ssl.enabled: true",
+                "xpack.security.http.ssl.certificate: node.crt",
+                "xpack.security.http.ssl.key: node.key",
+                "xpack.security.transport.ssl.enabled: false");
+    }
+
+    private static SSLContext trusting(Path caCertificate) {
+        try (InputStream in = Files.newInputStream(caCertificate)) {
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + caCertificate, e);
+        } catch (GeneralSecurityException e) {
+            throw new LocalStackException("could not trust " + caCertificate, e);
+        }
     }
 
     Path logFile() {
@@ -153,11 +248,12 @@ final class ElasticsearchProcess {
 
     private boolean healthy() throws IOException, InterruptedException {
         URI health = URI.create(url() + "/_cluster/health?wait_for_status=yellow&timeout=5s");
-        HttpRequest request = HttpRequest.newBuilder(health)
+        HttpRequest.Builder request = HttpRequest.newBuilder(health)
                 .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                .GET();
+        security.ifPresent(secured -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (secured.user() + ":" + secured.password()).getBytes(StandardCharsets.UTF_8))));
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
     private Optional<Long> pid() {

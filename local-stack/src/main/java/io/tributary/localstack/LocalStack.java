@@ -34,6 +34,8 @@ public final class LocalStack {
             new StartOnce<>("Kafka", RunningKafka::launch, RunningKafka::stop);
     private static final StartOnce<RunningElasticsearch> ELASTICSEARCH =
             new StartOnce<>("Elasticsearch", RunningElasticsearch::launch, RunningElasticsearch::stop);
+    private static final StartOnce<SecuredElasticsearch> SECURED_ELASTICSEARCH =
+            new StartOnce<>("secured Elasticsearch", SecuredElasticsearch::launch, SecuredElasticsearch::stop);
 
     /** Stop actions of the started services, in start order; guarded by the class lock. */
     private static final List<StartOnce<?>> STARTED = new ArrayList<>();
@@ -78,6 +80,11 @@ public final class LocalStack {
 
     public static RunningElasticsearch elasticsearch() {
         return ELASTICSEARCH.get();
+    }
+
+    /** A second node, with security on (HTTPS, a file-realm user): for the tests of authentication and TLS. */
+    public static SecuredElasticsearch securedElasticsearch() {
+        return SECURED_ELASTICSEARCH.get();
     }
 
     private static Map<PostgresMajor, StartOnce<RunningPostgres>> postgresPerMajor() {

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit 5 extension that injects {@link RunningPostgres}, {@link RunningKafka} and {@link RunningElasticsearch}
- * parameters (constructor, lifecycle or test methods), starting each service through {@link LocalStack} on first
+ * JUnit 5 extension that injects {@link RunningPostgres}, {@link RunningKafka}, {@link RunningElasticsearch} and
+ * {@link SecuredElasticsearch} parameters (constructor, lifecycle or test methods), starting each service through {@link LocalStack} on first
  * use. Use with {@code @ExtendWith(LocalStackExtension.class)}. Stateless and thread-safe.
  *
  * <p>A {@link RunningPostgres} parameter gets the {@linkplain PostgresMajor#configuredDefault() default major}
@@ -32,7 +32,8 @@ public final class LocalStackExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == RunningPostgres.class || type == RunningKafka.class || type == RunningElasticsearch.class;
+        return type == RunningPostgres.class || type == RunningKafka.class || type == RunningElasticsearch.class
+                || type == SecuredElasticsearch.class;
     }
 
     @Override
@@ -43,6 +44,9 @@ public final class LocalStackExtension implements ParameterResolver {
         }
         if (type == RunningKafka.class) {
             return LocalStack.kafka();
+        }
+        if (type == SecuredElasticsearch.class) {
+            return LocalStack.securedElasticsearch();
         }
         return LocalStack.elasticsearch();
     }

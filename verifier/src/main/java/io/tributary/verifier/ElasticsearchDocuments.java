@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import io.tributary.subscriber.apply.ElasticsearchConnection;
 import io.tributary.subscriber.mapping.DeleteMarker;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,10 +39,10 @@ final class ElasticsearchDocuments implements AutoCloseable {
     private final RestClient rest;
     private final String cluster;
 
-    ElasticsearchDocuments(List<URI> urls, String username, String password) {
-        this.client = ElasticsearchClientFactory.create(urls, username, password);
+    ElasticsearchDocuments(ElasticsearchConnection connection) {
+        this.client = ElasticsearchClientFactory.create(connection);
         this.rest = ((RestClientTransport) client._transport()).restClient();
-        this.cluster = urls.toString();
+        this.cluster = connection.urls().toString();
     }
 
     boolean exists(String target) {

@@ -48,8 +48,7 @@ final class Verification {
     static VerificationReport run(VerifySettings settings, Progress progress, Runnable betweenRowsAndDocuments) {
         SubscriberSettings subscriber = settings.subscriber();
         try (SourceDatabase database = SourceDatabase.open(settings.producer().source().endpoint());
-             ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearchUrls(),
-                     subscriber.elasticsearchUsername(), subscriber.elasticsearchPassword());
+             ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearch());
              RepairSession repairs = new RepairSession(settings)) {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
             ValueConverter values = new ValueConverter(types, settings.producer().source().numericMode());
@@ -91,7 +90,7 @@ final class Verification {
         Optional<DocumentRepairs> repairs = settings.repair()
                 ? Optional.of(new DocumentRepairs(documents, Clock.systemUTC())) : Optional.empty();
         List<TableReport> reports = new ArrayList<>();
-        try (SourceSession session = SourceSession.open(endpoint.url(), endpoint.user(), endpoint.password(),
+        try (SourceSession session = SourceSession.open(endpoint.url(), endpoint.user(), endpoint.password().reveal(),
                 endpoint.tls(), APPLICATION_NAME)) {
             DocumentVerifier verifier = new DocumentVerifier(database, session, types, values, documents, repairs,
                     progress, settings);

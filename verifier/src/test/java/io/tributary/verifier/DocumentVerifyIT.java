@@ -29,6 +29,7 @@ import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.TypeCatalog;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.subscriber.SubscriberSettings;
+import io.tributary.subscriber.apply.ElasticsearchConnection;
 import io.tributary.subscriber.mapping.DeleteMarker;
 import java.net.URI;
 import java.nio.file.Files;
@@ -205,8 +206,8 @@ class DocumentVerifyIT {
     private void writeEveryDocumentAsTheSubscriberWould() throws Exception {
         try (SourceSession session = SourceSession.open(postgres.jdbcUrl(database), postgres.user(),
                 postgres.password(), PostgresTls.DEFAULT, "document-verify-it");
-             ElasticsearchDocuments documents = new ElasticsearchDocuments(List.of(URI.create(elasticsearchUrl)), "",
-                     "")) {
+             ElasticsearchDocuments documents = new ElasticsearchDocuments(
+                     ElasticsearchConnection.basic(List.of(URI.create(elasticsearchUrl)), "", ""))) {
             Connection connection = session.connection();
             DocumentTree tree = new DocumentChecks(table -> catalogTable(connection, table), "", Optional.empty())
                     .check(DocumentSpecReader.read(ConfigLoader.load(SubscriberSettings.REFERENCE, subscriberConfig,

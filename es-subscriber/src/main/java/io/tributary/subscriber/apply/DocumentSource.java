@@ -118,7 +118,7 @@ final class DocumentSource {
 
     static SourceSession open(DocumentSettings settings) throws SQLException {
         DocumentSettings.Source source = settings.source().orElseThrow();
-        return SourceSession.open(source.url(), source.user(), source.password(), source.tls(),
+        return SourceSession.open(source.url(), source.user(), source.password().reveal(), source.tls(),
                 "tributary-documents");
     }
 

@@ -49,7 +49,8 @@ final class Failures {
     static ApplyFailedException failed(String what, Verdict verdict, String detail, Throwable cause) {
         boolean retriable = verdict == Verdict.RETRY;
         String advice = verdict == Verdict.FATAL
-                ? " (check tributary.elasticsearch.urls, username, password and the user's privileges)" : "";
+                ? " (check tributary.elasticsearch.urls, the credentials (username and password, api-key or"
+                + " bearer-token) and their privileges)" : "";
         return new ApplyFailedException(what + " failed: " + detail + advice, retriable, cause);
     }
 }

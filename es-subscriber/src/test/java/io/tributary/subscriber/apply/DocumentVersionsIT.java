@@ -73,7 +73,8 @@ class DocumentVersionsIT {
                                          join { customer { table = "public.customers", on { customer_id = id } } } }
                 """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), DOCUMENT))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
-        client = ElasticsearchClientFactory.create(List.of(URI.create(elasticsearch.url())), "", "");
+        client = ElasticsearchClientFactory.create(
+                ElasticsearchConnection.basic(List.of(URI.create(elasticsearch.url())), "", ""));
         RestClient rest = ((RestClientTransport) client._transport()).restClient();
         source = DocumentSource.check(settings, new TableMappings(Map.of()));
         new DocumentIndexes(client).ensure(source.trees().get(0));

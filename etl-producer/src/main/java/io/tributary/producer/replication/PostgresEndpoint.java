@@ -1,6 +1,7 @@
 package io.tributary.producer.replication;
 
 import io.tributary.config.PostgresTls;
+import io.tributary.config.Secret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -14,14 +15,14 @@ import org.postgresql.PGProperty;
  *
  * @param url      {@code jdbc:postgresql://host:port/database}
  * @param user     a role with the REPLICATION attribute (or superuser)
- * @param password its password; may be empty
+ * @param password its password; may be {@link Secret#NONE}
  * @param tls      {@code tributary.postgres.ssl.*}, applied to every connection
  */
-public record PostgresEndpoint(String url, String user, String password, PostgresTls tls) {
+public record PostgresEndpoint(String url, String user, Secret password, PostgresTls tls) {
 
     /** Without TLS settings: pgjdbc's default, or what the URL's own parameters say. */
     public PostgresEndpoint(String url, String user, String password) {
-        this(url, user, password, PostgresTls.DEFAULT);
+        this(url, user, Secret.of(password), PostgresTls.DEFAULT);
     }
 
     /**
@@ -78,7 +79,7 @@ public record PostgresEndpoint(String url, String user, String password, Postgre
     public Properties properties() {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, user);
-        PGProperty.PASSWORD.set(properties, password);
+        PGProperty.PASSWORD.set(properties, password.reveal());
         PGProperty.CONNECT_TIMEOUT.set(properties, 10);
         tls.applyTo(properties);
         return properties;

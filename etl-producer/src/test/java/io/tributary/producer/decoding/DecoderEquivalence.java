@@ -136,7 +136,7 @@ public final class DecoderEquivalence {
         server.createDatabase(database);
         PostgresEndpoint endpoint = new PostgresEndpoint(server.jdbcUrl(database), server.user(), server.password());
         try (Connection connection = DriverManager.getConnection(endpoint.url(), endpoint.user(),
-                endpoint.password())) {
+                endpoint.password().reveal())) {
             execute(connection, List.of(SESSION_SETTINGS));
             execute(connection, SCHEMA);
             execute(connection, List.of(

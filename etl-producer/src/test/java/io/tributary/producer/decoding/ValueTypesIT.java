@@ -169,7 +169,7 @@ class ValueTypesIT {
         String database = "value_types_it_" + RUN.incrementAndGet() + "_" + System.nanoTime() % 100_000;
         postgres.createDatabase(database);
         endpoint = new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-        connection = DriverManager.getConnection(endpoint.url(), endpoint.user(), endpoint.password());
+        connection = DriverManager.getConnection(endpoint.url(), endpoint.user(), endpoint.password().reveal());
         execute(SESSION_SETTINGS,
                 "CREATE TYPE mood AS ENUM ('happy', 'very sad')",
                 "CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0)",
