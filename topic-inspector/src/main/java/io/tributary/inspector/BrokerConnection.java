@@ -34,9 +34,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The tool's clients of one Kafka cluster: an admin client, an unsubscribed consumer (no group: it never
- * commits) and a producer (only {@code dead-letters resend} writes), each created on first use, every call bounded by the timeout so an unreachable cluster gives an
- * {@link InspectionFailedException} naming the brokers instead of a hang. Not thread-safe, except
- * {@link #wakeUp()}.
+ * commits) and a producer (only {@code dead-letters resend} writes), each created on first use, every call bounded
+ * by the timeout so an unreachable cluster gives an {@link InspectionFailedException} naming the brokers instead of
+ * a hang. Not thread-safe, except {@link #wakeUp()}.
  */
 final class BrokerConnection implements AutoCloseable {
 

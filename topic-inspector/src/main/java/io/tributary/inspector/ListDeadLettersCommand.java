@@ -23,7 +23,7 @@ final class ListDeadLettersCommand extends DeadLetterCommand {
     void inspect(TopicSettings settings, PrintWriter out) {
         DeadLetterSelection selection = selection();
         String topic = deadLetterTopic(settings);
-        TextTable table = new TextTable("offset", "time", "table", "key", "change", "source", "reason");
+        TextTable table = new TextTable("partition/offset", "time", "table", "key", "change", "source", "reason");
         Map<String, Integer> perKind = new TreeMap<>();
         long read;
         try (BrokerConnection connection = connect(settings)) {

@@ -124,15 +124,15 @@ class DeadLettersIT {
                 "{\"id\":4}  u 0/E  " + source + "4")) {
             assertTrue(lines.contains(index + "  " + row + "  document_parsing_exception: "), row + "\n" + list);
         }
-        assertTrue(list.out().contains("3 of the 3 letters in " + topic + ".dlq; by kind: {document_parsing_exception=3}"),
-                list.toString());
+        assertTrue(list.out().contains("3 of the 3 letters in " + topic + ".dlq; by kind:"
+                + " {document_parsing_exception=3}"), list.toString());
         JsonNode json = ChangeEventJson.mapper().readTree(dlq("list", "--json", "--offsets", "1").out());
         assertEquals(2, json.get("source").get("offset").asLong());
         assertEquals(index, json.get("index").asText());
         assertEquals(SCHEMA + "." + table, json.get("table").asText());
         assertTrue(json.get("reason").asText().contains("qty"), json.toString());
         assertTrue(dlq("list", "--table", SCHEMA + ".other").out().startsWith("0 of the 3 letters"));
-        assertTrue(dlq("list", "--reason", "DOCUMENT_PARSING").out().startsWith("offset"));
+        assertTrue(dlq("list", "--reason", "DOCUMENT_PARSING").out().startsWith("partition/offset"));
 
         Cli nothingChosen = dlq("resend");
         assertEquals(2, nothingChosen.status(), nothingChosen.toString());
