@@ -264,6 +264,7 @@ Where to look:
                   $INSPECT lag $INSPECT_CONF --group tributary-quickstart
                   $INSPECT route shop.orders $INSPECT_CONF
                   ($INSPECT --help lists the commands; each has --help)
+  Dead letters    scripts/dead-letters.sh list --subscriber-config $WORK/subscriber.conf   (then resend --help)
   Documents       ELASTICSEARCH_URL=$ELASTICSEARCH_URL scripts/documents.sh status    (documents; configuration built for)
                   scripts/verify.sh $INSPECT_CONF --subscriber-config $WORK/subscriber.conf --document orders
 Change rows in PostgreSQL and watch them appear in Elasticsearch.

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -20,30 +21,38 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The tool's clients of one Kafka cluster: an admin client and an unsubscribed consumer (no group: it never
- * commits), both created on first use, every call bounded by the timeout so an unreachable cluster gives an
- * {@link InspectionFailedException} naming the brokers instead of a hang. Not thread-safe, except
- * {@link #wakeUp()}.
+ * The tool's clients of one Kafka cluster: an admin client, an unsubscribed consumer (no group: it never
+ * commits) and a producer (only {@code dead-letters resend} writes), each created on first use, every call bounded
+ * by the timeout so an unreachable cluster gives an {@link InspectionFailedException} naming the brokers instead of
+ * a hang. Not thread-safe, except {@link #wakeUp()}.
  */
 final class BrokerConnection implements AutoCloseable {
 
     private static final String CLIENT_ID = "tributary-topic-inspector";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+    /** The largest change event the producer may write ({@code tributary.kafka.max-event-bytes} at most 1GiB). */
+    private static final int MAX_RECORD_BYTES = 1 << 30;
 
     private final String bootstrapServers;
     private final Map<String, String> clientProperties;
     private final Duration timeout;
     private Admin admin;
     private Consumer<byte[], byte[]> consumer;
+    private Producer<byte[], byte[]> producer;
 
     /** To the brokers of {@code settings}, with its client (security) properties and timeout. */
     BrokerConnection(TopicSettings settings) {
@@ -79,6 +88,28 @@ final class BrokerConnection implements AutoCloseable {
     }
 
     /**
+     * An idempotent producer with {@code acks=all}: a record it reports sent is on every in-sync replica, and
+     * retries never write it twice. Takes records as large as a change event may be (the topic's
+     * {@code max.message.bytes} still applies); blocks at most the timeout for metadata.
+     */
+    Producer<byte[], byte[]> producer() {
+        if (producer == null) {
+            int millis = (int) timeout.toMillis();
+            Map<String, Object> config = commonConfig();
+            config.put(ProducerConfig.ACKS_CONFIG, "all");
+            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (long) millis);
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3 * millis);
+            config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producer = create(() -> new KafkaProducer<>(config));
+        }
+        return producer;
+    }
+
+    /**
      * Every partition of {@code topic} with its start and end offsets, by partition number.
      *
      * @throws InspectionFailedException when the topic does not exist or Kafka does not answer
@@ -104,6 +135,17 @@ final class BrokerConnection implements AutoCloseable {
         }
         offsets.sort(Comparator.comparingInt(PartitionOffsets::partition));
         return offsets;
+    }
+
+    /**
+     * The configuration of {@code topic} (its {@code retention.ms}, say).
+     *
+     * @throws InspectionFailedException when the topic does not exist, Kafka does not answer or refuses
+     */
+    Config topicConfig(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return await(admin().describeConfigs(List.of(resource)).all(), "describing the configuration of topic "
+                + topic).get(resource);
     }
 
     /**
@@ -188,6 +230,9 @@ final class BrokerConnection implements AutoCloseable {
         try {
             if (consumer != null) {
                 consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+            }
+            if (producer != null) {
+                producer.close(CLOSE_TIMEOUT);
             }
             if (admin != null) {
                 admin.close(CLOSE_TIMEOUT);

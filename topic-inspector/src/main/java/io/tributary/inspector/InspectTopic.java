@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "inspect-topic",
         description = "Looks into Tributary's change topic: what its partitions hold, the latest events, a consumer"
-                + " group's lag, where a table is routed.",
-        subcommands = {PartitionsCommand.class, TailCommand.class, LagCommand.class, RouteCommand.class},
+                + " group's lag, where a table is routed; lists and re-sends the subscriber's dead letters.",
+        subcommands = {PartitionsCommand.class, TailCommand.class, LagCommand.class, RouteCommand.class,
+                DeadLettersCommand.class},
         footer = {"", "Run 'inspect-topic <command> --help' for a command's options.",
                 "Exit status: 0 done, 1 failed (Kafka unreachable, topic or group missing), 2 usage mistake."})
 public final class InspectTopic implements Callable<Integer> {
@@ -51,6 +52,7 @@ public final class InspectTopic implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new InspectTopic(environment));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler(InspectTopic::reportFailure);
+        DeadLettersCommand.withoutRoutingOptions(commandLine.getSubcommands().get("dead-letters"));
         return commandLine;
     }
 

@@ -24,8 +24,13 @@ final class PartitionReader {
         this.topic = topic;
     }
 
-    /** Hands every record with {@code from <= offset < until} to {@code sink}. */
+    /** Hands every record with {@code from <= offset < until} to {@code sink}, decoded. */
     void read(int partition, long from, long until, Consumer<TopicRecord> sink) {
+        readRecords(partition, from, until, record -> sink.accept(TopicRecord.decode(record)));
+    }
+
+    /** Hands every record with {@code from <= offset < until} to {@code sink} as Kafka gave it (headers and all). */
+    void readRecords(int partition, long from, long until, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         if (from >= until) {
             return;
         }
@@ -40,7 +45,7 @@ final class PartitionReader {
             while (position < until) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (record.offset() < until) {
-                        sink.accept(TopicRecord.decode(record));
+                        sink.accept(record);
                     }
                 }
                 long now = consumer.position(topicPartition);

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What every subcommand does first: resolve the {@link TopicOptions}, then inspect, writing to the command's out. */
 abstract class TopicCommand implements Callable<Integer> {
-
-    @ParentCommand
-    InspectTopic parent;
 
     @Mixin
     TopicOptions options;
@@ -24,7 +21,7 @@ abstract class TopicCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        TopicSettings settings = options.resolve(parent.environment());
+        TopicSettings settings = options.resolve(environment());
         PrintWriter out = spec.commandLine().getOut();
         inspect(settings, out);
         out.flush();
@@ -36,6 +33,11 @@ abstract class TopicCommand implements Callable<Integer> {
      * @throws InspectionFailedException when Kafka cannot tell (exit status 1)
      */
     abstract void inspect(TopicSettings settings, PrintWriter out);
+
+    /** The tool's environment, whether this command is one of the tool's or nested deeper (dead-letters list). */
+    Map<String, String> environment() {
+        return ((InspectTopic) spec.root().userObject()).environment();
+    }
 
     boolean jsonOutput() {
         return options.json;

@@ -5,10 +5,10 @@ import java.io.StringWriter;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** Runs the tool in-process and keeps what it wrote. */
-record Cli(int status, String out, String err) {
+/** Runs the tool in-process and keeps what it wrote. Public for pipeline-tests (through this module's test jar). */
+public record Cli(int status, String out, String err) {
 
-    static Cli run(Map<String, String> environment, String... args) {
+    public static Cli run(Map<String, String> environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = InspectTopic.commandLine(environment);
@@ -18,7 +18,7 @@ record Cli(int status, String out, String err) {
         return new Cli(status, out.toString(), err.toString());
     }
 
-    static Cli run(String... args) {
+    public static Cli run(String... args) {
         return run(Map.of(), args);
     }
 

@@ -73,7 +73,7 @@ public final class TopicRetention {
     }
 
     /** How long one topic may hold a record, by its configuration. */
-    static Duration holds(Config topic) {
+    public static Duration holds(Config topic) {
         String cleanup = value(topic, TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
         long retention = Long.parseLong(value(topic, TopicConfig.RETENTION_MS_CONFIG, "604800000"));
         long segment = Long.parseLong(value(topic, TopicConfig.SEGMENT_MS_CONFIG, "604800000"));
