@@ -2,6 +2,8 @@ package io.tributary.model;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.DebeziumEventJson.Part;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,23 +63,49 @@ public final class ChangeRecordEncoder {
     }
 
     /**
+     * The record of a change that is one record in either envelope: any but an update that changed the row's key.
+     *
+     * @throws IllegalArgumentException when the change is two records ({@link #encodeAll})
+     * @throws IllegalStateException    naming the table and LSN when the JSON cannot be written
+     * @throws RuntimeException         what the record's rows throw for a value they cannot convert
+     */
+    public Encoded encode(ChangeRecord record) {
+        List<Encoded> encoded = encodeAll(record);
+        if (encoded.size() != 1) {
+            throw new IllegalArgumentException("the '" + record.op().code() + "' event of " + record.tableId()
+                    + " at " + record.source().lsn() + " is " + encoded.size() + " records in the " + envelope.setting()
+                    + " envelope (a key change): encode it with encodeAll");
+        }
+        return encoded.get(0);
+    }
+
+    /**
+     * The records of a change, in the order they are sent: one, or in Debezium's envelope two for an update that
+     * changed the row's key (the delete of the old key, then the create of the new), both routed by the change's
+     * Tributary key so they share a partition and stay in order.
+     *
      * @throws IllegalStateException naming the table and LSN when the JSON cannot be written
      * @throws RuntimeException      what the record's rows throw for a value they cannot convert
      */
-    public Encoded encode(ChangeRecord record) {
+    public List<Encoded> encodeAll(ChangeRecord record) {
         try {
             JsonGenerator generator = generator();
             ChangeEventJson.writeKey(generator, record);
             byte[] key = take(generator);
             if (envelope == Envelope.TRIBUTARY) {
                 ChangeEventJson.writeValue(generator, record);
-                return new Encoded(key, take(generator));
+                return List.of(new Encoded(key, take(generator)));
             }
             if (!DebeziumEventJson.shapes(record.op())) {
                 ChangeEventJson.writeValue(generator, record);
-                return new Encoded(key, take(generator), key, SWEEP_HEADERS);
+                return List.of(new Encoded(key, take(generator), key, SWEEP_HEADERS));
             }
-            return encodeDebezium(generator, record, key);
+            ObjectNode oldKey = record.oldKey();
+            if (oldKey == null) {
+                return List.of(encodeDebezium(generator, record, Part.WHOLE, null, key));
+            }
+            return List.of(encodeDebezium(generator, record, Part.OLD_KEY_DELETED, oldKey, key),
+                    encodeDebezium(generator, record, Part.NEW_KEY_CREATED, oldKey, key));
         } catch (IOException e) {
             discardGenerator();
             throw new IllegalStateException("cannot write the change event of " + record.tableId() + " at "
@@ -88,15 +116,19 @@ public final class ChangeRecordEncoder {
         }
     }
 
-    private Encoded encodeDebezium(JsonGenerator generator, ChangeRecord record, byte[] routingKey)
-            throws IOException {
+    /** One Debezium-shaped record of {@code record}: its {@code part}, with the headers that part needs. */
+    private Encoded encodeDebezium(JsonGenerator generator, ChangeRecord record, Part part, ObjectNode oldKey,
+                                   byte[] routingKey) throws IOException {
         byte[] key = null;
         if (record.op().isRowChange()) {
-            DebeziumEventJson.writeKey(generator, record);
+            DebeziumEventJson.writeKey(generator, record, part, oldKey);
             key = take(generator);
         }
-        DebeziumEventJson.writeValue(generator, record);
+        DebeziumEventJson.writeValue(generator, record, part);
         byte[] value = take(generator);
+        if (part == Part.OLD_KEY_DELETED) { // a delete, which carries no types, as Tributary's
+            return new Encoded(key, value, routingKey, List.of(DEBEZIUM_HEADER));
+        }
         List<Header> headers = new ArrayList<>(3);
         headers.add(DEBEZIUM_HEADER);
         if (!record.types().isEmpty()) {

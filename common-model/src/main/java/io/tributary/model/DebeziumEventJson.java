@@ -3,6 +3,7 @@ package io.tributary.model;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,8 @@ import java.util.List;
  *            "schema":"public","table":"orders","txId":771,"lsn":27440072,"xmin":null},
  *  "op":"u","ts_ms":1795327200123,"ts_us":1795327200123456,"ts_ns":1795327200123456000,"transaction":null}
  * }</pre>
- * and a key the row's key columns as a flat object ({@code {"id":42}}); a truncate has no key (as Debezium's).
+ * and a key the row's key columns as a flat object ({@code {"id":42}}); a truncate has no key (as Debezium's), and an
+ * update that changed the key is a delete of the old key followed by a create of the new one (as Debezium's).
  * Rows are written by the record as in Tributary's envelope, so values are converted once, on the hot path; the
  * choices that make them Debezium's (numeric as strings, ISO-8601 times, json as strings) are the producer's value
  * converter's. What Debezium's value does not carry travels in headers the subscriber reads: {@link #TYPES_HEADER},
@@ -71,34 +73,60 @@ public final class DebeziumEventJson {
     }
 
     /**
-     * Writes the record's value. The commit time stands for Debezium's processing time in the envelope's
-     * {@code ts_ms}, so the same change is always the same bytes (replays, the tree and the streamed form).
+     * Which Debezium event of a record is written: the record's own, or — for an update that changed the row's key,
+     * which Debezium sends as two events — the delete of the old key or the create of the new one.
      */
-    static void writeValue(JsonGenerator out, ChangeRecord record) throws IOException {
+    enum Part {
+        /** The record as it is: its operation, both rows. */
+        WHOLE,
+        /** A key change's first event: {@code op} d, the old key, {@code before} only. */
+        OLD_KEY_DELETED,
+        /** A key change's second event: {@code op} c, the new key, {@code after} only. */
+        NEW_KEY_CREATED;
+
+        Operation op(ChangeRecord record) {
+            return switch (this) {
+                case WHOLE -> record.op();
+                case OLD_KEY_DELETED -> Operation.DELETE;
+                case NEW_KEY_CREATED -> Operation.CREATE;
+            };
+        }
+    }
+
+    /**
+     * Writes the value of the record's {@code part}. The commit time stands for Debezium's processing time in the
+     * envelope's {@code ts_ms}, so the same change is always the same bytes (replays, the tree and the streamed form).
+     */
+    static void writeValue(JsonGenerator out, ChangeRecord record, Part part) throws IOException {
         SourceInfo source = record.source();
         Instant committed = source.commitTimestamp();
+        Operation op = part.op(record);
         out.writeStartObject();
         out.writeFieldName(BEFORE);
-        record.writeBefore(out);
+        if (part == Part.NEW_KEY_CREATED) {
+            out.writeNull();
+        } else {
+            record.writeBefore(out);
+        }
         out.writeFieldName(AFTER);
-        record.writeAfter(out);
+        if (part == Part.OLD_KEY_DELETED) {
+            out.writeNull();
+        } else {
+            record.writeAfter(out);
+        }
         out.writeFieldName(SOURCE);
-        writeSource(out, record.op(), source, committed);
+        writeSource(out, op, source, committed);
         out.writeFieldName(OP);
-        out.writeString(record.op().code());
+        out.writeString(op.code());
         writeTimes(out, committed);
         out.writeFieldName(TRANSACTION);
         out.writeNull();
         out.writeEndObject();
     }
 
-    /** Writes the record's key: the row's key columns as one flat object; JSON null for a truncate. */
-    static void writeKey(JsonGenerator out, ChangeRecord record) throws IOException {
-        if (record.op().isRowChange()) {
-            JsonTrees.write(out, record.key());
-        } else {
-            out.writeNull();
-        }
+    /** Writes the key of the record's {@code part}: the row's (old) key columns as one flat object. */
+    static void writeKey(JsonGenerator out, ChangeRecord record, Part part, ObjectNode oldKey) throws IOException {
+        JsonTrees.write(out, part == Part.OLD_KEY_DELETED ? oldKey : record.key());
     }
 
     private static void writeSource(JsonGenerator out, Operation op, SourceInfo source, Instant committed)

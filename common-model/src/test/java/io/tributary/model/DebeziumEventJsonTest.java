@@ -101,6 +101,30 @@ class DebeziumEventJsonTest {
     }
 
     @Test
+    void anUpdateOfTheKeyIsADeleteOfTheOldKeyThenACreateOfTheNewOnTheChangesPartition() throws Exception {
+        ChangeEvent keyChange = new ChangeEvent(Operation.UPDATE, SOURCE, object("{\"id\":50}"),
+                object("{\"id\":5}"), object("{\"id\":50,\"total\":\"1.00\"}"), List.of(), types());
+        ChangeRecordEncoder encoder = new ChangeRecordEncoder(Envelope.DEBEZIUM);
+
+        List<ChangeRecordEncoder.Encoded> records = encoder.encodeAll(keyChange);
+
+        assertEquals(2, records.size());
+        ChangeEvent deleted = DebeziumEventReader.decode(records.get(0).key(), records.get(0).value(),
+                headers(records.get(0)));
+        ChangeEvent created = DebeziumEventReader.decode(records.get(1).key(), records.get(1).value(),
+                headers(records.get(1)));
+        assertEquals(new ChangeEvent(Operation.DELETE, SOURCE, object("{\"id\":5}"), object("{\"id\":5}"), null),
+                deleted);
+        assertEquals(new ChangeEvent(Operation.CREATE, SOURCE, object("{\"id\":50}"), null,
+                object("{\"id\":50,\"total\":\"1.00\"}"), List.of(), types()), created);
+        for (ChangeRecordEncoder.Encoded record : records) {
+            assertArrayEquals(ChangeEventJson.encodeKey(keyChange), record.routingKey(), "one partition, in order");
+        }
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(keyChange));
+        assertEquals(1, new ChangeRecordEncoder().encodeAll(keyChange).size(), "one update in Tributary's envelope");
+    }
+
+    @Test
     void aTruncateHasNoRecordKeyAndIsRoutedByTheTable() throws Exception {
         ChangeEvent truncate = new ChangeEvent(Operation.TRUNCATE, SOURCE, ChangeEventJson.mapper().createObjectNode(),
                 null, null);

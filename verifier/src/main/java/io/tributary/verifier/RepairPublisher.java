@@ -44,21 +44,22 @@ final class RepairPublisher implements AutoCloseable {
 
     /** Hands the event to Kafka. */
     void send(ChangeEvent event) {
-        ChangeRecordEncoder.Encoded encoded = encoder.encode(event);
         String topic = routing.topicFor(event.tableId());
-        int partition = routing.partitionFor(event.tableId(), encoded.routingKey());
-        String what = "the repair event ('" + event.op().code() + "') of " + event.tableId() + " key " + event.key()
-                + " for " + topic + "-" + partition;
-        try {
-            producer.send(new ProducerRecord<>(topic, partition, encoded.key(), encoded.value(), encoded.headers()),
-                    (metadata, exception) -> {
-                        if (exception != null) {
-                            firstFailure.compareAndSet(null, what + ": " + exception);
-                        }
-                    });
-        } catch (KafkaException e) {
-            throw new VerificationFailedException("Kafka at " + bootstrapServers + " refused " + what + ": "
-                    + e.getMessage(), e);
+        for (ChangeRecordEncoder.Encoded encoded : encoder.encodeAll(event)) {
+            int partition = routing.partitionFor(event.tableId(), encoded.routingKey());
+            String what = "the repair event ('" + event.op().code() + "') of " + event.tableId() + " key "
+                    + event.key() + " for " + topic + "-" + partition;
+            try {
+                producer.send(new ProducerRecord<>(topic, partition, encoded.key(), encoded.value(),
+                        encoded.headers()), (metadata, exception) -> {
+                            if (exception != null) {
+                                firstFailure.compareAndSet(null, what + ": " + exception);
+                            }
+                        });
+            } catch (KafkaException e) {
+                throw new VerificationFailedException("Kafka at " + bootstrapServers + " refused " + what + ": "
+                        + e.getMessage(), e);
+            }
         }
         sent++;
     }

@@ -69,16 +69,18 @@ public final class KafkaPublisher implements AutoCloseable {
     public void publish(ChangeRecord event, InFlightTransaction transaction) {
         TableId table = event.tableId();
         TableRoute route = routes.computeIfAbsent(table, this::route);
-        ChangeRecordEncoder.Encoded encoded = encoder.encode(event);
-        byte[] key = encoded.key();
-        byte[] value = encoded.value();
-        if (event.op().isRowChange()) {
-            send(new ProducerRecord<>(route.topic(), route.partition(routing, table, encoded.routingKey()), key, value,
-                    encoded.headers()), event, transaction);
-        } else {
-            for (int partition : routing.partitionsForWholeTable(table, encoded.routingKey())) {
-                send(new ProducerRecord<>(route.topic(), partition, key, value, encoded.headers()), event,
-                        transaction);
+        // One record, or in Debezium's envelope two for a key change: same routing key, so same partition, in order.
+        for (ChangeRecordEncoder.Encoded encoded : encoder.encodeAll(event)) {
+            byte[] key = encoded.key();
+            byte[] value = encoded.value();
+            if (event.op().isRowChange()) {
+                send(new ProducerRecord<>(route.topic(), route.partition(routing, table, encoded.routingKey()), key,
+                        value, encoded.headers()), event, transaction);
+            } else {
+                for (int partition : routing.partitionsForWholeTable(table, encoded.routingKey())) {
+                    send(new ProducerRecord<>(route.topic(), partition, key, value, encoded.headers()), event,
+                            transaction);
+                }
             }
         }
         route.count(event.op(), metrics);
