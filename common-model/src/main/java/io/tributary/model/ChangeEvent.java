@@ -3,9 +3,11 @@ package io.tributary.model;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,24 @@ public record ChangeEvent(Operation op, SourceInfo source, ObjectNode key, Objec
             throw new IllegalArgumentException("a '" + op.code() + "' event of " + source.tableId()
                     + " at " + source.lsn() + " has no 'after' row");
         }
+    }
+
+    @Override
+    @JsonIgnore
+    public ObjectNode oldKey() {
+        if (op != Operation.UPDATE || before == null) {
+            return null;
+        }
+        ObjectNode old = before.objectNode();
+        for (Iterator<String> columns = key.fieldNames(); columns.hasNext(); ) {
+            String column = columns.next();
+            JsonNode value = before.get(column);
+            if (value == null) {
+                return null;
+            }
+            old.set(column, value);
+        }
+        return old.equals(key) ? null : old;
     }
 
     @Override

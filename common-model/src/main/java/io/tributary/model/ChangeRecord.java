@@ -41,6 +41,14 @@ public interface ChangeRecord {
         ChangeEventJson.writeTypes(out, types());
     }
 
+    /**
+     * The row's key before an update that changed it (the key columns of its before-image); null for any other change,
+     * and when PostgreSQL sent no before-image (the key did not change).
+     */
+    default ObjectNode oldKey() {
+        return toEvent().oldKey();
+    }
+
     /** The same change with its rows as trees. */
     ChangeEvent toEvent();
 

@@ -3,6 +3,7 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
@@ -43,6 +44,7 @@ import io.tributary.producer.replication.WalStream;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
 import io.tributary.producer.snapshot.SnapshotAbortedException;
+import io.tributary.shaping.JsonMode;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.TypeNames;
 import io.tributary.shaping.ValueConverter;
@@ -178,7 +180,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 PublicationSetup.ensurePublication(connection, source.publication(), tables);
             }
             types = new TypeCatalogLoader(source.endpoint()).loadTypes();
-            converter = new ValueConverter(types, source.numericMode());
+            converter = new ValueConverter(types, source.numericMode(), settings.target().envelope() == Envelope.DEBEZIUM
+                    ? JsonMode.TEXT : JsonMode.EMBEDDED);
             if (source.plugin() == OutputPlugin.TEST_DECODING) {
                 TestDecodingCatalogLoader loader = new TestDecodingCatalogLoader(source.endpoint());
                 streamedTables = loader.loadTables(tables);
@@ -321,7 +324,8 @@ public final class EtlProducer implements ServiceLauncher.Service {
                 new InitialSnapshot.Sink(tracker -> new KafkaPublisher(
                         KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
                                 "tributary-etl-producer-" + source.slot() + "-snapshot", target.maxEventBytes()),
-                        target.routing(), tracker, metrics), target.maxUnacknowledgedEvents()),
+                        target.routing(), tracker, metrics, target.envelope()), target.maxUnacknowledgedEvents(),
+                        target.envelope()),
                 metrics);
     }
 
@@ -334,7 +338,7 @@ public final class EtlProducer implements ServiceLauncher.Service {
         KafkaPublisher publisher = new KafkaPublisher(
                 KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
                         "tributary-etl-producer-" + source.slot(), target.maxEventBytes()),
-                target.routing(), tracker, metrics);
+                target.routing(), tracker, metrics, target.envelope());
         WalStream stream;
         try {
             incrementalSnapshots.sessionStarted();

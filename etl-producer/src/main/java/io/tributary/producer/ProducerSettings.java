@@ -5,6 +5,7 @@ import io.tributary.config.ConfigLoader;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.config.PostgresTls;
 import io.tributary.config.SettingsReader;
+import io.tributary.model.Envelope;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything the producer is configured with, read and validated once at startup. The keys, their defaults and
@@ -123,15 +125,31 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
      * @param minInsyncReplicas {@code min.insync.replicas} of a created topic; -1 for its replication factor - 1
      * @param properties    the Kafka client properties: {@link KafkaSecurity}'s, with {@code tributary.kafka.properties}
      *                      over them; {@link #toString()} hides the SASL login
+     * @param envelope      the events' shape: Tributary's or Debezium's
      */
     public record Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
-                         long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
+                         long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties,
+                         Envelope envelope) {
 
         /** {@code tributary.kafka.max-event-bytes} by default: rows of tens of MB go through. */
         public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
         public Target {
             properties = Map.copyOf(properties);
+            Objects.requireNonNull(envelope, "envelope");
+        }
+
+        /** In Tributary's envelope. */
+        public Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
+                      long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
+            this(bootstrapServers, routing, replicationFactor, minInsyncReplicas, maxUnacknowledgedEvents,
+                    maxEventBytes, properties, Envelope.TRIBUTARY);
+        }
+
+        /** The same target with events in another envelope. */
+        public Target withEnvelope(Envelope shape) {
+            return new Target(bootstrapServers, routing, replicationFactor, minInsyncReplicas,
+                    maxUnacknowledgedEvents, maxEventBytes, properties, shape);
         }
 
         /** With {@code min.insync.replicas} derived from the replication factor. */
@@ -152,7 +170,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
             return "Target[bootstrapServers=" + bootstrapServers + ", routing=" + routing + ", replicationFactor="
                     + replicationFactor + ", minInsyncReplicas=" + minInsyncReplicas + ", maxUnacknowledgedEvents="
                     + maxUnacknowledgedEvents + ", maxEventBytes=" + maxEventBytes + ", properties="
-                    + KafkaSecurity.redacted(properties) + "]";
+                    + KafkaSecurity.redacted(properties) + ", envelope=" + envelope + "]";
         }
 
         /** The topic name, or pattern with ${schema} and ${table}. */
@@ -270,6 +288,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 minInsyncReplicas,
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
                 (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
-                KafkaSecurity.clientProperties(read));
+                KafkaSecurity.clientProperties(read),
+                Envelope.fromSetting(read.oneOf("tributary.kafka.envelope", List.of("tributary", "debezium"))));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
 import io.tributary.config.Secret;
+import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
@@ -65,6 +66,22 @@ class ProducerSettingsTest {
                 () -> ProducerSettings.load(null, quick));
         assertTrue(takeover.getMessage().contains("tributary.postgres.takeover-timeout must be at least 3000ms, got 1000ms"),
                 takeover.getMessage());
+    }
+
+    @Test
+    void theEnvelopeIsTributarysByDefaultDebeziumsOnRequestAndAnythingElseIsRefusedNamingTheKey() {
+        assertEquals(Envelope.TRIBUTARY, ProducerSettings.load(null, requiredEnvironment()).target().envelope());
+
+        Map<String, String> debezium = requiredEnvironment();
+        debezium.put("TRIBUTARY_KAFKA_ENVELOPE", "debezium");
+        assertEquals(Envelope.DEBEZIUM, ProducerSettings.load(null, debezium).target().envelope());
+
+        Map<String, String> other = requiredEnvironment();
+        other.put("TRIBUTARY_KAFKA_ENVELOPE", "avro");
+        InvalidConfigException refused = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.load(null, other));
+        assertTrue(refused.getMessage().contains("tributary.kafka.envelope"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("avro"), refused.getMessage());
     }
 
     @Test

@@ -73,14 +73,21 @@ public final class ValueConverter {
 
     private final PgTypes types;
     private final NumericMode numericMode;
+    private final JsonMode jsonMode;
 
     /**
      * @param types       the types to look non-built-in OIDs up in; {@link PgTypes#builtIn()} without a database
      * @param numericMode the JSON form of {@code numeric} values
      */
     public ValueConverter(PgTypes types, NumericMode numericMode) {
+        this(types, numericMode, JsonMode.EMBEDDED);
+    }
+
+    /** @param jsonMode the JSON form of {@code json} and {@code jsonb} values (and of their arrays' elements) */
+    public ValueConverter(PgTypes types, NumericMode numericMode, JsonMode jsonMode) {
         this.types = Objects.requireNonNull(types, "types");
         this.numericMode = Objects.requireNonNull(numericMode, "numericMode");
+        this.jsonMode = Objects.requireNonNull(jsonMode, "jsonMode");
     }
 
     /**
@@ -97,7 +104,7 @@ public final class ValueConverter {
             case BOOL -> NODES.booleanNode(bool(text));
             case TEXT, VARCHAR, BPCHAR, NAME, CHAR, UUID, INET, CIDR, MACADDR, MACADDR8, MONEY, BIT, VARBIT ->
                     NODES.textNode(text);
-            case JSON, JSONB -> EmbeddedJson.parse(text);
+            case JSON, JSONB -> jsonMode == JsonMode.TEXT ? NODES.textNode(text) : EmbeddedJson.parse(text);
             case BYTEA -> NODES.textNode(base64OfHex(text));
             case DATE -> NODES.textNode(TemporalValues.date(text));
             case TIME -> NODES.textNode(TemporalValues.time(text));
@@ -127,14 +134,15 @@ public final class ValueConverter {
             case BOOL -> (out, text) -> out.writeBoolean(bool(text));
             case TEXT, VARCHAR, BPCHAR, NAME, CHAR, UUID, INET, CIDR, MACADDR, MACADDR8, MONEY, BIT, VARBIT ->
                     ValueWriter.STRING;
-            case JSONB -> ValueWriter.RAW_JSON;
+            case JSONB -> jsonMode == JsonMode.TEXT ? ValueWriter.STRING : ValueWriter.RAW_JSON;
+            case JSON -> jsonMode == JsonMode.TEXT ? ValueWriter.STRING : treeWriter(typeOid);
             case DATE -> (out, text) -> out.writeString(TemporalValues.date(text));
             case TIME -> (out, text) -> out.writeString(TemporalValues.time(text));
             case TIMETZ -> (out, text) -> out.writeString(TemporalValues.timeWithZone(text));
             case TIMESTAMP -> (out, text) -> out.writeString(TemporalValues.timestamp(text));
             case TIMESTAMPTZ -> (out, text) -> out.writeString(TemporalValues.timestampWithZone(text));
             case INTERVAL -> (out, text) -> out.writeString(IntervalValues.toIso8601(text));
-            case FLOAT4, FLOAT8, JSON, BYTEA -> treeWriter(typeOid);
+            case FLOAT4, FLOAT8, BYTEA -> treeWriter(typeOid);
             default -> writerByCatalog(typeOid);
         };
     }

@@ -56,9 +56,14 @@ final class BrokerConnection implements AutoCloseable {
 
     /** To the brokers of {@code settings}, with its client (security) properties and timeout. */
     BrokerConnection(TopicSettings settings) {
-        this.bootstrapServers = settings.bootstrapServers();
-        this.clientProperties = settings.clientProperties();
-        this.timeout = settings.timeout();
+        this(settings.bootstrapServers(), settings.clientProperties(), settings.timeout());
+    }
+
+    /** To {@code bootstrapServers}, with these client (security) properties. */
+    BrokerConnection(String bootstrapServers, Map<String, String> clientProperties, Duration timeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.clientProperties = clientProperties;
+        this.timeout = timeout;
     }
 
     String bootstrapServers() {

@@ -79,9 +79,9 @@ abstract class DeadLetterCommand extends TopicCommand {
     BrokerConnection connect(TopicSettings settings) {
         boolean brokersGiven = options.bootstrapServers != null || options.producerConfig != null
                 || !environment().getOrDefault(TopicOptions.BOOTSTRAP_VARIABLE, "").isBlank();
-        String servers = brokersGiven ? settings.bootstrapServers()
-                : subscriber().map(SubscriberSettings::kafkaBootstrapServers).orElse(settings.bootstrapServers());
-        return new BrokerConnection(servers, settings.timeout());
+        Optional<SubscriberSettings> subscriber = brokersGiven ? Optional.empty() : subscriber();
+        return subscriber.map(s -> new BrokerConnection(s.kafkaBootstrapServers(), s.kafkaProperties(),
+                settings.timeout())).orElseGet(() -> new BrokerConnection(settings));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tributary.inspector;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.DebeziumEventReader;
 import io.tributary.model.MalformedChangeEventException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +19,7 @@ sealed interface TopicRecord permits TopicRecord.Change, TopicRecord.Undecodable
     }
 
     /**
-     * A record {@link ChangeEventJson} cannot read.
+     * A record that is a change event in neither envelope.
      *
      * @param recordKey the record's key as text (shortened), or {@code (none)}
      * @param reason    what is wrong with the value
@@ -26,10 +27,14 @@ sealed interface TopicRecord permits TopicRecord.Change, TopicRecord.Undecodable
     record Undecodable(int partition, long offset, String recordKey, String reason) implements TopicRecord {
     }
 
-    /** Never throws: a value that is not a change event becomes {@link Undecodable}. */
+    /**
+     * Reads either envelope, as the subscriber does ({@link DebeziumEventReader#read}). Never throws: a value that is
+     * not a change event becomes {@link Undecodable}.
+     */
     static TopicRecord decode(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return new Change(record.partition(), record.offset(), ChangeEventJson.decode(record.value()));
+            return new Change(record.partition(), record.offset(), DebeziumEventReader.read(record.key(),
+                    record.value(), record.headers(), ChangeEventJson::decode, event -> event));
         } catch (MalformedChangeEventException e) {
             return new Undecodable(record.partition(), record.offset(), keyText(record.key()), e.getMessage());
         }

@@ -9,11 +9,17 @@ import io.tributary.inspector.TopicRecord.Change;
 import io.tributary.inspector.TopicRecord.Undecodable;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.ChangeRecordEncoder;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class EventFormatTest {
@@ -57,6 +63,18 @@ class EventFormatTest {
         assertTrue(record instanceof Undecodable);
         assertTrue(text.startsWith("partition 1 offset 5  UNDECODABLE  not a change event: "), text);
         assertTrue(text.endsWith("(record key: k1)\n"), text);
+    }
+
+    @Test
+    void aDebeziumShapedRecordIsShownAsTheChangeItCarries() {
+        ChangeEvent event = Events.of(Operation.CREATE, "shop.orders", 7, 100);
+        ChangeRecordEncoder.Encoded encoded = new ChangeRecordEncoder(Envelope.DEBEZIUM).encode(event);
+
+        TopicRecord record = TopicRecord.decode(new ConsumerRecord<>("t", 1, 5, 0L, TimestampType.CREATE_TIME,
+                encoded.key().length, encoded.value().length, encoded.key(), encoded.value(),
+                new RecordHeaders(encoded.headers().toArray(Header[]::new)), Optional.empty()));
+
+        assertEquals(new Change(1, 5, event), record);
     }
 
     @Test

@@ -41,7 +41,7 @@ final class Batch {
             }
             lastOffsets.put(partition, record.offset());
             try {
-                events.add(decoder.decode(record.value()));
+                events.add(decoder.decode(record.key(), record.value(), record.headers()));
                 eventPartitions.add(partition);
                 eventRecords.add(record);
             } catch (MalformedChangeEventException e) {

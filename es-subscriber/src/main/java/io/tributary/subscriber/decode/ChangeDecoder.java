@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.DebeziumEventReader;
 import io.tributary.model.Lsn;
 import io.tributary.model.MalformedChangeEventException;
 import io.tributary.model.Operation;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads the value of a Kafka record — a change event in its JSON form ({@link ChangeEventJson}) — into a
@@ -60,6 +62,16 @@ public final class ChangeDecoder {
         public int hashCode() {
             return Arrays.hashCode(json);
         }
+    }
+
+    /**
+     * A record in either envelope ({@link DebeziumEventReader#read}): Tributary's read here in one pass, Debezium's
+     * shape read into the same change, so both are applied alike.
+     *
+     * @throws MalformedChangeEventException saying what is wrong, for a record of neither shape
+     */
+    public ReceivedChange decode(byte[] key, byte[] value, Headers headers) {
+        return DebeziumEventReader.read(key, value, headers, this::decode, ReceivedChange::of);
     }
 
     /**

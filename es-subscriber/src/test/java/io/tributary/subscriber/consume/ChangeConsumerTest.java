@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.ChangeRecordEncoder;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
@@ -28,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +42,9 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -228,6 +234,36 @@ class ChangeConsumerTest {
         assertEquals(2, committed(P1));
         assertEquals(1, metrics.get("tributary.subscriber.dead.letters").tag("reason", Batch.NOT_A_CHANGE_EVENT)
                 .counter().count());
+    }
+
+    @Test
+    void debeziumShapedRecordsAreAppliedAsTributarysAndAMarkedRecordOfNeitherShapeIsDeadLetteredWithItsReason()
+            throws Exception {
+        ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", 2);
+        ChangeEvent insert = new ChangeEvent(Operation.CREATE, new SourceInfo("app", "public", "t", Lsn.of(11),
+                Lsn.of(11), 1, Instant.parse("2026-11-22T06:00:00Z")), row, null, row);
+        ChangeRecordEncoder.Encoded debezium = new ChangeRecordEncoder(Envelope.DEBEZIUM).encode(insert);
+        add(P0, 0, event(1, 10));
+        kafka.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, 0L, TimestampType.CREATE_TIME, debezium.key().length,
+                debezium.value().length, debezium.key(), debezium.value(),
+                new RecordHeaders(debezium.headers().toArray(Header[]::new)), Optional.empty()));
+        byte[] notDebezium = event(3, 12);
+        kafka.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, 0L, TimestampType.CREATE_TIME, 2, notDebezium.length,
+                "k2".getBytes(), notDebezium, new RecordHeaders(debezium.headers().toArray(Header[]::new)),
+                Optional.empty()));
+
+        loop.runOnce();
+
+        assertEquals(List.of(1L, 2L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList());
+        assertEquals(ReceivedChange.of(insert).source(), applied.get(0).get(1).source(), "versioned by its LSN");
+        assertEquals(insert.after(), applied.get(0).get(1).after().tree());
+        assertEquals(1, deadLetterProducer.history().size());
+        ProducerRecord<byte[], byte[]> letter = deadLetterProducer.history().get(0);
+        assertArrayEquals(notDebezium, letter.value());
+        assertEquals(Batch.NOT_A_CHANGE_EVENT, header(letter, DeadLetterPublisher.KIND));
+        assertTrue(header(letter, DeadLetterPublisher.REASON).startsWith("not a Debezium change event: 'source.lsn' must be a whole number"),
+                header(letter, DeadLetterPublisher.REASON));
+        assertEquals(3, committed(P0));
     }
 
     @Test

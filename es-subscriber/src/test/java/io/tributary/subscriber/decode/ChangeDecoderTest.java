@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.ChangeRecordEncoder;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.MalformedChangeEventException;
 import io.tributary.model.Operation;
@@ -20,6 +22,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 class ChangeDecoderTest {
@@ -75,6 +79,29 @@ class ChangeDecoderTest {
         assertSameAsSharedCodec(new ChangeEvent(Operation.TRUNCATE, new SourceInfo("app", "shop", "orders", Lsn.of(5),
                 Lsn.INVALID, 1, null), json("{}"), null, null));
         assertSameAsSharedCodec(new ChangeEvent(Operation.SWEEP, source(500), json("{}"), null, null));
+    }
+
+    @Test
+    void aDebeziumShapedRecordReadsAsTheSameChangeInTributarysEnvelope() {
+        ObjectNode key = json("{\"id\":7}");
+        ChangeEvent written = new ChangeEvent(Operation.UPDATE, source(200), key, key,
+                json("{\"id\":7,\"total\":\"12.50\",\"doc\":\"{\\\"a\\\": [1, null]}\"}"), List.of("note"),
+                types());
+        ChangeEvent tributary = new ChangeEvent(Operation.UPDATE, source(200), key, key,
+                json("{\"id\":7,\"total\":\"12.50\",\"doc\":{\"a\":[1,null]}}"), List.of("note"), types());
+        ChangeRecordEncoder.Encoded encoded = new ChangeRecordEncoder(Envelope.DEBEZIUM).encode(written);
+
+        ReceivedChange read = decoder.decode(encoded.key(), encoded.value(),
+                new RecordHeaders(encoded.headers().toArray(Header[]::new)));
+        ReceivedChange expected = decoder.decode(null, ChangeEventJson.encode(tributary), new RecordHeaders());
+
+        assertEquals(expected.op(), read.op());
+        assertEquals(expected.source(), read.source());
+        assertEquals(expected.key(), read.key());
+        assertEquals(expected.before(), read.before());
+        assertEquals(expected.after().tree(), read.after().tree());
+        assertEquals(expected.unchanged(), read.unchanged());
+        assertEquals(expected.types(), read.types());
     }
 
     @Test

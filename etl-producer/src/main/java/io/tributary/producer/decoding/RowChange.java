@@ -70,6 +70,16 @@ public record RowChange(Operation op, SourceInfo source, ObjectNode key, Relatio
         }
     }
 
+    /** The before-image's key columns, when an update sent one and they differ from the new key. */
+    @Override
+    public ObjectNode oldKey() {
+        if (op != Operation.UPDATE || before == null) {
+            return null;
+        }
+        ObjectNode old = shape.key(before, null, source.lsn());
+        return old.equals(key) ? null : old;
+    }
+
     @Override
     public ChangeEvent toEvent() {
         ObjectNode beforeRow = before == null ? null : shape.treeRow(before, null, beforeIsKey, source.lsn());

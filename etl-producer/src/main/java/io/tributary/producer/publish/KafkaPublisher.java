@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.model.ChangeRecord;
 import io.tributary.model.ChangeRecordEncoder;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.Routing;
@@ -15,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Sends change events to the topic and partition {@link Routing} names (by default each table to one partition; a
@@ -36,10 +39,18 @@ public final class KafkaPublisher implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Timer sendLatency;
     private final Map<TableId, TableRoute> routes = new HashMap<>();
-    private final ChangeRecordEncoder encoder = new ChangeRecordEncoder();
+    private final ChangeRecordEncoder encoder;
 
+    /** Publishes in Tributary's envelope. */
     public KafkaPublisher(Producer<byte[], byte[]> producer, Routing routing, AckTracker tracker,
                           MeterRegistry metrics) {
+        this(producer, routing, tracker, metrics, Envelope.TRIBUTARY);
+    }
+
+    /** @param envelope the shape events are written in ({@code tributary.kafka.envelope}) */
+    public KafkaPublisher(Producer<byte[], byte[]> producer, Routing routing, AckTracker tracker,
+                          MeterRegistry metrics, Envelope envelope) {
+        this.encoder = new ChangeRecordEncoder(envelope);
         this.producer = producer;
         this.routing = routing;
         this.tracker = tracker;
@@ -58,15 +69,18 @@ public final class KafkaPublisher implements AutoCloseable {
     public void publish(ChangeRecord event, InFlightTransaction transaction) {
         TableId table = event.tableId();
         TableRoute route = routes.computeIfAbsent(table, this::route);
-        ChangeRecordEncoder.Encoded encoded = encoder.encode(event);
-        byte[] key = encoded.key();
-        byte[] value = encoded.value();
-        if (event.op().isRowChange()) {
-            send(new ProducerRecord<>(route.topic(), route.partition(routing, table, key), key, value), event,
-                    transaction);
-        } else {
-            for (int partition : routing.partitionsForWholeTable(table, key)) {
-                send(new ProducerRecord<>(route.topic(), partition, key, value), event, transaction);
+        // One record, or in Debezium's envelope two for a key change: same routing key, so same partition, in order.
+        for (ChangeRecordEncoder.Encoded encoded : encoder.encodeAll(event)) {
+            byte[] key = encoded.key();
+            byte[] value = encoded.value();
+            if (event.op().isRowChange()) {
+                send(new ProducerRecord<>(route.topic(), route.partition(routing, table, encoded.routingKey()), key,
+                        value, encoded.headers()), event, transaction);
+            } else {
+                for (int partition : routing.partitionsForWholeTable(table, encoded.routingKey())) {
+                    send(new ProducerRecord<>(route.topic(), partition, key, value, encoded.headers()), event,
+                            transaction);
+                }
             }
         }
         route.count(event.op(), metrics);
@@ -79,8 +93,16 @@ public final class KafkaPublisher implements AutoCloseable {
      * @param table the event's table, which routes it
      * @param op    its operation: a row change goes to its key's partition, a truncate or sweep to each of the table's
      * @param lsn   its {@code source.lsn}, to name it in a failure
+     * @param routingKey Tributary's record key, which routes it (the same array as {@code key} in Tributary's envelope)
+     * @param headers    the record's headers (none in Tributary's envelope)
      */
-    public record EncodedEvent(TableId table, Operation op, Lsn lsn, byte[] key, byte[] value) {
+    public record EncodedEvent(TableId table, Operation op, Lsn lsn, byte[] key, byte[] value, byte[] routingKey,
+                               List<Header> headers) {
+
+        /** An event in Tributary's envelope. */
+        public EncodedEvent(TableId table, Operation op, Lsn lsn, byte[] key, byte[] value) {
+            this(table, op, lsn, key, value, key, List.of());
+        }
     }
 
     /**
@@ -90,14 +112,15 @@ public final class KafkaPublisher implements AutoCloseable {
      */
     public void publishEncoded(EncodedEvent event, InFlightTransaction transaction) {
         TableRoute route = routes.computeIfAbsent(event.table(), this::route);
-        EncodedKey name = new EncodedKey(event.key());
+        EncodedKey name = new EncodedKey(event.routingKey());
         if (event.op().isRowChange()) {
-            send(new ProducerRecord<>(route.topic(), route.partition(routing, event.table(), event.key()),
-                    event.key(), event.value()), event.op(), event.table(), name, event.lsn(), transaction);
+            send(new ProducerRecord<>(route.topic(), route.partition(routing, event.table(), event.routingKey()),
+                    event.key(), event.value(), event.headers()), event.op(), event.table(), name, event.lsn(),
+                    transaction);
         } else {
-            for (int partition : routing.partitionsForWholeTable(event.table(), event.key())) {
-                send(new ProducerRecord<>(route.topic(), partition, event.key(), event.value()), event.op(),
-                        event.table(), name, event.lsn(), transaction);
+            for (int partition : routing.partitionsForWholeTable(event.table(), event.routingKey())) {
+                send(new ProducerRecord<>(route.topic(), partition, event.key(), event.value(), event.headers()),
+                        event.op(), event.table(), name, event.lsn(), transaction);
             }
         }
         route.count(event.op(), metrics);
@@ -146,7 +169,7 @@ public final class KafkaPublisher implements AutoCloseable {
                       InFlightTransaction transaction) {
         // The callback keeps only what names the event, not its rows: up to max-unacknowledged-events wait in it.
         EventName name = new EventName(op.code(), table, key, lsn, record.topic(), record.partition(),
-                (long) record.key().length + record.value().length);
+                (long) (record.key() == null ? 0 : record.key().length) + record.value().length);
         tracker.sent(transaction);
         long startNanos = System.nanoTime();
         try {

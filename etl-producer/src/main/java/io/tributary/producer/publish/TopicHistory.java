@@ -2,6 +2,7 @@ package io.tributary.producer.publish;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.DebeziumEventReader;
 import io.tributary.model.MalformedChangeEventException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class TopicHistory {
             while (remaining > 0 && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     remaining--;
-                    ChangeEvent event = decodeOrNull(record.value());
+                    ChangeEvent event = decodeOrNull(record);
                     if (event != null && event.source().database().equals(database)
                             && (highest == null || event.source().lsn().isAfter(highest.event().source().lsn()))) {
                         highest = new Found(record.topic(), event);
@@ -80,9 +81,11 @@ public final class TopicHistory {
         }
     }
 
-    private static ChangeEvent decodeOrNull(byte[] value) {
+    /** The record's event in either envelope, or null for a record that is not one. */
+    private static ChangeEvent decodeOrNull(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return ChangeEventJson.decode(value);
+            return DebeziumEventReader.read(record.key(), record.value(), record.headers(), ChangeEventJson::decode,
+                    event -> event);
         } catch (MalformedChangeEventException e) {
             return null;
         }

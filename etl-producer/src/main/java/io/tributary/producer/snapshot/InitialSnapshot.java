@@ -5,6 +5,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.AckTracker;
+import io.tributary.model.Envelope;
 import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.publish.KafkaPublisher.EncodedEvent;
 import io.tributary.producer.replication.ExportedSnapshot;
@@ -104,8 +105,15 @@ public final class InitialSnapshot {
      *
      * @param publishers              a new publisher (with its own Kafka producer) reporting to the given tracker
      * @param maxUnacknowledgedEvents reading pauses while this many events wait for Kafka
+     * @param envelope                the shape rows are encoded in, as the stream's publisher writes them
      */
-    public record Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents) {
+    public record Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents,
+                       Envelope envelope) {
+
+        /** Rows in Tributary's envelope. */
+        public Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents) {
+            this(publishers, maxUnacknowledgedEvents, Envelope.TRIBUTARY);
+        }
     }
 
     public InitialSnapshot(SnapshotSettings settings, Source source, Sink sink, MeterRegistry metrics) {
@@ -321,7 +329,8 @@ public final class InitialSnapshot {
             TableReader reader = new TableReader(connection, settings.chunkSize());
             SnapshotTable table;
             while (!reading.aborted().get() && (table = reading.pending().poll()) != null) {
-                ReadEventEncoder encoder = new ReadEventEncoder(table, source.converter(), reading.point());
+                ReadEventEncoder encoder = new ReadEventEncoder(table, source.converter(), reading.point(),
+                        sink.envelope());
                 reader.read(table, (read, rows) -> {
                     for (int from = 0; from < rows.size(); from += ENCODING_BATCH_ROWS) {
                         handOver(reading, encoding(reading, encoder,

@@ -1,6 +1,7 @@
 package io.tributary.producer.snapshot;
 
 import io.tributary.model.ChangeRecordEncoder;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
@@ -28,15 +29,24 @@ final class ReadEventEncoder {
     private final RelationShape shape;
     private final SourceInfo source;
     private final int columns;
-    private final ChangeRecordEncoder encoder = new ChangeRecordEncoder();
+    private final Envelope envelope;
+    private final ChangeRecordEncoder encoder;
 
+    /** Events in Tributary's envelope. */
     ReadEventEncoder(SnapshotTable table, ValueConverter converter, SnapshotPoint point) {
-        this(table, new RelationShape(table.relation(), converter), new SourceInfo(point.database(),
-                table.table().schema(), table.table().table(), point.version(), point.commitLsn(), 0,
-                point.startedAt()));
+        this(table, converter, point, Envelope.TRIBUTARY);
     }
 
-    private ReadEventEncoder(SnapshotTable table, RelationShape shape, SourceInfo source) {
+    /** @param envelope the shape events are written in, as the stream's */
+    ReadEventEncoder(SnapshotTable table, ValueConverter converter, SnapshotPoint point, Envelope envelope) {
+        this(table, new RelationShape(table.relation(), converter), new SourceInfo(point.database(),
+                table.table().schema(), table.table().table(), point.version(), point.commitLsn(), 0,
+                point.startedAt()), envelope);
+    }
+
+    private ReadEventEncoder(SnapshotTable table, RelationShape shape, SourceInfo source, Envelope envelope) {
+        this.envelope = envelope;
+        this.encoder = new ChangeRecordEncoder(envelope);
         this.table = table;
         this.shape = shape;
         this.source = source;
@@ -49,7 +59,7 @@ final class ReadEventEncoder {
 
     /** A new encoder of the same table and point, for another thread. */
     ReadEventEncoder copy() {
-        return new ReadEventEncoder(table, shape, source);
+        return new ReadEventEncoder(table, shape, source, envelope);
     }
 
     /**
@@ -84,7 +94,8 @@ final class ReadEventEncoder {
         try {
             ChangeRecordEncoder.Encoded encoded = encoder.encode(
                     RowChange.read(source, shape.key(row, null, version), shape, row));
-            return new EncodedEvent(table.table(), Operation.READ, version, encoded.key(), encoded.value());
+            return new EncodedEvent(table.table(), Operation.READ, version, encoded.key(), encoded.value(),
+                    encoded.routingKey(), encoded.headers());
         } catch (UndecodableMessageException e) {
             throw new IllegalStateException("snapshot of " + table.table() + ": " + e.problem(), e);
         }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.Routing;
@@ -69,6 +70,30 @@ class KafkaPublisherTest {
         assertEquals(Lsn.of(60), tracker.flushableLsn());
         assertEquals(1.0, metrics.counter("tributary.producer.events", "table", "public.orders", "op", "t").count(),
                 "one event, however many copies");
+    }
+
+    @Test
+    void inDebeziumsEnvelopeAKeyChangeIsTwoRecordsOnTheRowsPartitionAndFlushedOnceBothAreAcknowledged() {
+        KafkaPublisher byKey = new KafkaPublisher(kafka, new Routing("changes", 12, Routing.PartitionBy.KEY,
+                java.util.Map.of()), tracker, metrics, Envelope.DEBEZIUM);
+        ObjectNode oldKey = ChangeEventJson.mapper().createObjectNode().put("id", 5);
+        ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", 50);
+        ChangeEvent keyChange = new ChangeEvent(Operation.UPDATE, new SourceInfo("app", "public", "orders", Lsn.of(40),
+                Lsn.of(50), 7, Instant.EPOCH), row, oldKey, row);
+        InFlightTransaction transaction = tracker.begin();
+        byKey.publish(keyChange, transaction);
+        tracker.committed(transaction, Lsn.of(60));
+
+        assertEquals(java.util.List.of("{\"id\":5}", "{\"id\":50}"),
+                kafka.history().stream().map(record -> new String(record.key())).toList(), "old key deleted, new created");
+        int partition = new Routing("changes", 12, Routing.PartitionBy.KEY, java.util.Map.of())
+                .partitionFor(TableId.parse("public.orders"), ChangeEventJson.encodeKey(keyChange));
+        assertEquals(java.util.List.of(partition, partition),
+                kafka.history().stream().map(ProducerRecord::partition).toList(), "routed by Tributary's key");
+        kafka.completeNext();
+        assertEquals(Lsn.of(1), tracker.flushableLsn(), "the create is not yet in Kafka");
+        kafka.completeNext();
+        assertEquals(Lsn.of(60), tracker.flushableLsn());
     }
 
     @Test
