@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * as the service user, with its own copy of the configuration directory. Stopping and starting again keeps the
  * ports and the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
  */
-final class ElasticsearchProcess {
+final class ElasticsearchProcess implements ElasticsearchServer {
 
     static final String CLUSTER_NAME = "tributary";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -95,7 +95,7 @@ final class ElasticsearchProcess {
     }
 
     /** Launches the daemon and waits until the cluster is yellow; stops it again if it does not get there in time. */
-    void start() {
+    public void start() {
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -122,7 +122,7 @@ final class ElasticsearchProcess {
     }
 
     /** Stops the node (SIGTERM), killing it if it has not exited after a minute. */
-    void stop() {
+    public void stop() {
         Optional<ProcessHandle> node = pid().flatMap(ProcessHandle::of);
         if (node.isEmpty()) {
             return;
@@ -143,11 +143,11 @@ final class ElasticsearchProcess {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + httpPort;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 

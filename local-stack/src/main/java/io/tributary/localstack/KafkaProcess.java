@@ -26,7 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * stopping and starting again keeps the port and the log directories. Not thread-safe: {@link RunningKafka}
  * serialises calls.
  */
-final class KafkaProcess {
+final class KafkaProcess implements KafkaServer {
 
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -116,7 +116,7 @@ final class KafkaProcess {
     }
 
     /** Starts the broker JVM and waits until it answers an admin request; kills it if it does not in time. */
-    void start() {
+    public void start() {
         process = ProcessRunner.start("start the Kafka broker on 127.0.0.1:" + port,
                 javaCommand("512m", "kafka.Kafka", serverProperties.toString()), directory, logFile);
         try {
@@ -134,7 +134,7 @@ final class KafkaProcess {
     }
 
     /** Stops the broker cleanly (SIGTERM: controlled shutdown), killing it if it has not exited after a minute. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -153,7 +153,7 @@ final class KafkaProcess {
     }
 
     /** Kills the broker JVM (SIGKILL) and waits for it to be gone. */
-    void kill() {
+    public void kill() {
         if (process == null) {
             return;
         }
@@ -167,11 +167,11 @@ final class KafkaProcess {
         process = null;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 

@@ -23,17 +23,21 @@ public final class RunningPostgres {
     private static final String USER = PostgresProcess.SUPERUSER;
     private static final String DUPLICATE_DATABASE = "42P04";
 
-    private final PostgresProcess process;
+    private final PostgresServer process;
     private boolean running;
 
-    private RunningPostgres(PostgresProcess process) {
+    private RunningPostgres(PostgresServer process) {
         this.process = process;
     }
 
     /** Creates a new {@code major} cluster on a free port and starts it; stops it again if startup fails. */
     static RunningPostgres launch(StackSettings settings, PostgresMajor major) {
+        return launch(PostgresProcess.create(settings, major, FreePorts.next()));
+    }
+
+    /** Starts {@code process}, a new server of either {@link StackBackend}; stops it again if startup fails. */
+    static RunningPostgres launch(PostgresServer process) {
         long started = System.nanoTime();
-        PostgresProcess process = PostgresProcess.create(settings, major, FreePorts.next());
         RunningPostgres postgres = new RunningPostgres(process);
         try {
             postgres.start();

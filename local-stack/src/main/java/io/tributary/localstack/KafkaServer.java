@@ -1,0 +1,22 @@
+package io.tributary.localstack;
+
+import java.nio.file.Path;
+
+/**
+ * A Kafka broker as {@link RunningKafka} drives it, whichever {@link StackBackend} runs it: a local child JVM
+ * ({@link KafkaProcess}) or a container. {@link #stop()} and {@link #start()} keep the port and the log directories.
+ */
+interface KafkaServer {
+
+    void start();
+
+    void stop();
+
+    /** Stops the broker at once, without a controlled shutdown. */
+    void kill();
+
+    /** {@code 127.0.0.1:<port>}. */
+    String bootstrapServers();
+
+    Path logFile();
+}
