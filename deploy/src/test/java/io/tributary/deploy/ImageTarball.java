@@ -39,7 +39,8 @@ record ImageTarball(Path file, Path unpacked, List<String> repoTags, JsonNode co
             throw new AssertionError(file.toAbsolutePath() + " does not exist: build it with mvn -Pimages package");
         }
         try {
-            try (InputStream in = Files.newInputStream(file); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            try (InputStream in = Files.newInputStream(file);
+                    TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
                 for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                     Path target = directory.resolve(entry.getName()).normalize();
                     if (!target.startsWith(directory) || entry.isDirectory()) {
