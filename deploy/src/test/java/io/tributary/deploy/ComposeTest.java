@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * deploy/compose.yaml, as far as it can be checked without a Docker engine: the services' environment sets only keys
- * they know and loads with their own loaders, the images are built from deploy/docker, and the infrastructure is
+ * they know and loads with their own loaders, it runs the images mvn -Pimages writes, and the infrastructure is
  * what the producer needs (logical WAL, the tables it streams).
  */
 class ComposeTest {
@@ -62,13 +62,14 @@ class ComposeTest {
 
     @ParameterizedTest
     @EnumSource(TributaryService.class)
-    void imagesAreBuiltFromTheDockerfilesTheManifestsUse(TributaryService service) {
+    void runsTheImageTheManifestsUseAndNeverPullsIt(TributaryService service) {
         JsonNode definition = service(service.moduleName);
-        Path context = COMPOSE.toAbsolutePath().getParent().resolve(definition.path("build").path("context").asText());
-        Path dockerfile = context.resolve(definition.path("build").path("dockerfile").asText()).normalize();
-        assertEquals(Path.of("docker", service.moduleName + ".Dockerfile").toAbsolutePath().normalize(), dockerfile);
         String kubernetesImage = ContainerLaunch.of(Site.render("base"), service.moduleName).container().getImage();
         assertEquals(kubernetesImage, definition.path("image").asText());
+        assertEquals("never", definition.path("pull_policy").asText(),
+                "the image comes from mvn -Pimages package and docker load; pulling " + kubernetesImage
+                        + " would fetch someone else's");
+        assertTrue(definition.path("build").isMissingNode(), "images are built by jib (mvn -Pimages), not compose");
     }
 
     @Test

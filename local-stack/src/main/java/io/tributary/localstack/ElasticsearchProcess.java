@@ -33,7 +33,7 @@ import javax.net.ssl.TrustManagerFactory;
  * as the service user, with its own copy of the configuration directory. Stopping and starting again keeps the
  * ports and the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
  */
-final class ElasticsearchProcess {
+final class ElasticsearchProcess implements ElasticsearchServer {
 
     static final String CLUSTER_NAME = "tributary";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -160,7 +160,7 @@ final class ElasticsearchProcess {
     }
 
     /** Launches the daemon and waits until the cluster is yellow; stops it again if it does not get there in time. */
-    void start() {
+    public void start() {
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -187,7 +187,7 @@ final class ElasticsearchProcess {
     }
 
     /** Stops the node (SIGTERM), killing it if it has not exited after a minute. */
-    void stop() {
+    public void stop() {
         Optional<ProcessHandle> node = pid().flatMap(ProcessHandle::of);
         if (node.isEmpty()) {
             return;
@@ -208,7 +208,7 @@ final class ElasticsearchProcess {
         }
     }
 
-    String url() {
+    public String url() {
         return (security.isEmpty() ? "http" : "https") + "://127.0.0.1:" + httpPort;
     }
 
@@ -242,7 +242,7 @@ final class ElasticsearchProcess {
         }
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 

@@ -28,7 +28,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * ({@link SaslSslListener}): SCRAM credentials of one user added at format time, TLS with a CA made then. Not
  * thread-safe: {@link RunningKafka} serialises calls.
  */
-final class KafkaProcess {
+final class KafkaProcess implements KafkaServer {
 
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -148,7 +148,7 @@ final class KafkaProcess {
     }
 
     /** Starts the broker JVM and waits until it answers an admin request; kills it if it does not in time. */
-    void start() {
+    public void start() {
         process = ProcessRunner.start("start the Kafka broker on 127.0.0.1:" + port,
                 javaCommand("512m", "kafka.Kafka", serverProperties.toString()), directory, logFile);
         try {
@@ -166,7 +166,7 @@ final class KafkaProcess {
     }
 
     /** Stops the broker cleanly (SIGTERM: controlled shutdown), killing it if it has not exited after a minute. */
-    void stop() {
+    public void stop() {
         if (process == null) {
             return;
         }
@@ -185,7 +185,7 @@ final class KafkaProcess {
     }
 
     /** Kills the broker JVM (SIGKILL) and waits for it to be gone. */
-    void kill() {
+    public void kill() {
         if (process == null) {
             return;
         }
@@ -199,15 +199,16 @@ final class KafkaProcess {
         process = null;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    SaslSslListener saslSsl() {
+    @Override
+    public SaslSslListener saslSsl() {
         return saslSsl;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 

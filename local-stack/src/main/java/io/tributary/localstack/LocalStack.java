@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * (run directory {@code postgres<major>-<port>}) independently of the others, so a test can use PostgreSQL 14 and 17
  * side by side; {@link #postgres()} is the {@linkplain PostgresMajor#DEFAULT default} major's.
  *
+ * <p>The services run as local processes, or in containers where the system property
+ * {@value StackBackend#PROPERTY} is {@code containers} ({@code mvn -Pcontainers}; see {@link StackBackend}).
+ *
  * <p>Thread-safe: concurrent first calls start a service once; different services may start concurrently.
  */
 public final class LocalStack {
@@ -31,15 +34,17 @@ public final class LocalStack {
             PostgresMajor.DEFAULT + " with TLS", settings -> RunningPostgres.launchWithTls(settings,
                     PostgresMajor.DEFAULT), RunningPostgres::stop);
     private static final StartOnce<RunningKafka> KAFKA =
-            new StartOnce<>("Kafka", RunningKafka::launch, RunningKafka::stop);
+            new StartOnce<>("Kafka", settings -> backend().kafka(settings), RunningKafka::stop);
     private static final StartOnce<RunningElasticsearch> ELASTICSEARCH =
-            new StartOnce<>("Elasticsearch", RunningElasticsearch::launch, RunningElasticsearch::stop);
+            new StartOnce<>("Elasticsearch", settings -> backend().elasticsearch(settings),
+                    RunningElasticsearch::stop);
     private static final StartOnce<SecuredElasticsearch> SECURED_ELASTICSEARCH =
             new StartOnce<>("secured Elasticsearch", SecuredElasticsearch::launch, SecuredElasticsearch::stop);
 
     /** Stop actions of the started services, in start order; guarded by the class lock. */
     private static final List<StartOnce<?>> STARTED = new ArrayList<>();
     private static StackSettings settings;
+    private static StackBackend backend;
     private static boolean shutdownHookRegistered;
 
     private LocalStack() {
@@ -91,7 +96,7 @@ public final class LocalStack {
         Map<PostgresMajor, StartOnce<RunningPostgres>> services = new EnumMap<>(PostgresMajor.class);
         for (PostgresMajor major : PostgresMajor.values()) {
             services.put(major, new StartOnce<>(major.toString(),
-                    settings -> RunningPostgres.launch(settings, major), RunningPostgres::stop));
+                    settings -> backend().postgres(settings, major), RunningPostgres::stop));
         }
         return Collections.unmodifiableMap(services);
     }
@@ -101,6 +106,14 @@ public final class LocalStack {
             settings = StackSettings.forThisJvm();
         }
         return settings;
+    }
+
+    /** The backend {@value StackBackend#PROPERTY} selects, created on first use; its failure fails the service. */
+    private static synchronized StackBackend backend() {
+        if (backend == null) {
+            backend = StackBackend.named(System.getProperty(StackBackend.PROPERTY));
+        }
+        return backend;
     }
 
     private static synchronized void started(StartOnce<?> service) {

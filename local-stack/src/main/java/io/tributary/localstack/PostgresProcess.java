@@ -17,7 +17,7 @@ import java.util.zip.ZipFile;
  * started and stopped with {@code pg_ctl} as the service user. Stopping and starting again keeps the data directory
  * and the port. Not thread-safe: {@link RunningPostgres} serialises calls.
  */
-final class PostgresProcess {
+final class PostgresProcess implements PostgresServer {
 
     static final String SUPERUSER = "postgres";
     private static final String BINARIES_ENTRY = "postgres-linux-x86_64.txz";
@@ -131,7 +131,7 @@ final class PostgresProcess {
         return certificates;
     }
 
-    void start() {
+    public void start() {
         try {
             ProcessRunner.run("start " + this,
                     user.command(List.of(binary("pg_ctl"), "-D", dataDirectory.toString(), "-l", logFile.toString(),
@@ -142,7 +142,7 @@ final class PostgresProcess {
         }
     }
 
-    void stop() {
+    public void stop() {
         ProcessRunner.run("stop " + this,
                 user.command(List.of(binary("pg_ctl"), "-D", dataDirectory.toString(), "-m", "fast",
                         "-w", "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop")),
@@ -150,7 +150,7 @@ final class PostgresProcess {
     }
 
     /** The major version of the data directory (its PG_VERSION file). */
-    int majorVersion() {
+    public int majorVersion() {
         Path versionFile = dataDirectory.resolve("PG_VERSION");
         try {
             return Integer.parseInt(Files.readString(versionFile).trim());
@@ -159,15 +159,15 @@ final class PostgresProcess {
         }
     }
 
-    PostgresMajor major() {
+    public PostgresMajor major() {
         return major;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 

@@ -14,18 +14,22 @@ public final class RunningElasticsearch {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningElasticsearch.class);
 
-    private final ElasticsearchProcess process;
+    private final ElasticsearchServer process;
     private boolean running;
 
-    private RunningElasticsearch(ElasticsearchProcess process) {
+    private RunningElasticsearch(ElasticsearchServer process) {
         this.process = process;
     }
 
     /** Configures a new node on free ports and starts it. */
     static RunningElasticsearch launch(StackSettings settings) {
+        return launch(ElasticsearchProcess.configure(settings, FreePorts.next(), FreePorts.next()));
+    }
+
+    /** Starts {@code node}, a new node of either {@link StackBackend}. */
+    static RunningElasticsearch launch(ElasticsearchServer node) {
         long started = System.nanoTime();
-        RunningElasticsearch elasticsearch = new RunningElasticsearch(
-                ElasticsearchProcess.configure(settings, FreePorts.next(), FreePorts.next()));
+        RunningElasticsearch elasticsearch = new RunningElasticsearch(node);
         elasticsearch.start();
         LOG.info("Elasticsearch ready on {} in {} ms (log: {})", elasticsearch.url(),
                 (System.nanoTime() - started) / 1_000_000, elasticsearch.logFile());

@@ -25,18 +25,22 @@ public final class RunningKafka {
     private static final Logger LOG = LoggerFactory.getLogger(RunningKafka.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaProcess process;
+    private final KafkaServer process;
     private boolean running;
 
-    private RunningKafka(KafkaProcess process) {
+    private RunningKafka(KafkaServer process) {
         this.process = process;
     }
 
     /** Formats a new broker on free ports and starts it. */
     static RunningKafka launch(StackSettings settings) {
+        return launch(KafkaProcess.format(settings, FreePorts.next(), FreePorts.next(), FreePorts.next()));
+    }
+
+    /** Starts {@code broker}, a new broker of either {@link StackBackend}. */
+    static RunningKafka launch(KafkaServer broker) {
         long started = System.nanoTime();
-        RunningKafka kafka = new RunningKafka(KafkaProcess.format(settings, FreePorts.next(), FreePorts.next(),
-                FreePorts.next()));
+        RunningKafka kafka = new RunningKafka(broker);
         kafka.start();
         LOG.info("Kafka ready on {} in {} ms (log: {})", kafka.bootstrapServers(),
                 (System.nanoTime() - started) / 1_000_000, kafka.logFile());

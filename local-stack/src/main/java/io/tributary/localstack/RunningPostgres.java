@@ -24,19 +24,18 @@ public final class RunningPostgres {
     private static final String USER = PostgresProcess.SUPERUSER;
     private static final String DUPLICATE_DATABASE = "42P04";
 
-    private final PostgresProcess process;
+    private final PostgresServer process;
     private final Optional<LocalCertificates> certificates;
     private boolean running;
 
-    private RunningPostgres(PostgresProcess process, Optional<LocalCertificates> certificates) {
+    private RunningPostgres(PostgresServer process, Optional<LocalCertificates> certificates) {
         this.process = process;
         this.certificates = certificates;
     }
 
     /** Creates a new {@code major} cluster on a free port and starts it; stops it again if startup fails. */
     static RunningPostgres launch(StackSettings settings, PostgresMajor major) {
-        PostgresProcess process = PostgresProcess.create(settings, major, FreePorts.next());
-        return launch(process, Optional.empty());
+        return launch(PostgresProcess.create(settings, major, FreePorts.next()));
     }
 
     /** As {@link #launch(StackSettings, PostgresMajor)}, with {@code ssl = on} and a CA made for it. */
@@ -45,7 +44,12 @@ public final class RunningPostgres {
         return launch(process, Optional.of(process.enableTls()));
     }
 
-    private static RunningPostgres launch(PostgresProcess process, Optional<LocalCertificates> certificates) {
+    /** Starts {@code process}, a new server of either {@link StackBackend}; stops it again if startup fails. */
+    static RunningPostgres launch(PostgresServer process) {
+        return launch(process, Optional.empty());
+    }
+
+    private static RunningPostgres launch(PostgresServer process, Optional<LocalCertificates> certificates) {
         long started = System.nanoTime();
         RunningPostgres postgres = new RunningPostgres(process, certificates);
         try {
