@@ -19,9 +19,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * One single-node Elasticsearch, unpacked from the integ-test zip and daemonised with {@code bin/elasticsearch -d}
- * as the service user, with its own copy of the configuration directory. Stopping and starting again keeps the
- * ports and the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
+ * One single-node search engine (a {@link SearchEngineDistribution}: Elasticsearch 8 or 9, or OpenSearch), unpacked
+ * from its test distribution zip and daemonised with {@code bin/elasticsearch -d} (or {@code bin/opensearch -d}) as
+ * the service user, with its own copy of the configuration directory. Stopping and starting again keeps the ports and
+ * the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
  */
 final class ElasticsearchProcess {
 
@@ -35,6 +36,8 @@ final class ElasticsearchProcess {
             .build();
 
     private final ServiceUser user;
+    private final SearchEngineDistribution distribution;
+    private final Path javaHome;
     private final Path home;
     private final Path directory;
     private final Path configDirectory;
@@ -43,8 +46,11 @@ final class ElasticsearchProcess {
     private final Path launcherLog;
     private final int httpPort;
 
-    private ElasticsearchProcess(ServiceUser user, Path home, Path directory, int httpPort) {
+    private ElasticsearchProcess(ServiceUser user, SearchEngineDistribution distribution, Path javaHome, Path home,
+            Path directory, int httpPort) {
         this.user = user;
+        this.distribution = distribution;
+        this.javaHome = javaHome;
         this.home = home;
         this.directory = directory;
         this.configDirectory = directory.resolve("config");
@@ -54,14 +60,18 @@ final class ElasticsearchProcess {
         this.httpPort = httpPort;
     }
 
-    /** Unpacks the distribution if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
-    static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort) {
-        String version = settings.artifacts().elasticsearchVersion();
-        Path zip = StackArtifacts.existing(settings.artifacts().elasticsearchZip(), "Elasticsearch distribution");
-        Path home = settings.cache().installOnce("elasticsearch-" + version, destination -> Unpacker.unzip(zip,
-                destination)).resolve("elasticsearch-" + version);
-        Path directory = settings.newServiceDirectory("elasticsearch-" + httpPort, true);
-        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), home, directory, httpPort);
+    /** Unpacks {@code distribution} if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
+    static ElasticsearchProcess configure(StackSettings settings, SearchEngineDistribution distribution, int httpPort,
+            int transportPort) {
+        StackArtifacts.SearchEngineZip artifact = settings.artifacts().searchEngine(distribution);
+        String unpacked = distribution.executable() + "-" + artifact.version();
+        Path zip = StackArtifacts.existing(artifact.zip(), distribution.product() + " distribution");
+        Path javaHome = JavaHomes.atLeast(distribution.javaFeature(), distribution.product() + " " + artifact.version());
+        Path home = settings.cache().installOnce(unpacked, destination -> Unpacker.unzip(zip, destination))
+                .resolve(unpacked);
+        Path directory = settings.newServiceDirectory(distribution.executable() + "-" + httpPort, true);
+        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), distribution, javaHome, home,
+                directory, httpPort);
         elasticsearch.writeConfiguration(transportPort);
         settings.user().own(directory);
         return elasticsearch;
@@ -72,25 +82,40 @@ final class ElasticsearchProcess {
             copyDirectory(home.resolve("config"), configDirectory);
             Files.createDirectories(directory.resolve("data"));
             Files.createDirectories(directory.resolve("logs"));
-            Files.writeString(configDirectory.resolve("elasticsearch.yml"), String.join("\n",
-                    "# tributary local-stack: single node on loopback, no security",
+            Files.writeString(configDirectory.resolve(distribution.executable() + ".yml"), String.join("\n",
+                    "# tributary local-stack: single node on loopback, no security (" + distribution + ")",
                     "cluster.name: " + CLUSTER_NAME,
                     "node.name: local",
                     "discovery.type: single-node",
                     "network.host: 127.0.0.1",
                     "http.port: " + httpPort,
                     "transport.port: " + transportPort,
-                    "xpack.security.enabled: false",
+                    // The OpenSearch test distribution has no security plugin (and no such setting).
+                    distribution.isOpenSearch() ? "" : "xpack.security.enabled: false",
                     "path.data: \"" + directory.resolve("data") + "\"",
                     "path.logs: \"" + directory.resolve("logs") + "\"",
                     "cluster.routing.allocation.disk.threshold_enabled: false",
                     "action.destructive_requires_name: false",
                     ""));
+            anchorJvmOptionPaths();
             Path jvmOptions = configDirectory.resolve("jvm.options.d");
             Files.createDirectories(jvmOptions);
             Files.writeString(jvmOptions.resolve("heap.options"), "-Xms512m\n-Xmx512m\n");
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the Elasticsearch configuration in " + directory, e);
+        }
+    }
+
+    /**
+     * OpenSearch's {@code jvm.options} writes gc logs, error files and heap dumps to {@code logs/} and {@code data}
+     * relative to a directory the service user cannot write: they go to this node's directory instead.
+     */
+    private void anchorJvmOptionPaths() throws IOException {
+        Path options = configDirectory.resolve("jvm.options");
+        if (Files.isRegularFile(options)) {
+            Files.writeString(options, Files.readString(options)
+                    .replace("logs/", directory.resolve("logs") + "/")
+                    .replace("HeapDumpPath=data", "HeapDumpPath=" + directory.resolve("data")));
         }
     }
 
@@ -101,14 +126,14 @@ final class ElasticsearchProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the stale pid file " + pidFile, e);
         }
-        List<String> command = user.command(
-                Map.of("ES_JAVA_HOME", System.getProperty("java.home"), "ES_PATH_CONF", configDirectory.toString()),
-                List.of(home.resolve("bin").resolve("elasticsearch").toString(), "-d", "-p", pidFile.toString()));
+        List<String> command = user.command(distribution.environment(javaHome.toString(), configDirectory.toString()),
+                List.of(home.resolve("bin").resolve(distribution.executable()).toString(), "-d", "-p",
+                        pidFile.toString()));
         try {
             // Working directory = ours: the default jvm.options write gc logs to the relative path logs/.
-            ProcessRunner.run("start Elasticsearch on " + url(), command, directory, launcherLog,
+            ProcessRunner.run("start " + distribution + " on " + url(), command, directory, launcherLog,
                     START_TIMEOUT);
-            Poll.until("Elasticsearch on " + url() + " to report cluster health yellow", START_TIMEOUT,
+            Poll.until(distribution + " on " + url() + " to report cluster health yellow", START_TIMEOUT,
                     POLL_INTERVAL, this::healthy, () -> ""); // the log tail is added below
         } catch (LocalStackException e) {
             LocalStackException failure = new LocalStackException(e.getMessage() + LogTail.describe(logFile), e);
@@ -141,6 +166,10 @@ final class ElasticsearchProcess {
         } catch (ExecutionException e) {
             throw new LocalStackException("could not wait for Elasticsearch on " + url() + " to stop", e);
         }
+    }
+
+    SearchEngineDistribution distribution() {
+        return distribution;
     }
 
     String url() {
