@@ -8,6 +8,7 @@ import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.DeleteMarkerPurge;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
+import io.tributary.subscriber.apply.SearchEngine;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -56,11 +57,18 @@ public final class EsSubscriber implements ServiceLauncher.Service {
                 .description("1 while consuming and Elasticsearch accepts the changes").register(metrics);
     }
 
-    /** @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found */
+    /**
+     * @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found
+     * @throws io.tributary.config.InvalidConfigException when the cluster is another engine than the configured one
+     */
     @Override
     public synchronized void start() {
+        SearchEngine engine = ElasticsearchClientFactory.engine(settings.elasticsearchUrls(),
+                settings.elasticsearchUsername(), settings.elasticsearchPassword(), settings.engine());
+        LOG.info("search engine at {}: {} ({})", settings.elasticsearchUrls(), engine,
+                settings.engine().isPresent() ? "configured" : "detected");
         ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearchUrls(),
-                settings.elasticsearchUsername(), settings.elasticsearchPassword());
+                settings.elasticsearchUsername(), settings.elasticsearchPassword(), engine);
         Consumer<byte[], byte[]> kafka;
         try {
             checkElasticsearch(elasticsearch);
@@ -83,7 +91,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             throw e;
         }
         SubscriberSettings.Bulk bulk = settings.bulk();
-        BulkApplier applier = new BulkApplier(elasticsearch, metrics, new TableMappings(settings.tables()),
+        BulkApplier applier = new BulkApplier(elasticsearch, engine, metrics, new TableMappings(settings.tables()),
                 bulk.maxActions(), bulk.maxBytes(), bulk.concurrency(), settings.sweeps());
         Runnable documentBuilds;
         try {

@@ -49,7 +49,7 @@ final class Verification {
         SubscriberSettings subscriber = settings.subscriber();
         try (SourceDatabase database = SourceDatabase.open(settings.producer().source().endpoint());
              ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearchUrls(),
-                     subscriber.elasticsearchUsername(), subscriber.elasticsearchPassword());
+                     subscriber.elasticsearchUsername(), subscriber.elasticsearchPassword(), subscriber.engine());
              RepairSession repairs = new RepairSession(settings)) {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
             ValueConverter values = new ValueConverter(types, settings.producer().source().numericMode());

@@ -1,0 +1,45 @@
+package io.tributary.subscriber.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SearchEngineTest {
+
+    private static final String OPENSEARCH_ROOT = "{\"name\":\"n\",\"version\":{\"distribution\":\"opensearch\","
+            + "\"number\":\"2.19.6\"},\"tagline\":\"The OpenSearch Project: https://opensearch.org/\"}";
+
+    @Test
+    void elasticsearchIsToldByItsProductHeaderEvenOnThe405OfItsTestDistribution() {
+        assertEquals(Optional.of(SearchEngine.ELASTICSEARCH), SearchEngine.of("Elasticsearch",
+                "{\"error\":\"Incorrect HTTP method for uri [/] and method [GET], allowed: [DELETE]\","
+                        + "\"status\":405}"));
+    }
+
+    @Test
+    void openSearchIsToldByItsVersionDistribution() {
+        assertEquals(Optional.of(SearchEngine.OPENSEARCH), SearchEngine.of(null, OPENSEARCH_ROOT));
+    }
+
+    @Test
+    void anAnswerThatTellsNeitherDetectsNothing() {
+        assertEquals(Optional.empty(), SearchEngine.of(null, "{\"error\":\"unauthorized\"}"));
+        assertEquals(Optional.empty(), SearchEngine.of(null, "<html>proxy</html>"));
+        assertEquals(Optional.empty(), SearchEngine.of(null, ""));
+    }
+
+    @Test
+    void theSettingIsAutoElasticsearchOrOpensearch() {
+        assertEquals(Optional.empty(), SearchEngine.parseSetting("auto"));
+        assertEquals(Optional.of(SearchEngine.OPENSEARCH), SearchEngine.parseSetting(" OpenSearch "));
+        assertEquals(Optional.of(SearchEngine.ELASTICSEARCH), SearchEngine.parseSetting("elasticsearch"));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SearchEngine.parseSetting("solr"));
+        assertTrue(e.getMessage().contains("auto, elasticsearch or opensearch") && e.getMessage().contains("'solr'"),
+                e.getMessage());
+    }
+}
