@@ -1,6 +1,7 @@
 package io.tributary.subscriber;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.ops.ServiceLauncher;
@@ -28,6 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,12 +176,14 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         }
     }
 
+    /** Asks for the cluster's health through the low-level client (OpenSearch's answer lacks fields the typed needs). */
     private void checkElasticsearch(ElasticsearchClient elasticsearch) {
         try {
-            elasticsearch.cluster().health();
+            ((RestClientTransport) elasticsearch._transport()).restClient()
+                    .performRequest(new Request("GET", "/_cluster/health"));
         } catch (IOException | RuntimeException e) {
-            int status = e instanceof co.elastic.clients.transport.TransportException transport ? transport.statusCode()
-                    : e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es ? es.status() : -1;
+            int status = e instanceof ResponseException refused ? refused.getResponse().getStatusLine().getStatusCode()
+                    : -1;
             String user = settings.elasticsearchUsername();
             if (status == 401) {
                 throw new IllegalStateException("Elasticsearch at " + settings.elasticsearchUrls() + " refused"

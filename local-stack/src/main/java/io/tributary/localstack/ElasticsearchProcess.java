@@ -66,7 +66,8 @@ final class ElasticsearchProcess {
         StackArtifacts.SearchEngineZip artifact = settings.artifacts().searchEngine(distribution);
         String unpacked = distribution.executable() + "-" + artifact.version();
         Path zip = StackArtifacts.existing(artifact.zip(), distribution.product() + " distribution");
-        Path javaHome = JavaHomes.atLeast(distribution.javaFeature(), distribution.product() + " " + artifact.version());
+        Path javaHome = JavaHomes.atLeast(distribution.javaFeature(),
+                distribution.product() + " " + artifact.version());
         Path home = settings.cache().installOnce(unpacked, destination -> Unpacker.unzip(zip, destination))
                 .resolve(unpacked);
         Path directory = settings.newServiceDirectory(distribution.executable() + "-" + httpPort, true);
@@ -90,8 +91,7 @@ final class ElasticsearchProcess {
                     "network.host: 127.0.0.1",
                     "http.port: " + httpPort,
                     "transport.port: " + transportPort,
-                    // The OpenSearch test distribution has no security plugin (and no such setting).
-                    distribution.isOpenSearch() ? "" : "xpack.security.enabled: false",
+                    String.join("\n", distribution.settings()),
                     "path.data: \"" + directory.resolve("data") + "\"",
                     "path.logs: \"" + directory.resolve("logs") + "\"",
                     "cluster.routing.allocation.disk.threshold_enabled: false",

@@ -1,6 +1,7 @@
 package io.tributary.localstack;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,20 @@ public enum SearchEngineDistribution {
     /** The start script and configuration file stem: {@code elasticsearch} or {@code opensearch}. */
     String executable() {
         return isOpenSearch() ? "opensearch" : "elasticsearch";
+    }
+
+    /**
+     * The node settings this distribution needs besides the common ones: no security on Elasticsearch (the OpenSearch
+     * zip has no security plugin, nor the setting); on Elasticsearch 9 a higher indexing pressure limit, since it
+     * counts a document's primary operation at about four times its JSON size against 10% of the 512 MB heap, and
+     * refuses (429) a row of 21 MB that Elasticsearch 8 takes.
+     */
+    List<String> settings() {
+        return switch (this) {
+            case ELASTICSEARCH_8 -> List.of("xpack.security.enabled: false");
+            case ELASTICSEARCH_9 -> List.of("xpack.security.enabled: false", "indexing_pressure.memory.limit: 20%");
+            case OPENSEARCH_2 -> List.of();
+        };
     }
 
     /** The environment variables that give the start script its JDK and configuration directory. */

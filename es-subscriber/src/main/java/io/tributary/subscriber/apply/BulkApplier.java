@@ -78,6 +78,7 @@ public final class BulkApplier implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final RestClient restClient;
+    private final SearchEngine engine;
     private final ScanProtocol scans;
     private final ApplyMetrics metrics;
     private final TableMappings tables;
@@ -127,6 +128,7 @@ public final class BulkApplier implements AutoCloseable {
         }
         this.client = client;
         this.restClient = transport.restClient();
+        this.engine = engine;
         this.scans = engine.scans();
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
@@ -134,7 +136,7 @@ public final class BulkApplier implements AutoCloseable {
         this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
-        this.targets = new TargetIndexes(client);
+        this.targets = new TargetIndexes(client, engine);
         int sweepPage = Math.min(maxActions, sweeps.pageSize());
         this.sweeps = new BackgroundSweeps(
                 new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock),
@@ -387,7 +389,7 @@ public final class BulkApplier implements AutoCloseable {
      */
     public Runnable startDocuments(DocumentSettings settings, MeterRegistry registry, BooleanSupplier stopRequested) {
         DocumentSource source = DocumentSource.check(settings, tables);
-        DocumentIndexes indexes = new DocumentIndexes(client);
+        DocumentIndexes indexes = new DocumentIndexes(client, engine);
         for (DocumentTree tree : source.trees()) {
             try {
                 indexes.ensure(tree);

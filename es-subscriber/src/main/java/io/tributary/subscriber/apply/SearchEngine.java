@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
@@ -35,6 +36,31 @@ public enum SearchEngine {
     SearchEngine(String product, ScanProtocol scans) {
         this.product = product;
         this.scans = scans;
+    }
+
+    /**
+     * {@code mappings} derived for Elasticsearch ({@code FieldMappings}, {@code DocumentMappings}) as this engine takes
+     * them. OpenSearch has {@code flat_object} where Elasticsearch has {@code flattened} (hstore: each key searchable
+     * as {@code field.key}), and no runtime fields: a json column stays kept whole in {@code _source}, not searchable.
+     * A mapping file is the user's and is never changed.
+     */
+    public ObjectNode derivedMappings(ObjectNode mappings) {
+        if (this == ELASTICSEARCH) {
+            return mappings;
+        }
+        ObjectNode adapted = mappings.deepCopy();
+        adapted.remove("runtime");
+        renameTypes(adapted, "flattened", "flat_object");
+        return adapted;
+    }
+
+    private static void renameTypes(JsonNode node, String from, String to) {
+        if (node instanceof ObjectNode object) {
+            if (from.equals(object.path("type").asText(null))) {
+                object.put("type", to);
+            }
+            object.elements().forEachRemaining(child -> renameTypes(child, from, to));
+        }
     }
 
     /** How this engine's indices are scanned. */

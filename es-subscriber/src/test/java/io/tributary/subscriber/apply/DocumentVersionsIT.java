@@ -29,6 +29,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,10 +74,12 @@ class DocumentVersionsIT {
                                          join { customer { table = "public.customers", on { customer_id = id } } } }
                 """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), DOCUMENT))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
-        client = ElasticsearchClientFactory.create(List.of(URI.create(elasticsearch.url())), "", "");
+        List<URI> urls = List.of(URI.create(elasticsearch.url()));
+        SearchEngine engine = ElasticsearchClientFactory.engine(urls, "", "", Optional.empty());
+        client = ElasticsearchClientFactory.create(urls, "", "", engine);
         RestClient rest = ((RestClientTransport) client._transport()).restClient();
         source = DocumentSource.check(settings, new TableMappings(Map.of()));
-        new DocumentIndexes(client).ensure(source.trees().get(0));
+        new DocumentIndexes(client, engine).ensure(source.trees().get(0));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         writer = new DocumentWriter(rest, new ApplyMetrics(registry), new DocumentMetrics(registry), Clock.systemUTC(),
                 2);

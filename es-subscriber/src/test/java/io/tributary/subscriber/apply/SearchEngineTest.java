@@ -1,9 +1,14 @@
 package io.tributary.subscriber.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.shaping.FieldMappings;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +46,18 @@ class SearchEngineTest {
                 () -> SearchEngine.parseSetting("solr"));
         assertTrue(e.getMessage().contains("auto, elasticsearch or opensearch") && e.getMessage().contains("'solr'"),
                 e.getMessage());
+    }
+
+    @Test
+    void openSearchGetsFlatObjectForFlattenedAndNoRuntimeFields() {
+        ObjectNode derived = FieldMappings.properties(Map.of("tags", "hstore", "data", "jsonb", "id", "int8"));
+
+        ObjectNode adapted = SearchEngine.OPENSEARCH.derivedMappings(derived);
+
+        assertEquals("flat_object", adapted.at("/properties/tags/type").asText());
+        assertFalse(adapted.has("runtime"), adapted.toString());
+        assertEquals(derived.at("/properties/data"), adapted.at("/properties/data"));
+        assertEquals("flattened", derived.at("/properties/tags/type").asText(), "the derived mappings stay as they were");
+        assertSame(derived, SearchEngine.ELASTICSEARCH.derivedMappings(derived));
     }
 }
