@@ -76,6 +76,11 @@ public final class ServiceLauncher {
                     http.port());
             try {
                 service.start();
+            } catch (InvalidConfigException e) {
+                // A setting that contradicts what the service found at startup (e.g. the search engine).
+                System.err.println(name + ": configuration error: " + e.getMessage());
+                System.exit(2);
+                return;
             } catch (Exception e) {
                 LOG.error("{} cannot start: {}", name, e.getMessage(), e);
                 System.exit(1);

@@ -1,6 +1,7 @@
 package io.tributary.subscriber;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.ops.ServiceLauncher;
@@ -10,6 +11,7 @@ import io.tributary.subscriber.apply.DeleteMarkerPurge;
 import io.tributary.subscriber.apply.ElasticsearchAuth;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.apply.TlsFailure;
+import io.tributary.subscriber.apply.SearchEngine;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -30,6 +32,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +63,16 @@ public final class EsSubscriber implements ServiceLauncher.Service {
                 .description("1 while consuming and Elasticsearch accepts the changes").register(metrics);
     }
 
-    /** @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found */
+    /**
+     * @throws IllegalStateException with what to fix when Elasticsearch or the topic cannot be found
+     * @throws io.tributary.config.InvalidConfigException when the cluster is another engine than the configured one
+     */
     @Override
     public synchronized void start() {
-        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearch());
+        SearchEngine engine = ElasticsearchClientFactory.engine(settings.elasticsearch(), settings.engine());
+        LOG.info("search engine at {}: {} ({})", settings.elasticsearchUrls(), engine,
+                settings.engine().isPresent() ? "configured" : "detected");
+        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearch(), engine);
         Consumer<byte[], byte[]> kafka;
         try {
             checkElasticsearch(elasticsearch);
@@ -85,7 +95,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             throw e;
         }
         SubscriberSettings.Bulk bulk = settings.bulk();
-        BulkApplier applier = new BulkApplier(elasticsearch, metrics, new TableMappings(settings.tables()),
+        BulkApplier applier = new BulkApplier(elasticsearch, engine, metrics, new TableMappings(settings.tables()),
                 bulk.maxActions(), bulk.maxBytes(), bulk.concurrency(), settings.sweeps());
         Runnable documentBuilds;
         try {
@@ -168,17 +178,19 @@ public final class EsSubscriber implements ServiceLauncher.Service {
     }
 
     /**
-     * Asks for the cluster's health: a refusal (401: who are you?, 403: you may not) or a TLS failure is a setup
-     * error that names the setting to fix; nothing is retried.
+     * Asks for the cluster's health, through the low-level client (OpenSearch's answer lacks fields the typed one
+     * needs): a refusal (401: who are you?, 403: you may not) or a TLS failure is a setup error that names the
+     * setting to fix; nothing is retried.
      */
     private void checkElasticsearch(ElasticsearchClient elasticsearch) {
         ElasticsearchAuth auth = settings.elasticsearch().auth();
         String where = "Elasticsearch at " + settings.elasticsearchUrls();
         try {
-            elasticsearch.cluster().health();
+            ((RestClientTransport) elasticsearch._transport()).restClient()
+                    .performRequest(new Request("GET", "/_cluster/health"));
         } catch (IOException | RuntimeException e) {
-            int status = e instanceof co.elastic.clients.transport.TransportException transport ? transport.statusCode()
-                    : e instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException es ? es.status() : -1;
+            int status = e instanceof ResponseException refused ? refused.getResponse().getStatusLine().getStatusCode()
+                    : -1;
             if (status == 401) {
                 throw new IllegalStateException(where + " refused " + (auth == ElasticsearchAuth.NONE ? auth.who()
                         : "the credentials of " + auth.who()) + " (HTTP 401); check " + auth.settings(), e);

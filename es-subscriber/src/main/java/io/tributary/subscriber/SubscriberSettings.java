@@ -9,6 +9,7 @@ import io.tributary.documents.DocumentSettings;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ElasticsearchConnection;
+import io.tributary.subscriber.apply.SearchEngine;
 import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.subscriber.consume.TopicNames;
 import io.tributary.subscriber.mapping.TableMapping;
@@ -37,6 +38,8 @@ import java.util.regex.Pattern;
  * @param documents       joined documents ({@code tributary.documents}, {@code tributary.postgres},
  *                        {@code tributary.document-rebuild})
  * @param sweeps          how truncates and sweeps mark documents ({@code tributary.elasticsearch.sweep})
+ * @param engine          the search engine ({@code tributary.elasticsearch.engine}); empty for {@code auto}, detected
+ *                        at startup
  */
 public record SubscriberSettings(
         String kafkaBootstrapServers,
@@ -52,7 +55,8 @@ public record SubscriberSettings(
         Bulk bulk,
         Deletes deletes,
         DocumentSettings documents,
-        SweepSettings sweeps) {
+        SweepSettings sweeps,
+        Optional<SearchEngine> engine) {
 
     public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
@@ -108,7 +112,7 @@ public record SubscriberSettings(
         this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
                 ElasticsearchConnection.basic(elasticsearchUrls, elasticsearchUsername, elasticsearchPassword),
                 retryBackoff, httpPort, tables, Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE,
-                SweepSettings.DEFAULTS);
+                SweepSettings.DEFAULTS, Optional.empty());
     }
 
     /** The Elasticsearch node URLs. */
@@ -119,31 +123,43 @@ public record SubscriberSettings(
     /** These settings with {@code elasticsearch} instead of their own. */
     public SubscriberSettings withElasticsearch(ElasticsearchConnection elasticsearch) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
     }
 
     /** These settings with {@code bulk} instead of their own. */
     public SubscriberSettings withBulk(Bulk bulk) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
     }
 
     /** These settings with {@code deletes} instead of their own. */
     public SubscriberSettings withDeletes(Deletes deletes) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
     }
 
     /** These settings with {@code documents} instead of their own. */
     public SubscriberSettings withDocuments(DocumentSettings documents) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
     }
 
     /** These settings with {@code sweeps} instead of their own. */
     public SubscriberSettings withSweeps(SweepSettings sweeps) {
         return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps);
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
+    }
+
+    /** These settings with {@code engine} instead of their own (empty: detected at startup). */
+    public SubscriberSettings withEngine(Optional<SearchEngine> engine) {
+        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
+                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
+                engine);
     }
 
     /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
@@ -201,7 +217,16 @@ public record SubscriberSettings(
                 deletes(config, read),
                 DocumentSettings.read(config),
                 new SweepSettings(read.intBetween(SWEEP + "page-size", 1, 100_000),
-                        read.durationAtLeast(SWEEP + "background-after", Duration.ZERO)));
+                        read.durationAtLeast(SWEEP + "background-after", Duration.ZERO)),
+                engine(read));
+    }
+
+    private static Optional<SearchEngine> engine(SettingsReader read) {
+        try {
+            return SearchEngine.parseSetting(read.requiredString(SearchEngine.KEY));
+        } catch (IllegalArgumentException e) {
+            throw read.invalid(SearchEngine.KEY, e.getMessage());
+        }
     }
 
     private static Deletes deletes(Config config, SettingsReader read) {

@@ -29,7 +29,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * One single-node Elasticsearch, unpacked from the integ-test zip and daemonised with {@code bin/elasticsearch -d}
+ * One single-node search engine ({@link SearchEngineDistribution}: Elasticsearch 8 or 9, or OpenSearch), unpacked
+ * from its test distribution zip and daemonised with {@code bin/elasticsearch -d} (or {@code bin/opensearch -d})
  * as the service user, with its own copy of the configuration directory. Stopping and starting again keeps the
  * ports and the data. Not thread-safe: {@link RunningElasticsearch} serialises calls.
  */
@@ -45,6 +46,8 @@ final class ElasticsearchProcess implements ElasticsearchServer {
             .build();
 
     private final ServiceUser user;
+    private final SearchEngineDistribution distribution;
+    private final Path javaHome;
     private final Path home;
     private final Path directory;
     private final Path configDirectory;
@@ -80,9 +83,12 @@ final class ElasticsearchProcess implements ElasticsearchServer {
         }
     }
 
-    private ElasticsearchProcess(ServiceUser user, Path home, Path directory, int httpPort,
+    private ElasticsearchProcess(ServiceUser user, SearchEngineDistribution distribution, Path javaHome, Path home,
+                                 Path directory, int httpPort,
                                  Optional<Security> security) {
         this.user = user;
+        this.distribution = distribution;
+        this.javaHome = javaHome;
         this.home = home;
         this.directory = directory;
         this.configDirectory = directory.resolve("config");
@@ -98,26 +104,31 @@ final class ElasticsearchProcess implements ElasticsearchServer {
                 .build();
     }
 
-    /** Unpacks the distribution if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
-    static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort) {
-        return configure(settings, httpPort, transportPort, Optional.empty());
+    /** Unpacks {@code distribution} if needed and configures a new node on 127.0.0.1:{@code httpPort}. */
+    static ElasticsearchProcess configure(StackSettings settings, SearchEngineDistribution distribution, int httpPort,
+                                          int transportPort) {
+        return configure(settings, distribution, httpPort, transportPort, Optional.empty());
     }
 
-    /** As {@link #configure(StackSettings, int, int)}, with security on. */
+    /** As {@link #configure(StackSettings, SearchEngineDistribution, int, int)} for Elasticsearch 8, with security on. */
     static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort,
                                           Security security) {
-        return configure(settings, httpPort, transportPort, Optional.of(security));
+        return configure(settings, SearchEngineDistribution.ELASTICSEARCH_8, httpPort, transportPort,
+                Optional.of(security));
     }
 
-    private static ElasticsearchProcess configure(StackSettings settings, int httpPort, int transportPort,
-                                                  Optional<Security> security) {
-        String version = settings.artifacts().elasticsearchVersion();
-        Path zip = StackArtifacts.existing(settings.artifacts().elasticsearchZip(), "Elasticsearch distribution");
-        Path home = settings.cache().installOnce("elasticsearch-" + version, destination -> Unpacker.unzip(zip,
-                destination)).resolve("elasticsearch-" + version);
-        Path directory = settings.newServiceDirectory("elasticsearch-" + httpPort, true);
-        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), home, directory, httpPort,
-                security);
+    private static ElasticsearchProcess configure(StackSettings settings, SearchEngineDistribution distribution,
+                                                  int httpPort, int transportPort, Optional<Security> security) {
+        StackArtifacts.SearchEngineZip artifact = settings.artifacts().searchEngine(distribution);
+        String unpacked = distribution.executable() + "-" + artifact.version();
+        Path zip = StackArtifacts.existing(artifact.zip(), distribution.product() + " distribution");
+        Path javaHome = JavaHomes.atLeast(distribution.javaFeature(),
+                distribution.product() + " " + artifact.version());
+        Path home = settings.cache().installOnce(unpacked, destination -> Unpacker.unzip(zip, destination))
+                .resolve(unpacked);
+        Path directory = settings.newServiceDirectory(distribution.executable() + "-" + httpPort, true);
+        ElasticsearchProcess elasticsearch = new ElasticsearchProcess(settings.user(), distribution, javaHome, home,
+                directory, httpPort, security);
         elasticsearch.writeConfiguration(transportPort);
         settings.user().own(directory);
         return elasticsearch;
@@ -128,15 +139,16 @@ final class ElasticsearchProcess implements ElasticsearchServer {
             copyDirectory(home.resolve("config"), configDirectory);
             Files.createDirectories(directory.resolve("data"));
             Files.createDirectories(directory.resolve("logs"));
-            Files.writeString(configDirectory.resolve("elasticsearch.yml"), String.join("\n",
-                    "# tributary local-stack: single node on loopback" + (security.isEmpty() ? ", no security" : ""),
+            Files.writeString(configDirectory.resolve(distribution.executable() + ".yml"), String.join("\n",
+                    "# tributary local-stack: single node on loopback" + (security.isEmpty() ? ", no security" : "")
+                            + " (" + distribution + ")",
                     "cluster.name: " + CLUSTER_NAME,
                     "node.name: local",
                     "discovery.type: single-node",
                     "network.host: 127.0.0.1",
                     "http.port: " + httpPort,
                     "transport.port: " + transportPort,
-                    securitySettings(),
+                    security.isEmpty() ? String.join("\n", distribution.settings()) : securitySettings(),
                     "path.data: \"" + directory.resolve("data") + "\"",
                     "path.logs: \"" + directory.resolve("logs") + "\"",
                     "cluster.routing.allocation.disk.threshold_enabled: false",
@@ -151,11 +163,25 @@ final class ElasticsearchProcess implements ElasticsearchServer {
                 Files.writeString(configDirectory.resolve("users"), security.get().usersFileLine());
                 Files.writeString(configDirectory.resolve("users_roles"), "superuser:" + security.get().user() + "\n");
             }
+            anchorJvmOptionPaths();
             Path jvmOptions = configDirectory.resolve("jvm.options.d");
             Files.createDirectories(jvmOptions);
             Files.writeString(jvmOptions.resolve("heap.options"), "-Xms512m\n-Xmx512m\n");
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the Elasticsearch configuration in " + directory, e);
+        }
+    }
+
+    /**
+     * OpenSearch's {@code jvm.options} writes gc logs, error files and heap dumps to {@code logs/} and {@code data}
+     * relative to a directory the service user cannot write: they go to this node's directory instead.
+     */
+    private void anchorJvmOptionPaths() throws IOException {
+        Path options = configDirectory.resolve("jvm.options");
+        if (Files.isRegularFile(options)) {
+            Files.writeString(options, Files.readString(options)
+                    .replace("logs/", directory.resolve("logs") + "/")
+                    .replace("HeapDumpPath=data", "HeapDumpPath=" + directory.resolve("data")));
         }
     }
 
@@ -166,14 +192,14 @@ final class ElasticsearchProcess implements ElasticsearchServer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the stale pid file " + pidFile, e);
         }
-        List<String> command = user.command(
-                Map.of("ES_JAVA_HOME", System.getProperty("java.home"), "ES_PATH_CONF", configDirectory.toString()),
-                List.of(home.resolve("bin").resolve("elasticsearch").toString(), "-d", "-p", pidFile.toString()));
+        List<String> command = user.command(distribution.environment(javaHome.toString(), configDirectory.toString()),
+                List.of(home.resolve("bin").resolve(distribution.executable()).toString(), "-d", "-p",
+                        pidFile.toString()));
         try {
             // Working directory = ours: the default jvm.options write gc logs to the relative path logs/.
-            ProcessRunner.run("start Elasticsearch on " + url(), command, directory, launcherLog,
+            ProcessRunner.run("start " + distribution + " on " + url(), command, directory, launcherLog,
                     START_TIMEOUT);
-            Poll.until("Elasticsearch on " + url() + " to report cluster health yellow", START_TIMEOUT,
+            Poll.until(distribution + " on " + url() + " to report cluster health yellow", START_TIMEOUT,
                     POLL_INTERVAL, this::healthy, () -> ""); // the log tail is added below
         } catch (LocalStackException e) {
             LocalStackException failure = new LocalStackException(e.getMessage() + LogTail.describe(logFile), e);
@@ -206,6 +232,11 @@ final class ElasticsearchProcess implements ElasticsearchServer {
         } catch (ExecutionException e) {
             throw new LocalStackException("could not wait for Elasticsearch on " + url() + " to stop", e);
         }
+    }
+
+    @Override
+    public SearchEngineDistribution distribution() {
+        return distribution;
     }
 
     public String url() {

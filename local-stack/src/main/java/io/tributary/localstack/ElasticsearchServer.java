@@ -17,4 +17,9 @@ interface ElasticsearchServer {
     String url();
 
     Path logFile();
+
+    /** Which engine and major this node runs; a container runs the default one. */
+    default SearchEngineDistribution distribution() {
+        return SearchEngineDistribution.ELASTICSEARCH_8;
+    }
 }

@@ -5,8 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Elasticsearch started by {@link LocalStack}: plain HTTP on 127.0.0.1, security off, disk
- * watermarks off. {@link #stop()} / {@link #start()} keep the port and the data.
+ * A single-node search engine started by {@link LocalStack}: Elasticsearch 8 unless {@link SearchEngineDistribution}
+ * chooses another (Elasticsearch 9, OpenSearch 2); plain HTTP on 127.0.0.1, security off, disk watermarks
+ * off. {@link #stop()} / {@link #start()} keep the port and the data.
  *
  * <p>Thread-safe: lifecycle calls are serialised; {@link #url()} never changes.
  */
@@ -23,7 +24,8 @@ public final class RunningElasticsearch {
 
     /** Configures a new node on free ports and starts it. */
     static RunningElasticsearch launch(StackSettings settings) {
-        return launch(ElasticsearchProcess.configure(settings, FreePorts.next(), FreePorts.next()));
+        return launch(ElasticsearchProcess.configure(settings, SearchEngineDistribution.selected(), FreePorts.next(),
+                FreePorts.next()));
     }
 
     /** Starts {@code node}, a new node of either {@link StackBackend}. */
@@ -31,7 +33,7 @@ public final class RunningElasticsearch {
         long started = System.nanoTime();
         RunningElasticsearch elasticsearch = new RunningElasticsearch(node);
         elasticsearch.start();
-        LOG.info("Elasticsearch ready on {} in {} ms (log: {})", elasticsearch.url(),
+        LOG.info("{} ready on {} in {} ms (log: {})", elasticsearch.distribution(), elasticsearch.url(),
                 (System.nanoTime() - started) / 1_000_000, elasticsearch.logFile());
         return elasticsearch;
     }
@@ -41,12 +43,17 @@ public final class RunningElasticsearch {
         return process.url();
     }
 
+    /** Which engine this is. */
+    public SearchEngineDistribution distribution() {
+        return process.distribution();
+    }
+
     /** Stops the node. Does nothing if it is stopped. */
     public synchronized void stop() {
         if (running) {
             process.stop();
             running = false;
-            LOG.info("Elasticsearch on {} stopped", url());
+            LOG.info("{} on {} stopped", distribution(), url());
         }
     }
 
@@ -56,7 +63,7 @@ public final class RunningElasticsearch {
             long started = System.nanoTime();
             process.start();
             running = true;
-            LOG.info("Elasticsearch on {} started in {} ms", url(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("{} on {} started in {} ms", distribution(), url(), (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -67,6 +74,6 @@ public final class RunningElasticsearch {
 
     @Override
     public String toString() {
-        return "Elasticsearch at " + url();
+        return process.distribution() + " at " + url();
     }
 }

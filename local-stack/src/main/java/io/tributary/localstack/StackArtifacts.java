@@ -21,12 +21,11 @@ import java.util.Properties;
  * others in the local Maven repository. Immutable and thread-safe.
  *
  * @param postgres the binaries of every {@link PostgresMajor}
- * @param elasticsearchZip org.elasticsearch.distribution.integ-test-zip:elasticsearch zip
- * @param elasticsearchVersion its version, which names the unpacked copy and its top directory
+ * @param searchEngines the test distribution of every {@link SearchEngineDistribution}
  * @param kafkaClasspath org.apache.kafka:kafka_2.13 with its dependencies and a logging binding
  */
-record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres, Path elasticsearchZip,
-        String elasticsearchVersion, List<Path> kafkaClasspath) {
+record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres,
+        Map<SearchEngineDistribution, SearchEngineZip> searchEngines, List<Path> kafkaClasspath) {
 
     static final String PROPERTIES = "artifacts.properties";
     static final String KAFKA_CLASSPATH = "kafka-broker.classpath";
@@ -40,8 +39,18 @@ record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres, Path elasti
     record PostgresBinaries(Path jar, String version) {
     }
 
+    /**
+     * The zip of one search engine test distribution.
+     *
+     * @param zip e.g. elasticsearch-9.2.4.zip
+     * @param version its version, which names the unpacked copy and its top directory
+     */
+    record SearchEngineZip(Path zip, String version) {
+    }
+
     StackArtifacts {
         postgres = Collections.unmodifiableMap(new EnumMap<>(postgres));
+        searchEngines = Collections.unmodifiableMap(new EnumMap<>(searchEngines));
         kafkaClasspath = List.copyOf(kafkaClasspath);
     }
 
@@ -53,7 +62,8 @@ record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres, Path elasti
     /**
      * The artifacts named by {@code properties} (the text of {@value #PROPERTIES}) and {@code kafkaClasspath} (a
      * path-separated list). Every {@link PostgresMajor} must have {@code postgres.<major>.binaries.jar} and
-     * {@code postgres.<major>.binaries.version}, a version of that major.
+     * {@code postgres.<major>.binaries.version}, a version of that major; every {@link SearchEngineDistribution}
+     * its {@code <key>.zip} and {@code <key>.version}.
      */
     static StackArtifacts parse(String properties, String kafkaClasspath) {
         Properties recorded = load(properties);
@@ -71,8 +81,16 @@ record StackArtifacts(Map<PostgresMajor, PostgresBinaries> postgres, Path elasti
                 .filter(entry -> !entry.isBlank())
                 .map(Path::of)
                 .toList();
-        return new StackArtifacts(postgres, Path.of(required(recorded, "elasticsearch.zip")),
-                required(recorded, "elasticsearch.version"), kafka);
+        Map<SearchEngineDistribution, SearchEngineZip> searchEngines = new EnumMap<>(SearchEngineDistribution.class);
+        for (SearchEngineDistribution engine : SearchEngineDistribution.values()) {
+            searchEngines.put(engine, new SearchEngineZip(Path.of(required(recorded, engine.artifactKey() + ".zip")),
+                    required(recorded, engine.artifactKey() + ".version")));
+        }
+        return new StackArtifacts(postgres, searchEngines, kafka);
+    }
+
+    SearchEngineZip searchEngine(SearchEngineDistribution engine) {
+        return searchEngines.get(engine); // parse() requires every engine
     }
 
     PostgresBinaries postgres(PostgresMajor major) {

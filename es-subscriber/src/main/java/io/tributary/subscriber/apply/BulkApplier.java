@@ -78,6 +78,8 @@ public final class BulkApplier implements AutoCloseable {
 
     private final ElasticsearchClient client;
     private final RestClient restClient;
+    private final SearchEngine engine;
+    private final ScanProtocol scans;
     private final ApplyMetrics metrics;
     private final TableMappings tables;
     private final TargetIndexes targets;
@@ -106,35 +108,39 @@ public final class BulkApplier implements AutoCloseable {
 
     /**
      * @param client      a client built by {@link ElasticsearchClientFactory} (over the low-level REST client)
+     * @param engine      the engine the client talks to
      * @param tables      how each table's rows become documents
      * @param maxActions  operations per bulk request at most
      * @param maxBytes    estimated bytes per bulk request at most
      * @param concurrency bulk requests of different partitions running at once at most
      * @param sweeps      how truncates and sweeps scan, and how long they run on the consumer thread
      */
-    public BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
-                       long maxBytes, int concurrency, SweepSettings sweeps) {
-        this(client, metrics, tables, maxActions, maxBytes, concurrency, sweeps, Clock.systemUTC());
+    public BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
+                       int maxActions, long maxBytes, int concurrency, SweepSettings sweeps) {
+        this(client, engine, metrics, tables, maxActions, maxBytes, concurrency, sweeps, Clock.systemUTC());
     }
 
     /** @param clock what delete markers record as the time of the delete */
-    BulkApplier(ElasticsearchClient client, MeterRegistry metrics, TableMappings tables, int maxActions,
-                long maxBytes, int concurrency, SweepSettings sweeps, Clock clock) {
+    BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
+                int maxActions, long maxBytes, int concurrency, SweepSettings sweeps, Clock clock) {
         if (!(client._transport() instanceof RestClientTransport transport)) {
             throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
         }
         this.client = client;
         this.restClient = transport.restClient();
+        this.engine = engine;
+        this.scans = engine.scans();
         this.maxActions = maxActions;
         this.maxBytes = maxBytes;
         this.concurrency = concurrency;
         this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
-        this.targets = new TargetIndexes(client);
+        this.targets = new TargetIndexes(client, engine);
         int sweepPage = Math.min(maxActions, sweeps.pageSize());
-        this.sweeps = new BackgroundSweeps(new StaleDocumentSweep(restClient, this.metrics, tables, sweepPage, clock),
-                new StaleDocumentSweep(restClient, this.metrics, tables, sweepPage, clock), this.metrics,
+        this.sweeps = new BackgroundSweeps(
+                new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock),
+                new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock), this.metrics,
                 sweeps.backgroundAfter());
         this.parking = new ParkedPartitions(this.sweeps);
         this.clock = clock;
@@ -363,7 +369,7 @@ public final class BulkApplier implements AutoCloseable {
      * {@link #targetsWritten()} and the configured tables' targets.
      */
     public DeleteMarkerPurge markerPurge(java.time.Duration keepFor) {
-        return new DeleteMarkerPurge(restClient, metrics, Math.min(maxActions, SCAN_PAGE_SIZE), keepFor);
+        return new DeleteMarkerPurge(restClient, scans, metrics, Math.min(maxActions, SCAN_PAGE_SIZE), keepFor);
     }
 
     /** The indices and aliases written to since this applier started (a copy). */
@@ -383,7 +389,7 @@ public final class BulkApplier implements AutoCloseable {
      */
     public Runnable startDocuments(DocumentSettings settings, MeterRegistry registry, BooleanSupplier stopRequested) {
         DocumentSource source = DocumentSource.check(settings, tables);
-        DocumentIndexes indexes = new DocumentIndexes(client);
+        DocumentIndexes indexes = new DocumentIndexes(client, engine);
         for (DocumentTree tree : source.trees()) {
             try {
                 indexes.ensure(tree);
@@ -395,7 +401,7 @@ public final class BulkApplier implements AutoCloseable {
         DocumentMetrics documentMetrics = new DocumentMetrics(registry);
         DocumentWriter writer = new DocumentWriter(restClient, metrics, documentMetrics, clock, concurrency);
         documentWriter = writer;
-        IndexScan scan = new IndexScan(restClient, Math.min(maxActions, SCAN_PAGE_SIZE));
+        IndexScan scan = new IndexScan(restClient, scans, Math.min(maxActions, SCAN_PAGE_SIZE));
         documents = new JoinedDocuments(source,
                 new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock),
                 new DocumentWork(source, writer, scan, restClient, metrics, documentMetrics, clock), documentMetrics);

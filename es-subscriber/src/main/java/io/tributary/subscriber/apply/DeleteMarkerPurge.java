@@ -41,13 +41,13 @@ public final class DeleteMarkerPurge {
     private final IndexScan scan;
     private final Duration keepFor;
 
-    DeleteMarkerPurge(RestClient restClient, ApplyMetrics metrics, int pageSize, Duration keepFor) {
+    DeleteMarkerPurge(RestClient restClient, ScanProtocol scans, ApplyMetrics metrics, int pageSize, Duration keepFor) {
         if (keepFor.isNegative()) {
             throw new IllegalArgumentException("keep-for must not be negative, got " + keepFor);
         }
         this.restClient = restClient;
         this.metrics = metrics;
-        this.scan = new IndexScan(restClient, pageSize);
+        this.scan = new IndexScan(restClient, scans, pageSize);
         this.keepFor = keepFor;
     }
 

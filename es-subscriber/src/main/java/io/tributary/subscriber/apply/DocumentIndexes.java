@@ -28,15 +28,17 @@ final class DocumentIndexes {
     static final String BUILT = "tributary_built";
 
     private final ElasticsearchClient client;
+    private final SearchEngine engine;
 
-    DocumentIndexes(ElasticsearchClient client) {
+    DocumentIndexes(ElasticsearchClient client, SearchEngine engine) {
         this.client = client;
+        this.engine = engine;
     }
 
     /** Creates the document type's index and alias, or extends an existing one's mappings. */
     void ensure(DocumentTree tree) throws ApplyFailedException {
         String alias = tree.name();
-        ObjectNode mappings = DeleteMarkers.withOwnFields(DocumentMappings.of(tree));
+        ObjectNode mappings = DeleteMarkers.withOwnFields(engine.derivedMappings(DocumentMappings.of(tree)));
         String what = "creating index " + alias + TableMapping.FIRST_GENERATION + " with alias " + alias
                 + " for document " + alias;
         try {

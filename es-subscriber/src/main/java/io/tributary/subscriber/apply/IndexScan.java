@@ -16,15 +16,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every document of an index or alias that a query matches, a {@link ScanPage} at a time, through a point in
- * time (so memory stays at one page whatever the index's size, and writes made meanwhile do not move the pages). The
- * point in time is closed however the scan ends. Searching an alias applies its filter. Not thread-safe.
+ * Reads every document of an index or alias that a query matches, a {@link ScanPage} at a time, through the engine's
+ * {@link ScanProtocol} (a point in time, or a scroll: so memory stays at one page whatever the index's size, and
+ * writes made meanwhile do not move the pages). The point in time or scroll is closed however the scan ends.
+ * Searching an alias applies its filter. Not thread-safe.
  */
 final class IndexScan {
 
     private static final Logger LOG = LoggerFactory.getLogger(IndexScan.class);
 
-    /** How long a point in time lives between two pages. */
+    /** How long a point in time or scroll lives between two pages. */
     static final String KEEP_ALIVE = "1m";
 
     /** What is done with each page, in scan order. */
@@ -35,14 +36,16 @@ final class IndexScan {
     }
 
     private final RestClient restClient;
+    private final ScanProtocol protocol;
     private final int pageSize;
 
     /** @param pageSize documents per page at most */
-    IndexScan(RestClient restClient, int pageSize) {
+    IndexScan(RestClient restClient, ScanProtocol protocol, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("a scan's page size must be at least 1, got " + pageSize);
         }
         this.restClient = restClient;
+        this.protocol = protocol;
         this.pageSize = pageSize;
     }
 
@@ -66,34 +69,40 @@ final class IndexScan {
      *                              timed out, the point in time expired); not retriable when the setup is at fault
      */
     long scan(String target, JsonNode query, String what, PageHandler handler) throws ApplyFailedException {
-        Request open = new Request("POST", path(target) + "/_pit");
-        open.addParameter("keep_alive", KEEP_ALIVE);
-        Optional<JsonNode> opened = perform(open, target, what + ": opening a point in time on " + target);
-        if (opened.isEmpty()) {
-            return -1;
-        }
-        String pitId = opened.get().path("id").asText("");
-        if (pitId.isEmpty()) {
-            throw new ApplyFailedException(what + " failed: opening a point in time on " + target + " answered no"
-                    + " id: " + opened.get(), false, null);
+        String cursor = null;
+        Optional<Request> open = protocol.open(target, KEEP_ALIVE);
+        if (open.isPresent()) {
+            Optional<JsonNode> opened = perform(open.get(), target, what + ": opening a point in time on " + target);
+            if (opened.isEmpty()) {
+                return -1;
+            }
+            cursor = protocol.openedCursor(opened.get());
+            if (cursor.isEmpty()) {
+                throw new ApplyFailedException(what + " failed: opening a point in time on " + target
+                        + " answered no id: " + opened.get(), false, null);
+            }
         }
         long scanned = 0;
         try {
             JsonNode searchAfter = null;
             while (true) {
-                Request search = new Request("POST", "/_search");
+                Request search = protocol.page(target, cursor, KEEP_ALIVE, ScanPage.search(pageSize, query),
+                        searchAfter);
                 search.addParameter("filter_path", ScanPage.FILTER_PATH);
-                search.setJsonEntity(ScanPage.request(pitId, KEEP_ALIVE, pageSize, searchAfter, query).toString());
                 String reading = what + ": reading documents " + scanned + " and on of " + target;
-                JsonNode answer = perform(search, target, reading).orElseThrow(() -> new ApplyFailedException(reading
+                Optional<JsonNode> answered = perform(search, target, reading);
+                if (answered.isEmpty() && cursor == null) {
+                    return -1; // a scroll's first page: there is no such index or alias
+                }
+                JsonNode answer = answered.orElseThrow(() -> new ApplyFailedException(reading
                         + " failed: the index went away during the scan; it starts again", true, null));
                 ScanPage page;
                 try {
-                    page = ScanPage.read(answer, pitId);
+                    page = ScanPage.read(answer, protocol.nextCursor(answer, cursor));
                 } catch (IllegalArgumentException e) {
                     throw new ApplyFailedException(reading + " failed: " + e.getMessage(), false, e);
                 }
-                pitId = page.pitId();
+                cursor = page.cursor();
                 if (!page.complete()) {
                     throw new ApplyFailedException(reading + " failed: some shards failed or the search timed out,"
                             + " so documents may be missing; it starts again", true, null);
@@ -105,7 +114,9 @@ final class IndexScan {
                 searchAfter = page.searchAfter();
             }
         } finally {
-            closePointInTime(pitId, what);
+            if (cursor != null) {
+                close(cursor, what);
+            }
         }
     }
 
@@ -161,14 +172,12 @@ final class IndexScan {
         return "/" + URLEncoder.encode(target, StandardCharsets.UTF_8);
     }
 
-    /** Releases the point in time; should that fail, it expires after {@link #KEEP_ALIVE} anyway. */
-    private void closePointInTime(String pitId, String what) {
-        Request close = new Request("DELETE", "/_pit");
-        close.setJsonEntity(ChangeEventJson.mapper().createObjectNode().put("id", pitId).toString());
+    /** Releases the point in time or scroll; should that fail, it expires after {@link #KEEP_ALIVE} anyway. */
+    private void close(String cursor, String what) {
         try {
-            restClient.performRequest(close);
+            restClient.performRequest(protocol.close(cursor));
         } catch (IOException e) {
-            LOG.debug("{}: closing the point in time failed, it expires in {}: {}", what, KEEP_ALIVE, e.toString());
+            LOG.debug("{}: closing the scan's view failed, it expires in {}: {}", what, KEEP_ALIVE, e.toString());
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscriber.decode.RowJson;
@@ -9,24 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One page of a scan of every document behind an index or alias, through a point in time: the search that asks for
- * it, and what its answer holds. Pages are sorted in index order, {@code [_doc, _shard_doc]} (a total order across
- * shards), and each continues with {@code search_after} from the last hit of the one before, so a page holds at most
- * {@code size} hits whatever the index's size; a page with fewer hits than asked for is the last. Not by
- * {@code _shard_doc} alone: before Elasticsearch's fix (elastic/elasticsearch#155559) that sort skips nothing, and
- * every page would walk the rest of the index, a scan costing the square of its size; {@code _doc} first lets each
- * shard start right after the previous page. Only ids, versions and routing are asked for,
- * never {@code _source}. Pure.
+ * One page of a scan of every document behind an index or alias: what every page's search asks for, and what its
+ * answer holds. The pages come in index order, as the engine's {@link ScanProtocol} walks them; a page holds at most
+ * {@code size} hits whatever the index's size, and a page with fewer hits than asked for is the last. Only ids,
+ * versions and routing are asked for, never {@code _source}. Pure.
  *
  * @param documents   each hit's address (its concrete index, id and routing) and version, in sort order
- * @param pitId       the point in time to ask the next page of (Elasticsearch may answer a new id with each page)
+ * @param cursor      the point in time or scroll to ask the next page of (the engine may answer a new id with each
+ *                    page)
  * @param searchAfter the sort values of the page's last hit; null when the page is empty
  * @param complete    false when shards failed or the search timed out, so documents may be missing from the page
  */
-record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAfter, boolean complete) {
+record ScanPage(List<ScannedDocument> documents, String cursor, JsonNode searchAfter, boolean complete) {
 
     /** The parts of a search answer {@link #read} reads. */
-    static final String FILTER_PATH = "pit_id,timed_out,_shards.failed,hits.hits._index,hits.hits._id,"
+    static final String FILTER_PATH = ScanProtocol.CURSOR_FIELDS + ",timed_out,_shards.failed,hits.hits._index,hits.hits._id,"
             + "hits.hits._version,hits.hits._routing,hits.hits.sort";
 
     /**
@@ -43,13 +39,11 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
     }
 
     /**
-     * The body of the search for a page.
+     * What the search for every page asks for, before the {@link ScanProtocol} adds its cursor and sort.
      *
-     * @param keepAlive   how long the point in time must live until the next page is asked for ({@code 1m})
-     * @param searchAfter the last page's {@link #searchAfter}; null for the first page
-     * @param query       the documents to scan; null for every one
+     * @param query the documents to scan; null for every one
      */
-    static ObjectNode request(String pitId, String keepAlive, int size, JsonNode searchAfter, JsonNode query) {
+    static ObjectNode search(int size, JsonNode query) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (query != null) {
             body.set("query", query);
@@ -57,24 +51,16 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
         body.put("size", size);
         body.put("_source", false);
         body.put("version", true);
-        body.put("track_total_hits", false);
-        body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
-        ArrayNode sort = body.putArray("sort");
-        sort.addObject().put("_doc", "asc");
-        sort.addObject().put("_shard_doc", "asc");
-        if (searchAfter != null) {
-            body.set("search_after", searchAfter);
-        }
         return body;
     }
 
     /**
-     * Reads the answer to {@link #request} (filtered to {@link #FILTER_PATH}).
+     * Reads the answer to a page's search (filtered to {@link #FILTER_PATH}).
      *
-     * @param pitId the point in time the page was asked of, kept when the answer names none
+     * @param cursor the cursor to ask the next page of, as {@link ScanProtocol#nextCursor} read it
      * @throws IllegalArgumentException naming the hit, when a hit lacks its index, id, version or sort values
      */
-    static ScanPage read(JsonNode answer, String pitId) {
+    static ScanPage read(JsonNode answer, String cursor) {
         List<ScannedDocument> documents = new ArrayList<>();
         JsonNode searchAfter = null;
         for (JsonNode hit : answer.path("hits").path("hits")) {
@@ -84,14 +70,14 @@ record ScanPage(List<ScannedDocument> documents, String pitId, JsonNode searchAf
             searchAfter = hit.get("sort");
             if (index == null || id == null || version == null || !version.canConvertToLong() || searchAfter == null) {
                 throw new IllegalArgumentException("a hit of the scan lacks its _index, _id, _version or sort values"
-                        + " (asked with version=true, sorted by _doc and _shard_doc): " + hit);
+                        + " (asked with version=true and a sort): " + hit);
             }
             documents.add(new ScannedDocument(new DocumentAddress(index.asText(), id.asText(),
                     hit.path("_routing").asText("")), version.asLong()));
         }
         boolean complete = !answer.path("timed_out").asBoolean(false) && answer.path("_shards").path("failed").asInt(0)
                 == 0;
-        return new ScanPage(documents, answer.path("pit_id").asText(pitId), searchAfter, complete);
+        return new ScanPage(documents, cursor, searchAfter, complete);
     }
 
     /** True when no page follows this one: it holds fewer than the {@code size} hits asked for. */

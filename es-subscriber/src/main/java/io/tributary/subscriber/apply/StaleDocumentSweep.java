@@ -59,12 +59,16 @@ final class StaleDocumentSweep {
     private final IndexScan scan;
     private final Clock clock;
 
-    /** @param pageSize documents read per page, and so marks per bulk request, at most */
-    StaleDocumentSweep(RestClient restClient, ApplyMetrics metrics, TableMappings tables, int pageSize, Clock clock) {
+    /**
+     * @param scans    how the engine's indices are scanned
+     * @param pageSize documents read per page, and so marks per bulk request, at most
+     */
+    StaleDocumentSweep(RestClient restClient, ScanProtocol scans, ApplyMetrics metrics, TableMappings tables,
+                       int pageSize, Clock clock) {
         this.restClient = restClient;
         this.metrics = metrics;
         this.tables = tables;
-        this.scan = new IndexScan(restClient, pageSize);
+        this.scan = new IndexScan(restClient, scans, pageSize);
         this.clock = clock;
     }
 

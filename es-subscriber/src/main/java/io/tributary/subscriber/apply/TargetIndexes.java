@@ -57,12 +57,14 @@ final class TargetIndexes {
     }
 
     private final ElasticsearchClient client;
+    private final SearchEngine engine;
     private final Map<String, Set<String>> mappedFields = new ConcurrentHashMap<>();
     /** Targets known to be aliases: their writes must not create an index. */
     private final Set<String> aliases = ConcurrentHashMap.newKeySet();
 
-    TargetIndexes(ElasticsearchClient client) {
+    TargetIndexes(ElasticsearchClient client, SearchEngine engine) {
         this.client = client;
+        this.engine = engine;
     }
 
     /**
@@ -137,7 +139,7 @@ final class TargetIndexes {
             return Optional.empty();
         }
         ObjectNode mappings = DeleteMarkers.withOwnFields(table.mappingFile().map(TableMapping.MappingFile::mappings)
-                .orElseGet(() -> FieldMappings.properties(fieldTypes)));
+                .orElseGet(() -> engine.derivedMappings(FieldMappings.properties(fieldTypes))));
         String what = "creating index " + table.index() + table.alias().map(a -> " with write alias " + a).orElse("")
                 + " for table " + table.table()
                 + table.mappingFile().map(f -> " with the mappings of " + f.path()).orElse("");
@@ -252,7 +254,7 @@ final class TargetIndexes {
         String target = table.target();
         String what = "adding fields " + fieldTypes.keySet() + " of table " + table.table() + " to the mapping of "
                 + target;
-        String json = FieldMappings.properties(fieldTypes).toString();
+        String json = engine.derivedMappings(FieldMappings.properties(fieldTypes)).toString();
         try {
             client.indices().putMapping(p -> p.index(target).withJson(new StringReader(json)));
             LOG.info("{}: done", what);

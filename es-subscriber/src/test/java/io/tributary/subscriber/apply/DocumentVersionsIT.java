@@ -29,6 +29,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,11 +74,13 @@ class DocumentVersionsIT {
                                          join { customer { table = "public.customers", on { customer_id = id } } } }
                 """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), DOCUMENT))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
-        client = ElasticsearchClientFactory.create(
-                ElasticsearchConnection.basic(List.of(URI.create(elasticsearch.url())), "", ""));
+        ElasticsearchConnection connection = ElasticsearchConnection.basic(List.of(URI.create(elasticsearch.url())), "",
+                "");
+        SearchEngine engine = ElasticsearchClientFactory.engine(connection, Optional.empty());
+        client = ElasticsearchClientFactory.create(connection, engine);
         RestClient rest = ((RestClientTransport) client._transport()).restClient();
         source = DocumentSource.check(settings, new TableMappings(Map.of()));
-        new DocumentIndexes(client).ensure(source.trees().get(0));
+        new DocumentIndexes(client, engine).ensure(source.trees().get(0));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         writer = new DocumentWriter(rest, new ApplyMetrics(registry), new DocumentMetrics(registry), Clock.systemUTC(),
                 2);

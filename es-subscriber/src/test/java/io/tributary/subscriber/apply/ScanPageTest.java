@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.decode.RowJson;
 import java.time.Instant;
@@ -37,28 +36,15 @@ class ScanPageTest {
     }
 
     @Test
-    void theFirstPageAsksForIdsAndVersionsInIndexOrderAndLaterOnesContinueAfterTheLastHit() {
-        ObjectNode first = ScanPage.request("pit-1", "1m", 5000, null, null);
-        ObjectNode next = ScanPage.request("pit-2", "1m", 5000, json("[41]"), json("{\"term\":{\"f\":\"x\"}}"));
-
-        assertEquals(json("{\"size\":5000,\"_source\":false,\"version\":true,\"track_total_hits\":false,"
-                + "\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"1m\"},\"sort\":[{\"_doc\":\"asc\"},{\"_shard_doc\":\"asc\"}]}"),
-                json(first.toString()));
-        assertEquals(json("[41]"), next.get("search_after"));
-        assertEquals(json("{\"term\":{\"f\":\"x\"}}"), next.get("query"));
-        assertEquals("pit-2", next.at("/pit/id").asText());
-    }
-
-    @Test
     void aPageReadsEachHitsConcreteIndexIdRoutingVersionAndTheNextPointInTime() {
         ScanPage page = ScanPage.read(answer("pit-2", hit("orders-000001", "1", 5, "t-1", 40),
-                hit("orders-000002", "k-2", 200, null, 41)), "pit-1");
+                hit("orders-000002", "k-2", 200, null, 41)), "pit-2");
 
         assertEquals(List.of(
                 new ScanPage.ScannedDocument(new DocumentAddress("orders-000001", "1", "t-1"), 5),
                 new ScanPage.ScannedDocument(new DocumentAddress("orders-000002", "k-2", ""), 200)),
                 page.documents());
-        assertEquals("pit-2", page.pitId());
+        assertEquals("pit-2", page.cursor());
         assertEquals(json("[41]"), page.searchAfter());
         assertTrue(page.complete());
     }
@@ -97,13 +83,13 @@ class ScanPageTest {
     }
 
     @Test
-    void failedShardsOrATimeoutMakeThePageIncompleteAndAMissingPitIdKeepsTheOldOne() {
+    void failedShardsOrATimeoutMakeThePageIncomplete() {
         ScanPage failed = ScanPage.read(json("{\"_shards\":{\"failed\":1},\"hits\":{\"hits\":[]}}"), "pit-1");
         ScanPage timedOut = ScanPage.read(json("{\"timed_out\":true,\"hits\":{\"hits\":[]}}"), "pit-1");
 
         assertFalse(failed.complete());
         assertFalse(timedOut.complete());
-        assertEquals("pit-1", failed.pitId());
+        assertEquals("pit-1", failed.cursor());
     }
 
     @Test

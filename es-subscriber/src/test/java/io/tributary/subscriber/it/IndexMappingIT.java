@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.SearchEngineDistribution;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
@@ -131,10 +132,13 @@ class IndexMappingIT extends SubscriberItSupport {
         String index = SCHEMA + "." + table;
         assertEquals(List.of(), harness.readDeadLetters(1, Duration.ofSeconds(3)), "nothing dead-lettered");
         assertEquals(expected, harness.sources(index), "every row, its json as it was");
-        assertEquals(List.of("2"), harness.searchIds(index, "{\"term\":{\"data\":\"plain text\"}}"));
-        assertEquals(List.of("4"), harness.searchIds(index, "{\"term\":{\"data\":\"two\"}}"));
         assertEquals(List.of("1", "2"), harness.searchIds(index, "{\"exists\":{\"field\":\"tags.color\"}}"));
         assertEquals(List.of("1"), harness.searchIds(index, "{\"term\":{\"tags.color\":\"red\"}}"));
+        if (elasticsearch.distribution() == SearchEngineDistribution.OPENSEARCH_2) {
+            return; // OpenSearch has no runtime fields: json is kept whole, not searchable
+        }
+        assertEquals(List.of("2"), harness.searchIds(index, "{\"term\":{\"data\":\"plain text\"}}"));
+        assertEquals(List.of("4"), harness.searchIds(index, "{\"term\":{\"data\":\"two\"}}"));
         assertEquals(List.of("3"), harness.searchIds(index, "{\"term\":{\"data\":\"42.5\"}}"), "as a double");
         assertEquals(List.of("4", "8"), harness.searchIds(index, "{\"term\":{\"data\":true}}"));
     }

@@ -5,18 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.config.InvalidConfigException;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.SearchEngineDistribution;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
+import io.tributary.subscriber.apply.SearchEngine;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +77,21 @@ class SubscriberStartupIT {
         String topic = "no-such-topic-" + System.nanoTime();
         String message = startFailure(settings(kafka.bootstrapServers(), topic, elasticsearch.url(), ""));
         assertTrue(message.contains("topic " + topic + " does not exist") && message.contains("etl-producer"), message);
+    }
+
+    @Test
+    void aConfiguredEngineTheClusterContradictsStopsStartupNamingTheKey(RunningKafka kafka,
+                                                                       RunningElasticsearch elasticsearch) {
+        boolean openSearch = elasticsearch.distribution() == SearchEngineDistribution.OPENSEARCH_2;
+        SubscriberSettings wrongEngine = settings(kafka.bootstrapServers(), "t", elasticsearch.url(), "")
+                .withEngine(Optional.of(openSearch ? SearchEngine.ELASTICSEARCH : SearchEngine.OPENSEARCH));
+
+        String message = assertThrows(InvalidConfigException.class,
+                () -> new EsSubscriber(wrongEngine, new SimpleMeterRegistry()).start()).getMessage();
+
+        assertTrue(message.contains("tributary.elasticsearch.engine is " + (openSearch ? "elasticsearch" : "opensearch")
+                + ", but the cluster at [" + elasticsearch.url() + "] is "
+                + (openSearch ? "OpenSearch" : "Elasticsearch")), message);
     }
 
     @Test
