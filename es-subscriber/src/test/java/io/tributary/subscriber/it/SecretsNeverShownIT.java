@@ -206,10 +206,7 @@ class SecretsNeverShownIT {
         printed.put("another mistake", configurationError(SubscriberSettings.REFERENCE, otherMistake));
     }
 
-    /**
-     * {@code environment} with the Kafka SASL password from a file, if the service has that key (the SASL settings
-     * arrive on another branch; until then this is empty).
-     */
+    /** {@code environment} with a SASL_SSL login whose password comes from a file, if the service has that key. */
     private Optional<Map<String, String>> withKafkaSaslPassword(String reference, Map<String, String> environment)
             throws Exception {
         String key = "tributary.kafka.sasl.password";
@@ -217,6 +214,8 @@ class SecretsNeverShownIT {
             return Optional.empty();
         }
         Map<String, String> sasl = new HashMap<>(environment);
+        sasl.put("TRIBUTARY_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        sasl.put("TRIBUTARY_KAFKA_SASL_USERNAME", "tributary");
         sasl.put(variable(key + SecretKeys.FILE_SUFFIX), secretFile(key));
         return Optional.of(sasl);
     }
