@@ -59,11 +59,16 @@ class ChangeConsumerTest {
 
     /** How long each poll was allowed to wait, in order. */
     private final List<Duration> pollTimeouts = new ArrayList<>();
+    /** Records each poll's timeout; a poll that finds nothing waits its timeout out on the loop's clock, as Kafka's. */
     private final MockConsumer<byte[], byte[]> kafka = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name()) {
         @Override
         public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             pollTimeouts.add(timeout);
-            return super.poll(timeout);
+            org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+            if (records.isEmpty()) {
+                nowMillis.addAndGet(timeout.toMillis());
+            }
+            return records;
         }
     };
     private final MockProducer<byte[], byte[]> deadLetterProducer = new MockProducer<>(true, null,
@@ -131,6 +136,14 @@ class ChangeConsumerTest {
         return ChangeEventJson.encode(new ChangeEvent(Operation.CREATE,
                 new SourceInfo("app", "public", "t", Lsn.of(lsn), Lsn.of(lsn), 1, Instant.parse("2026-11-22T06:00:00Z")),
                 row, null, row));
+    }
+
+    /** A loop that gathers up to {@code enough} records for up to {@code maxWait}, owning both partitions. */
+    private ChangeConsumer gatheringLoop(int enough, Duration maxWait) {
+        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, enough, maxWait));
+        gathering.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        return gathering;
     }
 
     private void add(TopicPartition partition, long offset, byte[] value) {
@@ -315,10 +328,7 @@ class ChangeConsumerTest {
 
     @Test
     void keepsPollingUntilTheWaitIsOverThenAppliesEverythingPolledAsOneBatch() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 3,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(3, Duration.ofMillis(200));
         add(P0, 0, event(1, 10));
         kafka.schedulePollTask(() -> { });
         kafka.schedulePollTask(() -> {
@@ -338,10 +348,7 @@ class ChangeConsumerTest {
 
     @Test
     void enoughRecordsAreAppliedWithoutWaitingForMore() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 2,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(2, Duration.ofMillis(200));
         add(P0, 0, event(1, 10));
         add(P0, 1, event(2, 11));
         kafka.schedulePollTask(() -> { });
@@ -357,13 +364,8 @@ class ChangeConsumerTest {
 
     @Test
     void aBatchWaitsForMoreOnlyUntilMaxWaitAfterItsOldestRecordWasWrittenToKafka() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(10, Duration.ofMillis(200));
         addWrittenAt(P0, 0, event(1, 10), NOW.minusMillis(30));
-        kafka.schedulePollTask(() -> { });
-        kafka.schedulePollTask(() -> nowMillis.addAndGet(170)); // the poll waited its timeout
         pollTimeouts.clear();
 
         gathering.runOnce();
@@ -375,10 +377,7 @@ class ChangeConsumerTest {
 
     @Test
     void recordsThatAlreadyWaitedInTheTopicAreAppliedWithoutWaitingAgain() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(10, Duration.ofMillis(200));
         addWrittenAt(P0, 0, event(1, 10), NOW.minusMillis(300)); // waited while the previous batch was applied
         pollTimeouts.clear();
 
@@ -391,10 +390,7 @@ class ChangeConsumerTest {
 
     @Test
     void pastItsDeadlineABatchStillTakesWhatWasAlreadyFetchedUntilItHoldsEnough() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 3,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(3, Duration.ofMillis(200));
         addWrittenAt(P0, 0, event(1, 10), NOW.minusSeconds(60)); // a backlog
         kafka.schedulePollTask(() -> { });
         kafka.schedulePollTask(() -> addWrittenAt(P0, 1, event(2, 11), NOW.minusSeconds(59)));
@@ -411,13 +407,8 @@ class ChangeConsumerTest {
 
     @Test
     void aProducerClockAheadCannotMakeABatchWaitLongerThanMaxWait() throws Exception {
-        ChangeConsumer gathering = newLoop(deadLetterProducer, new PollLimits(Duration.ZERO, 10,
-                Duration.ofMillis(200)));
-        gathering.subscribe(TOPIC);
-        kafka.rebalance(List.of(P0, P1));
+        ChangeConsumer gathering = gatheringLoop(10, Duration.ofMillis(200));
         addWrittenAt(P0, 0, event(1, 10), NOW.plusSeconds(10));
-        kafka.schedulePollTask(() -> { });
-        kafka.schedulePollTask(() -> nowMillis.addAndGet(200)); // the poll waited its timeout
         pollTimeouts.clear();
 
         gathering.runOnce();
