@@ -1,10 +1,13 @@
 package io.tributary.config;
 
 import java.nio.file.Path;
+import java.util.AbstractMap;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
@@ -118,20 +121,34 @@ public record KafkaSecurity(Protocol protocol, Optional<Sasl> sasl, Optional<Pat
      * {@code tributary.kafka.properties} over them (so a property given there wins).
      */
     public static Map<String, String> clientProperties(SettingsReader read) {
-        Map<String, String> properties = new HiddenSecrets(read(read).clientProperties());
+        Map<String, String> properties = new LinkedHashMap<>(read(read).clientProperties());
         properties.putAll(read.flatStringMap(PROPERTIES_KEY));
-        return properties;
+        return hidingSecrets(properties);
     }
 
-    /** Client properties whose {@code toString} (in a settings record's, a log line) hides logins: {@link #redacted}. */
-    private static final class HiddenSecrets extends LinkedHashMap<String, String> {
+    /**
+     * An unmodifiable copy of {@code properties} whose {@code toString} (in a settings record's, a log line) hides
+     * logins ({@link #redacted}); equal to any map of the same entries.
+     */
+    public static Map<String, String> hidingSecrets(Map<String, String> properties) {
+        return properties instanceof HiddenSecrets hidden ? hidden : new HiddenSecrets(properties);
+    }
+
+    private static final class HiddenSecrets extends AbstractMap<String, String> {
+        private final Map<String, String> properties;
+
         HiddenSecrets(Map<String, String> properties) {
-            super(properties);
+            this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+        }
+
+        @Override
+        public Set<Map.Entry<String, String>> entrySet() {
+            return properties.entrySet();
         }
 
         @Override
         public String toString() {
-            return redacted(this).toString();
+            return redacted(properties).toString();
         }
     }
 

@@ -97,7 +97,7 @@ public record SubscriberSettings(
     }
 
     public SubscriberSettings {
-        kafkaProperties = Map.copyOf(kafkaProperties);
+        kafkaProperties = KafkaSecurity.hidingSecrets(kafkaProperties); // a copy whose toString hides logins
         tables = Map.copyOf(tables);
         deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
             throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
