@@ -250,6 +250,12 @@ public final class ProducerBench {
                         + " event), %.1f µs with it (target <= %.0f µs: %s)%n", streamingCpuMicros,
                 producer.startupCpu(), cpuMicros, TARGET_CPU_MICROS,
                 streamingCpuMicros <= TARGET_CPU_MICROS ? "met" : "NOT met"));
+        double compiler = producer.streamingCompilerSeconds();
+        out.append(String.format("  of which the JIT compiler threads %.1f s (%.1f µs per change; a producer running for"
+                        + " hours pays them once): %.1f µs per change without them%n", compiler,
+                compiler * 1e6 / phase.changes(), streamingCpuMicros - compiler * 1e6 / phase.changes()));
+        out.append("  streaming CPU by thread: ")
+                .append(SubscriberDrain.Streaming.describeThreads(producer.streamingThreads())).append('\n');
         ProducerDrain.HeapFigures heap = producer.heap();
         out.append(String.format("producer heap (-Xmx%s): max used %d MiB, max after GC %d MiB; %d GC pauses,"
                         + " %.2f s in total%n", options.producerHeap(), mib(heap.maxUsed()), mib(heap.maxAfterGc()),

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The producer's drain: etl-producer.jar runs as a child JVM (its own heap limit, its own GC log) on a slot created
@@ -39,7 +40,12 @@ final class ProducerDrain {
      * @param exitStatus     the child's exit status after SIGTERM
      */
     record Figures(Duration took, Duration startup, long events, HeapFigures heap, CpuMeter.CpuSeconds cpu,
-                   double startupCpu, int exitStatus) {
+                   double startupCpu, Map<String, Double> streamingThreads, int exitStatus) {
+
+        /** CPU seconds of the JIT compiler threads after the first event: warm-up a long-running producer pays once. */
+        double streamingCompilerSeconds() {
+            return SubscriberDrain.Streaming.compilerSeconds(streamingThreads);
+        }
     }
 
     /**
@@ -61,6 +67,7 @@ final class ProducerDrain {
             long walsender = 0;
             MetricsSample last = null;
             long startupTicks = -1;
+            Map<Long, CpuMeter.ThreadTicks> threadsAtFirstEvent = Map.of();
             while (last == null || Long.compareUnsigned(last.flushedLsn(), target.end().value()) < 0) {
                 producer.requireRunningAfter(SAMPLE_MILLIS, "flushing " + target.end());
                 if (System.nanoTime() > deadline) {
@@ -74,6 +81,7 @@ final class ProducerDrain {
                 MetricsSample sample = producer.scrape();
                 if (sample != null && sample.events() > 0 && startupTicks < 0) {
                     startupTicks = CpuMeter.processTicks(producer.pid());
+                    threadsAtFirstEvent = CpuMeter.threadTicks(producer.pid());
                 }
                 if (sample != null) {
                     samples.add(sample);
@@ -82,12 +90,14 @@ final class ProducerDrain {
             }
             Duration took = Duration.ofNanos(last.atNanos() - started);
             CpuMeter.CpuSeconds cpuSeconds = cpu.finish();
+            Map<String, Double> streamingThreads = CpuMeter.secondsByThreadGroup(threadsAtFirstEvent,
+                    CpuMeter.threadTicks(producer.pid()));
             int exitStatus = producer.stop(STOP_TIMEOUT);
             long firstEventAt = samples.stream().filter(s -> s.events() > 0)
                     .mapToLong(MetricsSample::atNanos).findFirst().orElse(last.atNanos());
             return new Figures(took, Duration.ofNanos(firstEventAt - started), last.events(),
                     heap(samples, producer.gcLog()), cpuSeconds, Math.max(0, startupTicks) / CpuMeter.TICKS_PER_SECOND,
-                    exitStatus);
+                    streamingThreads, exitStatus);
         }
     }
 
