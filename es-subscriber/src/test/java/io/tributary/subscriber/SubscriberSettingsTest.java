@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,7 +22,7 @@ import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -2,7 +2,7 @@ package io.tributary.verifier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.mapping.TableTag;
+import io.tributary.index.mapping.TableTag;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;

@@ -3,7 +3,7 @@ package io.tributary.verifier;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.Snapshot;
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 import java.time.Clock;
 
 /**

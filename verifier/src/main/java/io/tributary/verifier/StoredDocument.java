@@ -1,7 +1,7 @@
 package io.tributary.verifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 
 /**
  * A document as Elasticsearch holds it.

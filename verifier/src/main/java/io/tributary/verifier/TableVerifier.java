@@ -11,7 +11,7 @@ import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.shaping.DocumentIds;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;

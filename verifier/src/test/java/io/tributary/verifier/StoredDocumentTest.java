@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 

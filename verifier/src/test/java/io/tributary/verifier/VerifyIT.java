@@ -16,7 +16,7 @@ import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

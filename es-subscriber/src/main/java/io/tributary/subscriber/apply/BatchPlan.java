@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
@@ -7,9 +9,9 @@ import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
 import io.tributary.shaping.DocumentIds;
-import io.tributary.subscriber.mapping.TableMapping;
-import io.tributary.subscriber.mapping.TableMappings;
-import io.tributary.subscriber.mapping.TableTag;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
+import io.tributary.index.mapping.TableTag;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -54,7 +56,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             if (!event.unchanged().isEmpty() && event.after() != null) {
                 try {
                     TableMapping table = tables.forTable(event.tableId());
-                    table.routingValue(event.after(), event.key(), event.before()).ifPresent(routing ->
+                    MappedRows.routingValue(table, event.after(), event.key(), event.before()).ifPresent(routing ->
                             addresses.add(source(event, table, address(event, table, routing))));
                 } catch (IllegalArgumentException e) {
                     // rejected by of()
@@ -96,7 +98,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
             }
             boolean delete = event.op() == Operation.DELETE;
             Optional<String> routing = delete ? table.routingValue(event.key(), event.before())
-                    : table.routingValue(event.after(), event.key(), event.before());
+                    : MappedRows.routingValue(table, event.after(), event.key(), event.before());
             if (routing.isEmpty()) {
                 rejections.add(new Rejection(position, index, DocumentIds.idFor(event.key()), UNROUTABLE_ROW,
                         unroutable(event, table)));
@@ -111,7 +113,7 @@ record BatchPlan(List<PlannedWrite> writes, List<Rejection> rejections, List<Str
                 actions.add(BulkAction.markDeleted(address, version, marker));
             } else {
                 DocumentAddress source = source(event, table, address);
-                RowStates.Merged merged = rows.upsert(tableId, table.shape(event.after()),
+                RowStates.Merged merged = rows.upsert(tableId, MappedRows.shape(table, event.after()),
                         table.fieldsOf(event.unchanged()), address, source);
                 if (merged.stateMissing()) {
                     unchangedMissing.add(index);

@@ -1,5 +1,11 @@
 package io.tributary.subscriber.apply;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.ScanPage;
+
 import io.tributary.subscriber.decode.RowJson;
 
 /**
@@ -53,6 +59,34 @@ record BulkAction(Kind kind, DocumentAddress address, long version, RowJson docu
 
     static BulkAction delete(DocumentAddress address, long version) {
         return new BulkAction(Kind.DELETE, address, version, null);
+    }
+
+    /**
+     * A {@linkplain #markDeleted mark} at {@code version} ({@code version_type=external}) of each document of
+     * {@code page} whose version is below it, at the document's own index and routing; documents at {@code version}
+     * or above are left alone.
+     */
+    static List<BulkAction> marksBelow(ScanPage page, long version, RowJson marker) {
+        List<BulkAction> marks = new ArrayList<>();
+        for (ScanPage.ScannedDocument document : page.documents()) {
+            if (document.version() < version) {
+                marks.add(markDeleted(document.address(), version, marker));
+            }
+        }
+        return marks;
+    }
+
+    /**
+     * A real delete of each document of {@code page} (delete markers, by the purge's query), at its version + 1: above
+     * the marker, and never a real change's version (a WAL position is 8-byte aligned), so a row written again since
+     * the scan (a higher version) answers 409 and stays.
+     */
+    static List<BulkAction> purges(ScanPage page) {
+        List<BulkAction> deletes = new ArrayList<>(page.documents().size());
+        for (ScanPage.ScannedDocument document : page.documents()) {
+            deletes.add(delete(document.address(), document.version() + 1));
+        }
+        return deletes;
     }
 
     /** True when the operation writes a document (a row's or a marker): a bulk {@code index}. */

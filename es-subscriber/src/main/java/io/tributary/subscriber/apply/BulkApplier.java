@@ -1,5 +1,10 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.ElasticsearchClientFactory;
+import io.tributary.index.ScanProtocol;
+import io.tributary.index.SearchEngine;
+import io.tributary.index.DocumentAddress;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +13,7 @@ import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.DocumentTree;
 import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.DocumentTree;
@@ -7,8 +9,8 @@ import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.mapping.TableMapping;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -183,7 +185,7 @@ final class ChangedRows {
         if (routing.isEmpty() && event.after() != null) {
             // an update routed by a column that neither its key nor a before-image holds: the stored document is
             // where the row's routing value put it, which the update kept (a FULL before-image shows a change)
-            routing = table.routingValue(event.after(), event.key(), event.before());
+            routing = MappedRows.routingValue(table, event.after(), event.key(), event.before());
         }
         if (routing.isEmpty()) {
             return Optional.empty();

@@ -1,8 +1,10 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.ScanProtocol;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.mapping.DeleteMarker;
+import io.tributary.index.mapping.DeleteMarker;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,7 +82,7 @@ public final class DeleteMarkerPurge {
             long[] deleted = new long[1];
             scan.scan(index, olderThan(horizon), what, page -> {
                 if (!page.documents().isEmpty()) {
-                    ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, page.purges(), what);
+                    ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, BulkAction.purges(page), what);
                     deleted[0] += outcome.applied();
                 }
                 return true;

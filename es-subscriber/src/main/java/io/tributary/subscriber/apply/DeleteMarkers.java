@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.subscriber.mapping.DeleteMarker;
-import io.tributary.subscriber.mapping.TableTag;
+import io.tributary.index.mapping.DeleteMarker;
+import io.tributary.index.mapping.TableTag;
 import java.time.Instant;
 
 /**

@@ -15,7 +15,7 @@ import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.TypeCatalog;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMappings;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

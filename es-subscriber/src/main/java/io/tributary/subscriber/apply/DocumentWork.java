@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.AffectedRoots;
 import io.tributary.documents.DocumentBuilder;
@@ -10,7 +12,7 @@ import io.tributary.documents.SourceSession;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMappings;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -238,7 +240,7 @@ final class DocumentWork implements AutoCloseable {
         RowJson marker = DeleteMarkers.document(clock.instant());
         long[] marked = {0};
         scan.scan(alias, null, what, page -> {
-            List<BulkAction> marks = page.marksBelow(version, marker);
+            List<BulkAction> marks = BulkAction.marksBelow(page, version, marker);
             if (!marks.isEmpty()) {
                 marked[0] += ActionBulk.send(restClient, applyMetrics, marks, what).applied();
             }

@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.Snapshot;
 import io.tributary.subscriber.decode.RowJson;

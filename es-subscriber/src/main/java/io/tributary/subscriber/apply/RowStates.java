@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;

@@ -1,12 +1,14 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.ScanProtocol;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.subscriber.mapping.TableMappings;
-import io.tributary.subscriber.mapping.TableTag;
+import io.tributary.index.mapping.TableMappings;
+import io.tributary.index.mapping.TableTag;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -103,7 +105,7 @@ final class StaleDocumentSweep {
                 tally.stopped = true;
                 return false;
             }
-            List<BulkAction> marks = page.marksBelow(version, marker);
+            List<BulkAction> marks = BulkAction.marksBelow(page, version, marker);
             if (!marks.isEmpty()) {
                 ActionBulk.Outcome outcome = ActionBulk.send(restClient, metrics, marks, what + ": marking deleted");
                 tally.add(outcome);

@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +14,7 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMappings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.DocumentAddress;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +21,8 @@ import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.mapping.TableMapping;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;

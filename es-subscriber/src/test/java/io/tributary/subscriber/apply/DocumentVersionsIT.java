@@ -1,5 +1,9 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.ElasticsearchClientFactory;
+import io.tributary.index.ElasticsearchConnection;
+import io.tributary.index.SearchEngine;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +22,7 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.TableMappings;
+import io.tributary.index.mapping.TableMappings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

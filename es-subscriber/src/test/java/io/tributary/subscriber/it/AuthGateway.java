@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.tributary.localstack.SecuredElasticsearch;
 import io.tributary.localstack.TestCertificates;
-import io.tributary.subscriber.apply.ElasticsearchTls;
+import io.tributary.index.ElasticsearchTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

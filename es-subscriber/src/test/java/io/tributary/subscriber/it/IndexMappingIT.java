@@ -18,7 +18,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

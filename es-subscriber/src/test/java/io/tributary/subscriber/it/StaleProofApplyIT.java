@@ -18,7 +18,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

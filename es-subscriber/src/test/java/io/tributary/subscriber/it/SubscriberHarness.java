@@ -16,7 +16,7 @@ import io.tributary.model.SourceInfo;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

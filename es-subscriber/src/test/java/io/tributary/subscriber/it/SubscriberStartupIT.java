@@ -13,7 +13,7 @@ import io.tributary.localstack.SearchEngineDistribution;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.apply.SearchEngine;
+import io.tributary.index.SearchEngine;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

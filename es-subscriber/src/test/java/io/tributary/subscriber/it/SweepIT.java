@@ -16,7 +16,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -16,7 +16,7 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.EsSubscriber;
-import io.tributary.subscriber.mapping.TableMapping;
+import io.tributary.index.mapping.TableMapping;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,0 +1,18 @@
+package io.tributary.index.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The field whose presence marks a stored document as the record of a deleted row (docs/design.md, "Deletes"). */
+public final class DeleteMarker {
+
+    /** A date: when the subscriber applied the delete; its presence alone makes the document a delete marker. */
+    public static final String DELETED_FIELD = "_tributary_deleted";
+
+    private DeleteMarker() {
+    }
+
+    /** True when {@code source} (a document's {@code _source}) is a delete marker, not a row. */
+    public static boolean isMarker(JsonNode source) {
+        return source != null && source.has(DELETED_FIELD);
+    }
+}
