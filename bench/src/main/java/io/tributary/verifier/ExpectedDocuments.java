@@ -1,17 +1,17 @@
 package io.tributary.verifier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.replication.TypeCatalogLoader;
+import io.tributary.shaping.DocumentIds;
+import io.tributary.shaping.FieldMappings;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.shaping.DocumentIds;
-import io.tributary.shaping.FieldMappings;
-import io.tributary.index.mapping.TableMapping;
-import io.tributary.index.mapping.TableMappings;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;

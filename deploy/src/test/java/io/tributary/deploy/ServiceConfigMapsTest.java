@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.tributary.index.ElasticsearchAuth;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.index.ElasticsearchAuth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

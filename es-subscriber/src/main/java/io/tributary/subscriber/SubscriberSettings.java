@@ -1,20 +1,19 @@
 package io.tributary.subscriber;
 
-import io.tributary.index.mapping.TableSettingsReader;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.config.SettingsReader;
 import io.tributary.documents.DocumentSettings;
-import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.index.ElasticsearchConnection;
 import io.tributary.index.SearchEngine;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableSettingsReader;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.SweepSettings;
 import io.tributary.subscriber.consume.TopicNames;
-import io.tributary.index.mapping.TableMapping;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

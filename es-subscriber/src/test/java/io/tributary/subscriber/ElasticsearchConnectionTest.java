@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
 import io.tributary.config.Secret;
-import io.tributary.localstack.TestCertificates;
 import io.tributary.index.ElasticsearchAuth;
 import io.tributary.index.ElasticsearchConnection;
 import io.tributary.index.ElasticsearchTls;
+import io.tributary.localstack.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

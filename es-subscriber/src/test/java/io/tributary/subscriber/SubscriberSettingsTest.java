@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.config.InvalidConfigException;
-import io.tributary.subscriber.apply.SweepSettings;
-import io.tributary.model.TableId;
 import io.tributary.index.mapping.TableMapping;
+import io.tributary.model.TableId;
+import io.tributary.subscriber.apply.SweepSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.tributary.inspector;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.TableId;
 
 /** Reading values of command-line arguments, with errors that say which argument is wrong. */

@@ -1,6 +1,7 @@
 package io.tributary.inspector;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.subscriber.SubscriberSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;

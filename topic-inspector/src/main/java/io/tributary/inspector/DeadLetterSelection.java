@@ -1,5 +1,6 @@
 package io.tributary.inspector;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.TableId;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.tributary.inspector;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;

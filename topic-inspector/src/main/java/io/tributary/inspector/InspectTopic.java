@@ -1,15 +1,16 @@
 package io.tributary.inspector;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.InvalidUsageException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code inspect-topic}: looks into Tributary's change topic. Exit status 0 when the inspection was done, 1 when it

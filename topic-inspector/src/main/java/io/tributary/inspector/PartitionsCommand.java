@@ -1,5 +1,6 @@
 package io.tributary.inspector;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.Routing;
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.tributary.inspector;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
 import io.tributary.subscriber.consume.TopicRetention;

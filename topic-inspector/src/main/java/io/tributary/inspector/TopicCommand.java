@@ -2,6 +2,7 @@ package io.tributary.inspector;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.ChangeEventJson;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -2,12 +2,13 @@ package io.tributary.inspector;
 
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.ProducerSettings.Target;
+import io.tributary.producer.ProducerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

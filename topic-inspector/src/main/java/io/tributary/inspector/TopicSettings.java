@@ -1,7 +1,8 @@
 package io.tributary.inspector;
 
-import io.tributary.model.Routing;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.Routing.PartitionBy;
+import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import java.time.Duration;
 import java.util.Comparator;

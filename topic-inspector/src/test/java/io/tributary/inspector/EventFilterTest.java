@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.model.Operation;
 import java.util.List;
 import org.junit.jupiter.api.Test;

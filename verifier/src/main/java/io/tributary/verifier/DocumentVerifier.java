@@ -1,10 +1,12 @@
 package io.tributary.verifier;
 
-import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.DocumentBuilder.Built;
+import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.DocumentTree;
 import io.tributary.documents.Snapshot;
 import io.tributary.documents.SourceSession;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.ScanPage.ScannedDocument;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
@@ -200,8 +202,8 @@ final class DocumentVerifier {
         }
         int pageSize = Math.max(1, Math.min(settings.chunkSize(), SourceTable.MAX_KEY_PARAMETERS / keyColumns.size()));
         try (ElasticsearchDocuments.IdScan scan = documents.scan(target.index(), pageSize)) {
-            for (List<IndexedId> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
-                List<String> ids = page.stream().map(IndexedId::id).toList();
+            for (List<ScannedDocument> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
+                List<String> ids = page.stream().map(document -> document.address().id()).toList();
                 AtSnapshot<Set<String>> absent = readAtSnapshot(() -> withoutRoot(target, ids, keyColumns.size()));
                 if (!absent.value().isEmpty()) {
                     confirmExtra(target, absent.value(), keyColumns.size());
@@ -245,7 +247,7 @@ final class DocumentVerifier {
     }
 
     private Map<String, StoredDocument> fetch(Target target, Collection<String> ids) {
-        return documents.multiGet(target.index(), ids.stream().map(id -> new DocumentAddress(id, "")).toList());
+        return documents.multiGet(target.index(), ids.stream().map(id -> new DocumentAddress(target.index(), id, "")).toList());
     }
 
     private static void count(Target target, boolean written) {

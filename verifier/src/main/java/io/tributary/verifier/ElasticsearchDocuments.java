@@ -6,12 +6,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.ChangeEventJson;
+import io.tributary.index.DocumentAddress;
 import io.tributary.index.ElasticsearchClientFactory;
 import io.tributary.index.ElasticsearchConnection;
+import io.tributary.index.ScanPage.ScannedDocument;
+import io.tributary.index.ScanPage;
 import io.tributary.index.ScanProtocol;
 import io.tributary.index.SearchEngine;
 import io.tributary.index.mapping.DeleteMarker;
+import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -142,8 +145,9 @@ final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /**
-     * A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time; delete
-     * markers (a deleted row's document) are left out, should {@code target} show them.
+     * A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time, read as the
+     * subscriber's scans read them ({@link ScanPage}); delete markers (a deleted row's document) are left out, should
+     * {@code target} show them.
      */
     IdScan scan(String target, int pageSize) {
         String cursor = null;
@@ -173,31 +177,42 @@ final class ElasticsearchDocuments implements AutoCloseable {
         }
 
         /** The next documents; empty once all were returned. */
-        List<IndexedId> nextPage() {
-            List<IndexedId> page = new ArrayList<>(pageSize);
+        List<ScannedDocument> nextPage() {
+            List<ScannedDocument> page = new ArrayList<>(pageSize);
             while (page.isEmpty() && !exhausted) {
                 fetchPage(page);
             }
             return page;
         }
 
-        /** Adds the next page's documents that are not delete markers to {@code page}. */
-        private void fetchPage(List<IndexedId> page) {
-            ObjectNode search = ChangeEventJson.mapper().createObjectNode();
-            search.put("size", pageSize).put("version", true);
-            search.putArray("_source").add(DeleteMarker.DELETED_FIELD);
-            JsonNode answer = perform(scans.page(target, cursor, KEEP_ALIVE, search, searchAfter),
-                    "scanning the documents of " + target);
-            cursor = scans.nextCursor(answer, cursor);
-            JsonNode hits = answer.path("hits").path("hits");
-            for (JsonNode hit : hits) {
-                searchAfter = hit.get("sort");
-                if (!hit.path("_source").has(DeleteMarker.DELETED_FIELD)) {
-                    page.add(new IndexedId(hit.get("_id").asText(), hit.path("_version").asLong(),
-                            hit.path("_routing").asText("")));
-                }
+        /**
+         * Adds the next page's documents to {@code page}: the rows', as the query leaves delete markers out.
+         *
+         * @throws VerificationFailedException when shards failed or the search timed out, so documents may be missing
+         */
+        private void fetchPage(List<ScannedDocument> page) {
+            Request search = scans.page(target, cursor, KEEP_ALIVE, ScanPage.search(pageSize, DeleteMarker.rowsOnly()),
+                    searchAfter);
+            search.addParameter("filter_path", ScanPage.FILTER_PATH);
+            String what = "scanning the documents of " + target;
+            JsonNode answer = perform(search, what);
+            ScanPage read;
+            try {
+                read = ScanPage.read(answer, scans.nextCursor(answer, cursor));
+            } catch (IllegalArgumentException e) {
+                throw new VerificationFailedException("Elasticsearch at " + cluster + " answered " + what
+                        + " with a page that cannot be read: " + e.getMessage(), e);
             }
-            if (hits.size() < pageSize) {
+            cursor = read.cursor();
+            if (!read.complete()) {
+                throw new VerificationFailedException("Elasticsearch at " + cluster + " failed " + what
+                        + ": some shards failed or the search timed out, so documents may be missing; verify again");
+            }
+            page.addAll(read.documents());
+            if (read.searchAfter() != null) {
+                searchAfter = read.searchAfter();
+            }
+            if (read.isLast(pageSize)) {
                 exhausted = true;
             }
         }

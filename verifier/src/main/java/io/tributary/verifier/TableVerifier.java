@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.ScanPage.ScannedDocument;
+import io.tributary.index.mapping.TableMapping;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.DocumentIds;
-import io.tributary.index.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -113,7 +115,7 @@ final class TableVerifier {
             for (List<String> row : chunk) {
                 ChangeEvent event = rows.convert(row);
                 events.add(event);
-                addresses.add(new DocumentAddress(DocumentIds.idFor(event.key()),
+                addresses.add(new DocumentAddress(mapping.target(), DocumentIds.idFor(event.key()),
                         mapping.routingValue(event.after()).orElse("")));
             }
             betweenRowsAndDocuments.run();
@@ -173,20 +175,20 @@ final class TableVerifier {
         int pageSize = Math.max(1, Math.min(settings.chunkSize(),
                 SourceTable.MAX_KEY_PARAMETERS / keyColumns.size()));
         try (ElasticsearchDocuments.IdScan scan = documents.scan(mapping.target(), pageSize)) {
-            for (List<IndexedId> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
+            for (List<ScannedDocument> page = scan.nextPage(); !page.isEmpty(); page = scan.nextPage()) {
                 Map<String, List<String>> keyTextsById = new LinkedHashMap<>();
-                for (IndexedId document : page) {
-                    DocumentKeys.keyTexts(document.id(), keyColumns.size())
-                            .ifPresent(texts -> keyTextsById.put(document.id(), texts));
+                for (ScannedDocument document : page) {
+                    DocumentKeys.keyTexts(document.address().id(), keyColumns.size())
+                            .ifPresent(texts -> keyTextsById.put(document.address().id(), texts));
                 }
                 Set<String> rowIds = new HashSet<>();
                 for (List<String> key : source.existingKeys(new ArrayList<>(keyTextsById.values()))) {
                     rowIds.add(DocumentIds.idFor(keys.convert(key).key()));
                 }
-                for (IndexedId document : page) {
-                    if (!rowIds.contains(document.id())) {
-                        tally.found(new Drift.Extra(document.id(), document.version()));
-                        repairExtra(shape, mapping, keys, document, keyTextsById.get(document.id()), tally);
+                for (ScannedDocument document : page) {
+                    if (!rowIds.contains(document.address().id())) {
+                        tally.found(new Drift.Extra(document.address().id(), document.version()));
+                        repairExtra(shape, mapping, keys, document, keyTextsById.get(document.address().id()), tally);
                     }
                 }
             }
@@ -198,21 +200,21 @@ final class TableVerifier {
      * converts to the key columns' types; otherwise (an id no row could have) the id's own values, as long as they
      * give the same {@code _id} again. An id neither gives cannot be deleted by the subscriber and is noted.
      */
-    private void repairExtra(TableShape shape, TableMapping mapping, RowConverter keys, IndexedId document,
+    private void repairExtra(TableShape shape, TableMapping mapping, RowConverter keys, ScannedDocument document,
                              List<String> keyTexts, DriftTally tally) {
         if (repairs.isEmpty()) {
             return;
         }
-        Optional<ObjectNode> key = keyFor(shape, keys, document.id(), keyTexts);
+        Optional<ObjectNode> key = keyFor(shape, keys, document.address().id(), keyTexts);
         if (key.isEmpty()) {
-            tally.note("document " + document.id() + " cannot be deleted through the pipeline: no key gives that"
+            tally.note("document " + document.address().id() + " cannot be deleted through the pipeline: no key gives that"
                     + " _id; delete it by hand");
             return;
         }
         ObjectNode before = key.get().deepCopy();
         mapping.routing().filter(column -> !before.has(column)).ifPresent(column -> before.set(column,
-                document.routing().isEmpty() ? JsonNodeFactory.instance.nullNode()
-                        : TextNode.valueOf(document.routing())));
+                document.address().routing().isEmpty() ? JsonNodeFactory.instance.nullNode()
+                        : TextNode.valueOf(document.address().routing())));
         repair(RepairEvents.delete(databaseName, shape.table(), key.get(), before,
                 RepairVersions.forOrphan(document.version())), tally);
     }

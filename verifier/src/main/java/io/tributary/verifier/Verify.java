@@ -1,6 +1,7 @@
 package io.tributary.verifier;
 
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.InvalidUsageException;
 import io.tributary.documents.DocumentSpec;
 import io.tributary.documents.DocumentSpecReader;
 import io.tributary.model.TableId;
@@ -15,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code verify}: compares PostgreSQL tables with their Elasticsearch documents the way the pipeline writes them,

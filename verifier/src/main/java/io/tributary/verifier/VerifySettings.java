@@ -1,5 +1,6 @@
 package io.tributary.verifier;
 
+import io.tributary.config.InvalidUsageException;
 import io.tributary.documents.DocumentSpec;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;

@@ -1,17 +1,16 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.model.Operation;
-import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.decode.RowJson;
-import io.tributary.shaping.DocumentIds;
+import io.tributary.index.DocumentAddress;
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.index.mapping.TableMappings;
 import io.tributary.index.mapping.TableTag;
+import io.tributary.model.Operation;
+import io.tributary.model.TableId;
+import io.tributary.shaping.DocumentIds;
+import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.decode.RowJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

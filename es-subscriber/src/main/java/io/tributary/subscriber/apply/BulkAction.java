@@ -1,12 +1,10 @@
 package io.tributary.subscriber.apply;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.ScanPage;
-
 import io.tributary.subscriber.decode.RowJson;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One operation of a bulk request at {@code address}, with {@code version_type=external} and the change's LSN as

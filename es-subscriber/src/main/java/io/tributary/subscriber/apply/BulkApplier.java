@@ -1,27 +1,26 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.ElasticsearchClientFactory;
-import io.tributary.index.ScanProtocol;
-import io.tributary.index.SearchEngine;
-import io.tributary.index.DocumentAddress;
-
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.DocumentTree;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.ElasticsearchClientFactory;
+import io.tributary.index.ScanProtocol;
+import io.tributary.index.SearchEngine;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

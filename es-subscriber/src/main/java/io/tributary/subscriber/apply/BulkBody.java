@@ -1,8 +1,7 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.tributary.index.DocumentAddress;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,16 +1,15 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.DocumentTree;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMapping;
-import io.tributary.index.mapping.TableMappings;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

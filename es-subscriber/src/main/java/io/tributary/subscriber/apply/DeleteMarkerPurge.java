@@ -1,9 +1,8 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.ScanProtocol;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.ScanProtocol;
 import io.tributary.index.mapping.DeleteMarker;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -3,9 +3,9 @@ package io.tributary.subscriber.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.decode.RowJson;
 import io.tributary.index.mapping.DeleteMarker;
 import io.tributary.index.mapping.TableTag;
+import io.tributary.subscriber.decode.RowJson;
 import java.time.Instant;
 
 /**
@@ -30,9 +30,7 @@ final class DeleteMarkers {
 
     /** The filter of the alias readers search: every document but the markers. */
     static ObjectNode aliasFilter() {
-        ObjectNode filter = JSON.objectNode();
-        filter.putObject("bool").putObject("must_not").putObject("exists").put("field", DeleteMarker.DELETED_FIELD);
-        return filter;
+        return DeleteMarker.rowsOnly();
     }
 
     /**

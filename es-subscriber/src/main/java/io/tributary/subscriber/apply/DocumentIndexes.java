@@ -1,7 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.SearchEngine;
-
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
@@ -9,6 +7,7 @@ import co.elastic.clients.json.JsonData;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.DocumentMappings;
 import io.tributary.documents.DocumentTree;
+import io.tributary.index.SearchEngine;
 import io.tributary.index.mapping.TableMapping;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,7 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.AffectedRoots;
 import io.tributary.documents.DocumentBuilder;
@@ -9,10 +7,11 @@ import io.tributary.documents.DocumentTree;
 import io.tributary.documents.RootKeyPages;
 import io.tributary.documents.Snapshot;
 import io.tributary.documents.SourceSession;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.index.mapping.TableMappings;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

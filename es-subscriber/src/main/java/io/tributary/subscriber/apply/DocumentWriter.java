@@ -1,9 +1,8 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.Snapshot;
+import io.tributary.index.DocumentAddress;
 import io.tributary.subscriber.decode.RowJson;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,9 +1,8 @@
 package io.tributary.subscriber.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.index.ScanPage;
 import io.tributary.index.ScanProtocol;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,11 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.DocumentTree;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMappings;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;

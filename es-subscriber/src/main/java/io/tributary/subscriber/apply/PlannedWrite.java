@@ -1,8 +1,8 @@
 package io.tributary.subscriber.apply;
 
+import io.tributary.index.mapping.TableMapping;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMapping;
 import java.util.List;
 import java.util.Map;
 

@@ -1,8 +1,7 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.DocumentAddress;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;

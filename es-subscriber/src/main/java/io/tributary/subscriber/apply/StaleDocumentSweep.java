@@ -1,14 +1,13 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.ScanProtocol;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.ScanProtocol;
+import io.tributary.index.mapping.TableMappings;
+import io.tributary.index.mapping.TableTag;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.index.mapping.TableMappings;
-import io.tributary.index.mapping.TableTag;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.core.MgetResponse;
@@ -10,6 +8,7 @@ import co.elastic.clients.elasticsearch.core.mget.MultiGetError;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetOperation;
 import co.elastic.clients.elasticsearch.core.mget.MultiGetResponseItem;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.DocumentAddress;
 import io.tributary.index.mapping.DeleteMarker;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,17 +1,16 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.SearchEngine;
-
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.mapping.TypeMapping;
 import co.elastic.clients.elasticsearch.indices.AliasDefinition;
 import co.elastic.clients.elasticsearch.indices.GetMappingResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.SearchEngine;
 import io.tributary.index.mapping.DeleteMarker;
-import io.tributary.shaping.FieldMappings;
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.index.mapping.TableTag;
+import io.tributary.shaping.FieldMappings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;

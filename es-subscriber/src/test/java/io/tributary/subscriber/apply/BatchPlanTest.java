@@ -1,12 +1,13 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -14,8 +15,6 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMapping;
-import io.tributary.index.mapping.TableMappings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -14,7 +14,6 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.subscriber.decode.ReceivedChange;
 import io.tributary.subscriber.decode.RowJson;
-import io.tributary.index.mapping.TableMappings;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.DocumentAddress;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +11,9 @@ import io.tributary.documents.CatalogTable;
 import io.tributary.documents.DocumentChecks;
 import io.tributary.documents.DocumentSpecReader;
 import io.tributary.documents.DocumentTree;
+import io.tributary.index.DocumentAddress;
+import io.tributary.index.mapping.TableMapping;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -21,8 +22,6 @@ import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.index.mapping.TableMapping;
-import io.tributary.index.mapping.TableMappings;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,5 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.index.ElasticsearchClientFactory;
-import io.tributary.index.ElasticsearchConnection;
-import io.tributary.index.SearchEngine;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,12 +13,15 @@ import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.Snapshot;
 import io.tributary.documents.SourceSession;
+import io.tributary.index.ElasticsearchClientFactory;
+import io.tributary.index.ElasticsearchConnection;
+import io.tributary.index.SearchEngine;
+import io.tributary.index.mapping.TableMappings;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.index.mapping.TableMappings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

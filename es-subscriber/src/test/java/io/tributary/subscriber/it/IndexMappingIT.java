@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.index.mapping.TableMapping;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.SearchEngineDistribution;
@@ -18,7 +19,6 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
-import io.tributary.index.mapping.TableMapping;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
