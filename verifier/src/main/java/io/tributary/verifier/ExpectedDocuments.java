@@ -20,14 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The documents {@code verify} expects in one table's index, read from PostgreSQL a chunk at a time, for a benchmark
- * that fills the index as the pipeline would have. Each row is read, converted and shaped exactly as the verifier
+ * The documents {@code verify} expects in one table's index, read from PostgreSQL a chunk at a time: public API for
+ * the verify benchmark, which fills the index as the pipeline would have. Each row is read, converted and shaped exactly as the verifier
  * does it — its own {@link SourceDatabase}, {@link SourceTable} and {@link RowConverter} (the producer's conversion),
  * the subscriber's {@link TableMapping} and {@link DocumentIds} — from the same two configuration files, so the
  * documents match by construction.
  *
- * <p>This class lives in the bench module but in the verifier's package, to use those package-private classes
- * instead of a copy of them or a public API the tool does not need. Not thread-safe.
+ * Not thread-safe.
  */
 public final class ExpectedDocuments implements AutoCloseable {
 
