@@ -1,8 +1,8 @@
 package io.tributary.bench;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.tributary.producer;
 
 import io.tributary.config.InvalidConfigException;
 import io.tributary.model.TableId;
-import io.tributary.producer.replication.TableSelection;
-import io.tributary.producer.snapshot.TableSnapshotLedger;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
+import io.tributary.producer.snapshot.TableSnapshotLedger;
+import io.tributary.shaping.source.TableSelection;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;

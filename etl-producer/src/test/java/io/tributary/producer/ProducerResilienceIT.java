@@ -18,7 +18,7 @@ import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
-import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

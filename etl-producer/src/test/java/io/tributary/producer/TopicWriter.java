@@ -1,8 +1,8 @@
 package io.tributary.producer;
 
+import io.tributary.config.KafkaProducerFactory;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.producer.publish.KafkaProducerFactory;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;

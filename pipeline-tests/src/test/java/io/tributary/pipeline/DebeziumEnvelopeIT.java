@@ -20,7 +20,7 @@ import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
-import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;

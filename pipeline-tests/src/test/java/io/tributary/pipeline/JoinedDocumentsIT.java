@@ -21,7 +21,7 @@ import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicSetup;
-import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;

@@ -1,12 +1,12 @@
 package io.tributary.verifier;
 
+import io.tributary.config.KafkaProducerFactory;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.ChangeRecordEncoder;
 import io.tributary.model.Routing;
 import io.tributary.producer.ProducerSettings.Target;
-import io.tributary.producer.publish.KafkaProducerFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;

@@ -3,38 +3,30 @@ package io.tributary.verifier;
 import io.tributary.config.PostgresTls;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.replication.KeyColumns;
-import io.tributary.producer.replication.PostgresEndpoint;
-import io.tributary.producer.replication.TableSelection;
+import io.tributary.shaping.KeyRule;
+import io.tributary.shaping.source.PostgresEndpoint;
+import io.tributary.shaping.source.TableSelection;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.postgresql.PGProperty;
 
 /**
  * The verifier's one connection to the producer's database, and the catalog questions it asks: which tables, their
  * shape, their estimated size.
  *
- * <p>The session reads values exactly as pgoutput renders them for the producer: text output (no binary transfer,
- * so {@code getString} is PostgreSQL's own output function) with the settings the producer's value conversion relies
- * on ({@code DateStyle=ISO}, {@code TimeZone=UTC}, {@code extra_float_digits=3}, {@code bytea_output=hex},
- * {@code IntervalStyle=postgres}). The session is read-only. Not thread-safe.
+ * <p>The session reads values exactly as pgoutput renders them for the producer
+ * ({@link PostgresEndpoint#openReadOnlyConnection}: text output with the session settings the value conversion relies
+ * on). The session is read-only. Not thread-safe.
  */
 final class SourceDatabase implements AutoCloseable {
 
-    private static final String SESSION_OPTIONS =
-            "-c DateStyle=ISO -c TimeZone=UTC -c extra_float_digits=3 -c bytea_output=hex -c IntervalStyle=postgres"
-                    + " -c default_transaction_read_only=on";
-
-    /** The key flags are the producer's own ({@link KeyColumns}): the primary key also under REPLICA IDENTITY FULL. */
+    /** The key flags are the producer's own ({@link KeyRule}): the primary key also under REPLICA IDENTITY FULL. */
     private static final String SHAPE_QUERY = """
             SELECT c.oid, c.relreplident, a.attname, a.atttypid, a.atttypmod,
-            """ + KeyColumns.IS_KEY_COLUMN + """
+            """ + KeyRule.IS_KEY_COLUMN + """
              AS key
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -52,12 +44,8 @@ final class SourceDatabase implements AutoCloseable {
 
     /** @throws VerificationFailedException naming the database when it cannot be reached */
     static SourceDatabase open(PostgresEndpoint endpoint) {
-        Properties properties = endpoint.properties();
-        PGProperty.APPLICATION_NAME.set(properties, "tributary-verifier");
-        PGProperty.BINARY_TRANSFER.set(properties, false);
-        PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
         try {
-            return new SourceDatabase(endpoint, DriverManager.getConnection(endpoint.url(), properties));
+            return new SourceDatabase(endpoint, endpoint.openReadOnlyConnection("tributary-verifier"));
         } catch (SQLException e) {
             throw new VerificationFailedException(PostgresTls.describeFailure(e, endpoint.url())
                     .orElse("cannot connect to PostgreSQL at " + endpoint + ": " + e.getMessage()), e);

@@ -3,6 +3,7 @@ package io.tributary.producer.publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.tributary.config.KafkaProducerFactory;
 import io.tributary.model.ChangeRecord;
 import io.tributary.model.ChangeRecordEncoder;
 import io.tributary.model.Envelope;

@@ -1,6 +1,8 @@
 package io.tributary.producer.replication;
 
 import io.tributary.model.Lsn;
+import io.tributary.shaping.source.PostgresEndpoint;
+import io.tributary.shaping.source.TableSelection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

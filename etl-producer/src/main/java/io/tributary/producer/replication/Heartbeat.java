@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.tributary.producer.replication;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PrimaryKeys;
 import io.tributary.shaping.KeyRule;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -3,6 +3,7 @@ package io.tributary.producer.replication;
 import io.tributary.config.PostgresTls;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

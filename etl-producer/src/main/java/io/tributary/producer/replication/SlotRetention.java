@@ -2,6 +2,7 @@ package io.tributary.producer.replication;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

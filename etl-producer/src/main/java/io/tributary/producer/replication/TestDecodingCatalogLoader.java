@@ -5,6 +5,8 @@ import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
 import io.tributary.producer.decoding.StreamedTable;
 import io.tributary.shaping.TypeNames;
+import io.tributary.shaping.source.PostgresEndpoint;
+import io.tributary.shaping.source.TypeCatalogLoader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.tributary.producer.replication;
 
+import io.tributary.shaping.source.TableSelection;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package io.tributary.producer.replication;
 
 import io.tributary.model.Lsn;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package io.tributary.producer.snapshot;
 
 import io.tributary.model.Lsn;
-import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TributarySchema;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.ServerSocket;

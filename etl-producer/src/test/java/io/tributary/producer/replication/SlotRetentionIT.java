@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

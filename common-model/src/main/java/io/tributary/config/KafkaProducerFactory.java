@@ -1,4 +1,4 @@
-package io.tributary.producer.publish;
+package io.tributary.config;
 
 import java.util.HashMap;
 import java.util.Map;

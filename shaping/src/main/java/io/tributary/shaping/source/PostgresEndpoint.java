@@ -1,4 +1,4 @@
-package io.tributary.producer.replication;
+package io.tributary.shaping.source;
 
 import io.tributary.config.PostgresTls;
 import io.tributary.config.Secret;
@@ -10,8 +10,9 @@ import org.postgresql.PGProperty;
 
 /**
  * How to reach the database: its JDBC URL, credentials and TLS settings. Opens every kind of connection the
- * producer uses (setup queries, the slot's lock, snapshots, the replication stream); {@link #properties()} is the
- * one place their driver properties start from, and the verifier's connection starts there too.
+ * producer uses (setup queries, the slot's lock, snapshots, the replication stream) and the verifier's read-only
+ * one; {@link #properties()} is the one place their driver properties start from, and its session options the
+ * one place of the session settings the value conversion relies on.
  *
  * @param url      {@code jdbc:postgresql://host:port/database}
  * @param user     a role with the REPLICATION attribute (or superuser)
@@ -41,9 +42,9 @@ public record PostgresEndpoint(String url, String user, Secret password, Postgre
 
     /**
      * The connection that holds the slot's lock, with the server settings that end its session soon after this
-     * node goes silent ({@link LockTimings#serverSessionOptions()}).
+     * node goes silent (the producer's {@code LockTimings.serverSessionOptions()}).
      */
-    Connection openLockConnection(String serverOptions) throws SQLException {
+    public Connection openLockConnection(String serverOptions) throws SQLException {
         Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-lock");
         PGProperty.TCP_KEEP_ALIVE.set(properties, true);
@@ -57,15 +58,27 @@ public record PostgresEndpoint(String url, String user, Secret password, Postgre
      * sends for the same value.
      */
     public Connection openSnapshotConnection() throws SQLException {
+        return openTextConnection("tributary-etl-producer-snapshot", SESSION_OPTIONS);
+    }
+
+    /**
+     * A read-only connection that reads values as {@link #openSnapshotConnection} does: the verifier's, so that
+     * {@code getString} returns the text pgoutput sends the producer.
+     */
+    public Connection openReadOnlyConnection(String applicationName) throws SQLException {
+        return openTextConnection(applicationName, SESSION_OPTIONS + " -c default_transaction_read_only=on");
+    }
+
+    private Connection openTextConnection(String applicationName, String sessionOptions) throws SQLException {
         Properties properties = properties();
-        PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-snapshot");
+        PGProperty.APPLICATION_NAME.set(properties, applicationName);
         PGProperty.BINARY_TRANSFER.set(properties, false);
-        PGProperty.OPTIONS.set(properties, SESSION_OPTIONS);
+        PGProperty.OPTIONS.set(properties, sessionOptions);
         return DriverManager.getConnection(url, properties);
     }
 
     /** A logical replication connection (walsender) to the database. */
-    Connection openReplicationConnection() throws SQLException {
+    public Connection openReplicationConnection() throws SQLException {
         Properties properties = properties();
         PGProperty.APPLICATION_NAME.set(properties, "tributary-etl-producer-stream");
         PGProperty.REPLICATION.set(properties, "database");

@@ -1,4 +1,4 @@
-package io.tributary.producer.replication;
+package io.tributary.shaping.source;
 
 import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
