@@ -3,10 +3,10 @@ package io.tributary.verifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.TableColumn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,8 +58,8 @@ final class DocumentKeys {
      * The names of the columns among {@code keyColumns} whose types do not {@linkplain #readsBack read back}: while
      * there is one, documents cannot be traced back to rows.
      */
-    static List<String> opaqueColumns(PgTypes types, List<Column> keyColumns) {
-        return keyColumns.stream().filter(column -> !readsBack(types, column.typeOid())).map(Column::name).toList();
+    static List<String> opaqueColumns(PgTypes types, List<TableColumn> keyColumns) {
+        return keyColumns.stream().filter(column -> !readsBack(types, column.typeOid())).map(TableColumn::name).toList();
     }
 
     /**

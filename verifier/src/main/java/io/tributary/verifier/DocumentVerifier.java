@@ -7,8 +7,8 @@ import io.tributary.documents.Snapshot;
 import io.tributary.documents.SourceSession;
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.ScanPage.ScannedDocument;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.TableColumn;
 import io.tributary.shaping.ValueConverter;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ final class DocumentVerifier {
         if (unverifiable.isPresent()) {
             return TableReport.skippedDocument(name, shape.table(), unverifiable.get());
         }
-        List<String> keyNames = shape.keyColumns().stream().map(Column::name).toList();
+        List<String> keyNames = shape.keyColumns().stream().map(TableColumn::name).toList();
         if (!keyNames.equals(tree.root().table().key())) {
             return TableReport.skippedDocument(name, shape.table(), "the producer keys " + shape.table() + " by "
                     + keyNames + ", the document by " + tree.root().table().key() + "; not verified");
@@ -193,7 +193,7 @@ final class DocumentVerifier {
                 : Optional.of(new Drift.Different(built.id(), stored.version(), differences));
     }
 
-    private void findExtraDocuments(Target target, List<Column> keyColumns) throws SQLException {
+    private void findExtraDocuments(Target target, List<TableColumn> keyColumns) throws SQLException {
         List<String> opaque = DocumentKeys.opaqueColumns(types, keyColumns);
         if (!opaque.isEmpty()) {
             target.tally().note("documents without a root row were not looked for: key columns " + opaque + " have"

@@ -73,7 +73,7 @@ public final class ExpectedDocuments implements AutoCloseable {
                 throw new IllegalArgumentException("table " + table + ": " + unverifiable.get());
             }
             return new ExpectedDocuments(database, new SourceTable(database.connection(), shape, chunkSize),
-                    new RowConverter(database.name(), values, shape.relation()),
+                    new RowConverter(database.name(), shape.rows(values)),
                     new TableMappings(subscriber.tables()).forTable(table));
         } catch (SQLException | RuntimeException e) {
             database.close();

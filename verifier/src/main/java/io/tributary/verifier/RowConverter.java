@@ -2,38 +2,30 @@ package io.tributary.verifier;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
-import io.tributary.producer.decoding.ChangeAssembler;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.TupleData;
-import io.tributary.shaping.ValueConverter;
-import java.util.ArrayList;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import io.tributary.shaping.RowShape;
 import java.util.List;
 
 /**
- * Turns a row read from PostgreSQL into the change event the producer would make of it, by handing the producer's
- * own {@link ChangeAssembler} what pgoutput would send: the table's Relation, then the row as an insert. The event
- * therefore has the producer's values (its {@link ValueConverter}, type catalog and numeric mode), its key (from the
- * Relation's key flags, in column order) and its {@code types}. Not thread-safe: one converter per table.
+ * Turns a row read from PostgreSQL into the change event the producer would make of it: the table's {@link RowShape}
+ * (the one the producer's decoders convert rows with) gives the event's {@code after}, its {@code key} (the key
+ * columns, in column order) and its {@code types}, with the producer's values (its value converter, type catalog
+ * and numeric mode). Immutable.
  */
 final class RowConverter {
 
-    private static final String ASSEMBLER_PREFIX = "cannot decode the pgoutput message at " + Lsn.INVALID + ": ";
-
-    private final ChangeAssembler assembler;
-    private final Relation relation;
+    private final RowShape rows;
+    private final SourceInfo source;
 
     /**
      * @param database the database name the producer puts in every event's source
-     * @param relation the table as pgoutput describes it ({@link TableShape#relation()}, or
-     *                 {@link TableShape#keyRelation()} to convert keys alone)
+     * @param rows     the table's shape ({@link TableShape#rows}, or {@link TableShape#keyRows} to convert keys alone)
      */
-    RowConverter(String database, ValueConverter values, Relation relation) {
-        this.assembler = new ChangeAssembler(database, values);
-        this.relation = relation;
-        assembler.accept(new Begin(Lsn.INVALID, null, 0), Lsn.INVALID);
-        assembler.accept(relation, Lsn.INVALID);
+    RowConverter(String database, RowShape rows) {
+        this.rows = rows;
+        this.source = new SourceInfo(database, rows.table().schema(), rows.table().table(), Lsn.INVALID, Lsn.INVALID,
+                0, null);
     }
 
     /**
@@ -41,20 +33,16 @@ final class RowConverter {
      * (its source's LSN is meaningless: 0/0).
      *
      * @param values the row's values in PostgreSQL's text output form, null for SQL NULL, in column order
-     * @throws VerificationFailedException naming the table and the value the producer could not convert either
+     * @throws VerificationFailedException naming the table, the column and the value the producer could not convert
+     *                                     either
      */
     ChangeEvent convert(List<String> values) {
-        List<TupleData.Value> tuple = new ArrayList<>(values.size());
-        for (String value : values) {
-            tuple.add(value == null ? new TupleData.Null() : new TupleData.Text(value));
-        }
         try {
-            return assembler.acceptAsEvents(new Insert(relation.relationId(), new TupleData(tuple)), Lsn.INVALID).get(0);
-        } catch (RuntimeException e) {
-            String problem = e.getMessage() != null && e.getMessage().startsWith(ASSEMBLER_PREFIX)
-                    ? e.getMessage().substring(ASSEMBLER_PREFIX.length()) : String.valueOf(e.getMessage());
-            throw new VerificationFailedException("a row of " + relation.namespace() + "." + relation.name()
-                    + " cannot be converted as the producer converts it: " + problem, e);
+            return new ChangeEvent(Operation.CREATE, source, rows.key(values), null, rows.row(values), List.of(),
+                    rows.types());
+        } catch (IllegalArgumentException e) {
+            throw new VerificationFailedException("a row of " + rows.table() + " cannot be converted as the producer"
+                    + " converts it: " + e.getMessage(), e);
         }
     }
 }

@@ -2,8 +2,8 @@ package io.tributary.verifier;
 
 import io.tributary.config.PostgresTls;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.KeyRule;
+import io.tributary.shaping.TableColumn;
 import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.shaping.source.TableSelection;
 import java.sql.Connection;
@@ -78,7 +78,7 @@ final class SourceDatabase implements AutoCloseable {
     TableShape shape(TableId table) throws SQLException {
         int oid = 0;
         char replicaIdentity = 'd';
-        List<Column> columns = new ArrayList<>();
+        List<TableColumn> columns = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(SHAPE_QUERY)) {
             query.setString(1, table.schema());
             query.setString(2, table.table());
@@ -86,8 +86,8 @@ final class SourceDatabase implements AutoCloseable {
                 while (result.next()) {
                     oid = (int) result.getLong("oid");
                     replicaIdentity = result.getString("relreplident").charAt(0);
-                    columns.add(new Column(result.getBoolean("key"), result.getString("attname"),
-                            (int) result.getLong("atttypid"), result.getInt("atttypmod")));
+                    columns.add(new TableColumn(result.getString("attname"), (int) result.getLong("atttypid"),
+                            result.getInt("atttypmod"), result.getBoolean("key")));
                 }
             }
         }

@@ -1,7 +1,7 @@
 package io.tributary.verifier;
 
 import io.tributary.documents.SqlNames;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.shaping.TableColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,8 +44,8 @@ final class SourceTable {
         this.connection = connection;
         this.shape = shape;
         this.chunkSize = chunkSize;
-        List<String> columns = shape.columns().stream().map(Column::name).toList();
-        List<String> keys = shape.keyColumns().stream().map(Column::name).toList();
+        List<String> columns = shape.columns().stream().map(TableColumn::name).toList();
+        List<String> keys = shape.keyColumns().stream().map(TableColumn::name).toList();
         this.columnNames = columns;
         this.keyNames = keys;
         for (int i = 0; i < shape.columns().size(); i++) {

@@ -1,8 +1,9 @@
 package io.tributary.verifier;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.shaping.RowShape;
+import io.tributary.shaping.TableColumn;
+import io.tributary.shaping.ValueConverter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,21 +17,21 @@ import java.util.Optional;
  * @param oid             the table's OID, used as the relation id
  * @param replicaIdentity {@code relreplident}: 'd' default (primary key), 'i' index, 'f' full, 'n' nothing
  */
-record TableShape(TableId table, int oid, char replicaIdentity, List<Column> columns) {
+record TableShape(TableId table, int oid, char replicaIdentity, List<TableColumn> columns) {
 
     TableShape {
         Objects.requireNonNull(table, "table");
         columns = List.copyOf(columns);
     }
 
-    /** The Relation message pgoutput would send for the table. */
-    Relation relation() {
-        return new Relation(oid, table.schema(), table.table(), replicaIdentity, columns);
+    /** How the producer converts the table's rows, with {@code values}. */
+    RowShape rows(ValueConverter values) {
+        return new RowShape(table, columns, values);
     }
 
     /** The same table reduced to its key columns: enough to compute a row's key and document id. */
-    Relation keyRelation() {
-        return new Relation(oid, table.schema(), table.table(), replicaIdentity, keyColumns());
+    RowShape keyRows(ValueConverter values) {
+        return new RowShape(table, keyColumns(), values);
     }
 
     /** The same table reduced to its key columns: what paging through its keys alone reads. */
@@ -39,13 +40,13 @@ record TableShape(TableId table, int oid, char replicaIdentity, List<Column> col
     }
 
     /** The key columns, in column order (the order of the events' {@code key}). */
-    List<Column> keyColumns() {
-        return columns.stream().filter(Column::key).toList();
+    List<TableColumn> keyColumns() {
+        return columns.stream().filter(TableColumn::key).toList();
     }
 
     /** Why the table cannot be verified; empty when it can. */
     Optional<String> unverifiableBecause() {
-        if (replicaIdentity == 'f' && columns.stream().allMatch(Column::key)) {
+        if (replicaIdentity == 'f' && columns.stream().allMatch(TableColumn::key)) {
             return Optional.of("REPLICA IDENTITY FULL without a primary key: the pipeline keys its documents by every"
                     + " column, which cannot be paged through in key order; not verified");
         }

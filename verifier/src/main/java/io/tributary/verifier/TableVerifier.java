@@ -10,9 +10,9 @@ import io.tributary.index.ScanPage.ScannedDocument;
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.TableColumn;
 import io.tributary.shaping.ValueConverter;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ final class TableVerifier {
 
     private void compareRows(TableShape shape, TableMapping mapping, boolean indexExists, DriftTally tally)
             throws SQLException {
-        RowConverter rows = new RowConverter(databaseName, values, shape.relation());
+        RowConverter rows = new RowConverter(databaseName, shape.rows(values));
         SourceTable source = new SourceTable(database.connection(), shape, settings.chunkSize());
         for (List<List<String>> chunk = source.nextChunk(); !chunk.isEmpty(); chunk = source.nextChunk()) {
             List<ChangeEvent> events = new ArrayList<>(chunk.size());
@@ -163,14 +163,14 @@ final class TableVerifier {
     }
 
     private void findExtraDocuments(TableShape shape, TableMapping mapping, DriftTally tally) throws SQLException {
-        List<Column> keyColumns = shape.keyColumns();
+        List<TableColumn> keyColumns = shape.keyColumns();
         List<String> opaque = DocumentKeys.opaqueColumns(types, keyColumns);
         if (!opaque.isEmpty()) {
             tally.note("documents without a row were not looked for: key columns " + opaque + " have types whose"
                     + " document ids PostgreSQL cannot read back (bytea, arrays, json, hstore)");
             return;
         }
-        RowConverter keys = new RowConverter(databaseName, values, shape.keyRelation());
+        RowConverter keys = new RowConverter(databaseName, shape.keyRows(values));
         SourceTable source = new SourceTable(database.connection(), shape, settings.chunkSize());
         int pageSize = Math.max(1, Math.min(settings.chunkSize(),
                 SourceTable.MAX_KEY_PARAMETERS / keyColumns.size()));
@@ -231,7 +231,7 @@ final class TableVerifier {
                 // the id is no value of the key's types: fall back to its own values
             }
         }
-        List<Column> columns = shape.keyColumns();
+        List<TableColumn> columns = shape.keyColumns();
         ObjectNode key = JsonNodeFactory.instance.objectNode();
         if (columns.size() == 1) {
             key.put(columns.get(0).name(), id);

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
+import io.tributary.shaping.TableColumn;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.shaping.DocumentIds;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 class RowConverterTest {
 
     private static final TableShape ORDER_LINES = new TableShape(TableId.parse("shop.order_lines"), 16_384, 'd',
-            List.of(new Column(true, "order_id", 20, -1), new Column(false, "price", 1700, -1),
-                    new Column(true, "line", 23, -1), new Column(false, "shipped", 16, -1),
-                    new Column(false, "at", 1184, -1), new Column(false, "note", 25, -1)));
+            List.of(new TableColumn("order_id", 20, -1, true), new TableColumn("price", 1700, -1, false),
+                    new TableColumn("line", 23, -1, true), new TableColumn("shipped", 16, -1, false),
+                    new TableColumn("at", 1184, -1, false), new TableColumn("note", 25, -1, false)));
 
     private static RowConverter converter(NumericMode mode, boolean keyOnly) {
-        return new RowConverter("app", new ValueConverter(PgTypes.builtIn(), mode),
-                keyOnly ? ORDER_LINES.keyRelation() : ORDER_LINES.relation());
+        ValueConverter values = new ValueConverter(PgTypes.builtIn(), mode);
+        return new RowConverter("app", keyOnly ? ORDER_LINES.keyRows(values) : ORDER_LINES.rows(values));
     }
 
     @Test

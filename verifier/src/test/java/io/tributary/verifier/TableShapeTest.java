@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.shaping.TableColumn;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,17 +15,17 @@ class TableShapeTest {
 
     @Test
     void replicaIdentityFullWithAPrimaryKeyIsVerifiedByThePrimaryKey() {
-        TableShape shape = new TableShape(ITEMS, 1, 'f', List.of(new Column(true, "id", 23, -1),
-                new Column(false, "label", 25, -1)));
+        TableShape shape = new TableShape(ITEMS, 1, 'f', List.of(new TableColumn("id", 23, -1, true),
+                new TableColumn("label", 25, -1, false)));
 
         assertEquals(Optional.empty(), shape.unverifiableBecause());
-        assertEquals(List.of("id"), shape.keyColumns().stream().map(Column::name).toList());
+        assertEquals(List.of("id"), shape.keyColumns().stream().map(TableColumn::name).toList());
     }
 
     @Test
     void replicaIdentityFullWithoutAPrimaryKeyIsSkippedSayingWhy() {
-        TableShape shape = new TableShape(ITEMS, 1, 'f', List.of(new Column(true, "at", 23, -1),
-                new Column(true, "label", 25, -1)));
+        TableShape shape = new TableShape(ITEMS, 1, 'f', List.of(new TableColumn("at", 23, -1, true),
+                new TableColumn("label", 25, -1, true)));
 
         assertTrue(shape.unverifiableBecause().orElseThrow().startsWith("REPLICA IDENTITY FULL without a primary key"),
                 shape.unverifiableBecause().toString());

@@ -12,12 +12,13 @@ import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
 import io.tributary.producer.decoding.PgOutputMessage.Column;
 import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.shaping.ColumnValueException;
+import io.tributary.shaping.RowShape;
+import io.tributary.shaping.TableColumn;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.shaping.ValueWriter;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ import java.util.Map;
  * One table's shape as its Relation message describes it, prepared once per Relation for every row that follows:
  * each column's name already encoded for JSON, its {@link ValueWriter}, and the column type names events carry.
  * It turns a row's decoded values into a row image, written straight into an event ({@link #writeRow}) or as a tree
- * ({@link #treeRow}) — the same values either way, converted by the same {@link ValueConverter}.
+ * ({@link #treeRow}) — the same values either way, converted by the same {@link ValueConverter}; trees and keys by the
+ * table's {@link RowShape}, as the verifier converts the rows it reads.
  *
  * <p>An unchanged TOASTed value is taken from the full old row when PostgreSQL sent one (REPLICA IDENTITY FULL);
  * otherwise the column is left out, never given a placeholder, and the event lists it as unchanged
@@ -38,7 +40,7 @@ public final class RelationShape {
 
     private final Relation relation;
     private final TableId table;
-    private final ValueConverter converter;
+    private final RowShape rows;
     private final SerializableString[] names;
     private final ValueWriter[] writers;
     private final Map<String, String> types;
@@ -47,18 +49,17 @@ public final class RelationShape {
     public RelationShape(Relation relation, ValueConverter converter) {
         this.relation = relation;
         this.table = new TableId(schemaOf(relation), relation.name());
-        this.converter = converter;
         List<Column> columns = relation.columns();
+        this.rows = new RowShape(table, columns.stream()
+                .map(column -> new TableColumn(column.name(), column.typeOid(), column.typeModifier(), column.key()))
+                .toList(), converter);
         this.names = new SerializableString[columns.size()];
         this.writers = new ValueWriter[columns.size()];
-        Map<String, String> typeNames = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            Column column = columns.get(i);
-            names[i] = new SerializedString(column.name());
-            writers[i] = converter.writerFor(column.typeOid());
-            typeNames.put(column.name(), converter.typeName(column.typeOid()));
+            names[i] = new SerializedString(columns.get(i).name());
+            writers[i] = converter.writerFor(columns.get(i).typeOid());
         }
-        this.types = Collections.unmodifiableMap(typeNames);
+        this.types = rows.types();
         try {
             this.typesJson = new SerializedString(ChangeEventJson.mapper().writeValueAsString(types));
         } catch (JsonProcessingException e) {
@@ -108,7 +109,7 @@ public final class RelationShape {
                         writers[i].write(out, text.text());
                     }
                 } catch (IllegalArgumentException e) {
-                    throw invalidValue(columns.get(i), lsn, e);
+                    throw new UndecodableMessageException(lsn, rows.invalid(i, e).getMessage(), e);
                 }
             } else {
                 out.writeNull();
@@ -127,7 +128,7 @@ public final class RelationShape {
             }
             TupleData.Value value = resolved(tuple, fullOldRow, i);
             if (value != null) {
-                row.set(columns.get(i).name(), node(columns.get(i), value, lsn));
+                row.set(columns.get(i).name(), node(i, value, lsn));
             }
         }
         return row;
@@ -150,7 +151,7 @@ public final class RelationShape {
                     throw new UndecodableMessageException(lsn, "key column " + column.name() + " of " + table
                             + " has no value in the change");
                 }
-                key.set(column.name(), node(column, value, lsn));
+                key.set(column.name(), node(i, value, lsn));
             }
         }
         if (key.isEmpty()) {
@@ -185,20 +186,16 @@ public final class RelationShape {
         return value;
     }
 
-    private JsonNode node(Column column, TupleData.Value value, Lsn lsn) {
+    /** The value of column {@code i} as JSON, converted by the table's {@link RowShape}. */
+    private JsonNode node(int i, TupleData.Value value, Lsn lsn) {
         if (value instanceof TupleData.Text text) {
             try {
-                return converter.convert(column.typeOid(), text.text());
-            } catch (IllegalArgumentException e) {
-                throw invalidValue(column, lsn, e);
+                return rows.value(i, text.text());
+            } catch (ColumnValueException e) {
+                throw new UndecodableMessageException(lsn, e.getMessage(), e);
             }
         }
         return NODES.nullNode();
-    }
-
-    private UndecodableMessageException invalidValue(Column column, Lsn lsn, IllegalArgumentException e) {
-        return new UndecodableMessageException(lsn, "column " + column.name() + " of " + table + " (type oid "
-                + column.typeOid() + "): " + e.getMessage(), e);
     }
 
     private List<Column> checkedColumns(TupleData tuple, Lsn lsn) {
