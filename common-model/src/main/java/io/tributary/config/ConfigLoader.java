@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * {@code --config}, overlaid by {@linkplain EnvironmentOverrides environment variables}; then each secret whose
  * {@code -file} key is set is read from its file ({@link SecretKeys}).
  *
- * <p>Each service keeps its reference in its own package ({@code io/tributary/producer/reference.conf}, …) rather
- * than at the classpath root, so a classpath holding both services still gives each exactly its own keys.
+ * <p>Each service's reference sits under its own package path ({@link #PRODUCER_REFERENCE},
+ * {@link #SUBSCRIBER_REFERENCE}) rather than at the classpath root, so a classpath holding both still gives each
+ * exactly its own keys. Both live here, in common-model, so the tools that read a service's file (the verifier) read
+ * it with the same keys and defaults without the service's jar.
  *
  * <p>A key under {@code tributary} that the reference does not know is an error (with the closest known key as a
  * hint), because a misspelt key would otherwise be ignored in silence and its default used.
@@ -36,6 +38,12 @@ public final class ConfigLoader {
 
     /** The root every Tributary key lives under. */
     public static final String ROOT = "tributary";
+
+    /** The producer's keys, defaults and descriptions. */
+    public static final String PRODUCER_REFERENCE = "io/tributary/producer/reference.conf";
+
+    /** The subscriber's keys, defaults and descriptions. */
+    public static final String SUBSCRIBER_REFERENCE = "io/tributary/subscriber/reference.conf";
 
     private ConfigLoader() {
     }

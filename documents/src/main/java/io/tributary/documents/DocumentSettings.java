@@ -7,7 +7,6 @@ import io.tributary.config.SettingsReader;
 import io.tributary.shaping.NumericMode;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -72,8 +71,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
         String base = "tributary.document-rebuild.";
         return new DocumentSettings(documents, source,
                 read.optionalString("tributary.postgres.publication").orElse(""),
-                NumericMode.valueOf(read.oneOf("tributary.postgres.numeric-mode", List.of("string", "number"))
-                        .toUpperCase(Locale.ROOT)),
+                NumericMode.read(read),
                 read.intBetween(base + "page-size", 1, 10_000),
                 read.durationAtLeast(base + "visibility-timeout", Duration.ofMillis(1)),
                 read.durationAtLeast(base + "check-interval", Duration.ofSeconds(1)),

@@ -59,7 +59,7 @@ public record SubscriberSettings(
         SweepSettings sweeps,
         Optional<SearchEngine> engine) {
 
-    public static final String REFERENCE = "io/tributary/subscriber/reference.conf";
+    public static final String REFERENCE = ConfigLoader.SUBSCRIBER_REFERENCE;
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final String BULK = "tributary.elasticsearch.bulk.";
@@ -188,9 +188,8 @@ public record SubscriberSettings(
      * @throws io.tributary.config.InvalidConfigException naming the key at fault
      */
     public static SubscriberSettings load(Path configFile, Map<String, String> environment) {
-        Path base = configFile == null || configFile.toAbsolutePath().getParent() == null ? Path.of("")
-                : configFile.toAbsolutePath().getParent();
-        return from(ConfigLoader.load(REFERENCE, configFile, environment), base);
+        return from(ConfigLoader.load(REFERENCE, configFile, environment),
+                TableSettingsReader.baseDirectoryOf(configFile));
     }
 
     static SubscriberSettings from(Config config, Path baseDirectory) {
@@ -219,15 +218,7 @@ public record SubscriberSettings(
                 DocumentSettings.read(config),
                 new SweepSettings(read.intBetween(SWEEP + "page-size", 1, 100_000),
                         read.durationAtLeast(SWEEP + "background-after", Duration.ZERO)),
-                engine(read));
-    }
-
-    private static Optional<SearchEngine> engine(SettingsReader read) {
-        try {
-            return SearchEngine.parseSetting(read.requiredString(SearchEngine.KEY));
-        } catch (IllegalArgumentException e) {
-            throw read.invalid(SearchEngine.KEY, e.getMessage());
-        }
+                SearchEngine.read(read));
     }
 
     private static Deletes deletes(Config config, SettingsReader read) {

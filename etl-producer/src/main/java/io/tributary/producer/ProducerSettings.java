@@ -2,11 +2,10 @@ package io.tributary.producer;
 
 import com.typesafe.config.Config;
 import io.tributary.config.ConfigLoader;
+import io.tributary.config.EventTarget;
 import io.tributary.config.KafkaSecurity;
-import io.tributary.config.PostgresTls;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.Envelope;
-import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.ops.RetryBackoff;
@@ -16,9 +15,9 @@ import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.source.PostgresEndpoint;
+import io.tributary.shaping.source.TableSelection;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +34,7 @@ import java.util.Objects;
  */
 public record ProducerSettings(Source source, Target target, int httpPort, SnapshotSettings snapshot) {
 
-    public static final String REFERENCE = "io/tributary/producer/reference.conf";
+    public static final String REFERENCE = ConfigLoader.PRODUCER_REFERENCE;
 
     /** Settings with the documented snapshot defaults ({@link SnapshotSettings#DEFAULTS}). */
     public ProducerSettings(Source source, Target target, int httpPort) {
@@ -203,24 +202,13 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
     }
 
     private static Source source(SettingsReader read) {
-        String url = read.requiredString("tributary.postgres.url");
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw read.invalid("tributary.postgres.url", "must look like jdbc:postgresql://host:5432/database, got '"
-                    + url + "'");
-        }
+        PostgresEndpoint endpoint = PostgresEndpoint.read(read);
         String slot = read.requiredString("tributary.postgres.slot");
         if (!slot.matches("[a-z0-9_]{1,63}")) {
             throw read.invalid("tributary.postgres.slot", "must be 1 to 63 lower-case letters, digits or underscores"
                     + " (PostgreSQL's rule for slot names), got '" + slot + "'");
         }
-        List<TableId> tables = read.stringList("tributary.postgres.tables", 1).stream()
-                .map(name -> {
-                    try {
-                        return TableId.parse(name);
-                    } catch (IllegalArgumentException e) {
-                        throw read.invalid("tributary.postgres.tables", e.getMessage());
-                    }
-                }).toList();
+        List<TableId> tables = TableSelection.entries(read);
         Duration initial = read.durationAtLeast("tributary.postgres.reconnect.initial-backoff", Duration.ofMillis(10));
         Duration max = read.durationAtLeast("tributary.postgres.reconnect.max-backoff", Duration.ofMillis(10));
         if (max.compareTo(initial) < 0) {
@@ -228,8 +216,7 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                     + " tributary.postgres.reconnect.initial-backoff (" + initial.toMillis() + "ms)");
         }
         return new Source(
-                new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
-                        read.secret("tributary.postgres.password"), PostgresTls.read(read, url)),
+                endpoint,
                 OutputPlugin.named(read.oneOf("tributary.postgres.plugin", List.of("pgoutput", "test_decoding"))),
                 slot,
                 read.requiredString("tributary.postgres.publication"),
@@ -242,36 +229,12 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                 read.bool("tributary.postgres.slot-failover"),
                 new RetryBackoff(initial, max),
                 read.durationAtLeast("tributary.postgres.heartbeat-interval", Duration.ZERO),
-                NumericMode.valueOf(read.oneOf("tributary.postgres.numeric-mode", List.of("string", "number"))
-                        .toUpperCase(Locale.ROOT)),
+                NumericMode.read(read),
                 read.durationAtLeast("tributary.postgres.takeover-timeout", LockTimings.MINIMUM));
     }
 
     private static Target target(SettingsReader read) {
-        String topic = read.requiredString("tributary.kafka.topic");
-        if (!topic.replace("${schema}", "s").replace("${table}", "t").matches("[a-zA-Z0-9._-]{1,249}")) {
-            throw read.invalid("tributary.kafka.topic", "must be a Kafka topic name (letters, digits, '.', '_', '-')"
-                    + " optionally with ${schema} and ${table} (quote it in HOCON), got '" + topic + "'");
-        }
-        int partitions = read.intBetween("tributary.kafka.partitions", 1, 100_000);
-        PartitionBy partitionBy = PartitionBy.valueOf(read.oneOf("tributary.kafka.partition-by",
-                List.of("table", "key")).toUpperCase(Locale.ROOT));
-        Map<TableId, Integer> pins = new LinkedHashMap<>();
-        read.flatStringMap("tributary.kafka.pinned-partitions").forEach((table, partition) -> {
-            try {
-                pins.put(TableId.parse(table), Integer.parseInt(partition));
-            } catch (IllegalArgumentException e) {
-                throw read.invalid("tributary.kafka.pinned-partitions", "entry " + table + " = " + partition
-                        + " is not \"schema.table\" = partition number");
-            }
-        });
-        Routing routing;
-        try {
-            routing = new Routing(topic, partitions, partitionBy, pins);
-        } catch (IllegalArgumentException e) {
-            throw read.invalid("tributary.kafka.pinned-partitions", e.getMessage()
-                    + " (tributary.kafka.partitions is " + partitions + ")");
-        }
+        EventTarget events = EventTarget.read(read);
         int replicationFactor = read.intBetween("tributary.kafka.replication-factor", -1, 32);
         int minInsyncReplicas = read.intBetween("tributary.kafka.min-insync-replicas", -1, 32);
         if (minInsyncReplicas == 0) {
@@ -282,13 +245,13 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
                     + " tributary.kafka.replication-factor (" + replicationFactor + "): no write could succeed");
         }
         return new Target(
-                read.requiredString("tributary.kafka.bootstrap-servers"),
-                routing,
+                events.bootstrapServers(),
+                events.routing(),
                 replicationFactor,
                 minInsyncReplicas,
                 read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
-                (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
-                KafkaSecurity.clientProperties(read),
-                Envelope.fromSetting(read.oneOf("tributary.kafka.envelope", List.of("tributary", "debezium"))));
+                events.maxEventBytes(),
+                events.properties(),
+                events.envelope());
     }
 }

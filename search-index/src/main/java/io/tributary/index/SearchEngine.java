@@ -3,6 +3,7 @@ package io.tributary.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.config.InvalidConfigException;
+import io.tributary.config.SettingsReader;
 import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
 import java.util.Locale;
@@ -82,6 +83,19 @@ public enum SearchEngine {
             default -> throw new IllegalArgumentException("must be auto, elasticsearch or opensearch, got '"
                     + value + "'");
         };
+    }
+
+    /**
+     * {@value #KEY} of the subscriber's configuration: empty for {@code auto}.
+     *
+     * @throws InvalidConfigException naming the key, saying what is accepted
+     */
+    public static Optional<SearchEngine> read(SettingsReader read) {
+        try {
+            return parseSetting(read.requiredString(KEY));
+        } catch (IllegalArgumentException e) {
+            throw read.invalid(KEY, e.getMessage());
+        }
     }
 
     /**

@@ -5,13 +5,11 @@ import io.tributary.index.mapping.TableMapping;
 import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.FieldMappings;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.shaping.source.TypeCatalogLoader;
-import io.tributary.subscriber.SubscriberSettings;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -61,12 +59,12 @@ public final class ExpectedDocuments implements AutoCloseable {
      */
     public static ExpectedDocuments open(Path producerConfig, Path subscriberConfig, TableId table, int chunkSize)
             throws SQLException {
-        ProducerSettings producer = ProducerSettings.load(producerConfig, Map.of());
-        SubscriberSettings subscriber = SubscriberSettings.load(subscriberConfig, Map.of());
-        SourceDatabase database = SourceDatabase.open(producer.source().endpoint());
+        ProducerConfigFile producer = ProducerConfigFile.load(producerConfig, Map.of());
+        SubscriberConfigFile subscriber = SubscriberConfigFile.load(subscriberConfig, Map.of());
+        SourceDatabase database = SourceDatabase.open(producer.endpoint());
         try {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
-            ValueConverter values = new ValueConverter(types, producer.source().numericMode());
+            ValueConverter values = new ValueConverter(types, producer.numericMode());
             TableShape shape = database.shape(table);
             Optional<String> unverifiable = shape.unverifiableBecause();
             if (unverifiable.isPresent()) {

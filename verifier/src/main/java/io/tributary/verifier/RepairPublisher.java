@@ -1,12 +1,12 @@
 package io.tributary.verifier;
 
+import io.tributary.config.EventTarget;
 import io.tributary.config.KafkaProducerFactory;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.ChangeRecordEncoder;
 import io.tributary.model.Routing;
-import io.tributary.producer.ProducerSettings.Target;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
@@ -30,7 +30,7 @@ final class RepairPublisher implements AutoCloseable {
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
     private long sent;
 
-    RepairPublisher(Target target) {
+    RepairPublisher(EventTarget target) {
         this.routing = target.routing();
         this.encoder = new ChangeRecordEncoder(target.envelope());
         this.bootstrapServers = target.bootstrapServers();

@@ -14,7 +14,6 @@ import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.shaping.source.TypeCatalogLoader;
-import io.tributary.subscriber.SubscriberSettings;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,13 +45,13 @@ final class Verification {
      * read and before its documents are: the seam through which tests change a row in between.
      */
     static VerificationReport run(VerifySettings settings, Progress progress, Runnable betweenRowsAndDocuments) {
-        SubscriberSettings subscriber = settings.subscriber();
-        try (SourceDatabase database = SourceDatabase.open(settings.producer().source().endpoint());
+        SubscriberConfigFile subscriber = settings.subscriber();
+        try (SourceDatabase database = SourceDatabase.open(settings.producer().endpoint());
              ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearch(),
                      subscriber.engine());
              RepairSession repairs = new RepairSession(settings)) {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
-            ValueConverter values = new ValueConverter(types, settings.producer().source().numericMode());
+            ValueConverter values = new ValueConverter(types, settings.producer().numericMode());
             TableVerifier verifier = new TableVerifier(database, types, values, documents, repairs.publisher(),
                     progress, settings, betweenRowsAndDocuments);
             TableMappings mappings = new TableMappings(subscriber.tables());
@@ -73,7 +72,7 @@ final class Verification {
             }
             return new VerificationReport(reports, settings.repair());
         } catch (SQLException e) {
-            throw new VerificationFailedException("PostgreSQL at " + settings.producer().source().endpoint()
+            throw new VerificationFailedException("PostgreSQL at " + settings.producer().endpoint()
                     + " failed: " + e.getMessage(), e);
         }
     }
@@ -85,9 +84,9 @@ final class Verification {
     private static List<TableReport> verifyDocuments(VerifySettings settings, SourceDatabase database, PgTypes types,
                                                      ValueConverter values, ElasticsearchDocuments documents,
                                                      Progress progress) throws SQLException {
-        PostgresEndpoint endpoint = settings.producer().source().endpoint();
+        PostgresEndpoint endpoint = settings.producer().endpoint();
         DocumentChecks checks = new DocumentChecks(table -> catalogTable(database, table),
-                settings.producer().source().publication(), Optional.empty());
+                settings.producer().publication(), Optional.empty());
         Optional<DocumentRepairs> repairs = settings.repair()
                 ? Optional.of(new DocumentRepairs(documents, Clock.systemUTC())) : Optional.empty();
         List<TableReport> reports = new ArrayList<>();
@@ -120,7 +119,7 @@ final class Verification {
 
     private static List<TableId> tables(VerifySettings settings, SourceDatabase database) throws SQLException {
         return settings.tables().isPresent() ? settings.tables().get()
-                : database.resolve(settings.producer().source().tables());
+                : database.resolve(settings.producer().tables());
     }
 
     /** The Kafka producer of the repairs when repairing tables; nothing otherwise. */
@@ -131,7 +130,7 @@ final class Verification {
         RepairSession(VerifySettings settings) {
             boolean repairsTables = settings.repair() && settings.tables().map(tables -> !tables.isEmpty())
                     .orElse(true);
-            this.publisher = repairsTables ? Optional.of(new RepairPublisher(settings.producer().target()))
+            this.publisher = repairsTables ? Optional.of(new RepairPublisher(settings.producer().events()))
                     : Optional.empty();
         }
 

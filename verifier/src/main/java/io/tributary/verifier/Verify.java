@@ -5,8 +5,6 @@ import io.tributary.config.InvalidUsageException;
 import io.tributary.documents.DocumentSpec;
 import io.tributary.documents.DocumentSpecReader;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings;
-import io.tributary.subscriber.SubscriberSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,15 +141,15 @@ public final class Verify implements Callable<Integer> {
 
     /** @throws InvalidUsageException when a configuration file or an option is invalid */
     VerifySettings settings() {
-        ProducerSettings producer;
-        SubscriberSettings subscriber;
+        ProducerConfigFile producer;
+        SubscriberConfigFile subscriber;
         try {
-            producer = ProducerSettings.load(producerConfig, environment);
+            producer = ProducerConfigFile.load(producerConfig, environment);
         } catch (InvalidConfigException e) {
             throw new InvalidUsageException("--producer-config " + producerConfig + ": " + e.getMessage(), e);
         }
         try {
-            subscriber = SubscriberSettings.load(subscriberConfig, environment);
+            subscriber = SubscriberConfigFile.load(subscriberConfig, environment);
         } catch (InvalidConfigException e) {
             throw new InvalidUsageException("--subscriber-config " + subscriberConfig + ": " + e.getMessage(), e);
         }
@@ -178,7 +176,7 @@ public final class Verify implements Callable<Integer> {
      *
      * @throws InvalidUsageException when the configuration is invalid or names no such type
      */
-    private List<DocumentSpec> documents(SubscriberSettings subscriber, boolean chosen) {
+    private List<DocumentSpec> documents(SubscriberConfigFile subscriber, boolean chosen) {
         List<DocumentSpec> configured = subscriber.documents().documents();
         if (!chosen) {
             return configured;

@@ -3,8 +3,6 @@ package io.tributary.verifier;
 import io.tributary.config.InvalidUsageException;
 import io.tributary.documents.DocumentSpec;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings;
-import io.tributary.subscriber.SubscriberSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +12,8 @@ import java.util.Optional;
  * What one run of the verifier works with, resolved once from the command line and the two services' configuration
  * files (read exactly as the services read them, {@code TRIBUTARY_*} environment variables included).
  *
- * @param producer   the producer's settings: the database, its tables, numeric mode, Kafka topic and routing
- * @param subscriber the subscriber's settings: Elasticsearch and the table mappings
+ * @param producer   from the producer's file: the database, its tables, numeric mode, Kafka topic and routing
+ * @param subscriber from the subscriber's file: Elasticsearch and the table mappings
  * @param tables     the tables to verify (none when only document types are); empty: the producer's tables, its
  *                   patterns resolved as it resolves them
  * @param documents  the joined document types to verify ({@code tributary.documents} of the subscriber's
@@ -25,7 +23,7 @@ import java.util.Optional;
  * @param maxReport  how many findings of each kind to list per table
  * @param chunkSize  rows (and documents) per query
  */
-record VerifySettings(ProducerSettings producer, SubscriberSettings subscriber, Optional<List<TableId>> tables,
+record VerifySettings(ProducerConfigFile producer, SubscriberConfigFile subscriber, Optional<List<TableId>> tables,
                       List<DocumentSpec> documents, boolean repair, Optional<Duration> repairWait, int maxReport,
                       int chunkSize) {
 

@@ -26,11 +26,9 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.TypeCatalog;
 import io.tributary.shaping.ValueConverter;
-import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,7 +208,7 @@ class DocumentVerifyIT {
                      ElasticsearchConnection.basic(List.of(URI.create(elasticsearchUrl)), "", ""), Optional.empty())) {
             Connection connection = session.connection();
             DocumentTree tree = new DocumentChecks(table -> catalogTable(connection, table), "", Optional.empty())
-                    .check(DocumentSpecReader.read(ConfigLoader.load(SubscriberSettings.REFERENCE, subscriberConfig,
+                    .check(DocumentSpecReader.read(ConfigLoader.load(ConfigLoader.SUBSCRIBER_REFERENCE, subscriberConfig,
                             Map.of())).get(0));
             ObjectNode mappings = DocumentMappings.of(tree);
             ((ObjectNode) mappings.get("properties")).putObject(DeleteMarker.DELETED_FIELD).put("type", "date");
@@ -222,7 +220,7 @@ class DocumentVerifyIT {
             http.send("PUT", "/" + name + "-000001", index.toString());
 
             ValueConverter values = new ValueConverter(PgTypes.fromCatalog(TypeCatalog.query(connection), List::of),
-                    ProducerSettings.load(producerConfig, Map.of()).source().numericMode());
+                    ProducerConfigFile.load(producerConfig, Map.of()).numericMode());
             DocumentRepairs writer = new DocumentRepairs(documents, Clock.systemUTC());
             Snapshot snapshot = session.begin();
             List<Built> built = new DocumentBuilder(tree, values).build(connection,

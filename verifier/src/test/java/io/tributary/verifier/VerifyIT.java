@@ -237,8 +237,8 @@ class VerifyIT {
     }
 
     private VerifySettings settings(String table) {
-        return new VerifySettings(ProducerSettings.load(producerConfig, Map.of()),
-                SubscriberSettings.load(subscriberConfig, Map.of()), Optional.of(List.of(TableId.parse(table))),
+        return new VerifySettings(ProducerConfigFile.load(producerConfig, Map.of()),
+                SubscriberConfigFile.load(subscriberConfig, Map.of()), Optional.of(List.of(TableId.parse(table))),
                 List.of(), true, Optional.empty(), 10, 1000);
     }
 

@@ -50,6 +50,17 @@ public final class TableSettingsReader {
         this.baseDirectory = baseDirectory;
     }
 
+    /**
+     * What a relative {@code mapping-file} of {@code configFile} is resolved against: the file's directory, or the
+     * working directory when there is no file.
+     *
+     * @param configFile the configuration file; null when there is none
+     */
+    public static Path baseDirectoryOf(Path configFile) {
+        return configFile == null || configFile.toAbsolutePath().getParent() == null ? Path.of("")
+                : configFile.toAbsolutePath().getParent();
+    }
+
     public static Map<TableId, TableMapping> read(Config config, Path baseDirectory) {
         SettingsReader read = new SettingsReader(config);
         if (!config.hasPath(KEY)) {

@@ -2,6 +2,7 @@ package io.tributary.shaping.source;
 
 import io.tributary.config.PostgresTls;
 import io.tributary.config.Secret;
+import io.tributary.config.SettingsReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,6 +21,22 @@ import org.postgresql.PGProperty;
  * @param tls      {@code tributary.postgres.ssl.*}, applied to every connection
  */
 public record PostgresEndpoint(String url, String user, Secret password, PostgresTls tls) {
+
+    /**
+     * {@code tributary.postgres.url}, {@code user}, {@code password} and {@code ssl.*}, as the producer reads them
+     * and the verifier reads them from the producer's file.
+     *
+     * @throws io.tributary.config.InvalidConfigException naming the key at fault
+     */
+    public static PostgresEndpoint read(SettingsReader read) {
+        String url = read.requiredString("tributary.postgres.url");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw read.invalid("tributary.postgres.url", "must look like jdbc:postgresql://host:5432/database, got '"
+                    + url + "'");
+        }
+        return new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
+                read.secret("tributary.postgres.password"), PostgresTls.read(read, url));
+    }
 
     /** Without TLS settings: pgjdbc's default, or what the URL's own parameters say. */
     public PostgresEndpoint(String url, String user, String password) {

@@ -1,5 +1,6 @@
 package io.tributary.shaping.source;
 
+import io.tributary.config.SettingsReader;
 import io.tributary.model.TableId;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +20,22 @@ import java.util.regex.Pattern;
 public final class TableSelection {
 
     private TableSelection() {
+    }
+
+    /**
+     * The entries of {@code tributary.postgres.tables}, names or patterns, as written.
+     *
+     * @throws io.tributary.config.InvalidConfigException when there is none, or one is not {@code schema.table}
+     */
+    public static List<TableId> entries(SettingsReader read) {
+        return read.stringList("tributary.postgres.tables", 1).stream()
+                .map(name -> {
+                    try {
+                        return TableId.parse(name);
+                    } catch (IllegalArgumentException e) {
+                        throw read.invalid("tributary.postgres.tables", e.getMessage());
+                    }
+                }).toList();
     }
 
     /**
