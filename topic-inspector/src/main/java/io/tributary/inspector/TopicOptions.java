@@ -1,14 +1,14 @@
 package io.tributary.inspector;
 
 import io.tributary.config.ConfigLoader;
+import io.tributary.config.EventTarget;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.config.InvalidUsageException;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.Routing.PartitionBy;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings.Target;
-import io.tributary.producer.ProducerSettings;
+import io.tributary.shaping.source.TableSelection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  *
  * <p>Precedence, highest first: an option given here; the environment variable
  * {@code TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS}; the {@code --producer-config} file, read exactly as the producer reads
- * it ({@link ProducerSettings}: so the producer's other {@code TRIBUTARY_KAFKA_*} variables override its keys too);
+ * it (its reference and readers, {@link EventTarget}: so the producer's other {@code TRIBUTARY_KAFKA_*} variables
+ * override its keys too);
  * the defaults ({@code localhost:9092}, {@code tributary.changes}, partition by table, no pins, the topic's
  * partition count).
  *
@@ -89,34 +90,44 @@ final class TopicOptions {
         if (partitions != null && partitions < 1) {
             throw new InvalidUsageException("--partitions must be at least 1, got " + partitions);
         }
-        Optional<ProducerSettings> producer = Optional.ofNullable(producerConfig)
+        Optional<SettingsReader> producer = Optional.ofNullable(producerConfig)
                 .map(file -> loadProducer(file, environment));
-        Optional<Target> target = producer.map(ProducerSettings::target);
+        Optional<EventTarget> target = producer.map(this::eventTarget);
         String servers = Optional.ofNullable(bootstrapServers)
                 .or(() -> Optional.ofNullable(environment.get(BOOTSTRAP_VARIABLE)).filter(text -> !text.isBlank()))
-                .or(() -> target.map(Target::bootstrapServers))
+                .or(() -> target.map(EventTarget::bootstrapServers))
                 .orElse(DEFAULT_BOOTSTRAP_SERVERS);
-        String topicName = Optional.ofNullable(topic).or(() -> target.map(Target::topic)).orElse(DEFAULT_TOPIC);
+        String topicName = Optional.ofNullable(topic).or(() -> target.map(found -> found.routing().topic())).orElse(DEFAULT_TOPIC);
         OptionalInt partitionCount = partitions != null ? OptionalInt.of(partitions)
-                : target.map(found -> OptionalInt.of(found.partitions())).orElse(OptionalInt.empty());
+                : target.map(found -> OptionalInt.of(found.routing().partitions())).orElse(OptionalInt.empty());
         PartitionBy by = Optional.ofNullable(partitionBy)
                 .or(() -> target.map(found -> found.routing().partitionBy()))
                 .orElse(PartitionBy.TABLE);
         Map<TableId, Integer> pinned = pins.isEmpty() && target.isPresent() ? target.get().routing().pins()
                 : parsePins();
-        List<TableId> tables = producer.map(TopicOptions::namedTables).orElse(List.of());
+        List<TableId> tables = producer.map(this::namedTables).orElse(List.of());
         String source = producerConfig == null ? "the command line" : "--producer-config " + producerConfig;
-        Map<String, String> clientProperties = target.map(Target::properties)
+        Map<String, String> clientProperties = target.map(EventTarget::properties)
                 .orElseGet(() -> securityFromEnvironment(environment));
         return new TopicSettings(servers, topicName, partitionCount, by, pinned, tables,
                 Duration.ofSeconds(timeoutSeconds), source, clientProperties);
     }
 
-    private static ProducerSettings loadProducer(Path file, Map<String, String> environment) {
+    /** The producer's configuration file, read with the producer's reference (its keys, defaults and variables). */
+    private SettingsReader loadProducer(Path file, Map<String, String> environment) {
         try {
-            return ProducerSettings.load(file, environment);
+            return new SettingsReader(ConfigLoader.load(ConfigLoader.PRODUCER_REFERENCE, file, environment));
         } catch (InvalidConfigException e) {
             throw new InvalidUsageException("--producer-config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the producer sends its events ({@code tributary.kafka.*}), read as the producer reads it. */
+    private EventTarget eventTarget(SettingsReader producer) {
+        try {
+            return EventTarget.read(producer);
+        } catch (InvalidConfigException e) {
+            throw new InvalidUsageException("--producer-config " + producerConfig + ": " + e.getMessage(), e);
         }
     }
 
@@ -131,8 +142,14 @@ final class TopicOptions {
     }
 
     /** The producer's tables that name one table (a pattern such as shop.* needs the database to resolve). */
-    private static List<TableId> namedTables(ProducerSettings producer) {
-        return producer.source().tables().stream()
+    private List<TableId> namedTables(SettingsReader producer) {
+        List<TableId> entries;
+        try {
+            entries = TableSelection.entries(producer);
+        } catch (InvalidConfigException e) {
+            throw new InvalidUsageException("--producer-config " + producerConfig + ": " + e.getMessage(), e);
+        }
+        return entries.stream()
                 .filter(table -> !table.toString().contains("*"))
                 .toList();
     }
