@@ -2,9 +2,9 @@ package io.tributary.documents;
 
 import com.typesafe.config.Config;
 import io.tributary.config.PostgresTls;
-import io.tributary.config.Secret;
 import io.tributary.config.SettingsReader;
 import io.tributary.shaping.NumericMode;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,26 +24,13 @@ import java.util.Optional;
  * @param backgroundAfter   how long a batch's document rebuilds run on the consumer thread before a partition's
  *                          go on in the background (its records waiting) while the other partitions go on
  */
-public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> source, String publication,
+public record DocumentSettings(List<DocumentSpec> documents, Optional<PostgresEndpoint> source, String publication,
                                NumericMode numericMode, int pageSize, Duration visibilityTimeout,
                                Duration checkInterval, Duration backgroundAfter) {
 
     /** No joined documents. */
     public static final DocumentSettings NONE = new DocumentSettings(List.of(), Optional.empty(), "", NumericMode.STRING,
             500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
-
-    /**
-     * A database to read from; {@link #toString()} never shows the password.
-     *
-     * @param tls {@code tributary.postgres.ssl.*}
-     */
-    public record Source(String url, String user, Secret password, PostgresTls tls) {
-
-        @Override
-        public String toString() {
-            return url + " as " + user;
-        }
-    }
 
     public DocumentSettings {
         documents = List.copyOf(documents);
@@ -56,7 +43,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
     public static DocumentSettings read(Config config) {
         SettingsReader read = new SettingsReader(config);
         List<DocumentSpec> documents = DocumentSpecReader.read(config);
-        Optional<Source> source = Optional.empty();
+        Optional<PostgresEndpoint> source = Optional.empty();
         if (!documents.isEmpty()) {
             String url = read.optionalString("tributary.postgres.url").orElseThrow(() -> read.invalid(
                     "tributary.postgres.url", "must be set when tributary.documents is: documents " + documents.stream()
@@ -65,7 +52,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                 throw read.invalid("tributary.postgres.url", "must be a JDBC URL such as"
                         + " jdbc:postgresql://host:5432/database, got '" + url + "'");
             }
-            source = Optional.of(new Source(url, read.requiredString("tributary.postgres.user"),
+            source = Optional.of(new PostgresEndpoint(url, read.requiredString("tributary.postgres.user"),
                     read.secret("tributary.postgres.password"), PostgresTls.read(read, url)));
         }
         String base = "tributary.document-rebuild.";

@@ -16,6 +16,7 @@ import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.TypeCatalog;
 import io.tributary.shaping.ValueConverter;
+import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ final class DocumentSource {
      * @throws IllegalStateException when the database cannot be reached
      */
     static DocumentSource check(DocumentSettings settings, TableMappings tables) {
-        DocumentSettings.Source source = settings.source().orElseThrow();
+        PostgresEndpoint source = settings.source().orElseThrow();
         try (SourceSession session = open(settings)) {
             var connection = session.connection();
             PgTypes types = PgTypes.fromCatalog(TypeCatalog.query(connection), () -> reloadTypes(settings));
@@ -117,7 +118,7 @@ final class DocumentSource {
     }
 
     static SourceSession open(DocumentSettings settings) throws SQLException {
-        DocumentSettings.Source source = settings.source().orElseThrow();
+        PostgresEndpoint source = settings.source().orElseThrow();
         return SourceSession.open(source.url(), source.user(), source.password().reveal(), source.tls(),
                 "tributary-documents");
     }
