@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.ElasticsearchClientFactory;
 import io.tributary.index.ElasticsearchConnection;
+import io.tributary.index.IndexScanner;
 import io.tributary.index.ScanPage.ScannedDocument;
 import io.tributary.index.ScanPage;
 import io.tributary.index.ScanProtocol;
@@ -19,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,88 +145,48 @@ final class ElasticsearchDocuments implements AutoCloseable {
     }
 
     /**
-     * A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time, read as the
-     * subscriber's scans read them ({@link ScanPage}); delete markers (a deleted row's document) are left out, should
+     * A scan of every document's id, version and routing in {@code target}, {@code pageSize} at a time, by the
+     * subscriber's own scan ({@link IndexScanner}: a page whose search timed out or lost shards fails the
+     * verification); delete markers (a deleted row's document) are left out by the alias's own query, should
      * {@code target} show them.
      */
     IdScan scan(String target, int pageSize) {
-        String cursor = null;
-        Optional<Request> open = scans.open(target, KEEP_ALIVE);
-        if (open.isPresent()) {
-            cursor = scans.openedCursor(perform(open.get(), "opening a point in time on " + target));
-        }
-        return new IdScan(target, cursor, pageSize);
+        IndexScanner scanner = new IndexScanner(rest, scans, pageSize, KEEP_ALIVE);
+        return new IdScan(scanner.open(target, DeleteMarker.rowsOnly(), "scanning the documents of " + target,
+                new IndexScanner.Requests<>() {
+                    @Override
+                    public Optional<JsonNode> perform(Request request, String what) {
+                        return Optional.of(ElasticsearchDocuments.this.perform(request, what));
+                    }
+
+                    @Override
+                    public VerificationFailedException failed(String message, boolean retriable, Exception cause) {
+                        return new VerificationFailedException("Elasticsearch at " + cluster + ": " + message
+                                + (retriable ? "; verify again" : ""), cause);
+                    }
+                }));
     }
 
-    /**
-     * The pages of one scan, as the engine's {@link ScanProtocol} walks them (a point in time, or a scroll). Close it
-     * to release the point in time or scroll.
-     */
-    final class IdScan implements AutoCloseable {
+    /** The pages of one scan. Close it to release the point in time or scroll. */
+    static final class IdScan implements AutoCloseable {
 
-        private final String target;
-        private final int pageSize;
-        private String cursor;
-        private JsonNode searchAfter;
-        private boolean exhausted;
+        private final Optional<IndexScanner.Pages<VerificationFailedException>> pages;
 
-        private IdScan(String target, String cursor, int pageSize) {
-            this.target = target;
-            this.cursor = cursor;
-            this.pageSize = pageSize;
+        private IdScan(Optional<IndexScanner.Pages<VerificationFailedException>> pages) {
+            this.pages = pages;
         }
 
         /** The next documents; empty once all were returned. */
         List<ScannedDocument> nextPage() {
-            List<ScannedDocument> page = new ArrayList<>(pageSize);
-            while (page.isEmpty() && !exhausted) {
-                fetchPage(page);
+            if (pages.isEmpty()) {
+                return List.of();
             }
-            return page;
-        }
-
-        /**
-         * Adds the next page's documents to {@code page}: the rows', as the query leaves delete markers out.
-         *
-         * @throws VerificationFailedException when shards failed or the search timed out, so documents may be missing
-         */
-        private void fetchPage(List<ScannedDocument> page) {
-            Request search = scans.page(target, cursor, KEEP_ALIVE, ScanPage.search(pageSize, DeleteMarker.rowsOnly()),
-                    searchAfter);
-            search.addParameter("filter_path", ScanPage.FILTER_PATH);
-            String what = "scanning the documents of " + target;
-            JsonNode answer = perform(search, what);
-            ScanPage read;
-            try {
-                read = ScanPage.read(answer, scans.nextCursor(answer, cursor));
-            } catch (IllegalArgumentException e) {
-                throw new VerificationFailedException("Elasticsearch at " + cluster + " answered " + what
-                        + " with a page that cannot be read: " + e.getMessage(), e);
-            }
-            cursor = read.cursor();
-            if (!read.complete()) {
-                throw new VerificationFailedException("Elasticsearch at " + cluster + " failed " + what
-                        + ": some shards failed or the search timed out, so documents may be missing; verify again");
-            }
-            page.addAll(read.documents());
-            if (read.searchAfter() != null) {
-                searchAfter = read.searchAfter();
-            }
-            if (read.isLast(pageSize)) {
-                exhausted = true;
-            }
+            return pages.get().next().map(ScanPage::documents).orElse(List.of());
         }
 
         @Override
         public void close() {
-            if (cursor == null) {
-                return;
-            }
-            try {
-                rest.performRequest(scans.close(cursor));
-            } catch (IOException e) {
-                // it expires after its keep-alive anyway
-            }
+            pages.ifPresent(IndexScanner.Pages::close);
         }
     }
 

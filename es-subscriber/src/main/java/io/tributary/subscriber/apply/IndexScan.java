@@ -1,6 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.index.IndexScanner;
 import io.tributary.index.ScanPage;
 import io.tributary.index.ScanProtocol;
 import io.tributary.model.ChangeEventJson;
@@ -14,18 +15,14 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads every document of an index or alias that a query matches, a {@link ScanPage} at a time, through the engine's
- * {@link ScanProtocol} (a point in time, or a scroll: so memory stays at one page whatever the index's size, and
- * writes made meanwhile do not move the pages). The point in time or scroll is closed however the scan ends.
- * Searching an alias applies its filter. Not thread-safe.
+ * The subscriber's requests about an index: a refresh, a request whose refusal is sorted into a verdict
+ * ({@link Failures#refused}), and a scan of every document a query matches, page by page, by the shared
+ * {@link IndexScanner} (its failures become {@link ApplyFailedException}s: retriable when a new scan may succeed). The
+ * point in time or scroll is closed however the scan ends. Not thread-safe.
  */
 final class IndexScan {
-
-    private static final Logger LOG = LoggerFactory.getLogger(IndexScan.class);
 
     /** How long a point in time or scroll lives between two pages. */
     static final String KEEP_ALIVE = "1m";
@@ -38,17 +35,12 @@ final class IndexScan {
     }
 
     private final RestClient restClient;
-    private final ScanProtocol protocol;
-    private final int pageSize;
+    private final IndexScanner scanner;
 
     /** @param pageSize documents per page at most */
     IndexScan(RestClient restClient, ScanProtocol protocol, int pageSize) {
-        if (pageSize < 1) {
-            throw new IllegalArgumentException("a scan's page size must be at least 1, got " + pageSize);
-        }
         this.restClient = restClient;
-        this.protocol = protocol;
-        this.pageSize = pageSize;
+        this.scanner = new IndexScanner(restClient, protocol, pageSize, KEEP_ALIVE);
     }
 
     /**
@@ -71,55 +63,36 @@ final class IndexScan {
      *                              timed out, the point in time expired); not retriable when the setup is at fault
      */
     long scan(String target, JsonNode query, String what, PageHandler handler) throws ApplyFailedException {
-        String cursor = null;
-        Optional<Request> open = protocol.open(target, KEEP_ALIVE);
-        if (open.isPresent()) {
-            Optional<JsonNode> opened = perform(open.get(), target, what + ": opening a point in time on " + target);
-            if (opened.isEmpty()) {
-                return -1;
-            }
-            cursor = protocol.openedCursor(opened.get());
-            if (cursor.isEmpty()) {
-                throw new ApplyFailedException(what + " failed: opening a point in time on " + target
-                        + " answered no id: " + opened.get(), false, null);
-            }
+        Optional<IndexScanner.Pages<ApplyFailedException>> opened = scanner.open(target, query, what,
+                requestsFor(target));
+        if (opened.isEmpty()) {
+            return -1;
         }
         long scanned = 0;
-        try {
-            JsonNode searchAfter = null;
-            while (true) {
-                Request search = protocol.page(target, cursor, KEEP_ALIVE, ScanPage.search(pageSize, query),
-                        searchAfter);
-                search.addParameter("filter_path", ScanPage.FILTER_PATH);
-                String reading = what + ": reading documents " + scanned + " and on of " + target;
-                Optional<JsonNode> answered = perform(search, target, reading);
-                if (answered.isEmpty() && cursor == null) {
-                    return -1; // a scroll's first page: there is no such index or alias
+        try (IndexScanner.Pages<ApplyFailedException> pages = opened.get()) {
+            for (Optional<ScanPage> page = pages.next(); page.isPresent(); page = pages.next()) {
+                scanned += page.get().documents().size();
+                if (!handler.handle(page.get())) {
+                    break;
                 }
-                JsonNode answer = answered.orElseThrow(() -> new ApplyFailedException(reading
-                        + " failed: the index went away during the scan; it starts again", true, null));
-                ScanPage page;
-                try {
-                    page = ScanPage.read(answer, protocol.nextCursor(answer, cursor));
-                } catch (IllegalArgumentException e) {
-                    throw new ApplyFailedException(reading + " failed: " + e.getMessage(), false, e);
-                }
-                cursor = page.cursor();
-                if (!page.complete()) {
-                    throw new ApplyFailedException(reading + " failed: some shards failed or the search timed out,"
-                            + " so documents may be missing; it starts again", true, null);
-                }
-                scanned += page.documents().size();
-                if (!handler.handle(page) || page.isLast(pageSize)) {
-                    return scanned;
-                }
-                searchAfter = page.searchAfter();
-            }
-        } finally {
-            if (cursor != null) {
-                close(cursor, what);
             }
         }
+        return scanned;
+    }
+
+    /** The scan's requests concern {@code target}; its failures are {@link ApplyFailedException}s. */
+    private IndexScanner.Requests<ApplyFailedException> requestsFor(String target) {
+        return new IndexScanner.Requests<>() {
+            @Override
+            public Optional<JsonNode> perform(Request request, String what) throws ApplyFailedException {
+                return IndexScan.this.perform(request, target, what);
+            }
+
+            @Override
+            public ApplyFailedException failed(String message, boolean retriable, Exception cause) {
+                return new ApplyFailedException(retriable ? message + "; it starts again" : message, retriable, cause);
+            }
+        };
     }
 
     /**
@@ -172,14 +145,5 @@ final class IndexScan {
 
     private static String path(String target) {
         return "/" + URLEncoder.encode(target, StandardCharsets.UTF_8);
-    }
-
-    /** Releases the point in time or scroll; should that fail, it expires after {@link #KEEP_ALIVE} anyway. */
-    private void close(String cursor, String what) {
-        try {
-            restClient.performRequest(protocol.close(cursor));
-        } catch (IOException e) {
-            LOG.debug("{}: closing the scan's view failed, it expires in {}: {}", what, KEEP_ALIVE, e.toString());
-        }
     }
 }

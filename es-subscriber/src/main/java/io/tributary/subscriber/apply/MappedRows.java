@@ -5,7 +5,7 @@ import io.tributary.index.mapping.TableMapping;
 import io.tributary.subscriber.decode.RowJson;
 import java.util.Optional;
 
-/** A {@link TableMapping} applied to rows kept as JSON bytes: a row is read into a tree only when the mapping needs it. */
+/** A {@link TableMapping} applied to rows kept as JSON bytes: a row is read into a tree only when needed. */
 final class MappedRows {
 
     private MappedRows() {
