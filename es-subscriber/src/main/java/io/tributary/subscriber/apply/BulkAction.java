@@ -1,6 +1,6 @@
 package io.tributary.subscriber.apply;
 
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 
 /**
  * One operation of a bulk request at {@code address}, with {@code version_type=external} and the change's LSN as

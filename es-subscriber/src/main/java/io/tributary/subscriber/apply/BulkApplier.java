@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.DocumentTree;
 import io.tributary.subscriber.consume.Parking;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.io.IOException;
 import java.time.Clock;

@@ -6,7 +6,7 @@ import io.tributary.documents.DocumentTree;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.util.HashMap;

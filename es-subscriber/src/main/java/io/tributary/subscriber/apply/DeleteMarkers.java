@@ -3,7 +3,7 @@ package io.tributary.subscriber.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import io.tributary.subscriber.mapping.DeleteMarker;
 import io.tributary.subscriber.mapping.TableTag;
 import java.time.Instant;

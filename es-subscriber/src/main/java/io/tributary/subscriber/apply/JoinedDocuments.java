@@ -3,7 +3,7 @@ package io.tributary.subscriber.apply;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.documents.DocumentTree;
 import io.tributary.subscriber.consume.Parking;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.time.Duration;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.tributary.subscriber.apply;
 
 import io.tributary.model.Operation;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMapping;
 import java.util.List;
 import java.util.Map;

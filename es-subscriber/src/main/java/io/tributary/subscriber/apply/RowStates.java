@@ -2,8 +2,8 @@ package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.ReceivedChange;
+import io.tributary.subscriber.events.RowJson;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

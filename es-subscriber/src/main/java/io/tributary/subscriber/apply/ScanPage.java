@@ -3,7 +3,7 @@ package io.tributary.subscriber.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import io.tributary.subscriber.mapping.TableMappings;
 import io.tributary.subscriber.mapping.TableTag;
 import java.time.Clock;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

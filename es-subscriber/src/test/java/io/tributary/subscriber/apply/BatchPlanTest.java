@@ -11,7 +11,7 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMapping;
 import io.tributary.subscriber.mapping.TableMappings;
 import java.time.Instant;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
