@@ -29,10 +29,6 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<Source> so
                                NumericMode numericMode, int pageSize, Duration visibilityTimeout,
                                Duration checkInterval, Duration backgroundAfter) {
 
-    /** No joined documents. */
-    public static final DocumentSettings NONE = new DocumentSettings(List.of(), Optional.empty(), "", NumericMode.STRING,
-            500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
-
     /**
      * A database to read from; {@link #toString()} never shows the password.
      *

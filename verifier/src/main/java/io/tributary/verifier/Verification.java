@@ -48,8 +48,8 @@ final class Verification {
     static VerificationReport run(VerifySettings settings, Progress progress, Runnable betweenRowsAndDocuments) {
         SubscriberSettings subscriber = settings.subscriber();
         try (SourceDatabase database = SourceDatabase.open(settings.producer().source().endpoint());
-             ElasticsearchDocuments documents = new ElasticsearchDocuments(subscriber.elasticsearch(),
-                     subscriber.engine());
+             ElasticsearchDocuments documents = new ElasticsearchDocuments(
+                     subscriber.elasticsearch().connection(), subscriber.elasticsearch().engine());
              RepairSession repairs = new RepairSession(settings)) {
             PgTypes types = new TypeCatalogLoader(database.endpoint()).loadTypes();
             ValueConverter values = new ValueConverter(types, settings.producer().source().numericMode());
