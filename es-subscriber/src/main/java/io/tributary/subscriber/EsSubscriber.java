@@ -98,7 +98,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         }
         SubscriberSettings.Bulk bulk = target.bulk();
         BulkApplier applier = new BulkApplier(elasticsearch, engine, metrics, new TableMappings(settings.tables()),
-                bulk.maxActions(), bulk.maxBytes(), bulk.concurrency(), target.sweeps());
+                bulk, target.sweeps(), Clock.systemUTC());
         Runnable documentBuilds;
         try {
             documentBuilds = settings.documents().documents().isEmpty() ? null

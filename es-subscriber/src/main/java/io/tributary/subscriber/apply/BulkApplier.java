@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.documents.DocumentSettings;
 import io.tributary.documents.DocumentTree;
+import io.tributary.subscriber.SubscriberSettings;
 import io.tributary.subscriber.consume.Parking;
 import io.tributary.subscriber.events.ReceivedChange;
 import io.tributary.subscriber.mapping.TableMappings;
@@ -85,19 +86,12 @@ public final class BulkApplier implements AutoCloseable {
      * @param client      a client built by {@link ElasticsearchClientFactory} (over the low-level REST client)
      * @param engine      the engine the client talks to
      * @param tables      how each table's rows become documents
-     * @param maxActions  operations per bulk request at most
-     * @param maxBytes    estimated bytes per bulk request at most
-     * @param concurrency bulk requests of different partitions running at once at most
+     * @param bulk        operations and bytes per bulk request, and requests running at once, at most
      * @param sweeps      how truncates and sweeps scan, and how long they run on the consumer thread
+     * @param clock       what delete markers record as the time of the delete
      */
     public BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
-                       int maxActions, long maxBytes, int concurrency, SweepSettings sweeps) {
-        this(client, engine, metrics, tables, maxActions, maxBytes, concurrency, sweeps, Clock.systemUTC());
-    }
-
-    /** @param clock what delete markers record as the time of the delete */
-    BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
-                int maxActions, long maxBytes, int concurrency, SweepSettings sweeps, Clock clock) {
+                       SubscriberSettings.Bulk bulk, SweepSettings sweeps, Clock clock) {
         if (!(client._transport() instanceof RestClientTransport transport)) {
             throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
         }
@@ -105,15 +99,15 @@ public final class BulkApplier implements AutoCloseable {
         this.restClient = transport.restClient();
         this.engine = engine;
         this.scans = engine.scans();
-        this.maxActions = maxActions;
-        this.maxBytes = maxBytes;
-        this.concurrency = concurrency;
-        this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
+        this.maxActions = bulk.maxActions();
+        this.maxBytes = bulk.maxBytes();
+        this.concurrency = bulk.concurrency();
+        this.concurrentPartitions = new ConcurrentPartitions(bulk.concurrency(), "tributary-bulk");
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client, engine);
         this.sender = new BulkRequestSender(restClient, this.metrics, targets::isAlias);
-        int sweepPage = Math.min(maxActions, sweeps.pageSize());
+        int sweepPage = Math.min(bulk.maxActions(), sweeps.pageSize());
         this.sweeps = new BackgroundSweeps(
                 new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock),
                 new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock), this.metrics,
