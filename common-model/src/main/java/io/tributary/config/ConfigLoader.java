@@ -55,9 +55,22 @@ public final class ConfigLoader {
      * @throws InvalidConfigException when the file is missing or not HOCON, or names an unknown key
      */
     public static Config load(String referenceResource, Path file, Map<String, String> environment) {
+        return overReference(referenceResource, file == null ? ConfigFactory.empty() : parseFile(file), environment);
+    }
+
+    /**
+     * As {@link #load(String, Path, Map)} with {@code settings} in place of the file's and no environment: how tests
+     * and tools give a service's settings in code.
+     *
+     * @throws InvalidConfigException when {@code settings} names an unknown key
+     */
+    public static Config load(String referenceResource, Config settings) {
+        return overReference(referenceResource, settings, Map.of());
+    }
+
+    private static Config overReference(String referenceResource, Config fromFile, Map<String, String> environment) {
         Config reference = loadReference(referenceResource);
         Map<String, ConfigValueType> knownKeys = knownKeys(reference);
-        Config fromFile = file == null ? ConfigFactory.empty() : parseFile(file);
         rejectUnknownKeys(fromFile, reference, knownKeys);
         Config fromEnvironment = EnvironmentOverrides.from(knownKeys, environment);
         EnvironmentOverrides.likelyMisspelt(knownKeys.keySet(), environment).forEach(LOG::warn);

@@ -55,8 +55,8 @@ class ComposeTest {
     void subscriberEnvironmentLoadsAndConsumesTheProducersTopic() {
         SubscriberSettings subscriber = SubscriberSettings.load(null, environment(TributaryService.SUBSCRIBER));
         ProducerSettings producer = ProducerSettings.load(null, environment(TributaryService.PRODUCER));
-        assertEquals(producer.target().topic(), subscriber.topic());
-        assertEquals(producer.target().bootstrapServers(), subscriber.kafkaBootstrapServers());
+        assertEquals(producer.target().topic(), subscriber.kafka().topic());
+        assertEquals(producer.target().bootstrapServers(), subscriber.kafka().bootstrapServers());
         assertEquals(subscriber.httpPort(), publishedPort(TributaryService.SUBSCRIBER));
     }
 

@@ -41,7 +41,7 @@ class ServiceConfigMapsTest {
         ContainerLaunch launch = ContainerLaunch.of(Site.render(name), "es-subscriber");
         SubscriberSettings settings = SubscriberSettings.load(launch.writeConfig(directory), launch.environment());
         assertEquals(ContainerLaunch.dummySecret("tributary-elasticsearch", "password"),
-                ((ElasticsearchAuth.Basic) settings.elasticsearch().auth()).password().reveal());
+                ((ElasticsearchAuth.Basic) settings.elasticsearch().connection().auth()).password().reveal());
     }
 
     @ParameterizedTest
@@ -54,8 +54,8 @@ class ServiceConfigMapsTest {
                 producerLaunch.environment());
         SubscriberSettings subscriber = SubscriberSettings.load(subscriberLaunch.writeConfig(directory),
                 subscriberLaunch.environment());
-        assertEquals(producer.target().topic(), subscriber.topic());
-        assertEquals(producer.target().bootstrapServers(), subscriber.kafkaBootstrapServers());
+        assertEquals(producer.target().topic(), subscriber.kafka().topic());
+        assertEquals(producer.target().bootstrapServers(), subscriber.kafka().bootstrapServers());
     }
 
     @ParameterizedTest

@@ -28,9 +28,7 @@ public record DocumentSettings(List<DocumentSpec> documents, Optional<PostgresEn
                                NumericMode numericMode, int pageSize, Duration visibilityTimeout,
                                Duration checkInterval, Duration backgroundAfter) {
 
-    /** No joined documents. */
-    public static final DocumentSettings NONE = new DocumentSettings(List.of(), Optional.empty(), "", NumericMode.STRING,
-            500, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(2));
+
 
     public DocumentSettings {
         documents = List.copyOf(documents);

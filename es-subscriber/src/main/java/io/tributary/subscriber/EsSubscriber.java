@@ -13,6 +13,7 @@ import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.DeleteMarkerPurge;
+import io.tributary.index.ElasticsearchConnection;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -69,14 +70,16 @@ public final class EsSubscriber implements ServiceLauncher.Service {
      */
     @Override
     public synchronized void start() {
-        SearchEngine engine = ElasticsearchClientFactory.engine(settings.elasticsearch(), settings.engine());
-        LOG.info("search engine at {}: {} ({})", settings.elasticsearchUrls(), engine,
-                settings.engine().isPresent() ? "configured" : "detected");
-        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(settings.elasticsearch(), engine);
+        SubscriberSettings.Elasticsearch target = settings.elasticsearch();
+        SubscriberSettings.Kafka source = settings.kafka();
+        SearchEngine engine = ElasticsearchClientFactory.engine(target.connection(), target.engine());
+        LOG.info("search engine at {}: {} ({})", target.connection().urls(), engine,
+                target.engine().isPresent() ? "configured" : "detected");
+        ElasticsearchClient elasticsearch = ElasticsearchClientFactory.create(target.connection(), engine);
         Consumer<byte[], byte[]> kafka;
         try {
             checkElasticsearch(elasticsearch);
-            kafka = KafkaConsumerFactory.create(settings);
+            kafka = KafkaConsumerFactory.create(source);
         } catch (RuntimeException e) {
             quietlyClose(elasticsearch);
             throw e;
@@ -84,19 +87,18 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         Producer<byte[], byte[]> deadLetterProducer;
         Duration keepMarkersFor;
         try {
-            Set<String> topics = KafkaConsumerFactory.requireTopic(kafka, settings.topic(),
-                    settings.kafkaBootstrapServers());
-            DeadLetterTopic.createIfMissing(settings, topics);
-            keepMarkersFor = settings.deletes().keepFor().orElseGet(() -> TopicRetention.longest(settings, topics));
-            deadLetterProducer = DeadLetterTopic.createProducer(settings);
+            Set<String> topics = KafkaConsumerFactory.requireTopic(kafka, source.topic(), source.bootstrapServers());
+            DeadLetterTopic.createIfMissing(source, topics);
+            keepMarkersFor = target.deletes().keepFor().orElseGet(() -> TopicRetention.longest(source, topics));
+            deadLetterProducer = DeadLetterTopic.createProducer(source);
         } catch (RuntimeException e) {
             kafka.close();
             quietlyClose(elasticsearch);
             throw e;
         }
-        SubscriberSettings.Bulk bulk = settings.bulk();
+        SubscriberSettings.Bulk bulk = target.bulk();
         BulkApplier applier = new BulkApplier(elasticsearch, engine, metrics, new TableMappings(settings.tables()),
-                bulk.maxActions(), bulk.maxBytes(), bulk.concurrency(), settings.sweeps());
+                bulk, target.sweeps(), Clock.systemUTC());
         Runnable documentBuilds;
         try {
             documentBuilds = settings.documents().documents().isEmpty() ? null
@@ -109,11 +111,11 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             throw e;
         }
         ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply, applier.parking(),
-                new DeadLetterPublisher(deadLetterProducer, settings.deadLetterTopic(), metrics),
+                new DeadLetterPublisher(deadLetterProducer, source.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
-                new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), settings.retryBackoff(),
+                new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), target.retry(),
                 Clock.systemUTC(), loop::stopRequested);
-        consumer.subscribe(settings.topic());
+        consumer.subscribe(source.topic());
         changeConsumer = consumer;
         ScheduledExecutorService purge = schedulePurge(applier, keepMarkersFor);
         ScheduledExecutorService builds = daemonScheduler("tributary-document-builds");
@@ -121,10 +123,10 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             long interval = settings.documents().checkInterval().toMillis();
             builds.scheduleWithFixedDelay(documentBuilds, 0, interval, TimeUnit.MILLISECONDS);
         }
-        LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", settings.topic(),
-                settings.groupId(), settings.elasticsearchUrls(), settings.deadLetterTopic());
+        LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", source.topic(),
+                source.groupId(), target.connection().urls(), source.deadLetterTopic());
         loop.start(consumer::runOnce,
-                () -> LOG.info("stopped consuming {}", settings.topic()),
+                () -> LOG.info("stopped consuming {}", source.topic()),
                 () -> {
                     purge.shutdownNow();
                     builds.shutdownNow();
@@ -150,9 +152,9 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         DeleteMarkerPurge purge = applier.markerPurge(keepFor);
         Set<String> configured = new TreeSet<>();
         settings.tables().values().forEach(table -> configured.add(table.target()));
-        long interval = settings.deletes().purgeInterval().toMillis();
-        LOG.info("delete markers are removed {} after their delete, looked for every {}", keepFor,
-                settings.deletes().purgeInterval());
+        Duration purgeInterval = settings.elasticsearch().deletes().purgeInterval();
+        long interval = purgeInterval.toMillis();
+        LOG.info("delete markers are removed {} after their delete, looked for every {}", keepFor, purgeInterval);
         executor.scheduleWithFixedDelay(() -> {
             Set<String> targets = new TreeSet<>(configured);
             targets.addAll(applier.targetsWritten());
@@ -183,8 +185,9 @@ public final class EsSubscriber implements ServiceLauncher.Service {
      * setting to fix; nothing is retried.
      */
     private void checkElasticsearch(ElasticsearchClient elasticsearch) {
-        ElasticsearchAuth auth = settings.elasticsearch().auth();
-        String where = "Elasticsearch at " + settings.elasticsearchUrls();
+        ElasticsearchConnection connection = settings.elasticsearch().connection();
+        ElasticsearchAuth auth = connection.auth();
+        String where = "Elasticsearch at " + connection.urls();
         try {
             ((RestClientTransport) elasticsearch._transport()).restClient()
                     .performRequest(new Request("GET", "/_cluster/health"));
@@ -203,7 +206,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             Optional<SSLException> tls = TlsFailure.find(e);
             if (tls.isPresent()) {
                 throw new IllegalStateException("TLS with " + where + " failed (" + tls.get().getMessage() + "): "
-                        + settings.elasticsearch().tls().advice(), e);
+                        + connection.tls().advice(), e);
             }
             throw new IllegalStateException(where + " does not answer"
                     + " GET /_cluster/health (" + e.getMessage() + "); check tributary.elasticsearch.urls", e);

@@ -17,47 +17,25 @@ import io.tributary.subscriber.consume.TopicNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Everything the subscriber is configured with, read and validated once at startup. The keys, their defaults and
- * descriptions are in {@code io/tributary/subscriber/reference.conf}; docs/configuration.md lists them.
+ * descriptions are in {@code io/tributary/subscriber/reference.conf} (the only place defaults are written);
+ * docs/configuration.md lists them.
  *
- * @param kafkaProperties the Kafka client properties of every client: {@link KafkaSecurity}'s, with
- *                        {@code tributary.kafka.properties} over them
- * @param elasticsearch   the node URLs, authentication and TLS trust ({@code tributary.elasticsearch.urls},
- *                        {@code username}/{@code password}, {@code api-key}, {@code bearer-token}, {@code tls})
- * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
- *                        pattern (the subscriber would read its own dead letters)
- * @param tables          the configured tables ({@code tributary.tables}); a table without an entry is mapped by
- *                        {@link TableMapping#defaults}
- * @param bulk            how records are gathered into bulk requests ({@code tributary.elasticsearch.bulk})
- * @param deletes         how long delete markers are kept ({@code tributary.elasticsearch.deletes})
- * @param documents       joined documents ({@code tributary.documents}, {@code tributary.postgres},
- *                        {@code tributary.document-rebuild})
- * @param sweeps          how truncates and sweeps mark documents ({@code tributary.elasticsearch.sweep})
- * @param engine          the search engine ({@code tributary.elasticsearch.engine}); empty for {@code auto}, detected
- *                        at startup
+ * @param kafka         where changes are read from and dead letters go ({@code tributary.kafka})
+ * @param elasticsearch where and how documents are written ({@code tributary.elasticsearch})
+ * @param tables        the configured tables ({@code tributary.tables}); a table without an entry is mapped by
+ *                      {@link TableMapping#defaults}
+ * @param documents     joined documents ({@code tributary.documents}, {@code tributary.postgres},
+ *                      {@code tributary.document-rebuild})
+ * @param httpPort      the operations endpoint's port ({@code tributary.http.port})
  */
-public record SubscriberSettings(
-        String kafkaBootstrapServers,
-        String topic,
-        String deadLetterTopic,
-        String groupId,
-        int maxPollRecords,
-        Map<String, String> kafkaProperties,
-        ElasticsearchConnection elasticsearch,
-        RetryBackoff retryBackoff,
-        int httpPort,
-        Map<TableId, TableMapping> tables,
-        Bulk bulk,
-        Deletes deletes,
-        DocumentSettings documents,
-        SweepSettings sweeps,
-        Optional<SearchEngine> engine) {
+public record SubscriberSettings(Kafka kafka, Elasticsearch elasticsearch, Map<TableId, TableMapping> tables,
+                                 DocumentSettings documents, int httpPort) {
 
     public static final String REFERENCE = ConfigLoader.SUBSCRIBER_REFERENCE;
     private static final String DEAD_LETTER_KEY = "tributary.kafka.dead-letter-topic";
@@ -65,6 +43,46 @@ public record SubscriberSettings(
     private static final String BULK = "tributary.elasticsearch.bulk.";
     private static final String DELETES = "tributary.elasticsearch.deletes.";
     private static final String SWEEP = "tributary.elasticsearch.sweep.";
+    private static final String RETRY = "tributary.elasticsearch.retry.";
+
+    public SubscriberSettings {
+        tables = Map.copyOf(tables);
+    }
+
+    /**
+     * {@code tributary.kafka}: the change topic, the consumer group and the dead-letter topic.
+     *
+     * @param topic           one topic, or a {@code ${schema}}/{@code ${table}} pattern ({@link TopicNames})
+     * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
+     *                        pattern (the subscriber would read its own dead letters)
+     * @param properties      the client properties of every Kafka client: {@link KafkaSecurity}'s, with
+     *                        {@code tributary.kafka.properties} over them; its {@code toString} hides logins
+     */
+    public record Kafka(String bootstrapServers, String topic, String deadLetterTopic, String groupId,
+                        int maxPollRecords, Map<String, String> properties) {
+
+        public Kafka {
+            properties = KafkaSecurity.hidingSecrets(properties);
+            deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
+                throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
+            });
+        }
+    }
+
+    /**
+     * {@code tributary.elasticsearch}: the cluster and how documents are written to it.
+     *
+     * @param connection the node URLs, authentication and TLS trust ({@code urls}, {@code username}/{@code password},
+     *                   {@code api-key}, {@code bearer-token}, {@code tls})
+     * @param engine     the search engine ({@code engine}); empty for {@code auto}, detected at startup
+     * @param retry      how long to wait between attempts while the cluster is unavailable ({@code retry})
+     * @param bulk       how records are gathered into bulk requests ({@code bulk})
+     * @param deletes    how long delete markers are kept ({@code deletes})
+     * @param sweeps     how truncates and sweeps mark documents ({@code sweep})
+     */
+    public record Elasticsearch(ElasticsearchConnection connection, Optional<SearchEngine> engine, RetryBackoff retry,
+                                Bulk bulk, Deletes deletes, SweepSettings sweeps) {
+    }
 
     /**
      * {@code tributary.elasticsearch.bulk}: how records become bulk requests.
@@ -75,9 +93,6 @@ public record SubscriberSettings(
      * @param concurrency how many bulk requests (of different partitions) may run at once
      */
     public record Bulk(int maxActions, long maxBytes, Duration maxWait, int concurrency) {
-
-        /** The defaults of reference.conf. */
-        public static final Bulk DEFAULTS = new Bulk(2000, 5_000_000, Duration.ofMillis(50), 2);
     }
 
     /**
@@ -92,93 +107,6 @@ public record SubscriberSettings(
 
         /** Markers are never removed. */
         public static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE);
-
-        /** The defaults of reference.conf. */
-        public static final Deletes DEFAULTS = new Deletes(Optional.empty(), Duration.ofHours(1));
-    }
-
-    public SubscriberSettings {
-        kafkaProperties = KafkaSecurity.hidingSecrets(kafkaProperties); // a copy whose toString hides logins
-        tables = Map.copyOf(tables);
-        deadLetterProblem(topic, deadLetterTopic).ifPresent(problem -> {
-            throw new IllegalArgumentException("dead-letter topic '" + deadLetterTopic + "' " + problem);
-        });
-    }
-
-    /** The settings with the default {@link Bulk} limits. */
-    public SubscriberSettings(String kafkaBootstrapServers, String topic, String deadLetterTopic, String groupId,
-                              int maxPollRecords, Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
-                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
-                              int httpPort, Map<TableId, TableMapping> tables) {
-        this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
-                ElasticsearchConnection.basic(elasticsearchUrls, elasticsearchUsername, elasticsearchPassword),
-                retryBackoff, httpPort, tables, Bulk.DEFAULTS, Deletes.DEFAULTS, DocumentSettings.NONE,
-                SweepSettings.DEFAULTS, Optional.empty());
-    }
-
-    /** The Elasticsearch node URLs. */
-    public List<URI> elasticsearchUrls() {
-        return elasticsearch.urls();
-    }
-
-    /** These settings with {@code elasticsearch} instead of their own. */
-    public SubscriberSettings withElasticsearch(ElasticsearchConnection elasticsearch) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** These settings with {@code bulk} instead of their own. */
-    public SubscriberSettings withBulk(Bulk bulk) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** These settings with {@code deletes} instead of their own. */
-    public SubscriberSettings withDeletes(Deletes deletes) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** These settings with {@code documents} instead of their own. */
-    public SubscriberSettings withDocuments(DocumentSettings documents) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** These settings with {@code sweeps} instead of their own. */
-    public SubscriberSettings withSweeps(SweepSettings sweeps) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** These settings with {@code engine} instead of their own (empty: detected at startup). */
-    public SubscriberSettings withEngine(Optional<SearchEngine> engine) {
-        return new SubscriberSettings(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords,
-                kafkaProperties, elasticsearch, retryBackoff, httpPort, tables, bulk, deletes, documents, sweeps,
-                engine);
-    }
-
-    /** The settings without configured tables: every table mapped by {@link TableMapping#defaults}. */
-    public SubscriberSettings(String kafkaBootstrapServers, String topic, String deadLetterTopic, String groupId,
-                              int maxPollRecords, Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
-                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
-                              int httpPort) {
-        this(kafkaBootstrapServers, topic, deadLetterTopic, groupId, maxPollRecords, kafkaProperties,
-                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort, Map.of());
-    }
-
-    /** The settings with the default dead-letter topic ({@code topic + ".dlq"}); {@code topic} must be one name. */
-    public SubscriberSettings(String kafkaBootstrapServers, String topic, String groupId, int maxPollRecords,
-                              Map<String, String> kafkaProperties, List<URI> elasticsearchUrls,
-                              String elasticsearchUsername, String elasticsearchPassword, RetryBackoff retryBackoff,
-                              int httpPort) {
-        this(kafkaBootstrapServers, topic, topic + ".dlq", groupId, maxPollRecords, kafkaProperties,
-                elasticsearchUrls, elasticsearchUsername, elasticsearchPassword, retryBackoff, httpPort);
     }
 
     /**
@@ -188,37 +116,52 @@ public record SubscriberSettings(
      * @throws io.tributary.config.InvalidConfigException naming the key at fault
      */
     public static SubscriberSettings load(Path configFile, Map<String, String> environment) {
-        return from(ConfigLoader.load(REFERENCE, configFile, environment),
+        return read(ConfigLoader.load(REFERENCE, configFile, environment),
                 TableSettingsReader.baseDirectoryOf(configFile));
     }
 
-    static SubscriberSettings from(Config config, Path baseDirectory) {
+    /**
+     * The settings {@code settings} states, over the reference's defaults, as if they were the {@code --config} file
+     * (and no environment): how tests and tools give settings in code. A relative {@code mapping-file} is resolved
+     * against the working directory.
+     *
+     * @throws io.tributary.config.InvalidConfigException naming the key at fault, or an unknown key
+     */
+    public static SubscriberSettings of(Config settings) {
+        return read(ConfigLoader.load(REFERENCE, settings), Path.of(""));
+    }
+
+    static SubscriberSettings read(Config config, Path baseDirectory) {
         SettingsReader read = new SettingsReader(config);
-        Duration initial = read.durationAtLeast("tributary.elasticsearch.retry.initial-backoff", Duration.ofMillis(1));
-        Duration max = read.durationAtLeast("tributary.elasticsearch.retry.max-backoff", Duration.ofMillis(1));
-        if (max.compareTo(initial) < 0) {
-            throw read.invalid("tributary.elasticsearch.retry.max-backoff", "must not be shorter than"
-                    + " tributary.elasticsearch.retry.initial-backoff (" + initial.toMillis() + "ms)");
-        }
+        RetryBackoff retry = retry(read);
+        Kafka kafka = kafka(read);
+        ElasticsearchConnection connection = ElasticsearchConnection.read(read);
+        int httpPort = read.intBetween("tributary.http.port", 0, 65_535);
+        Map<TableId, TableMapping> tables = TableSettingsReader.read(config, baseDirectory);
+        Bulk bulk = bulk(config, read);
+        Deletes deletes = deletes(config, read);
+        DocumentSettings documents = DocumentSettings.read(config);
+        SweepSettings sweeps = new SweepSettings(read.intBetween(SWEEP + "page-size", 1, 100_000),
+                read.durationAtLeast(SWEEP + "background-after", Duration.ZERO));
+        Elasticsearch elasticsearch = new Elasticsearch(connection, SearchEngine.read(read), retry, bulk, deletes, sweeps);
+        return new SubscriberSettings(kafka, elasticsearch, tables, documents, httpPort);
+    }
+
+    private static Kafka kafka(SettingsReader read) {
         String topic = read.requiredString("tributary.kafka.topic");
-        String deadLetterTopic = deadLetterTopic(read, topic);
-        return new SubscriberSettings(
-                read.requiredString("tributary.kafka.bootstrap-servers"),
-                topic,
-                deadLetterTopic,
-                read.requiredString("tributary.kafka.group-id"),
-                read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
-                KafkaSecurity.clientProperties(read),
-                ElasticsearchConnection.read(read),
-                new RetryBackoff(initial, max),
-                read.intBetween("tributary.http.port", 0, 65_535),
-                TableSettingsReader.read(config, baseDirectory),
-                bulk(config, read),
-                deletes(config, read),
-                DocumentSettings.read(config),
-                new SweepSettings(read.intBetween(SWEEP + "page-size", 1, 100_000),
-                        read.durationAtLeast(SWEEP + "background-after", Duration.ZERO)),
-                SearchEngine.read(read));
+        return new Kafka(read.requiredString("tributary.kafka.bootstrap-servers"), topic,
+                deadLetterTopic(read, topic), read.requiredString("tributary.kafka.group-id"),
+                read.intBetween("tributary.kafka.max-poll-records", 1, 100_000), KafkaSecurity.clientProperties(read));
+    }
+
+    private static RetryBackoff retry(SettingsReader read) {
+        Duration initial = read.durationAtLeast(RETRY + "initial-backoff", Duration.ofMillis(1));
+        Duration max = read.durationAtLeast(RETRY + "max-backoff", Duration.ofMillis(1));
+        if (max.compareTo(initial) < 0) {
+            throw read.invalid(RETRY + "max-backoff", "must not be shorter than " + RETRY + "initial-backoff ("
+                    + initial.toMillis() + "ms)");
+        }
+        return new RetryBackoff(initial, max);
     }
 
     private static Deletes deletes(Config config, SettingsReader read) {

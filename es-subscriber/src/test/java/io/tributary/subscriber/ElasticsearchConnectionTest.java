@@ -36,7 +36,7 @@ class ElasticsearchConnectionTest {
     }
 
     private static ElasticsearchConnection load(Map<String, String> environment) {
-        return SubscriberSettings.load(null, environment).elasticsearch();
+        return SubscriberSettings.load(null, environment).elasticsearch().connection();
     }
 
     private static String loadFailure(Map<String, String> environment) {

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tributary.ops.RetryBackoff;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,9 +45,12 @@ class ElasticsearchStartupCheckTest {
     }
 
     private static String startFailure(String url, String user) {
-        SubscriberSettings settings = new SubscriberSettings("127.0.0.1:1", "t", "startup", 100, Map.of(),
-                List.of(URI.create(url)), user, user.isEmpty() ? "" : "secret",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 0);
+        SubscriberSettings settings = SubscriberSettings.of(ConfigFactory.parseString("""
+                tributary.kafka { bootstrap-servers = "127.0.0.1:1", topic = t, group-id = startup }
+                tributary.elasticsearch { urls = "%s", username = "%s", password = "%s" }
+                tributary.elasticsearch.retry { initial-backoff = 100ms, max-backoff = 1s }
+                tributary.http.port = 0
+                """.formatted(url, user, user.isEmpty() ? "" : "secret")));
         return assertThrows(IllegalStateException.class,
                 () -> new EsSubscriber(settings, new SimpleMeterRegistry()).start()).getMessage();
     }

@@ -33,11 +33,12 @@ class SubscriberSettingsTest {
     void requiredKeysFromTheEnvironmentAndDocumentedDefaults() {
         SubscriberSettings settings = SubscriberSettings.load(null, requiredEnvironment());
 
-        assertEquals(List.of(URI.create("http://es-0:9200"), URI.create("http://es-1:9200")), settings.elasticsearchUrls());
-        assertEquals("tributary-es-subscriber", settings.groupId());
-        assertEquals("tributary.changes", settings.topic());
+        assertEquals(List.of(URI.create("http://es-0:9200"), URI.create("http://es-1:9200")),
+                settings.elasticsearch().connection().urls());
+        assertEquals("tributary-es-subscriber", settings.kafka().groupId());
+        assertEquals("tributary.changes", settings.kafka().topic());
         assertEquals(8081, settings.httpPort());
-        assertEquals("tributary.changes.dlq", settings.deadLetterTopic());
+        assertEquals("tributary.changes.dlq", settings.kafka().deadLetterTopic());
     }
 
     @Test
@@ -54,7 +55,7 @@ class SubscriberSettingsTest {
         assertTrue(matched.getMessage().contains("would read its own dead letters"), matched.getMessage());
 
         environment.put("TRIBUTARY_KAFKA_DEAD_LETTER_TOPIC", "cdc-dead-letters");
-        assertEquals("cdc-dead-letters", SubscriberSettings.load(null, environment).deadLetterTopic());
+        assertEquals("cdc-dead-letters", SubscriberSettings.load(null, environment).kafka().deadLetterTopic());
     }
 
     @Test
@@ -87,7 +88,7 @@ class SubscriberSettingsTest {
     @Test
     void bulkLimitsHaveDocumentedDefaultsAndCanBeSet() {
         assertEquals(new SubscriberSettings.Bulk(2000, 5_000_000, Duration.ofMillis(50), 2),
-                SubscriberSettings.load(null, requiredEnvironment()).bulk());
+                SubscriberSettings.load(null, requiredEnvironment()).elasticsearch().bulk());
 
         Map<String, String> environment = requiredEnvironment();
         environment.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_ACTIONS", "500");
@@ -95,21 +96,22 @@ class SubscriberSettingsTest {
         environment.put("TRIBUTARY_ELASTICSEARCH_BULK_MAX_WAIT", "0ms");
         environment.put("TRIBUTARY_ELASTICSEARCH_BULK_CONCURRENCY", "4");
         assertEquals(new SubscriberSettings.Bulk(500, 512_000, Duration.ZERO, 4),
-                SubscriberSettings.load(null, environment).bulk());
+                SubscriberSettings.load(null, environment).elasticsearch().bulk());
     }
 
     @Test
     void deleteMarkersAreKeptForTheTopicsRetentionUnlessSaidOtherwise() {
-        assertEquals(SubscriberSettings.Deletes.DEFAULTS, SubscriberSettings.load(null, requiredEnvironment())
-                .deletes(), "auto: the topic's retention, read at startup; looked for every hour");
+        assertEquals(new SubscriberSettings.Deletes(Optional.empty(), Duration.ofHours(1)),
+                SubscriberSettings.load(null, requiredEnvironment()).elasticsearch().deletes(),
+                "auto: the topic's retention, read at startup; looked for every hour");
         Map<String, String> environment = requiredEnvironment();
         environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "14d");
         environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_PURGE_INTERVAL", "10m");
         assertEquals(new SubscriberSettings.Deletes(Optional.of(Duration.ofDays(14)), Duration.ofMinutes(10)),
-                SubscriberSettings.load(null, environment).deletes());
+                SubscriberSettings.load(null, environment).elasticsearch().deletes());
         environment.put("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "forever");
         assertEquals(Optional.of(SubscriberSettings.Deletes.FOREVER),
-                SubscriberSettings.load(null, environment).deletes().keepFor());
+                SubscriberSettings.load(null, environment).elasticsearch().deletes().keepFor());
         assertEquals("tributary.elasticsearch.deletes.keep-for must be auto (the topic's retention.ms +"
                 + " segment.ms), forever, or a duration such as 14d, got \"a while\"",
                 bulkError("TRIBUTARY_ELASTICSEARCH_DELETES_KEEP_FOR", "a while"));
@@ -118,12 +120,12 @@ class SubscriberSettingsTest {
     @Test
     void truncatesAndSweepsScanInPagesAndGoOnInTheBackgroundAfterABudget() {
         assertEquals(new SweepSettings(5_000, Duration.ofSeconds(2)), SubscriberSettings.load(null,
-                requiredEnvironment()).sweeps());
+                requiredEnvironment()).elasticsearch().sweeps());
         Map<String, String> environment = requiredEnvironment();
         environment.put("TRIBUTARY_ELASTICSEARCH_SWEEP_PAGE_SIZE", "100");
         environment.put("TRIBUTARY_ELASTICSEARCH_SWEEP_BACKGROUND_AFTER", "500ms");
         assertEquals(new SweepSettings(100, Duration.ofMillis(500)), SubscriberSettings.load(null, environment)
-                .sweeps());
+                .elasticsearch().sweeps());
         assertEquals("tributary.elasticsearch.sweep.page-size must be between 1 and 100000, got 0",
                 bulkError("TRIBUTARY_ELASTICSEARCH_SWEEP_PAGE_SIZE", "0"));
     }

@@ -17,7 +17,6 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.shaping.source.PostgresEndpoint;
@@ -270,9 +269,8 @@ class DebeziumEnvelopeIT {
     private Map<String, Map<String, String>> applyAndCollect(String topic) throws Exception {
         deleteIndices();
         String group = "group-" + topic;
-        SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500, Map.of(),
-                List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+        SubscriberSettings settings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearch.url(), topic,
+                group);
         try (EsSubscriber subscriber = new EsSubscriber(settings, new SimpleMeterRegistry())) {
             subscriber.start();
             awaitCommittedToEnd(group, topic);

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.config.InvalidConfigException;
-import io.tributary.documents.DocumentSettings;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
@@ -17,7 +15,6 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicSetup;
@@ -417,12 +414,9 @@ class JoinedDocumentsIT {
 
     private void startSubscriber(String group, int pageSize, String elasticsearchUrl, SimpleMeterRegistry metrics,
                                  String clientId) {
-        DocumentSettings documentSettings = DocumentSettings.read(ConfigFactory.parseString(documentsConfig(pageSize))
-                .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
-        SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500,
-                Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000", "client.id", clientId),
-                List.of(URI.create(elasticsearchUrl)), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0).withDocuments(documentSettings);
+        SubscriberSettings settings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearchUrl, topic, group,
+                documentsConfig(pageSize), "tributary.kafka.properties { \"session.timeout.ms\" = \"6000\","
+                        + " \"heartbeat.interval.ms\" = \"1000\", \"client.id\" = \"" + clientId + "\" }");
         EsSubscriber subscriber = new EsSubscriber(settings, metrics);
         subscriber.start();
         running.add(subscriber);

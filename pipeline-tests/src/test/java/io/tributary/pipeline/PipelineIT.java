@@ -12,7 +12,6 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicSetup;
@@ -29,7 +28,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -87,9 +85,8 @@ class PipelineIT {
                 new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
                 "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
                 ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
-        SubscriberSettings subscriberSettings = new SubscriberSettings(kafka.bootstrapServers(), topic,
-                "group-" + database, 500, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+        SubscriberSettings subscriberSettings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearch.url(),
+                topic, "group-" + database);
         subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
         subscriber.start();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

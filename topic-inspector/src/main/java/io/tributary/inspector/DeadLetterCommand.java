@@ -64,7 +64,7 @@ abstract class DeadLetterCommand extends TopicCommand {
             return deadLetterTopic;
         }
         if (subscriber().isPresent()) {
-            return subscriber().get().deadLetterTopic();
+            return subscriber().get().kafka().deadLetterTopic();
         }
         if (settings.topicIsPattern()) {
             throw new InvalidUsageException("the topic '" + settings.topic() + "' is a per-table pattern, whose"
@@ -81,7 +81,7 @@ abstract class DeadLetterCommand extends TopicCommand {
         boolean brokersGiven = options.bootstrapServers != null || options.producerConfig != null
                 || !environment().getOrDefault(TopicOptions.BOOTSTRAP_VARIABLE, "").isBlank();
         Optional<SubscriberSettings> subscriber = brokersGiven ? Optional.empty() : subscriber();
-        return subscriber.map(s -> new BrokerConnection(s.kafkaBootstrapServers(), s.kafkaProperties(),
+        return subscriber.map(s -> new BrokerConnection(s.kafka().bootstrapServers(), s.kafka().properties(),
                 settings.timeout())).orElseGet(() -> new BrokerConnection(settings));
     }
 

@@ -124,7 +124,8 @@ final class ResendDeadLettersCommand extends DeadLetterCommand {
 
     /** The subscriber's {@code deletes.keep-for} for rows of {@code topic}: configured, or what auto makes of it. */
     private Duration keepFor(BrokerConnection connection, String topic) {
-        return keepFor.computeIfAbsent(topic, name -> subscriber().flatMap(found -> found.deletes().keepFor())
+        return keepFor.computeIfAbsent(topic, name -> subscriber()
+                .flatMap(found -> found.elasticsearch().deletes().keepFor())
                 .orElseGet(() -> TopicRetention.holds(connection.topicConfig(name))));
     }
 

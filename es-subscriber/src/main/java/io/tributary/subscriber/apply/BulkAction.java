@@ -2,7 +2,7 @@ package io.tributary.subscriber.apply;
 
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.ScanPage;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.util.ArrayList;
 import java.util.List;
 

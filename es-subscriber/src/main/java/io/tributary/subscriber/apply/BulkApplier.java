@@ -11,8 +11,9 @@ import io.tributary.index.ElasticsearchClientFactory;
 import io.tributary.index.ScanProtocol;
 import io.tributary.index.SearchEngine;
 import io.tributary.index.mapping.TableMappings;
+import io.tributary.subscriber.SubscriberSettings;
 import io.tributary.subscriber.consume.Parking;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,12 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import org.apache.http.entity.ContentType;
-import org.apache.http.util.EntityUtils;
 import org.apache.kafka.common.TopicPartition;
-import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
-import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -50,33 +46,23 @@ import org.elasticsearch.client.RestClient;
  * else the stored documents, read with one multi-get before the batch ({@code _update} cannot take an external
  * version, so the whole merged document is indexed).
  *
- * <p><b>The hot path:</b> bulk requests go through the low-level REST client as bodies written by {@link BulkBody}
- * (documents as the bytes they arrived in, when the table keeps rows as they are), and answers are filtered by
- * Elasticsearch and read by {@link BulkAnswer}, item by item only when some failed. The typed client serves the
- * rest (indices, mappings, multi-get).
+ * <p>Each bulk request is sent, and its answer sorted by {@link Verdict}, by {@link BulkRequestSender} (the hot
+ * path, over the low-level REST client); the typed client serves the rest (indices, mappings, multi-get).
  *
  * <p>{@link #apply} returns only when every event is either accepted by Elasticsearch or rejected for good (the
  * returned {@link Rejection}s, for the dead-letter topic), or belongs to a partition it parked ({@link #parking()}:
  * rebuilds of joined documents, or a truncate or sweep, that outlast their budget go on in the background, and the
- * partition's events are applied again once they are done); what Elasticsearch accepted stays applied. A request
- * refused as a whole for its content (400, 413) is split in halves until the culprits are found. Answers are sorted
- * by {@link Verdict}.
+ * partition's events are applied again once they are done); what Elasticsearch accepted stays applied.
  *
- * <p><b>Requests and order:</b> the batch's partitions are dealt out to {@code concurrency} lanes at most
- * ({@link RequestLanes}); each lane's writes, in batch order, are split into bulk requests of at most
- * {@code maxActions} operations and about {@code maxBytes} ({@link BulkRequests}). A lane's requests run one after
- * another, in order; different lanes' requests run concurrently ({@link ConcurrentPartitions}). Every change of a
- * row is in one partition, and a partition in one lane, so each row's changes are applied in order (and external
- * versions make any overlap harmless). A truncate or a sweep is a barrier for the whole batch: everything polled
- * before it is applied first, everything after it afterwards (its own partition's only once it is done, in the
- * background if need be). Indices are created and mappings extended before the requests that need them, on the
- * calling thread.
+ * <p><b>Requests and order:</b> the batch's partitions are dealt out to {@code concurrency} lanes
+ * ({@link RequestLanes}), each lane's writes split into bulk requests ({@link BulkRequests}) that run in order,
+ * lanes concurrently ({@link ConcurrentPartitions}): a row's changes, all in one partition, stay in order. A truncate
+ * or a sweep is a barrier for the whole batch (docs/design.md, "Subscriber: when may an offset be committed?").
  *
  * <p>Used by one consumer thread at a time; {@link #close()} stops its request threads.
  */
 public final class BulkApplier implements AutoCloseable {
 
-    private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
     /** Documents a purge, or a full build's closing scan, reads per page at most (and at most max-actions). */
     private static final int SCAN_PAGE_SIZE = 5_000;
 
@@ -87,6 +73,7 @@ public final class BulkApplier implements AutoCloseable {
     private final ApplyMetrics metrics;
     private final TableMappings tables;
     private final TargetIndexes targets;
+    private final BulkRequestSender sender;
     private final int maxActions;
     private final long maxBytes;
     private final int concurrency;
@@ -100,33 +87,16 @@ public final class BulkApplier implements AutoCloseable {
     private JoinedDocuments documents;
     private DocumentWriter documentWriter;
 
-    /** A bulk request refused as a whole because of what it carries. */
-    private static final class ContentRefused extends Exception {
-        private final String kind;
-
-        ContentRefused(String kind, String message) {
-            super(message, null, false, false);
-            this.kind = kind;
-        }
-    }
-
     /**
      * @param client      a client built by {@link ElasticsearchClientFactory} (over the low-level REST client)
      * @param engine      the engine the client talks to
      * @param tables      how each table's rows become documents
-     * @param maxActions  operations per bulk request at most
-     * @param maxBytes    estimated bytes per bulk request at most
-     * @param concurrency bulk requests of different partitions running at once at most
+     * @param bulk        operations and bytes per bulk request, and requests running at once, at most
      * @param sweeps      how truncates and sweeps scan, and how long they run on the consumer thread
+     * @param clock       what delete markers record as the time of the delete
      */
     public BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
-                       int maxActions, long maxBytes, int concurrency, SweepSettings sweeps) {
-        this(client, engine, metrics, tables, maxActions, maxBytes, concurrency, sweeps, Clock.systemUTC());
-    }
-
-    /** @param clock what delete markers record as the time of the delete */
-    BulkApplier(ElasticsearchClient client, SearchEngine engine, MeterRegistry metrics, TableMappings tables,
-                int maxActions, long maxBytes, int concurrency, SweepSettings sweeps, Clock clock) {
+                       SubscriberSettings.Bulk bulk, SweepSettings sweeps, Clock clock) {
         if (!(client._transport() instanceof RestClientTransport transport)) {
             throw new IllegalArgumentException("the Elasticsearch client must use the REST client transport");
         }
@@ -134,14 +104,15 @@ public final class BulkApplier implements AutoCloseable {
         this.restClient = transport.restClient();
         this.engine = engine;
         this.scans = engine.scans();
-        this.maxActions = maxActions;
-        this.maxBytes = maxBytes;
-        this.concurrency = concurrency;
-        this.concurrentPartitions = new ConcurrentPartitions(concurrency, "tributary-bulk");
+        this.maxActions = bulk.maxActions();
+        this.maxBytes = bulk.maxBytes();
+        this.concurrency = bulk.concurrency();
+        this.concurrentPartitions = new ConcurrentPartitions(bulk.concurrency(), "tributary-bulk");
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
         this.targets = new TargetIndexes(client, engine);
-        int sweepPage = Math.min(maxActions, sweeps.pageSize());
+        this.sender = new BulkRequestSender(restClient, this.metrics, targets::isAlias);
+        int sweepPage = Math.min(bulk.maxActions(), sweeps.pageSize());
         this.sweeps = new BackgroundSweeps(
                 new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock),
                 new StaleDocumentSweep(restClient, scans, this.metrics, tables, sweepPage, clock), this.metrics,
@@ -253,119 +224,8 @@ public final class BulkApplier implements AutoCloseable {
         RequestLanes.deal(applicable, partitionOf, concurrency).forEach((lane, laneWrites) ->
                 requests.put(lane, BulkRequests.split(laneWrites, maxActions, maxBytes)));
         List<Rejection> found = Collections.synchronizedList(new ArrayList<>());
-        concurrentPartitions.runInOrder(requests, (lane, request) -> applyWrites(request, found));
+        concurrentPartitions.runInOrder(requests, (lane, request) -> sender.send(request, found));
         rejections.addAll(found);
-    }
-
-    private void applyWrites(List<PlannedWrite> writes, List<Rejection> rejections) throws ApplyFailedException {
-        if (writes.isEmpty()) {
-            return;
-        }
-        BulkAnswer answer;
-        try {
-            answer = bulk(writes);
-        } catch (ContentRefused refused) {
-            if (writes.size() == 1) {
-                PlannedWrite write = writes.get(0);
-                rejections.add(new Rejection(write.position(), write.index(), write.id(), refused.kind,
-                        refused.getMessage()));
-                return;
-            }
-            int half = writes.size() / 2;
-            applyWrites(writes.subList(0, half), rejections);
-            applyWrites(writes.subList(half, writes.size()), rejections);
-            return;
-        }
-        if (answer.errors()) {
-            readItems(writes, answer.items(), rejections);
-        } else {
-            for (PlannedWrite write : writes) {
-                for (BulkAction action : write.actions()) {
-                    metrics.applied(write.index(), action.kind());
-                }
-            }
-        }
-    }
-
-    private BulkAnswer bulk(List<PlannedWrite> writes) throws ApplyFailedException, ContentRefused {
-        int operations = 0;
-        for (PlannedWrite write : writes) {
-            operations += write.actions().size();
-        }
-        String what = "bulk request of " + operations + " operations (" + describe(writes.get(0)) + " …)";
-        Request request = new Request("POST", "/_bulk");
-        request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
-        request.setEntity(BulkBody.entity(writes, targets::isAlias, NDJSON));
-        long start = System.nanoTime();
-        try {
-            Response response = restClient.performRequest(request);
-            return BulkAnswer.read(EntityUtils.toByteArray(response.getEntity()));
-        } catch (ResponseException e) {
-            int status = e.getResponse().getStatusLine().getStatusCode();
-            BulkAnswer.Item error = BulkAnswer.requestError(body(e.getResponse()));
-            Verdict verdict = Verdict.forRequest(status, error.errorType());
-            String detail = "HTTP " + status + (error.errorType() == null ? ""
-                    : " " + error.errorType() + ": " + error.errorReason());
-            if (verdict == Verdict.REJECT) {
-                throw new ContentRefused(error.errorType() != null ? error.errorType() : "http-" + status, detail);
-            }
-            throw Failures.refused(what, writes.get(0).index(), status, error.errorType(),
-                    "Elasticsearch answered " + detail, e);
-        } catch (IOException e) {
-            throw Failures.failed(what, Verdict.RETRY, "Elasticsearch is unreachable: " + e.getMessage(), e);
-        } finally {
-            metrics.bulkRequest(operations, System.nanoTime() - start);
-        }
-    }
-
-    private static byte[] body(Response response) {
-        try {
-            return response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
-        } catch (IOException e) {
-            return new byte[0];
-        }
-    }
-
-    private void readItems(List<PlannedWrite> writes, List<BulkAnswer.Item> items, List<Rejection> rejections)
-            throws ApplyFailedException {
-        int next = 0;
-        String retryBecause = null;
-        UnavailableIndex unavailable = null;
-        for (PlannedWrite write : writes) {
-            Rejection rejected = null;
-            for (BulkAction action : write.actions()) {
-                if (next >= items.size()) {
-                    throw new ApplyFailedException("Elasticsearch answered " + items.size() + " items to a bulk"
-                            + " request with more operations (" + describe(write) + ")", true, null);
-                }
-                BulkAnswer.Item item = items.get(next++);
-                switch (Verdict.forItem(action.kind(), item.status(), item.errorType())) {
-                    case APPLIED -> metrics.applied(write.index(), action.kind());
-                    case STALE -> metrics.versionConflict(write.index());
-                    case RETRY -> {
-                        retryBecause = retryBecause != null ? retryBecause : itemText(item);
-                        unavailable = unavailable != null ? unavailable
-                                : UnavailableIndex.of(write.index(), item.errorType()).orElse(null);
-                    }
-                    case FATAL -> throw new ApplyFailedException("Elasticsearch refused " + itemText(item)
-                            + " (check the user's privileges on the index)", false, null);
-                    case REJECT -> rejected = rejected != null ? rejected : new Rejection(write.position(),
-                            item.index().isEmpty() ? write.index() : item.index(), write.id(), item.errorType(),
-                            itemText(item));
-                }
-            }
-            if (rejected != null) {
-                rejections.add(rejected);
-            }
-        }
-        if (unavailable != null) {
-            throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause
-                    + "; " + unavailable.advice(), unavailable, null);
-        }
-        if (retryBecause != null) {
-            throw new ApplyFailedException("Elasticsearch could not take every operation now, first: " + retryBecause,
-                    true, null);
-        }
     }
 
     /**
@@ -431,14 +291,5 @@ public final class BulkApplier implements AutoCloseable {
             documents.close();
             documentWriter.close();
         }
-    }
-
-    private static String describe(PlannedWrite write) {
-        return write.index() + "/" + write.id() + " at " + write.event().source().lsn();
-    }
-
-    private static String itemText(BulkAnswer.Item item) {
-        return item.action() + " " + item.index() + "/" + item.id() + ": " + item.status()
-                + (item.errorType() == null ? "" : " " + item.errorType() + " " + item.errorReason());
     }
 }

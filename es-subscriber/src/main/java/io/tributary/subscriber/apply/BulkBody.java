@@ -15,7 +15,7 @@ import org.apache.http.entity.ContentType;
  * ({@code {"index":{"_index":…,"_id":…,"routing":…,"version":…,"version_type":"external"}}}, plus
  * {@code "require_alias":true} for a target that is an alias, so a write never creates a deleted index again with
  * dynamic mappings) and, for an index, the document's bytes as they are
- * ({@link io.tributary.subscriber.decode.RowJson#json()}, one line by its invariant). Stateless.
+ * ({@link io.tributary.subscriber.events.RowJson#json()}, one line by its invariant). Stateless.
  */
 final class BulkBody {
 

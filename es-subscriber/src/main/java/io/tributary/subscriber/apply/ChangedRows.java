@@ -9,7 +9,7 @@ import io.tributary.index.mapping.TableMappings;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package io.tributary.subscriber.apply;
 import io.tributary.documents.DocumentBuilder;
 import io.tributary.documents.Snapshot;
 import io.tributary.index.DocumentAddress;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import io.tributary.documents.DocumentTree;
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.mapping.TableMappings;
 import io.tributary.subscriber.consume.Parking;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;

@@ -2,7 +2,7 @@ package io.tributary.subscriber.apply;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.index.mapping.TableMapping;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.util.Optional;
 
 /** A {@link TableMapping} applied to rows kept as JSON bytes: a row is read into a tree only when needed. */

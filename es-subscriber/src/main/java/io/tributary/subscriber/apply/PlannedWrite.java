@@ -2,7 +2,7 @@ package io.tributary.subscriber.apply;
 
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.model.Operation;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.util.List;
 import java.util.Map;
 

@@ -7,7 +7,7 @@ import io.tributary.index.mapping.TableMappings;
 import io.tributary.index.mapping.TableTag;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

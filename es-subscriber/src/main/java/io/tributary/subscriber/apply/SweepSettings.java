@@ -12,9 +12,6 @@ import java.time.Duration;
  */
 public record SweepSettings(int pageSize, Duration backgroundAfter) {
 
-    /** The defaults of reference.conf. */
-    public static final SweepSettings DEFAULTS = new SweepSettings(5_000, Duration.ofSeconds(2));
-
     public SweepSettings {
         if (pageSize < 1 || backgroundAfter.isNegative()) {
             throw new IllegalArgumentException("a sweep's page size must be at least 1 and its budget not negative: "

@@ -2,8 +2,8 @@ package io.tributary.subscriber.consume;
 
 import io.tributary.model.MalformedChangeEventException;
 import io.tributary.subscriber.apply.Rejection;
-import io.tributary.subscriber.decode.ChangeDecoder;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ChangeEventReader;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +31,7 @@ final class Batch {
     private final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
     private final Map<TopicPartition, Long> lastOffsets = new HashMap<>();
 
-    Batch(Iterable<ConsumerRecord<byte[], byte[]>> records, ChangeDecoder decoder) {
+    Batch(Iterable<ConsumerRecord<byte[], byte[]>> records, ChangeEventReader reader) {
         TopicPartition partition = null;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             if (partition == null || partition.partition() != record.partition()
@@ -41,7 +41,7 @@ final class Batch {
             }
             lastOffsets.put(partition, record.offset());
             try {
-                events.add(decoder.decode(record.key(), record.value(), record.headers()));
+                events.add(reader.read(record.key(), record.value(), record.headers()));
                 eventPartitions.add(partition);
                 eventRecords.add(record);
             } catch (MalformedChangeEventException e) {

@@ -2,7 +2,7 @@ package io.tributary.subscriber.consume;
 
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 

@@ -3,8 +3,8 @@ package io.tributary.subscriber.consume;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
-import io.tributary.subscriber.decode.ChangeDecoder;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ChangeEventReader;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class ChangeConsumer {
 
     private final Consumer<byte[], byte[]> consumer;
     private final BatchApplier applier;
-    private final ChangeDecoder decoder = new ChangeDecoder();
+    private final ChangeEventReader reader = new ChangeEventReader();
     private final DeadLetterPublisher deadLetters;
     private final ConsumerMetrics metrics;
     private final PollLimits limits;
@@ -172,7 +172,7 @@ public final class ChangeConsumer {
      */
     private void applyAndCommit(List<ConsumerRecord<byte[], byte[]>> records)
             throws ApplyFailedException, InterruptedException {
-        Batch batch = new Batch(records, decoder);
+        Batch batch = new Batch(records, reader);
         Optional<List<Rejection>> rejections = applyWithRetries(batch);
         long appliedAtMillis = clock.millis();
         if (rejections.isEmpty()) {

@@ -34,32 +34,32 @@ public final class DeadLetterTopic {
     }
 
     /** @throws IllegalStateException naming the topic and the key when it is missing and cannot be created */
-    public static void createIfMissing(SubscriberSettings settings, Set<String> existingTopics) {
-        String topic = settings.deadLetterTopic();
+    public static void createIfMissing(SubscriberSettings.Kafka kafka, Set<String> existingTopics) {
+        String topic = kafka.deadLetterTopic();
         if (existingTopics.contains(topic)) {
             return;
         }
-        Map<String, Object> config = known(settings.kafkaProperties(), AdminClientConfig.configNames());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        Map<String, Object> config = known(kafka.properties(), AdminClientConfig.configNames());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(config)) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             LOG.info("created the dead-letter topic {}", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw cannotCreate(settings, e.getCause().getMessage(), e.getCause());
+                throw cannotCreate(kafka, e.getCause().getMessage(), e.getCause());
             }
         } catch (TimeoutException e) {
-            throw cannotCreate(settings, "no answer within " + TIMEOUT_SECONDS + "s", e);
+            throw cannotCreate(kafka, "no answer within " + TIMEOUT_SECONDS + "s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw cannotCreate(settings, "interrupted", e);
+            throw cannotCreate(kafka, "interrupted", e);
         }
     }
 
-    public static Producer<byte[], byte[]> createProducer(SubscriberSettings settings) {
-        Map<String, Object> config = known(settings.kafkaProperties(), ProducerConfig.configNames());
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+    public static Producer<byte[], byte[]> createProducer(SubscriberSettings.Kafka kafka) {
+        Map<String, Object> config = known(kafka.properties(), ProducerConfig.configNames());
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-es-subscriber-dlq");
@@ -78,9 +78,9 @@ public final class DeadLetterTopic {
         return config;
     }
 
-    private static IllegalStateException cannotCreate(SubscriberSettings settings, String why, Throwable cause) {
-        return new IllegalStateException("the dead-letter topic " + settings.deadLetterTopic() + " does not exist"
-                + " and could not be created on " + settings.kafkaBootstrapServers() + " (" + why + "); create it"
+    private static IllegalStateException cannotCreate(SubscriberSettings.Kafka kafka, String why, Throwable cause) {
+        return new IllegalStateException("the dead-letter topic " + kafka.deadLetterTopic() + " does not exist"
+                + " and could not be created on " + kafka.bootstrapServers() + " (" + why + "); create it"
                 + " or check tributary.kafka.dead-letter-topic", cause);
     }
 }

@@ -25,13 +25,13 @@ public final class KafkaConsumerFactory {
     private KafkaConsumerFactory() {
     }
 
-    public static Consumer<byte[], byte[]> create(SubscriberSettings settings) {
-        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    public static Consumer<byte[], byte[]> create(SubscriberSettings.Kafka kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.properties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, kafka.maxPollRecords());
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-es-subscriber");
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -38,29 +38,29 @@ public final class TopicRetention {
      * @param existingTopics every topic on the cluster (the consumed ones are picked by name or pattern)
      * @throws IllegalStateException naming the topics when their configuration cannot be read, and what to set
      */
-    public static Duration longest(SubscriberSettings settings, Set<String> existingTopics) {
+    public static Duration longest(SubscriberSettings.Kafka kafka, Set<String> existingTopics) {
         List<ConfigResource> topics = new ArrayList<>();
         for (String name : existingTopics) {
-            if (TopicNames.isPattern(settings.topic()) ? TopicNames.regex(settings.topic()).matcher(name).matches()
-                    : name.equals(settings.topic())) {
+            if (TopicNames.isPattern(kafka.topic()) ? TopicNames.regex(kafka.topic()).matcher(name).matches()
+                    : name.equals(kafka.topic())) {
                 topics.add(new ConfigResource(ConfigResource.Type.TOPIC, name));
             }
         }
         Map<String, Object> config = new HashMap<>();
-        settings.kafkaProperties().forEach((name, value) -> {
+        kafka.properties().forEach((name, value) -> {
             if (AdminClientConfig.configNames().contains(name)) {
                 config.put(name, value);
             }
         });
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         Map<ConfigResource, Config> configs;
         try (Admin admin = Admin.create(config)) {
             configs = admin.describeConfigs(topics).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw cannotRead(settings, e.getCause() != null ? e.getCause() : e);
+            throw cannotRead(kafka, e.getCause() != null ? e.getCause() : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw cannotRead(settings, e);
+            throw cannotRead(kafka, e);
         }
         Duration longest = Duration.ZERO;
         for (Config topic : configs.values()) {
@@ -88,9 +88,9 @@ public final class TopicRetention {
         return entry == null || entry.value() == null ? fallback : entry.value();
     }
 
-    private static IllegalStateException cannotRead(SubscriberSettings settings, Throwable cause) {
-        return new IllegalStateException("cannot read the retention of topic " + settings.topic() + " on "
-                + settings.kafkaBootstrapServers() + " (" + cause.getMessage() + "), which decides how long delete"
+    private static IllegalStateException cannotRead(SubscriberSettings.Kafka kafka, Throwable cause) {
+        return new IllegalStateException("cannot read the retention of topic " + kafka.topic() + " on "
+                + kafka.bootstrapServers() + " (" + cause.getMessage() + "), which decides how long delete"
                 + " markers are kept; grant DescribeConfigs on the topic, or set"
                 + " tributary.elasticsearch.deletes.keep-for to a duration at least the topic's retention.ms +"
                 + " segment.ms", cause);

@@ -14,7 +14,7 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

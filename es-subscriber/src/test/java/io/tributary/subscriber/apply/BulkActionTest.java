@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tributary.index.DocumentAddress;
 import io.tributary.index.ScanPage;
 import io.tributary.index.ScanPage.ScannedDocument;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.RowJson;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
-import io.tributary.subscriber.decode.ReceivedChange;
-import io.tributary.subscriber.decode.RowJson;
+import io.tributary.subscriber.events.ReceivedChange;
+import io.tributary.subscriber.events.RowJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +98,7 @@ class BulkBodyTest {
         byte[] record = ("{\"op\":\"c\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\","
                 + "\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\"key\":{\"id\":1},"
                 + "\"after\":{\"id\":1,\"price\":1.10,\"n\":100000000000000000000}}").getBytes(StandardCharsets.UTF_8);
-        ReceivedChange change = new io.tributary.subscriber.decode.ChangeDecoder().decode(record);
+        ReceivedChange change = new io.tributary.subscriber.events.ChangeEventReader().read(record);
 
         PlannedWrite write = BatchPlan.of(List.of(change), Map.of(), new TableMappings(Map.of()), java.time.Instant.EPOCH).writes().get(0);
 

@@ -10,7 +10,7 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

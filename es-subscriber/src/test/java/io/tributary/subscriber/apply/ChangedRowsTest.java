@@ -21,7 +21,7 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.shaping.DocumentIds;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;

@@ -20,7 +20,7 @@ import io.tributary.model.SourceInfo;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
-import io.tributary.subscriber.decode.ReceivedChange;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

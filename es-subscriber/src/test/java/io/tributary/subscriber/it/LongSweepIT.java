@@ -14,7 +14,6 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import io.tributary.subscriber.apply.SweepSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +48,8 @@ class LongSweepIT extends SubscriberItSupport {
     private static final long TRUNCATE_VERSION = 1_000_000;
     private static final Map<String, String> SHORT_POLL_INTERVAL = Map.of("max.poll.interval.ms", "5000",
             "session.timeout.ms", "6000", "heartbeat.interval.ms", "1000");
-    private static final SweepSettings SMALL_PAGES = new SweepSettings(100, Duration.ofMillis(500));
+    private static final String SMALL_PAGES = "tributary.elasticsearch.sweep { page-size = 100,"
+            + " background-after = 500ms }";
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> started = new ArrayList<>();
@@ -73,10 +73,8 @@ class LongSweepIT extends SubscriberItSupport {
     private EsSubscriber start(String clientId, String elasticsearchUrl, SimpleMeterRegistry metrics) {
         Map<String, String> kafkaProperties = new java.util.HashMap<>(SHORT_POLL_INTERVAL);
         kafkaProperties.put("client.id", clientId);
-        SubscriberSettings base = harness.settings(harness.group, 100, kafkaProperties);
-        SubscriberSettings settings = new SubscriberSettings(base.kafkaBootstrapServers(), base.topic(),
-                base.deadLetterTopic(), base.groupId(), base.maxPollRecords(), base.kafkaProperties(),
-                List.of(URI.create(elasticsearchUrl)), "", "", base.retryBackoff(), 0).withSweeps(SMALL_PAGES);
+        SubscriberSettings settings = harness.settings(SubscriberHarness.kafkaProperties(kafkaProperties),
+                "tributary.elasticsearch.urls = \"" + elasticsearchUrl + "\"", SMALL_PAGES);
         EsSubscriber subscriber = new EsSubscriber(settings, metrics);
         subscriber.start();
         started.add(0, subscriber::close);

@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
-import io.tributary.subscriber.SubscriberSettings;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,8 +96,9 @@ class OrderedIdempotentApplyIT extends SubscriberItSupport {
                 expected.put(Integer.toString(id), json(row));
             }
         }
-        harness.startSubscriber(harness.settings(harness.group, 1000, Map.of())
-                .withBulk(new SubscriberSettings.Bulk(1000, 16 * 1024, Duration.ofMillis(500), 2)));
+        harness.startSubscriber(harness.settings("tributary.kafka.max-poll-records = 1000",
+                "tributary.elasticsearch.bulk { max-actions = 1000, max-bytes = 16KiB, max-wait = 500ms,"
+                        + " concurrency = 2 }"));
 
         harness.awaitCaughtUp(harness.group, WAIT);
         harness.awaitSources(index(table), expected, WAIT);

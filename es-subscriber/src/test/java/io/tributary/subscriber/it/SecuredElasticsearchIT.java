@@ -185,7 +185,7 @@ class SecuredElasticsearchIT {
                 "TRIBUTARY_ELASTICSEARCH_USERNAME", node.username(),
                 "TRIBUTARY_ELASTICSEARCH_PASSWORD", node.password(),
                 "TRIBUTARY_ELASTICSEARCH_TLS_CA_FILE", node.certificates().caCertificate().toString()))
-                .elasticsearch());
+                .elasticsearch().connection());
         RestClient rest = ((RestClientTransport) client._transport()).restClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {

@@ -23,7 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -202,8 +201,8 @@ class StaleProofApplyIT extends SubscriberItSupport {
     void markersOlderThanKeepForArePurgedAndRowsStay() throws Exception {
         harness = new SubscriberHarness(kafka, elasticsearch, "purge", 1);
         String table = unique("purged");
-        harness.startSubscriber(harness.settings(harness.group, 100, Map.of()).withDeletes(
-                new SubscriberSettings.Deletes(Optional.of(Duration.ofSeconds(1)), Duration.ofSeconds(1))));
+        harness.startSubscriber(harness.settings("tributary.elasticsearch.deletes { keep-for = 1s,"
+                + " purge-interval = 1s }"));
         harness.send(0, upsert(table, 10, "{\"id\":1}"));
         harness.send(0, upsert(table, 11, "{\"id\":2}"));
         harness.send(0, delete(table, 20, 1));

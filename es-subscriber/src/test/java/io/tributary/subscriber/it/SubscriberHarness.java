@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.localstack.RunningElasticsearch;
@@ -83,18 +86,38 @@ final class SubscriberHarness implements AutoCloseable {
         return topic + ".dlq";
     }
 
-    SubscriberSettings settings(String groupId, int maxPollRecords, Map<String, String> kafkaProperties) {
-        return new SubscriberSettings(kafka.bootstrapServers(), topic, deadLetterTopic(), groupId, maxPollRecords,
-                kafkaProperties, List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+    /**
+     * Settings for this harness's topic, Kafka and Elasticsearch, consuming as {@link #group} 100 records a poll,
+     * with {@code hocon} (lines of HOCON, e.g. {@code "tributary.elasticsearch.bulk.max-actions = 3"}) over them.
+     */
+    SubscriberSettings settings(String... hocon) {
+        return SubscriberSettings.of(ConfigFactory.parseString(String.join("\n", hocon)).withFallback(
+                ConfigFactory.parseString("""
+                        tributary {
+                          kafka { bootstrap-servers = "%s", topic = "%s", dead-letter-topic = "%s", group-id = "%s" }
+                          kafka.max-poll-records = 100
+                          elasticsearch { urls = "%s", retry { initial-backoff = 100ms, max-backoff = 2s } }
+                          http.port = 0
+                        }
+                        """.formatted(kafka.bootstrapServers(), topic, deadLetterTopic(), group,
+                        elasticsearch.url()))));
     }
 
-    /** Settings for {@link #group} with the given table entries. */
-    SubscriberSettings settings(Map<TableId, TableMapping> tables) {
-        SubscriberSettings base = settings(group, 100, Map.of());
-        return new SubscriberSettings(base.kafkaBootstrapServers(), base.topic(), base.deadLetterTopic(),
-                base.groupId(), base.maxPollRecords(), base.kafkaProperties(), base.elasticsearchUrls(), "", "",
-                base.retryBackoff(), 0, tables);
+    SubscriberSettings settings(String groupId, int maxPollRecords, Map<String, String> kafkaProperties) {
+        return settings("tributary.kafka { group-id = \"" + groupId + "\", max-poll-records = " + maxPollRecords
+                + " }", kafkaProperties(kafkaProperties));
+    }
+
+    /** {@code tributary.kafka.properties} set to {@code properties}, as a line of HOCON. */
+    static String kafkaProperties(Map<String, String> properties) {
+        return "tributary.kafka.properties = " + ConfigValueFactory.fromMap(properties)
+                .render(ConfigRenderOptions.concise());
+    }
+
+    /** Settings for {@link #group} with the given table entries, and {@code hocon} over the rest. */
+    SubscriberSettings settings(Map<TableId, TableMapping> tables, String... hocon) {
+        SubscriberSettings base = settings(hocon);
+        return new SubscriberSettings(base.kafka(), base.elasticsearch(), tables, base.documents(), base.httpPort());
     }
 
     EsSubscriber startSubscriber(String groupId, int maxPollRecords) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.config.InvalidConfigException;
 import io.tributary.index.SearchEngine;
@@ -11,16 +12,10 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.SearchEngineDistribution;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,10 +26,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SubscriberStartupIT {
 
-    private static SubscriberSettings settings(String bootstrap, String topic, String elasticsearch, String user) {
-        return new SubscriberSettings(bootstrap, topic, "startup-" + System.nanoTime(), 100, Map.of(),
-                List.of(URI.create(elasticsearch)), user, user.isEmpty() ? "" : "wrong",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 0);
+    /** Settings with {@code hocon} (lines of HOCON) over them. */
+    private static SubscriberSettings settings(String bootstrap, String topic, String elasticsearch, String user,
+                                               String... hocon) {
+        return SubscriberSettings.of(ConfigFactory.parseString(String.join("\n", hocon)).withFallback(
+                ConfigFactory.parseString("""
+                        tributary.kafka { bootstrap-servers = "%s", topic = "%s", group-id = "startup-%d" }
+                        tributary.elasticsearch { urls = "%s", username = "%s", password = "%s" }
+                        tributary.elasticsearch.retry { initial-backoff = 100ms, max-backoff = 1s }
+                        tributary.http.port = 0
+                        """.formatted(bootstrap, topic, System.nanoTime(), elasticsearch, user,
+                        user.isEmpty() ? "" : "wrong"))));
     }
 
     private static String startFailure(SubscriberSettings settings) {
@@ -83,8 +85,8 @@ class SubscriberStartupIT {
     void aConfiguredEngineTheClusterContradictsStopsStartupNamingTheKey(RunningKafka kafka,
                                                                        RunningElasticsearch elasticsearch) {
         boolean openSearch = elasticsearch.distribution() == SearchEngineDistribution.OPENSEARCH_2;
-        SubscriberSettings wrongEngine = settings(kafka.bootstrapServers(), "t", elasticsearch.url(), "")
-                .withEngine(Optional.of(openSearch ? SearchEngine.ELASTICSEARCH : SearchEngine.OPENSEARCH));
+        SubscriberSettings wrongEngine = settings(kafka.bootstrapServers(), "t", elasticsearch.url(), "",
+                "tributary.elasticsearch.engine = " + (openSearch ? "elasticsearch" : "opensearch"));
 
         String message = assertThrows(InvalidConfigException.class,
                 () -> new EsSubscriber(wrongEngine, new SimpleMeterRegistry()).start()).getMessage();

@@ -87,8 +87,8 @@ class SweepIT extends SubscriberItSupport {
                 new TableId(SCHEMA, sharedA), mapping(sharedA, sharedIndex + TableMapping.FIRST_GENERATION,
                         Optional.of(sharedIndex), Optional.empty()),
                 new TableId(SCHEMA, sharedB), mapping(sharedB, sharedIndex + TableMapping.FIRST_GENERATION,
-                        Optional.of(sharedIndex), Optional.empty())))
-                .withBulk(new SubscriberSettings.Bulk(3, 5_000_000, Duration.ofMillis(200), 4)));
+                        Optional.of(sharedIndex), Optional.empty())),
+                "tributary.elasticsearch.bulk { max-actions = 3, max-wait = 200ms, concurrency = 4 }"));
 
         for (long version : new long[] {5, 40, 100, 200}) {
             harness.send(0, upsert(orders, version, "{\"id\":" + version + "}"));

@@ -15,9 +15,8 @@ import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
-import io.tributary.ops.RetryBackoff;
+import io.tributary.pipeline.TestSettings;
 import io.tributary.subscriber.EsSubscriber;
-import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +89,9 @@ class DeadLettersIT {
         opened.add(admin);
         assertEquals(200, http("PUT", "/" + index, "{\"mappings\":{\"properties\":{\"qty\":{\"type\":\"long\"}}}}")
                 .statusCode());
-        EsSubscriber subscriber = new EsSubscriber(new SubscriberSettings(kafka.bootstrapServers(), topic,
-                "group-" + topic, 100, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0), new SimpleMeterRegistry());
+        EsSubscriber subscriber = new EsSubscriber(TestSettings.subscriber(kafka.bootstrapServers(),
+                elasticsearch.url(), topic, "group-" + topic, "tributary.kafka.max-poll-records = 100"),
+                new SimpleMeterRegistry());
         subscriber.start();
         opened.add(subscriber::close);
     }

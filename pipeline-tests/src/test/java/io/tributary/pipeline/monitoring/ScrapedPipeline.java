@@ -6,8 +6,8 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.TableId;
 import io.tributary.ops.OperationsHttpServer;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.ops.ServiceMetrics;
+import io.tributary.pipeline.TestSettings;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.shaping.source.PostgresEndpoint;
@@ -22,10 +22,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -91,9 +89,8 @@ final class ScrapedPipeline implements AutoCloseable {
     }
 
     private void startSubscriber(RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, "group-" + database, 500,
-                Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+        SubscriberSettings settings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearch.url(), topic,
+                "group-" + database);
         PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("es-subscriber");
         EsSubscriber subscriber = new EsSubscriber(settings, registry);
         subscriberHttp = serve(registry, subscriber::isReady);

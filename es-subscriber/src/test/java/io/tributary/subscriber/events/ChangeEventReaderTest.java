@@ -1,4 +1,4 @@
-package io.tributary.subscriber.decode;
+package io.tributary.subscriber.events;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,9 +26,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
-class ChangeDecoderTest {
+class ChangeEventReaderTest {
 
-    private final ChangeDecoder decoder = new ChangeDecoder();
+    private final ChangeEventReader reader = new ChangeEventReader();
 
     private static ObjectNode json(String text) {
         try {
@@ -55,7 +55,7 @@ class ChangeDecoderTest {
     private void assertSameAsSharedCodec(ChangeEvent event) {
         byte[] bytes = ChangeEventJson.encode(event);
         ChangeEvent expected = ChangeEventJson.decode(bytes);
-        ReceivedChange read = decoder.decode(bytes);
+        ReceivedChange read = reader.read(bytes);
         assertEquals(expected.op(), read.op());
         assertEquals(expected.source(), read.source());
         assertEquals(expected.key(), read.key());
@@ -91,9 +91,9 @@ class ChangeDecoderTest {
                 json("{\"id\":7,\"total\":\"12.50\",\"doc\":{\"a\":[1,null]}}"), List.of("note"), types());
         ChangeRecordEncoder.Encoded encoded = new ChangeRecordEncoder(Envelope.DEBEZIUM).encode(written);
 
-        ReceivedChange read = decoder.decode(encoded.key(), encoded.value(),
+        ReceivedChange read = reader.read(encoded.key(), encoded.value(),
                 new RecordHeaders(encoded.headers().toArray(Header[]::new)));
-        ReceivedChange expected = decoder.decode(null, ChangeEventJson.encode(tributary), new RecordHeaders());
+        ReceivedChange expected = reader.read(null, ChangeEventJson.encode(tributary), new RecordHeaders());
 
         assertEquals(expected.op(), read.op());
         assertEquals(expected.source(), read.source());
@@ -109,7 +109,7 @@ class ChangeDecoderTest {
         String record = "{\"op\":\"s\",\"source\":{\"database\":\"app\",\"schema\":\"public\",\"table\":\"orders\","
                 + "\"lsn\":\"0/64\",\"commitLsn\":\"0/64\",\"xid\":0},\"key\":{},\"before\":null,\"after\":null}";
 
-        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+        ReceivedChange read = reader.read(record.getBytes(StandardCharsets.UTF_8));
 
         assertEquals(Operation.SWEEP, read.op());
         assertEquals("public.orders", read.tableId().toString());
@@ -125,7 +125,7 @@ class ChangeDecoderTest {
         String record = "{\"op\":\"c\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"orders\","
                 + "\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\"key\":{\"id\":1},\"after\":" + after + "}";
 
-        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+        ReceivedChange read = reader.read(record.getBytes(StandardCharsets.UTF_8));
 
         assertArrayEquals(after.getBytes(StandardCharsets.UTF_8), read.after().json());
         assertNull(read.before());
@@ -138,7 +138,7 @@ class ChangeDecoderTest {
                 + "\"table\":\"orders\",\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},\n  \"key\" : {\"id\":1},\n"
                 + "  \"after\" : {\n    \"id\" : 1,\n    \"note\" : \"a\\nb\"\n  }\n}";
 
-        ReceivedChange read = decoder.decode(record.getBytes(StandardCharsets.UTF_8));
+        ReceivedChange read = reader.read(record.getBytes(StandardCharsets.UTF_8));
 
         String after = new String(read.after().json(), StandardCharsets.UTF_8);
         assertFalse(after.contains("\n"), after);
@@ -148,9 +148,9 @@ class ChangeDecoderTest {
     @Test
     void eventsWithTheSameTypesShareOneMap() {
         ObjectNode key = json("{\"id\":1}");
-        ReceivedChange first = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
+        ReceivedChange first = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
                 null, key, List.of(), types())));
-        ReceivedChange second = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(2),
+        ReceivedChange second = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(2),
                 key, null, key, List.of(), types())));
 
         assertSame(first.types(), second.types());
@@ -164,19 +164,19 @@ class ChangeDecoderTest {
         Map<String, String> changedTypes = new LinkedHashMap<>(types());
         changedTypes.put("added", "bool");
 
-        ReceivedChange first = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
+        ReceivedChange first = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(1), key,
                 null, key, List.of(), types())));
-        ReceivedChange other = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(2), key,
+        ReceivedChange other = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, source(2), key,
                 null, key, List.of(), otherTypes)));
-        ReceivedChange again = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(3), key,
+        ReceivedChange again = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(3), key,
                 null, key, List.of(), types())));
-        ReceivedChange againOther = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(4),
+        ReceivedChange againOther = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(4),
                 key, null, key, List.of(), otherTypes)));
-        ReceivedChange changed = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(5),
+        ReceivedChange changed = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE, source(5),
                 key, null, key, List.of(), changedTypes)));
-        ReceivedChange none = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.DELETE, source(6), key,
+        ReceivedChange none = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.DELETE, source(6), key,
                 null, null, List.of(), Map.of())));
-        ReceivedChange changedAgain = decoder.decode(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE,
+        ReceivedChange changedAgain = reader.read(ChangeEventJson.encode(new ChangeEvent(Operation.UPDATE,
                 source(7), key, null, key, List.of(), changedTypes)));
 
         assertEquals(types(), first.types());
@@ -205,12 +205,12 @@ class ChangeDecoderTest {
                 "{\"op\":\"c\"," + source + ",\"key\":{\"id\":1},\"after\":{\"id\":1", "not a change event");
         cases.forEach((record, reason) -> {
             MalformedChangeEventException e = assertThrows(MalformedChangeEventException.class,
-                    () -> decoder.decode(record.getBytes(StandardCharsets.UTF_8)), record);
+                    () -> reader.read(record.getBytes(StandardCharsets.UTF_8)), record);
             assertTrue(e.getMessage().contains(reason), record + " -> " + e.getMessage());
             assertThrows(MalformedChangeEventException.class,
                     () -> ChangeEventJson.decode(record.getBytes(StandardCharsets.UTF_8)), "shared codec: " + record);
         });
-        assertThrows(MalformedChangeEventException.class, () -> decoder.decode(null));
+        assertThrows(MalformedChangeEventException.class, () -> reader.read(null));
     }
 
     @Test
@@ -224,12 +224,12 @@ class ChangeDecoderTest {
                         + "\"commitLsn\":\"0/0\",\"commitTimestamp\":null}")) {
             byte[] record = ("{\"op\":\"d\",\"source\":" + source + ",\"key\":{\"id\":1}}")
                     .getBytes(StandardCharsets.UTF_8);
-            assertEquals(ChangeEventJson.decode(record).source(), decoder.decode(record).source(), source);
+            assertEquals(ChangeEventJson.decode(record).source(), reader.read(record).source(), source);
         }
         byte[] noLsn = ("{\"op\":\"d\",\"source\":{\"database\":\"app\",\"schema\":\"shop\",\"table\":\"o\","
                 + "\"commitLsn\":\"0/0\"},\"key\":{\"id\":1}}").getBytes(StandardCharsets.UTF_8);
         MalformedChangeEventException e = assertThrows(MalformedChangeEventException.class,
-                () -> decoder.decode(noLsn));
+                () -> reader.read(noLsn));
         assertTrue(e.getMessage().contains("source.lsn"), e.getMessage());
     }
 
@@ -239,6 +239,6 @@ class ChangeDecoderTest {
                 + "\"schema\":\"shop\",\"table\":\"orders\",\"lsn\":\"0/10\",\"commitLsn\":\"0/18\",\"xid\":1},"
                 + "\"key\":{\"id\":1},\"after\":{\"id\":1}}";
 
-        assertEquals(json("{\"id\":1}"), decoder.decode(record.getBytes(StandardCharsets.UTF_8)).after().tree());
+        assertEquals(json("{\"id\":1}"), reader.read(record.getBytes(StandardCharsets.UTF_8)).after().tree());
     }
 }

@@ -1,4 +1,4 @@
-package io.tributary.subscriber.decode;
+package io.tributary.subscriber.events;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;

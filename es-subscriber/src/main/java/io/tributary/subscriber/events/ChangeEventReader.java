@@ -1,4 +1,4 @@
-package io.tributary.subscriber.decode;
+package io.tributary.subscriber.events;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -33,7 +33,7 @@ import org.apache.kafka.common.header.Headers;
  * <p>Accepts what {@link ChangeEventJson#decode} accepts (unknown fields are skipped) and rejects what it rejects,
  * with {@link MalformedChangeEventException} saying what is wrong. Not thread-safe: one per consumer thread.
  */
-public final class ChangeDecoder {
+public final class ChangeEventReader {
 
     /** Distinct {@code types} objects kept; more are read afresh after the cache is emptied (memory stays bounded). */
     private static final int MAX_CACHED_TYPES = 512;
@@ -70,14 +70,14 @@ public final class ChangeDecoder {
      *
      * @throws MalformedChangeEventException saying what is wrong, for a record of neither shape
      */
-    public ReceivedChange decode(byte[] key, byte[] value, Headers headers) {
-        return DebeziumEventReader.read(key, value, headers, this::decode, ReceivedChange::of);
+    public ReceivedChange read(byte[] key, byte[] value, Headers headers) {
+        return DebeziumEventReader.read(key, value, headers, this::read, ReceivedChange::of);
     }
 
     /**
      * @throws MalformedChangeEventException saying what is wrong (not JSON, a missing or ill-typed field)
      */
-    public ReceivedChange decode(byte[] json) {
+    public ReceivedChange read(byte[] json) {
         if (json == null) {
             throw new MalformedChangeEventException("the record has no value (a tombstone?)", null);
         }

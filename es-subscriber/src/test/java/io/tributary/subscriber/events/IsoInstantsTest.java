@@ -1,4 +1,4 @@
-package io.tributary.subscriber.decode;
+package io.tributary.subscriber.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

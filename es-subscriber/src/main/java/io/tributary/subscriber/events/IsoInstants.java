@@ -1,4 +1,4 @@
-package io.tributary.subscriber.decode;
+package io.tributary.subscriber.events;
 
 import java.time.DateTimeException;
 import java.time.Instant;
