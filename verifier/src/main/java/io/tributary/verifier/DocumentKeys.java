@@ -3,7 +3,7 @@ package io.tributary.verifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.shaping.DocumentIds;
 import io.tributary.shaping.PgType;
 import io.tributary.shaping.PgTypes;

@@ -5,7 +5,7 @@ import io.tributary.documents.DocumentBuilder.Built;
 import io.tributary.documents.DocumentTree;
 import io.tributary.documents.Snapshot;
 import io.tributary.documents.SourceSession;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import java.sql.SQLException;

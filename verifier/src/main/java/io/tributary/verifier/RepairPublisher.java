@@ -36,7 +36,7 @@ final class RepairPublisher implements AutoCloseable {
         this.bootstrapServers = target.bootstrapServers();
         try {
             this.producer = KafkaProducerFactory.create(target.bootstrapServers(), target.properties(),
-                    "tributary-verifier-repair", target.maxEventBytes());
+                    "tributary-verifier-repair", target.limits().maxEventBytes());
         } catch (KafkaException e) {
             throw new VerificationFailedException("cannot create a Kafka producer for " + bootstrapServers + ": "
                     + e.getMessage(), e);

@@ -2,7 +2,7 @@ package io.tributary.verifier;
 
 import io.tributary.config.PostgresTls;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.TableSelection;

@@ -1,7 +1,7 @@
 package io.tributary.verifier;
 
 import io.tributary.documents.SqlNames;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
 import io.tributary.shaping.DocumentIds;

@@ -87,7 +87,7 @@ final class Verification {
                                                      Progress progress) throws SQLException {
         PostgresEndpoint endpoint = settings.producer().source().endpoint();
         DocumentChecks checks = new DocumentChecks(table -> catalogTable(database, table),
-                settings.producer().source().publication(), Optional.empty());
+                settings.producer().source().slot().publication(), Optional.empty());
         Optional<DocumentRepairs> repairs = settings.repair()
                 ? Optional.of(new DocumentRepairs(documents, Clock.systemUTC())) : Optional.empty();
         List<TableReport> reports = new ArrayList<>();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.replication.ReplicationErrors;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;

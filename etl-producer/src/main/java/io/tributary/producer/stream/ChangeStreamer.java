@@ -1,14 +1,14 @@
-package io.tributary.producer;
+package io.tributary.producer.stream;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.producer.decoding.ChangeAssembler;
 import io.tributary.producer.decoding.MessageDecoder;
-import io.tributary.producer.decoding.PgOutputMessage;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.KafkaPublisher;
@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Not thread-safe: run by the replication thread only.
  */
-final class ChangeStreamer implements AutoCloseable {
+final class ChangeStreamer implements StreamSession {
 
     private static final long IDLE_WAIT_MILLIS = 5;
 
@@ -80,15 +80,9 @@ final class ChangeStreamer implements AutoCloseable {
     record StreamingLimits(long maxUnacknowledgedEvents, Duration statusInterval) {
     }
 
-    /**
-     * What the metrics show: the last position received, the last reported as flushed, and how far behind the
-     * source the stream was when it received its last transaction (0 when idle).
-     */
-    record StreamPositions(AtomicLong received, AtomicLong flushed, AtomicLong lagMillis) {
-    }
-
     /** Handles at most one message; waits briefly when there is none or when Kafka is behind. */
-    void runOnce() throws SQLException, InterruptedException {
+    @Override
+    public void runOnce() throws SQLException, InterruptedException {
         if (tracker.unacknowledgedEvents() >= maxUnacknowledgedEvents) {
             tracker.awaitCapacity(maxUnacknowledgedEvents, statusInterval.toMillis());
             keepAliveWhileNotReading();
@@ -109,7 +103,7 @@ final class ChangeStreamer implements AutoCloseable {
         }
         Lsn walLsn = stream.lastReceivedLsn();
         receivedLsn.set(walLsn.value());
-        for (PgOutputMessage decoded : decoder.decodeMessages(message, walLsn)) {
+        for (ReplicationMessage decoded : decoder.decodeMessages(message, walLsn)) {
             handle(decoded, walLsn);
         }
         reportFlushed();
@@ -118,7 +112,7 @@ final class ChangeStreamer implements AutoCloseable {
         }
     }
 
-    private void handle(PgOutputMessage message, Lsn walLsn) throws SQLException, InterruptedException {
+    private void handle(ReplicationMessage message, Lsn walLsn) throws SQLException, InterruptedException {
         if (message instanceof Begin begin) {
             transaction = tracker.begin();
             recordLag(begin.commitTimestamp());
@@ -186,7 +180,8 @@ final class ChangeStreamer implements AutoCloseable {
      * Graceful stop: waits for Kafka to acknowledge everything sent, then reports and sends the final flushed
      * position. An open transaction's events stay unflushed; PostgreSQL sends that transaction again next time.
      */
-    void drainAndReportFinalPosition() throws SQLException {
+    @Override
+    public void drainAndReportFinalPosition() throws SQLException {
         publisher.flush();
         reportFlushed();
         stream.sendStatusNow();
@@ -196,7 +191,8 @@ final class ChangeStreamer implements AutoCloseable {
      * Stops publishing at once — the Kafka producer is closed first, failing what it has not sent — then closes the
      * replication connection: for a session whose producer lost the slot's lock.
      */
-    void abandon() {
+    @Override
+    public void abandon() {
         publisher.abort();
         try {
             stream.close();
