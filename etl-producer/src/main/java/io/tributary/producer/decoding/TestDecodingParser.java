@@ -40,21 +40,9 @@ import java.util.Set;
  * message: transactional: 0 prefix: tributary-heartbeat, sz: 0 content:
  * </pre>
  *
- * <p>test_decoding names no relation ids and no key columns, and prints types by name. So the table shapes and
- * replica identities of the streamed tables are given at construction (loaded once at startup, as Relations with
- * the tables' OIDs as relation ids and the key flags of the columns that key the events: the primary key, also under
- * REPLICA IDENTITY FULL), type names map to OIDs through {@link TypeNames}, and a Relation is synthesized before a
- * table's first change in the session and again whenever a row shows other columns or types than the last Relation
- * (after DDL): key flags carry over by column name, and a new column is a key column only under REPLICA IDENTITY
- * FULL of a table keyed by every column (no primary key). An old row ({@code old-key:}, or a delete's row) is
- * 'O' under REPLICA IDENTITY FULL and 'K' otherwise; test_decoding leaves its NULL columns out, they become NULLs
- * again. Values become pgoutput's text: quotes removed and {@code ''} undoubled, booleans {@code true}/{@code false}
- * as {@code t}/{@code f}, {@code B'0101'} as {@code 0101}.
- *
- * <p>What test_decoding cannot tell: the Begin carries no commit LSN ({@link Lsn#INVALID}) and no commit timestamp
- * (null), since neither is printed before the transaction's changes and events are never held back; the Commit
- * carries the end LSN (the WAL position the server sends with the COMMIT line, just past the commit record, what
- * the flushed position may be confirmed to) and the timestamp, but no commit LSN either.
+ * <p>test_decoding names no relation ids, no key columns and no type OIDs, so the streamed tables' shapes are given
+ * at construction and a Relation is synthesized before a table's first change and after DDL; the Begin carries no
+ * commit LSN or timestamp, the Commit no commit LSN (docs/design.md, "Decoding", has the rules).
  *
  * <p>Lines of tables that are not streamed give nothing (test_decoding has no publication and decodes every table),
  * but BEGIN and COMMIT always come through, so every transaction is tracked. A delete without old row

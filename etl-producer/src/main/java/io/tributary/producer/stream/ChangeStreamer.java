@@ -23,8 +23,9 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The producer's one loop: read a message from the slot, decode it, publish its events to Kafka, and report as
- * flushed what the {@link AckTracker} allows, nothing more. Each {@link #runOnce} handles at most one message.
+ * One stream session, stepped by {@link StreamLoop}: read a message from the slot, decode it, publish its events to
+ * Kafka, and report as flushed what the {@link AckTracker} allows, nothing more. Each {@link #runOnce} handles at
+ * most one message.
  *
  * <p>Backpressure: when {@code maxUnacknowledgedEvents} events wait for Kafka, the loop stops reading from the slot
  * (PostgreSQL keeps the WAL) and only keeps the connection alive, so memory stays bounded whatever the size of a
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * every logical message, starts a chunk when it is due, and publishes a chunk's rows when the chunk's high watermark
  * comes by, through this session's publisher, so the rows stand at that point in every partition.
  *
- * <p>One instance is one stream session: one replication connection and its Kafka producer. After a lost
- * connection the session is closed and a new one starts from the slot's confirmed position.
+ * <p>One instance is one replication connection and its Kafka producer. After a lost connection the session is closed
+ * and {@link StreamLoop} starts a new one from the slot's confirmed position.
  *
  * <p>Not thread-safe: run by the replication thread only.
  */
