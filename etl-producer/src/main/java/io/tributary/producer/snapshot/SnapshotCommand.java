@@ -105,7 +105,7 @@ public final class SnapshotCommand {
             for (String name : names) {
                 TableId table = TableId.parse(name);
                 if (!streamed.contains(table)) {
-                    err.println("snapshot: " + table + " is not one of the tables slot " + settings.source().slot()
+                    err.println("snapshot: " + table + " is not one of the tables slot " + settings.source().slot().name()
                             + " streams (tributary.postgres.tables resolves to " + streamed + ")");
                     return 2;
                 }
@@ -114,7 +114,7 @@ public final class SnapshotCommand {
             wanted = List.copyOf(chosen);
         }
         List<TableId> requested = ledger.request(settings.source().slot().name(), wanted, "operator request");
-        out.println("requested an incremental snapshot of " + requested + " for slot " + settings.source().slot()
+        out.println("requested an incremental snapshot of " + requested + " for slot " + settings.source().slot().name()
                 + "; the producer starts it within seconds while it streams. Follow it with: scripts/snapshot.sh"
                 + " --producer-config <file> status --follow");
         return 0;

@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 
 /** How {@link StreamLoop} waits: for real in production, on a fake clock in unit tests (which never sleep). */
 @FunctionalInterface
-public interface Sleeper {
+interface Sleeper {
 
     void sleep(long millis) throws InterruptedException;
 
