@@ -59,14 +59,13 @@ final class ChangeStreamer implements StreamSession {
     private InFlightTransaction transaction;
     private long lastKeepAliveMillis;
 
-    ChangeStreamer(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
-                   AckTracker tracker, IncrementalSnapshots snapshots, StreamingLimits limits, Clock clock,
+    ChangeStreamer(Parts parts, IncrementalSnapshots snapshots, StreamingLimits limits, Clock clock,
                    StreamPositions positions) {
-        this.stream = stream;
-        this.decoder = decoder;
-        this.assembler = assembler;
-        this.publisher = publisher;
-        this.tracker = tracker;
+        this.stream = parts.stream();
+        this.decoder = parts.decoder();
+        this.assembler = parts.assembler();
+        this.publisher = parts.publisher();
+        this.tracker = parts.tracker();
         this.snapshots = snapshots;
         this.maxUnacknowledgedEvents = limits.maxUnacknowledgedEvents();
         this.statusInterval = limits.statusInterval();
@@ -75,6 +74,14 @@ final class ChangeStreamer implements StreamSession {
         this.flushedLsn = positions.flushed();
         this.lagMillis = positions.lagMillis();
         this.lastKeepAliveMillis = clock.millis();
+    }
+
+    /**
+     * What one session is made of, from the slot to Kafka: its replication connection, the decoder of its plugin,
+     * the assembler of change records, and its Kafka publisher with the tracker of what Kafka acknowledged.
+     */
+    record Parts(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
+                 AckTracker tracker) {
     }
 
     /** How much may wait for Kafka, and how often PostgreSQL hears from us. */

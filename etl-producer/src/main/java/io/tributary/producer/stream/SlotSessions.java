@@ -117,7 +117,8 @@ final class SlotSessions implements SessionSource {
                 .<MessageDecoder>map(catalog -> new TestDecodingParser(catalog.tables(), catalog.typeNames()))
                 .orElseGet(PgOutputDecoder::new);
         ChangeAssembler assembler = new ChangeAssembler(setup.database(), setup.converter(), primaryKeys);
-        return new ChangeStreamer(stream, decoder, assembler, publisher, tracker, incrementalSnapshots,
+        return new ChangeStreamer(new ChangeStreamer.Parts(stream, decoder, assembler, publisher, tracker),
+                incrementalSnapshots,
                 new StreamingLimits(target.limits().maxUnacknowledgedEvents(), source.timing().statusInterval()),
                 clock, metrics.positions());
     }
