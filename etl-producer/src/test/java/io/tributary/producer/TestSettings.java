@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * Producer settings for tests, as keys over etl-producer's reference.conf ({@link ProducerSettings#parse}): the
  * defaults stay where they are documented, a test names only what it needs. Immutable.
  */
-public final class TestSettings {
+final class TestSettings {
 
     private final Map<String, Object> keys;
 
@@ -20,10 +20,10 @@ public final class TestSettings {
     }
 
     /**
-     * A producer of {@code tables} in the database at {@code url} to {@code topic}, reporting and reconnecting every
-     * 200 ms so tests see positions move quickly; slot {@code slot}, publication {@code pub} + the slot's suffix.
+     * A producer of the database at {@code url} through slot {@code slot}, reporting and reconnecting every 200 ms
+     * (backing off up to 2 s) so tests see positions move quickly; the tables and Kafka are still to be named.
      */
-    public static TestSettings quick(String url, String user, String password, String slot) {
+    static TestSettings quick(String url, String user, String password, String slot) {
         Map<String, Object> keys = new LinkedHashMap<>();
         keys.put("tributary.postgres.url", url);
         keys.put("tributary.postgres.user", user);
@@ -37,29 +37,29 @@ public final class TestSettings {
     }
 
     /** These settings with {@code key} set to {@code value} (a string, number, boolean or list of strings). */
-    public TestSettings with(String key, Object value) {
+    TestSettings with(String key, Object value) {
         Map<String, Object> changed = new LinkedHashMap<>(keys);
         changed.put(key, value);
         return new TestSettings(changed);
     }
 
     /** The tables to stream. */
-    public TestSettings tables(List<String> tables) {
+    TestSettings tables(List<String> tables) {
         return with("tributary.postgres.tables", List.copyOf(tables));
     }
 
     /** The Kafka brokers, topic and partition count. */
-    public TestSettings kafka(String bootstrapServers, String topic, int partitions) {
+    TestSettings kafka(String bootstrapServers, String topic, int partitions) {
         return with("tributary.kafka.bootstrap-servers", bootstrapServers).with("tributary.kafka.topic", topic)
                 .with("tributary.kafka.partitions", partitions);
     }
 
-    public ProducerSettings build() {
+    ProducerSettings build() {
         return ProducerSettings.parse(hocon());
     }
 
     /** The keys as HOCON, one line each. */
-    public String hocon() {
+    private String hocon() {
         return keys.entrySet().stream().map(entry -> entry.getKey() + " = " + json(entry.getValue()))
                 .collect(Collectors.joining("\n"));
     }
