@@ -4,7 +4,6 @@ import io.tributary.config.InvalidConfigException;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.replication.TableSelection;
-
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
 import java.io.PrintStream;

@@ -14,12 +14,12 @@ import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.replication.WalStream;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
-import java.util.List;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
