@@ -11,4 +11,4 @@ JAR="$ROOT/etl-producer/target/etl-producer.jar"
 # shellcheck source=lib/tool-jar.sh
 source "$ROOT/scripts/lib/tool-jar.sh"
 require_jar snapshot etl-producer "$JAR"
-exec java -cp "$JAR" io.tributary.producer.SnapshotCommand "$@"
+exec java -cp "$JAR" io.tributary.producer.snapshot.SnapshotCommand "$@"

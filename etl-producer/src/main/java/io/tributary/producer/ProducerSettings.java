@@ -1,8 +1,11 @@
 package io.tributary.producer;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.tributary.config.ConfigLoader;
 import io.tributary.config.EventTarget;
+import io.tributary.config.InvalidConfigException;
 import io.tributary.config.KafkaSecurity;
 import io.tributary.config.SettingsReader;
 import io.tributary.model.Envelope;
@@ -36,16 +39,6 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
 
     public static final String REFERENCE = ConfigLoader.PRODUCER_REFERENCE;
 
-    /** Settings with the documented snapshot defaults ({@link SnapshotSettings#DEFAULTS}). */
-    public ProducerSettings(Source source, Target target, int httpPort) {
-        this(source, target, httpPort, SnapshotSettings.DEFAULTS);
-    }
-
-    /** The same settings with another snapshot configuration. */
-    public ProducerSettings withSnapshot(SnapshotSettings snapshotSettings) {
-        return new ProducerSettings(source, target, httpPort, snapshotSettings);
-    }
-
     /** What to do when the slot is missing although this producer streamed before. */
     public enum OnSlotLoss {
         /** Stop with an error: an operator decides (restore the slot, or re-snapshot). */
@@ -70,106 +63,64 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
     /**
      * The database side.
      *
-     * @param tables            table names or patterns ({@code *} matches any characters), resolved at startup
-     * @param heartbeatInterval how often to write a heartbeat message into the WAL; zero for never
-     * @param numericMode       how {@code numeric} values are written: exact strings or exact JSON numbers
-     * @param plugin            the output plugin: pgoutput (with the publication) or test_decoding
-     * @param takeoverTimeout   how soon after the active producer's node goes silent PostgreSQL releases its lock
-     *                          to a standby (see {@code LockTimings})
+     * @param tables      table names or patterns ({@code *} matches any characters), resolved at startup
+     * @param numericMode how {@code numeric} values are written: exact strings or exact JSON numbers
      */
-    public record Source(PostgresEndpoint endpoint, OutputPlugin plugin, String slot, String publication,
-                         List<TableId> tables,
-                         Duration statusInterval, ReplicaIdentity replicaIdentity, OnSlotLoss onSlotLoss,
-                         boolean slotFailover, RetryBackoff reconnectBackoff, Duration heartbeatInterval,
-                         NumericMode numericMode, Duration takeoverTimeout) {
-
-        /** {@code tributary.postgres.takeover-timeout} by default. */
-        public static final Duration DEFAULT_TAKEOVER_TIMEOUT = Duration.ofSeconds(10);
+    public record Source(PostgresEndpoint endpoint, Slot slot, List<TableId> tables, Timing timing,
+                         ReplicaIdentity replicaIdentity, NumericMode numericMode) {
 
         public Source {
             tables = List.copyOf(tables);
         }
+    }
 
-        /** With the default takeover timeout. */
-        public Source(PostgresEndpoint endpoint, OutputPlugin plugin, String slot, String publication,
-                      List<TableId> tables, Duration statusInterval, ReplicaIdentity replicaIdentity,
-                      OnSlotLoss onSlotLoss, boolean slotFailover, RetryBackoff reconnectBackoff,
-                      Duration heartbeatInterval, NumericMode numericMode) {
-            this(endpoint, plugin, slot, publication, tables, statusInterval, replicaIdentity, onSlotLoss,
-                    slotFailover, reconnectBackoff, heartbeatInterval, numericMode, DEFAULT_TAKEOVER_TIMEOUT);
-        }
+    /**
+     * The replication slot and what it streams ({@code tributary.postgres.slot}, {@code plugin}, {@code publication},
+     * {@code slot-failover}, {@code on-slot-loss}).
+     *
+     * @param plugin      the output plugin: pgoutput (with the publication) or test_decoding
+     * @param publication the publication naming the streamed tables (pgoutput only)
+     * @param failover    whether the slot is created with FAILOVER (PostgreSQL 17+)
+     */
+    public record Slot(String name, OutputPlugin plugin, String publication, boolean failover, OnSlotLoss onLoss) {
+    }
 
-        /** The same source with another takeover timeout. */
-        public Source withTakeoverTimeout(Duration timeout) {
-            return new Source(endpoint, plugin, slot, publication, tables, statusInterval, replicaIdentity,
-                    onSlotLoss, slotFailover, reconnectBackoff, heartbeatInterval, numericMode, timeout);
-        }
-
-        /** The documented defaults for everything but what names the database, slot and tables. */
-        public static Source of(PostgresEndpoint endpoint, String slot, String publication, List<TableId> tables) {
-            return new Source(endpoint, OutputPlugin.PGOUTPUT, slot, publication, tables, Duration.ofSeconds(1),
-                    ReplicaIdentity.DEFAULT,
-                    OnSlotLoss.FAIL, false, new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                    Duration.ZERO, NumericMode.STRING);
-        }
+    /**
+     * How often the producer talks to PostgreSQL, and how it waits.
+     *
+     * @param statusInterval    how often the flushed position is reported (and the lock confirmed)
+     * @param reconnectBackoff  the wait before each new session after a failed one
+     * @param heartbeatInterval how often to write a heartbeat message into the WAL; zero for never
+     * @param takeoverTimeout   how soon after the active producer's node goes silent PostgreSQL releases its lock
+     *                          to a standby (see {@code LockTimings})
+     */
+    public record Timing(Duration statusInterval, RetryBackoff reconnectBackoff, Duration heartbeatInterval,
+                         Duration takeoverTimeout) {
     }
 
     /**
      * The Kafka side.
      *
-     * @param routing       which topic and partition each change goes to (topic name or pattern, partition count,
-     *                      partition-by, pinned tables)
-     * @param maxEventBytes the largest event (key and value, before compression) sent: the Kafka producer's
-     *                      {@code max.request.size} and a created topic's {@code max.message.bytes}
-     * @param minInsyncReplicas {@code min.insync.replicas} of a created topic; -1 for its replication factor - 1
-     * @param properties    the Kafka client properties: {@link KafkaSecurity}'s, with {@code tributary.kafka.properties}
-     *                      over them; {@link #toString()} hides the SASL login
-     * @param envelope      the events' shape: Tributary's or Debezium's
+     * @param properties the Kafka client properties: {@link KafkaSecurity}'s, with {@code tributary.kafka.properties}
+     *                   over them; {@link #toString()} hides the SASL login
+     * @param routing    which topic and partition each change goes to (topic name or pattern, partition count,
+     *                   partition-by, pinned tables)
+     * @param envelope   the events' shape: Tributary's or Debezium's
+     * @param newTopics  how a topic created at startup is replicated
      */
-    public record Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
-                         long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties,
-                         Envelope envelope) {
-
-        /** {@code tributary.kafka.max-event-bytes} by default: rows of tens of MB go through. */
-        public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024 * 1024;
+    public record Target(String bootstrapServers, Map<String, String> properties, Routing routing, Envelope envelope,
+                         Limits limits, NewTopics newTopics) {
 
         public Target {
             properties = Map.copyOf(properties);
             Objects.requireNonNull(envelope, "envelope");
         }
 
-        /** In Tributary's envelope. */
-        public Target(String bootstrapServers, Routing routing, int replicationFactor, int minInsyncReplicas,
-                      long maxUnacknowledgedEvents, int maxEventBytes, Map<String, String> properties) {
-            this(bootstrapServers, routing, replicationFactor, minInsyncReplicas, maxUnacknowledgedEvents,
-                    maxEventBytes, properties, Envelope.TRIBUTARY);
-        }
-
-        /** The same target with events in another envelope. */
-        public Target withEnvelope(Envelope shape) {
-            return new Target(bootstrapServers, routing, replicationFactor, minInsyncReplicas,
-                    maxUnacknowledgedEvents, maxEventBytes, properties, shape);
-        }
-
-        /** With {@code min.insync.replicas} derived from the replication factor. */
-        public Target(String bootstrapServers, Routing routing, int replicationFactor, long maxUnacknowledgedEvents,
-                      int maxEventBytes, Map<String, String> properties) {
-            this(bootstrapServers, routing, replicationFactor, -1, maxUnacknowledgedEvents, maxEventBytes,
-                    properties);
-        }
-
-        /** The documented defaults for everything but the brokers, topic and partitions. */
-        public static Target of(String bootstrapServers, String topic, int partitions) {
-            return new Target(bootstrapServers, Routing.byTable(topic, partitions), -1, 50_000,
-                    DEFAULT_MAX_EVENT_BYTES, Map.of());
-        }
-
         @Override
         public String toString() {
-            return "Target[bootstrapServers=" + bootstrapServers + ", routing=" + routing + ", replicationFactor="
-                    + replicationFactor + ", minInsyncReplicas=" + minInsyncReplicas + ", maxUnacknowledgedEvents="
-                    + maxUnacknowledgedEvents + ", maxEventBytes=" + maxEventBytes + ", properties="
-                    + KafkaSecurity.redacted(properties) + ", envelope=" + envelope + "]";
+            return "Target[bootstrapServers=" + bootstrapServers + ", properties=" + KafkaSecurity.redacted(properties)
+                    + ", routing=" + routing + ", envelope=" + envelope + ", limits=" + limits + ", newTopics="
+                    + newTopics + "]";
         }
 
         /** The topic name, or pattern with ${schema} and ${table}. */
@@ -180,6 +131,41 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         public int partitions() {
             return routing.partitions();
         }
+    }
+
+    /**
+     * How much goes to Kafka.
+     *
+     * @param maxUnacknowledgedEvents reading from the slot pauses while this many events wait for Kafka
+     * @param maxEventBytes           the largest event (key and value, before compression) sent: the Kafka producer's
+     *                                {@code max.request.size} and a created topic's {@code max.message.bytes}
+     */
+    public record Limits(long maxUnacknowledgedEvents, int maxEventBytes) {
+    }
+
+    /**
+     * A topic created at startup.
+     *
+     * @param replicationFactor -1 for the broker's default
+     * @param minInsyncReplicas -1 for the replication factor - 1
+     */
+    public record NewTopics(int replicationFactor, int minInsyncReplicas) {
+    }
+
+    /**
+     * Settings from a HOCON snippet over the reference defaults, with no file and no environment: for embedding
+     * the producer (tests, benchmarks).
+     *
+     * @throws io.tributary.config.InvalidConfigException naming the key at fault
+     */
+    public static ProducerSettings parse(String hocon) {
+        Config config;
+        try {
+            config = ConfigFactory.parseString(hocon).withFallback(ConfigLoader.loadReference(REFERENCE)).resolve();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException("producer settings are not valid HOCON: " + e.getMessage(), e);
+        }
+        return from(config);
     }
 
     /** @throws io.tributary.config.InvalidConfigException naming the key at fault */
@@ -215,22 +201,25 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
             throw read.invalid("tributary.postgres.reconnect.max-backoff", "must not be shorter than"
                     + " tributary.postgres.reconnect.initial-backoff (" + initial.toMillis() + "ms)");
         }
-        return new Source(
-                endpoint,
+        Slot slotSettings = new Slot(slot,
                 OutputPlugin.named(read.oneOf("tributary.postgres.plugin", List.of("pgoutput", "test_decoding"))),
-                slot,
                 read.requiredString("tributary.postgres.publication"),
-                tables,
-                read.durationAtLeast("tributary.postgres.status-interval", Duration.ofMillis(100)),
-                ReplicaIdentity.valueOf(read.oneOf("tributary.postgres.replica-identity", List.of("default", "full"))
-                        .toUpperCase(Locale.ROOT)),
-                OnSlotLoss.valueOf(read.oneOf("tributary.postgres.on-slot-loss", List.of("fail", "recreate", "resnapshot"))
-                        .toUpperCase(Locale.ROOT)),
                 read.bool("tributary.postgres.slot-failover"),
+                OnSlotLoss.valueOf(read.oneOf("tributary.postgres.on-slot-loss", List.of("fail", "recreate", "resnapshot"))
+                        .toUpperCase(Locale.ROOT)));
+        Timing timing = new Timing(
+                read.durationAtLeast("tributary.postgres.status-interval", Duration.ofMillis(100)),
                 new RetryBackoff(initial, max),
                 read.durationAtLeast("tributary.postgres.heartbeat-interval", Duration.ZERO),
-                NumericMode.read(read),
                 read.durationAtLeast("tributary.postgres.takeover-timeout", LockTimings.MINIMUM));
+        return new Source(
+                endpoint,
+                slotSettings,
+                tables,
+                timing,
+                ReplicaIdentity.valueOf(read.oneOf("tributary.postgres.replica-identity", List.of("default", "full"))
+                        .toUpperCase(Locale.ROOT)),
+                NumericMode.read(read));
     }
 
     private static Target target(SettingsReader read) {
@@ -246,12 +235,11 @@ public record ProducerSettings(Source source, Target target, int httpPort, Snaps
         }
         return new Target(
                 events.bootstrapServers(),
-                events.routing(),
-                replicationFactor,
-                minInsyncReplicas,
-                read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
-                events.maxEventBytes(),
                 events.properties(),
-                events.envelope());
+                events.routing(),
+                events.envelope(),
+                new Limits(read.intBetween("tributary.kafka.max-unacknowledged-events", 1, 10_000_000),
+                        events.maxEventBytes()),
+                new NewTopics(replicationFactor, minInsyncReplicas));
     }
 }

@@ -12,7 +12,6 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
@@ -62,19 +61,11 @@ class EtlProducerIT {
         sql("CREATE TABLE public.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean)",
             "CREATE TABLE sales.order_lines (order_id bigint, line int, qty int, price numeric(10,2),"
                     + " PRIMARY KEY (order_id, line))");
-        settings = settingsWith(ProducerSettings.Source.of(new PostgresEndpoint(postgres.jdbcUrl(database),
-                        postgres.user(), postgres.password()), "slot_" + database, "pub_" + database,
-                List.of(TableId.parse("public.customers"), TableId.parse("sales.order_lines"))));
-    }
-
-    /** Fast status updates and reconnects, so the tests see positions move quickly. */
-    private ProducerSettings settingsWith(ProducerSettings.Source source) {
-        ProducerSettings.Source quick = new ProducerSettings.Source(source.endpoint(), source.plugin(), source.slot(),
-                source.publication(), source.tables(), Duration.ofMillis(200), source.replicaIdentity(),
-                source.onSlotLoss(), source.slotFailover(),
-                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)), source.heartbeatInterval(),
-                source.numericMode());
-        return new ProducerSettings(quick, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 4), 0);
+        settings = TestSettings.quick(postgres.jdbcUrl(database), postgres.user(), postgres.password(),
+                        "slot_" + database)
+                .with("tributary.postgres.publication", "pub_" + database)
+                .tables(List.of("public.customers", "sales.order_lines"))
+                .kafka(kafka.bootstrapServers(), topic, 4).build();
     }
 
     @AfterEach
@@ -107,7 +98,7 @@ class EtlProducerIT {
 
     private Lsn confirmedFlushLsn() throws SQLException {
         return Lsn.parse(queryOne("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
-                + settings.source().slot() + "'"));
+                + settings.source().slot().name() + "'"));
     }
 
     private EtlProducer startProducer() throws SQLException {

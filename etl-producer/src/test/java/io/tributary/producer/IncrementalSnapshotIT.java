@@ -13,6 +13,7 @@ import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.OutputPlugin;
+import io.tributary.producer.snapshot.SnapshotCommand;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
@@ -232,14 +233,11 @@ class IncrementalSnapshotIT {
                 "CREATE PUBLICATION pub_" + db.name() + " FOR TABLE shop.items",
                 "CREATE ROLE " + role + " LOGIN REPLICATION PASSWORD 'limited'",
                 "GRANT USAGE ON SCHEMA shop TO " + role, "GRANT SELECT ON shop.items TO " + role);
-        ProducerSettings asSuperuser = db.settings(new SnapshotSettings(SnapshotMode.NEVER, 10, 1), 1, plugin,
-                "shop.items");
-        ProducerSettings.Source source = asSuperuser.source();
-        ProducerSettings limited = new ProducerSettings(new ProducerSettings.Source(
-                new PostgresEndpoint(source.endpoint().url(), role, "limited"),
-                source.plugin(), source.slot(), source.publication(), source.tables(), source.statusInterval(),
-                source.replicaIdentity(), source.onSlotLoss(), source.slotFailover(), source.reconnectBackoff(),
-                source.heartbeatInterval(), source.numericMode()), asSuperuser.target(), 0, asSuperuser.snapshot());
+        ProducerSettings limited = db.keys(1, plugin, "shop.items")
+                .with("tributary.postgres.snapshot.mode", "never")
+                .with("tributary.postgres.snapshot.chunk-size", 10)
+                .with("tributary.postgres.snapshot.parallelism", 1)
+                .with("tributary.postgres.user", role).with("tributary.postgres.password", "limited").build();
         started(limited, new SimpleMeterRegistry());
         db.sql("INSERT INTO shop.items VALUES (1, 'streamed')");
 

@@ -15,7 +15,6 @@ import io.tributary.model.Operation;
 import io.tributary.model.Routing;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.ReplicaIdentity;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.shaping.source.PostgresEndpoint;
@@ -26,6 +25,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,15 +76,21 @@ class ProducerChangesIT {
     private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user, Routing routing,
                               boolean slotFailover, OutputPlugin plugin) throws Exception {
         String suffix = topic.replace('-', '_');
-        Source defaults = Source.of(new PostgresEndpoint(url, user, postgres.password()), "slot_" + suffix,
-                "pub_" + suffix, tables.stream().map(TableId::parse).toList());
-        Source source = new Source(defaults.endpoint(), plugin, defaults.slot(), defaults.publication(), defaults.tables(),
-                Duration.ofMillis(200), identity, defaults.onSlotLoss(), slotFailover, defaults.reconnectBackoff(),
-                Duration.ZERO, defaults.numericMode());
-        ProducerSettings.Target target = new ProducerSettings.Target(kafka.bootstrapServers(), routing, -1, 10_000,
-                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES,
-                java.util.Map.of());
-        EtlProducer producer = new EtlProducer(new ProducerSettings(source, target, 0), new SimpleMeterRegistry());
+        Map<String, Integer> pins = new java.util.LinkedHashMap<>();
+        routing.pins().forEach((table, partition) -> pins.put(table.toString(), partition));
+        ProducerSettings settings = TestSettings.quick(url, user, postgres.password(), "slot_" + suffix)
+                .with("tributary.postgres.publication", "pub_" + suffix)
+                .with("tributary.postgres.plugin", plugin.pluginName())
+                .tables(tables)
+                .with("tributary.postgres.replica-identity", identity.name().toLowerCase(Locale.ROOT))
+                .with("tributary.postgres.slot-failover", slotFailover)
+                .with("tributary.postgres.reconnect.initial-backoff", "1s")
+                .with("tributary.postgres.reconnect.max-backoff", "30s")
+                .kafka(kafka.bootstrapServers(), routing.topic(), routing.partitions())
+                .with("tributary.kafka.partition-by", routing.partitionBy().name().toLowerCase(Locale.ROOT))
+                .with("tributary.kafka.pinned-partitions", pins)
+                .with("tributary.kafka.max-unacknowledged-events", 10_000).build();
+        EtlProducer producer = new EtlProducer(settings, new SimpleMeterRegistry());
         producers.add(producer);
         producer.start();
         return producer;
@@ -335,10 +342,9 @@ class ProducerChangesIT {
     void unreachableKafkaIsReportedWithTheSettingToCheck() throws Exception {
         freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.t (id int PRIMARY KEY)");
         String suffix = topic.replace('-', '_');
-        Source source = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()), "slot_" + suffix,
-                "pub_" + suffix, List.of(TableId.parse("public.t")));
-        EtlProducer producer = new EtlProducer(new ProducerSettings(source,
-                ProducerSettings.Target.of("127.0.0.1:1", topic, 2), 0), new SimpleMeterRegistry());
+        EtlProducer producer = new EtlProducer(TestSettings.quick(url, postgres.user(), postgres.password(),
+                        "slot_" + suffix).with("tributary.postgres.publication", "pub_" + suffix)
+                .tables(List.of("public.t")).kafka("127.0.0.1:1", topic, 2).build(), new SimpleMeterRegistry());
 
         IllegalStateException error = assertThrows(IllegalStateException.class, producer::start);
 

@@ -14,10 +14,10 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.stream.ServerBehindTopicException;
+import io.tributary.producer.stream.SlotLostException;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,12 +73,18 @@ class ProducerResilienceIT {
     }
 
     private ProducerSettings settings(OnSlotLoss onSlotLoss, Duration heartbeat, List<TableId> tables) {
-        Source defaults = Source.of(new PostgresEndpoint(url, postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, tables);
-        Source source = new Source(defaults.endpoint(), defaults.plugin(), defaults.slot(), defaults.publication(), defaults.tables(),
-                Duration.ofMillis(200), defaults.replicaIdentity(), onSlotLoss, false,
-                new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)), heartbeat, defaults.numericMode());
-        return new ProducerSettings(source, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2), 0);
+        return keys(onSlotLoss, heartbeat, tables).build();
+    }
+
+    /** Reporting every 200 ms, reconnecting after 200 ms up to 1 s. */
+    private TestSettings keys(OnSlotLoss onSlotLoss, Duration heartbeat, List<TableId> tables) {
+        return TestSettings.quick(url, postgres.user(), postgres.password(), "slot_" + database)
+                .with("tributary.postgres.publication", "pub_" + database)
+                .tables(tables.stream().map(TableId::toString).toList())
+                .with("tributary.postgres.on-slot-loss", onSlotLoss.name().toLowerCase(java.util.Locale.ROOT))
+                .with("tributary.postgres.reconnect.max-backoff", "1s")
+                .with("tributary.postgres.heartbeat-interval", heartbeat.toMillis() + "ms")
+                .kafka(kafka.bootstrapServers(), topic, 2);
     }
 
     private EtlProducer started(ProducerSettings settings, SimpleMeterRegistry metrics) throws Exception {
@@ -194,8 +200,8 @@ class ProducerResilienceIT {
 
     @Test
     void anActiveProducerWhoseLockSessionEndsStopsStreamingAtOnceAndTakesTheLockAgain() throws Exception {
-        ProducerSettings quickLock = new ProducerSettings(settings(OnSlotLoss.FAIL).source()
-                .withTakeoverTimeout(Duration.ofSeconds(3)), settings(OnSlotLoss.FAIL).target(), 0);
+        ProducerSettings quickLock = keys(OnSlotLoss.FAIL, Duration.ZERO, List.of(TableId.parse("public.items")))
+                .with("tributary.postgres.takeover-timeout", "3s").build();
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(quickLock, metrics);
         sql("INSERT INTO public.items VALUES (1, 'before')");
@@ -274,13 +280,11 @@ class ProducerResilienceIT {
 
     @Test
     void survivesAKafkaOutageLongerThanItsDeliveryTimeoutAndLosesNothing() throws Exception {
-        ProducerSettings base = settings(OnSlotLoss.FAIL);
-        ProducerSettings.Target impatient = new ProducerSettings.Target(base.target().bootstrapServers(),
-                base.target().routing(), -1, 10_000, ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES,
-                java.util.Map.of("delivery.timeout.ms", "4000",
-                "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0"));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        EtlProducer producer = started(new ProducerSettings(base.source(), impatient, 0), metrics);
+        EtlProducer producer = started(keys(OnSlotLoss.FAIL, Duration.ZERO, List.of(TableId.parse("public.items")))
+                .with("tributary.kafka.max-unacknowledged-events", 10_000)
+                .with("tributary.kafka.properties", java.util.Map.of("delivery.timeout.ms", "4000",
+                        "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0")).build(), metrics);
         sql("INSERT INTO public.items VALUES (1, 'before')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
@@ -305,10 +309,9 @@ class ProducerResilienceIT {
     @Test
     void aRowLargerThanMaxEventBytesStopsTheProducerNamingTableKeyLsnSizeAndSettingInsteadOfRetryingForEver()
             throws Exception {
-        ProducerSettings base = settings(OnSlotLoss.FAIL);
-        ProducerSettings.Target small = new ProducerSettings.Target(base.target().bootstrapServers(),
-                base.target().routing(), -1, 10_000, 256 * 1024, java.util.Map.of());
-        EtlProducer producer = started(new ProducerSettings(base.source(), small, 0), new SimpleMeterRegistry());
+        EtlProducer producer = started(keys(OnSlotLoss.FAIL, Duration.ZERO, List.of(TableId.parse("public.items")))
+                .with("tributary.kafka.max-unacknowledged-events", 10_000)
+                .with("tributary.kafka.max-event-bytes", 256 * 1024).build(), new SimpleMeterRegistry());
         sql("INSERT INTO public.items VALUES (1, 'small')",
                 "INSERT INTO public.items SELECT 2, string_agg(md5(i::text), '') FROM generate_series(1, 20000) i");
 

@@ -8,6 +8,7 @@ import io.tributary.config.InvalidConfigException;
 import io.tributary.config.Secret;
 import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import java.nio.file.Files;
@@ -37,17 +38,34 @@ class ProducerSettingsTest {
         ProducerSettings settings = ProducerSettings.load(null, requiredEnvironment());
 
         assertEquals(List.of(TableId.parse("public.orders"), TableId.parse("sales.lines")), settings.source().tables());
-        assertEquals("tributary", settings.source().slot());
-        assertEquals(ProducerSettings.OnSlotLoss.FAIL, settings.source().onSlotLoss());
+        assertEquals("tributary", settings.source().slot().name());
+        assertEquals(ProducerSettings.OnSlotLoss.FAIL, settings.source().slot().onLoss());
         assertEquals(ProducerSettings.ReplicaIdentity.DEFAULT, settings.source().replicaIdentity());
-        assertEquals(java.time.Duration.ZERO, settings.source().heartbeatInterval());
+        assertEquals(java.time.Duration.ZERO, settings.source().timing().heartbeatInterval());
         assertEquals("tributary.changes", settings.target().topic());
         assertEquals(12, settings.target().partitions());
         assertEquals(8080, settings.httpPort());
         assertEquals(Secret.NONE, settings.source().endpoint().password());
-        assertEquals(SnapshotSettings.DEFAULTS, settings.snapshot());
-        assertEquals(java.time.Duration.ofSeconds(10), settings.source().takeoverTimeout());
-        assertEquals(-1, settings.target().minInsyncReplicas());
+        assertEquals(new SnapshotSettings(SnapshotMode.INITIAL, 10_000, 2), settings.snapshot());
+        assertEquals(java.time.Duration.ofSeconds(10), settings.source().timing().takeoverTimeout());
+        assertEquals(-1, settings.target().newTopics().minInsyncReplicas());
+    }
+
+    @Test
+    void aHoconSnippetIsReadOverTheReferenceDefaults() {
+        ProducerSettings settings = ProducerSettings.parse("""
+                tributary.postgres { url = "jdbc:postgresql://db:5432/app", user = replicator, tables = [shop.items] }
+                tributary.postgres.reconnect.initial-backoff = 200ms
+                tributary.kafka.bootstrap-servers = "kafka:9092"
+                """);
+
+        assertEquals(List.of(TableId.parse("shop.items")), settings.source().tables());
+        assertEquals(new RetryBackoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(30)),
+                settings.source().timing().reconnectBackoff());
+        assertEquals(50_000, settings.target().limits().maxUnacknowledgedEvents());
+        InvalidConfigException missing = assertThrows(InvalidConfigException.class,
+                () -> ProducerSettings.parse("tributary.kafka.bootstrap-servers = \"kafka:9092\""));
+        assertTrue(missing.getMessage().startsWith("tributary.postgres.url is required"), missing.getMessage());
     }
 
     @Test

@@ -3,9 +3,6 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
-import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.shaping.source.PostgresEndpoint;
@@ -14,10 +11,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -69,16 +65,27 @@ final class ProducerTestDatabase implements AutoCloseable {
         return settings(snapshot, partitions, OutputPlugin.PGOUTPUT, tables);
     }
 
+    /** {@link #settings(SnapshotSettings, int, String...)} with the documented snapshot defaults. */
+    ProducerSettings settings(int partitions, String... tables) {
+        return keys(partitions, OutputPlugin.PGOUTPUT, tables).build();
+    }
+
     /** {@link #settings(SnapshotSettings, int, String...)} with another output plugin. */
     ProducerSettings settings(SnapshotSettings snapshot, int partitions, OutputPlugin plugin, String... tables) {
-        Source defaults = Source.of(endpoint(), slot(), "pub_" + name,
-                Arrays.stream(tables).map(TableId::parse).toList());
-        Source quick = new Source(defaults.endpoint(), plugin, defaults.slot(), defaults.publication(),
-                defaults.tables(), Duration.ofMillis(200), defaults.replicaIdentity(), defaults.onSlotLoss(),
-                defaults.slotFailover(), new RetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                defaults.heartbeatInterval(), defaults.numericMode());
-        return new ProducerSettings(quick, ProducerSettings.Target.of(kafka.bootstrapServers(), topic, partitions), 0,
-                snapshot);
+        return keys(partitions, plugin, tables)
+                .with("tributary.postgres.snapshot.mode", snapshot.mode().name().toLowerCase(Locale.ROOT))
+                .with("tributary.postgres.snapshot.chunk-size", snapshot.chunkSize())
+                .with("tributary.postgres.snapshot.parallelism", snapshot.parallelism())
+                .build();
+    }
+
+    /** The keys of {@link #settings(int, String...)}, for a test to change some. */
+    TestSettings keys(int partitions, OutputPlugin plugin, String... tables) {
+        return TestSettings.quick(postgres.jdbcUrl(name), postgres.user(), postgres.password(), slot())
+                .with("tributary.postgres.publication", "pub_" + name)
+                .with("tributary.postgres.plugin", plugin.pluginName())
+                .tables(List.of(tables))
+                .kafka(kafka.bootstrapServers(), topic, partitions);
     }
 
     /** A producer, not started yet, closed with this database. */

@@ -10,10 +10,11 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
-import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
+import io.tributary.producer.stream.ServerBehindTopicException;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -49,9 +50,11 @@ class RestoredServerIT {
         try (ProducerTestDatabase db = new ProducerTestDatabase(postgres, kafka, "restored");
              TcpForwarder address = new TcpForwarder(postgres.port())) {
             db.sql("CREATE TABLE shop.items (id int PRIMARY KEY)");
-            EtlProducer producer = db.producer(through(address, db,
-                    db.settings(new SnapshotSettings(SnapshotMode.INITIAL, 100, 1), 1, "shop.items")),
-                    new SimpleMeterRegistry());
+            EtlProducer producer = db.producer(db.keys(1, OutputPlugin.PGOUTPUT, "shop.items")
+                    .with("tributary.postgres.snapshot.chunk-size", 100)
+                    .with("tributary.postgres.snapshot.parallelism", 1)
+                    .with("tributary.postgres.url", "jdbc:postgresql://127.0.0.1:" + address.port() + "/" + db.name())
+                    .build(), new SimpleMeterRegistry());
             producer.start();
             Lsn olderPosition = Lsn.parse(currentWalPosition(older));
             while (!Lsn.parse(db.queryOne("SELECT pg_current_wal_lsn()")).isAfter(olderPosition)) {
@@ -82,16 +85,6 @@ class RestoredServerIT {
 
     private static boolean isRowOne(Received received) {
         return received.event().op() == Operation.CREATE && received.event().key().path("id").asInt() == 1;
-    }
-
-    /** The same settings with the database reached through {@code address}. */
-    private static ProducerSettings through(TcpForwarder address, ProducerTestDatabase db, ProducerSettings settings) {
-        Source s = settings.source();
-        PostgresEndpoint endpoint = new PostgresEndpoint("jdbc:postgresql://127.0.0.1:" + address.port() + "/"
-                + db.name(), s.endpoint().user(), s.endpoint().password().reveal());
-        return new ProducerSettings(new Source(endpoint, s.plugin(), s.slot(), s.publication(), s.tables(),
-                s.statusInterval(), s.replicaIdentity(), s.onSlotLoss(), s.slotFailover(), s.reconnectBackoff(),
-                s.heartbeatInterval(), s.numericMode()), settings.target(), settings.httpPort(), settings.snapshot());
     }
 
     private static String currentWalPosition(RunningPostgres server) throws Exception {

@@ -1,7 +1,6 @@
 package io.tributary.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -171,9 +170,9 @@ class SnapshotIT {
         double cutAt = rowsPublished(metrics, "shop.big");
         assertTrue(cutAt > 0 && cutAt < 20_000, "the first snapshot was cut midway, at " + cutAt + " rows");
         assertEquals("t", db.queryOne("SELECT completed_at IS NULL FROM tributary.snapshots WHERE slot_name = '"
-                + settings.source().slot() + "'"), "recorded as unfinished");
+                + settings.source().slot().name() + "'"), "recorded as unfinished");
         String firstSlotLsn = db.queryOne("SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '"
-                + settings.source().slot() + "'");
+                + settings.source().slot().name() + "'");
         db.sql("UPDATE shop.big SET payload = 'changed before the restart' WHERE id = 20000");
 
         EtlProducer second = newProducer(settings, new SimpleMeterRegistry());
@@ -201,7 +200,7 @@ class SnapshotIT {
                 .findFirst().orElseThrow();
         assertTrue(streamed.source().lsn().isAfter(redoVersion), "then streaming goes on from the new slot");
         assertEquals("t", db.queryOne("SELECT completed_at IS NOT NULL FROM tributary.snapshots WHERE slot_name = '"
-                + settings.source().slot() + "'"));
+                + settings.source().slot().name() + "'"));
         assertEachTableSweptRightAfterItsRows(records, redoVersion);
     }
 

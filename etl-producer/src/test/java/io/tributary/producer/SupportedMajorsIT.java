@@ -57,7 +57,7 @@ class SupportedMajorsIT {
         PostgresMajor tooOld = TestedMajors.newestUnsupported();
         try (ProducerTestDatabase db = new ProducerTestDatabase(LocalStack.postgres(tooOld), kafka, "too_old")) {
             db.sql("CREATE TABLE shop.items (id int PRIMARY KEY)");
-            EtlProducer producer = db.producer(db.settings(SnapshotSettings.DEFAULTS, 1, "shop.items"),
+            EtlProducer producer = db.producer(db.settings(1, "shop.items"),
                     new SimpleMeterRegistry());
 
             IllegalStateException refused = assertThrows(IllegalStateException.class, producer::start);
@@ -76,7 +76,7 @@ class SupportedMajorsIT {
             db.sql("CREATE TABLE shop.lines (qty int, price int, total int GENERATED ALWAYS AS (qty * price) STORED)",
                     "ALTER TABLE shop.lines REPLICA IDENTITY FULL",
                     "INSERT INTO shop.lines VALUES (2, 3)");
-            EtlProducer producer = db.producer(db.settings(SnapshotSettings.DEFAULTS, 1, "shop.lines"),
+            EtlProducer producer = db.producer(db.settings(1, "shop.lines"),
                     new SimpleMeterRegistry());
 
             IllegalStateException refused = assertThrows(IllegalStateException.class, producer::start);

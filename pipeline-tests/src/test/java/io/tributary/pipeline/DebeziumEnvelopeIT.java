@@ -17,6 +17,7 @@ import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.shaping.source.PostgresEndpoint;
@@ -160,10 +161,13 @@ class DebeziumEnvelopeIT {
     }
 
     private EtlProducer startProducer(String slot, String topic, Envelope envelope) throws Exception {
-        ProducerSettings settings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                slot, "pub_" + slot, List.of(TableId.parse("shop.*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2).withEnvelope(envelope), 0);
+        ProducerSettings settings = ProducerSettings.parse("""
+                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = %s, publication = pub_%s }
+                tributary.postgres.tables = ["shop.*"]
+                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 2, envelope = %s }
+                tributary.http.port = 0
+                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), slot, slot,
+                kafka.bootstrapServers(), topic, envelope.name().toLowerCase(java.util.Locale.ROOT)));
         EtlProducer producer = new EtlProducer(settings, new SimpleMeterRegistry());
         producer.start();
         return producer;

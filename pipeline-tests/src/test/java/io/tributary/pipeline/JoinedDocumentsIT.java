@@ -104,12 +104,15 @@ class JoinedDocumentsIT {
             "CREATE TABLE jd.tags (id int PRIMARY KEY, label text)",
             "CREATE TABLE jd.order_tags (order_id int, tag_id int, PRIMARY KEY (order_id, tag_id))");
         topic = "joined-" + database;
+        producerSettings = ProducerSettings.parse("""
+                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = slot_%s, publication = pub_%s }
+                tributary.postgres.tables = ["jd.*"]
+                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 3 }
+                tributary.http.port = 0
+                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, database,
+                kafka.bootstrapServers(), topic));
         TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
-        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse("jd.*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
+                producerSettings.target().limits().maxEventBytes());
     }
 
     @AfterEach

@@ -12,6 +12,7 @@ import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicSetup;
@@ -56,6 +57,8 @@ class PipelineIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private String database;
     private ProducerSettings producerSettings;
+    /** The HOCON of {@link #producerSettings}, for a test to add keys to. */
+    private String producerHocon;
     private EtlProducer producer;
     private EsSubscriber subscriber;
 
@@ -79,12 +82,16 @@ class PipelineIT {
                     + " PRIMARY KEY (order_id, line))");
         String topic = "pipeline-" + database;
         // The subscriber starts before the producer, which would create the topic: create it as the producer does.
+        producerHocon = """
+                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = slot_%s, publication = pub_%s }
+                tributary.postgres.tables = ["shop.*"]
+                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 3 }
+                tributary.http.port = 0
+                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, database,
+                kafka.bootstrapServers(), topic);
+        producerSettings = ProducerSettings.parse(producerHocon);
         TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
-        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
+                producerSettings.target().limits().maxEventBytes());
         SubscriberSettings subscriberSettings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearch.url(),
                 topic, "group-" + database);
         subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
@@ -192,12 +199,8 @@ class PipelineIT {
             "DELETE FROM shop.customers WHERE id BETWEEN 6 AND 10",
             "DELETE FROM shop.order_lines WHERE order_id = 3");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        ProducerSettings.Source source = producerSettings.source();
-        producer = new EtlProducer(new ProducerSettings(new ProducerSettings.Source(source.endpoint(), source.plugin(),
-                source.slot(), source.publication(), source.tables(), source.statusInterval(),
-                source.replicaIdentity(), onSlotLoss, source.slotFailover(),
-                source.reconnectBackoff(), source.heartbeatInterval(), source.numericMode()),
-                producerSettings.target(), 0), metrics);
+        producer = new EtlProducer(ProducerSettings.parse(producerHocon + "tributary.postgres.on-slot-loss = "
+                + onSlotLoss.name().toLowerCase(java.util.Locale.ROOT)), metrics);
         producer.start();
         sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
 

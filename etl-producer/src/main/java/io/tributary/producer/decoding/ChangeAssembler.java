@@ -9,14 +9,14 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
@@ -97,7 +97,7 @@ public final class ChangeAssembler {
      * @throws UndecodableMessageException when the message does not fit what came before it (a change without its
      *                                     Relation or outside a transaction, a key column without a value)
      */
-    public List<ChangeRecord> accept(PgOutputMessage message, Lsn walLsn) {
+    public List<ChangeRecord> accept(ReplicationMessage message, Lsn walLsn) {
         if (message instanceof Begin begin) {
             transaction = begin;
         } else if (message instanceof Commit) {
@@ -128,7 +128,7 @@ public final class ChangeAssembler {
     }
 
     /** The changes of {@link #accept} with their rows as trees: for tests and tools that look into rows. */
-    public List<ChangeEvent> acceptAsEvents(PgOutputMessage message, Lsn walLsn) {
+    public List<ChangeEvent> acceptAsEvents(ReplicationMessage message, Lsn walLsn) {
         return accept(message, walLsn).stream().map(ChangeRecord::toEvent).toList();
     }
 

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Turns one message of a logical replication stream, as the output plugin wrote it, into {@link PgOutputMessage}s
+ * Turns one message of a logical replication stream, as the output plugin wrote it, into {@link ReplicationMessage}s
  * for {@link ChangeAssembler}. Two plugins, two implementations: {@link PgOutputDecoder} (pgoutput's binary
  * protocol, one message in, one out) and {@link TestDecodingParser} (test_decoding's text lines, which may need a
  * synthesized Relation before the change, or nothing at all for a table that is not streamed).
@@ -20,5 +20,5 @@ public interface MessageDecoder {
      * @param lsn     the WAL position the server sent with the message (XLogData), for messages and errors
      * @return the messages it stands for, in stream order; empty when it concerns nothing streamed
      */
-    List<PgOutputMessage> decodeMessages(ByteBuffer message, Lsn lsn);
+    List<ReplicationMessage> decodeMessages(ByteBuffer message, Lsn lsn);
 }

@@ -1,17 +1,17 @@
 package io.tributary.producer.decoding;
 
 import io.tributary.model.Lsn;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
-import io.tributary.producer.decoding.PgOutputMessage.Origin;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Type;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage.Origin;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Type;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -23,7 +23,7 @@ import java.util.List;
 
 /**
  * Decodes the bytes of one pgoutput message (protocol version 1, as sent by PostgreSQL 10 and later) into a
- * {@link PgOutputMessage}. Pure and strict: it reads nothing but the buffer, and anything it does not understand
+ * {@link ReplicationMessage}. Pure and strict: it reads nothing but the buffer, and anything it does not understand
  * (an unknown message letter or tuple kind, a truncated buffer, bytes left over) throws
  * {@link UndecodableMessageException} with the LSN and the offending byte, never a guess. Stateless and thread-safe.
  */
@@ -34,7 +34,7 @@ public final class PgOutputDecoder implements MessageDecoder {
 
     /** The one message the bytes hold: {@link #decode}. */
     @Override
-    public List<PgOutputMessage> decodeMessages(ByteBuffer message, Lsn lsn) {
+    public List<ReplicationMessage> decodeMessages(ByteBuffer message, Lsn lsn) {
         return List.of(decode(message, lsn));
     }
 
@@ -42,13 +42,13 @@ public final class PgOutputDecoder implements MessageDecoder {
      * @param message the message bytes, from its first byte (the letter) to its end
      * @param lsn     the WAL position the server sent with the message, for error messages
      */
-    public PgOutputMessage decode(ByteBuffer message, Lsn lsn) {
+    public ReplicationMessage decode(ByteBuffer message, Lsn lsn) {
         if (!message.hasRemaining()) {
             throw new UndecodableMessageException(lsn, "the message is empty");
         }
         byte letter = message.get();
         try {
-            PgOutputMessage decoded = switch (letter) {
+            ReplicationMessage decoded = switch (letter) {
                 case 'B' -> decodeBegin(message);
                 case 'C' -> decodeCommit(message);
                 case 'O' -> decodeOrigin(message);

@@ -11,7 +11,7 @@ import java.util.Set;
  * @param generatedColumns the names of its generated columns, which test_decoding prints and pgoutput (before
  *                         PostgreSQL 18) does not send, so they are left out of rows too
  */
-public record StreamedTable(PgOutputMessage.Relation relation, Set<String> generatedColumns) {
+public record StreamedTable(ReplicationMessage.Relation relation, Set<String> generatedColumns) {
 
     public StreamedTable {
         Objects.requireNonNull(relation, "relation");

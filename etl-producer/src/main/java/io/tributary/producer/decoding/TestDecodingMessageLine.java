@@ -1,7 +1,7 @@
 package io.tributary.producer.decoding;
 
 import io.tributary.model.Lsn;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

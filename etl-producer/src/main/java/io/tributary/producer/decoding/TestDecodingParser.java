@@ -2,14 +2,14 @@ package io.tributary.producer.decoding;
 
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import io.tributary.shaping.TemporalValues;
 import io.tributary.shaping.TypeNames;
 import java.nio.ByteBuffer;
@@ -28,7 +28,7 @@ import java.util.Set;
 
 /**
  * Parses the text lines of PostgreSQL's test_decoding plugin, started with {@code include-xids=1},
- * {@code include-timestamp=1} and {@code skip-empty-xacts=1}, into the same {@link PgOutputMessage}s pgoutput would
+ * {@code include-timestamp=1} and {@code skip-empty-xacts=1}, into the same {@link ReplicationMessage}s pgoutput would
  * send for the same changes, so {@link ChangeAssembler} builds the same events from either plugin:
  * <pre>
  * BEGIN 529
@@ -40,21 +40,9 @@ import java.util.Set;
  * message: transactional: 0 prefix: tributary-heartbeat, sz: 0 content:
  * </pre>
  *
- * <p>test_decoding names no relation ids and no key columns, and prints types by name. So the table shapes and
- * replica identities of the streamed tables are given at construction (loaded once at startup, as Relations with
- * the tables' OIDs as relation ids and the key flags of the columns that key the events: the primary key, also under
- * REPLICA IDENTITY FULL), type names map to OIDs through {@link TypeNames}, and a Relation is synthesized before a
- * table's first change in the session and again whenever a row shows other columns or types than the last Relation
- * (after DDL): key flags carry over by column name, and a new column is a key column only under REPLICA IDENTITY
- * FULL of a table keyed by every column (no primary key). An old row ({@code old-key:}, or a delete's row) is
- * 'O' under REPLICA IDENTITY FULL and 'K' otherwise; test_decoding leaves its NULL columns out, they become NULLs
- * again. Values become pgoutput's text: quotes removed and {@code ''} undoubled, booleans {@code true}/{@code false}
- * as {@code t}/{@code f}, {@code B'0101'} as {@code 0101}.
- *
- * <p>What test_decoding cannot tell: the Begin carries no commit LSN ({@link Lsn#INVALID}) and no commit timestamp
- * (null), since neither is printed before the transaction's changes and events are never held back; the Commit
- * carries the end LSN (the WAL position the server sends with the COMMIT line, just past the commit record, what
- * the flushed position may be confirmed to) and the timestamp, but no commit LSN either.
+ * <p>test_decoding names no relation ids, no key columns and no type OIDs, so the streamed tables' shapes are given
+ * at construction and a Relation is synthesized before a table's first change and after DDL; the Begin carries no
+ * commit LSN or timestamp, the Commit no commit LSN (docs/design.md, "Decoding", has the rules).
  *
  * <p>Lines of tables that are not streamed give nothing (test_decoding has no publication and decodes every table),
  * but BEGIN and COMMIT always come through, so every transaction is tracked. A delete without old row
@@ -96,7 +84,7 @@ public final class TestDecodingParser implements MessageDecoder {
     }
 
     @Override
-    public List<PgOutputMessage> decodeMessages(ByteBuffer message, Lsn lsn) {
+    public List<ReplicationMessage> decodeMessages(ByteBuffer message, Lsn lsn) {
         if (startsWith(message, TestDecodingMessageLine.START)) {
             return List.of(TestDecodingMessageLine.parse(message, lsn));
         }
@@ -148,7 +136,7 @@ public final class TestDecodingParser implements MessageDecoder {
     }
 
     /** {@code table <name>[, <name>…]: INSERT:|UPDATE:|DELETE:|TRUNCATE: …}. */
-    private List<PgOutputMessage> change(TestDecodingLine line, Lsn lsn) {
+    private List<ReplicationMessage> change(TestDecodingLine line, Lsn lsn) {
         List<TableId> tables = new ArrayList<>(1);
         do {
             tables.add(line.qualifiedName());
@@ -165,7 +153,7 @@ public final class TestDecodingParser implements MessageDecoder {
         }
         TableId table = tables.get(0);
         boolean streamed = streamedTables.containsKey(table);
-        List<PgOutputMessage> messages = new ArrayList<>(2);
+        List<ReplicationMessage> messages = new ArrayList<>(2);
         if (line.consume("INSERT:")) {
             if (streamed) {
                 insert(table, line, messages);
@@ -184,7 +172,7 @@ public final class TestDecodingParser implements MessageDecoder {
         return messages;
     }
 
-    private void insert(TableId table, TestDecodingLine line, List<PgOutputMessage> out) {
+    private void insert(TableId table, TestDecodingLine line, List<ReplicationMessage> out) {
         requireTupleData(line, "an insert");
         List<Cell> row = row(table, line, false);
         Relation relation = relationFor(table, row, out);
@@ -192,7 +180,7 @@ public final class TestDecodingParser implements MessageDecoder {
     }
 
     /** {@code UPDATE: [old-key: <old row> new-tuple:] <new row>}. */
-    private void update(TableId table, TestDecodingLine line, List<PgOutputMessage> out) {
+    private void update(TableId table, TestDecodingLine line, List<ReplicationMessage> out) {
         List<Cell> oldRow = null;
         if (line.consume(" old-key:")) {
             oldRow = row(table, line, true);
@@ -209,7 +197,7 @@ public final class TestDecodingParser implements MessageDecoder {
         }
     }
 
-    private void delete(TableId table, TestDecodingLine line, Lsn lsn, List<PgOutputMessage> out) {
+    private void delete(TableId table, TestDecodingLine line, Lsn lsn, List<ReplicationMessage> out) {
         if (line.consume(" (no-tuple-data)")) {
             line.expectEnd();
             throw new UnkeyedTableException(table, lsn);
@@ -225,7 +213,7 @@ public final class TestDecodingParser implements MessageDecoder {
     }
 
     /** {@code TRUNCATE: (no-flags)}, or {@code restart_seqs} and/or {@code cascade}; one line for all tables. */
-    private List<PgOutputMessage> truncate(List<TableId> tables, TestDecodingLine line) {
+    private List<ReplicationMessage> truncate(List<TableId> tables, TestDecodingLine line) {
         int options = 0;
         if (!line.consume(" (no-flags)")) {
             if (line.consume(" restart_seqs")) {
@@ -239,7 +227,7 @@ public final class TestDecodingParser implements MessageDecoder {
             }
         }
         line.expectEnd();
-        List<PgOutputMessage> messages = new ArrayList<>(tables.size() + 1);
+        List<ReplicationMessage> messages = new ArrayList<>(tables.size() + 1);
         List<Integer> relationIds = new ArrayList<>(tables.size());
         for (TableId table : tables) {
             Relation relation = sentRelations.get(table);
@@ -291,7 +279,7 @@ public final class TestDecodingParser implements MessageDecoder {
      * The Relation a row of {@code table} belongs to: the one sent last if the row has its columns and types, else a
      * new one (sent before the row), shaped by the row, with the key flags of the columns of the same name.
      */
-    private Relation relationFor(TableId table, List<Cell> row, List<PgOutputMessage> out) {
+    private Relation relationFor(TableId table, List<Cell> row, List<ReplicationMessage> out) {
         Relation sent = sentRelations.get(table);
         if (sent != null && hasShape(sent, row)) {
             return sent;

@@ -1,8 +1,8 @@
 package io.tributary.producer.replication;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
 import io.tributary.producer.decoding.StreamedTable;
 import io.tributary.shaping.TypeNames;
 import io.tributary.shaping.source.PostgresEndpoint;

@@ -109,11 +109,6 @@ public final class InitialSnapshot {
      */
     public record Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents,
                        Envelope envelope) {
-
-        /** Rows in Tributary's envelope. */
-        public Sink(Function<AckTracker, KafkaPublisher> publishers, long maxUnacknowledgedEvents) {
-            this(publishers, maxUnacknowledgedEvents, Envelope.TRIBUTARY);
-        }
     }
 
     public InitialSnapshot(SnapshotSettings settings, Source source, Sink sink, MeterRegistry metrics) {

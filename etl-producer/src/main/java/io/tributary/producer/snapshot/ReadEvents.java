@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
 import io.tributary.shaping.ValueConverter;
 import java.util.Collections;
 import java.util.LinkedHashMap;

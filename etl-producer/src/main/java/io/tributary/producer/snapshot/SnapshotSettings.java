@@ -11,9 +11,6 @@ import java.util.Objects;
  */
 public record SnapshotSettings(SnapshotMode mode, int chunkSize, int parallelism) {
 
-    /** The documented defaults: a snapshot when the slot is created, 10,000-row chunks, two tables at once. */
-    public static final SnapshotSettings DEFAULTS = new SnapshotSettings(SnapshotMode.INITIAL, 10_000, 2);
-
     public SnapshotSettings {
         Objects.requireNonNull(mode, "mode");
         if (chunkSize < 1 || parallelism < 1) {

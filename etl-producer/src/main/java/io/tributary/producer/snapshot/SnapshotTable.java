@@ -1,8 +1,8 @@
 package io.tributary.producer.snapshot;
 
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -12,14 +12,14 @@ import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
 import io.tributary.shaping.ValueConverter;
@@ -50,7 +50,7 @@ class ChangeAssemblerTest {
     }
 
     /** The one record of {@code message}, as a tree; its streamed encoding checked against the tree's. */
-    private ChangeEvent single(PgOutputMessage message, long lsn) {
+    private ChangeEvent single(ReplicationMessage message, long lsn) {
         List<ChangeRecord> records = assembler.accept(message, Lsn.of(lsn));
         assertEquals(1, records.size());
         assertStreamedAsItsTree(records.get(0));

@@ -12,12 +12,12 @@ import io.tributary.model.DebeziumEventReader;
 import io.tributary.model.Envelope;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import io.tributary.shaping.JsonMode;
 import io.tributary.shaping.NumericMode;
 import io.tributary.shaping.PgTypes;
@@ -62,7 +62,7 @@ class DebeziumEnvelopeEncodingTest {
                 new TupleData.Text(raw), note));
     }
 
-    private static List<PgOutputMessage> changes() {
+    private static List<ReplicationMessage> changes() {
         return List.of(
                 new Insert(10, row("1", "12.50", "{\"a\": 1.50, \"b\": [1, \"x\"]}", "{\"k\":1,\"k\":2}",
                         utf8("café"))),
@@ -82,7 +82,7 @@ class DebeziumEnvelopeEncodingTest {
         ChangeRecordEncoder streamed = new ChangeRecordEncoder(Envelope.DEBEZIUM);
         ChangeRecordEncoder trees = new ChangeRecordEncoder(Envelope.DEBEZIUM);
         long lsn = 110;
-        for (PgOutputMessage message : changes()) {
+        for (ReplicationMessage message : changes()) {
             ChangeRecord record = assembler.accept(message, Lsn.of(lsn++)).get(0);
 
             List<ChangeRecordEncoder.Encoded> fromValues = streamed.encodeAll(record);
@@ -111,7 +111,7 @@ class DebeziumEnvelopeEncodingTest {
         ChangeAssembler tributary = assembler(JsonMode.EMBEDDED);
         ChangeRecordEncoder encoder = new ChangeRecordEncoder(Envelope.DEBEZIUM);
         long lsn = 110;
-        for (PgOutputMessage message : changes()) {
+        for (ReplicationMessage message : changes()) {
             List<ChangeRecordEncoder.Encoded> encoded = encoder.encodeAll(debezium.accept(message, Lsn.of(lsn)).get(0));
             ChangeEvent expected = tributary.accept(message, Lsn.of(lsn)).get(0).toEvent();
             lsn++;

@@ -10,8 +10,8 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
 import io.tributary.producer.replication.KeyColumns;
 import io.tributary.producer.replication.TestDecodingCatalogLoader;
 import io.tributary.shaping.NumericMode;
@@ -197,7 +197,7 @@ public final class DecoderEquivalence {
         try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(query)) {
             while (result.next()) {
                 Lsn lsn = Lsn.parse(result.getString(1));
-                for (PgOutputMessage message : decoder.decodeMessages(ByteBuffer.wrap(result.getBytes(2)), lsn)) {
+                for (ReplicationMessage message : decoder.decodeMessages(ByteBuffer.wrap(result.getBytes(2)), lsn)) {
                     if (message instanceof Begin begin) {
                         xid = begin.xid();
                     } else if (message instanceof Commit commit) {

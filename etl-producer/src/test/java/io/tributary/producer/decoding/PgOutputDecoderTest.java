@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.Lsn;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
-import io.tributary.producer.decoding.PgOutputMessage.Origin;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Type;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage.Origin;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Type;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +27,7 @@ class PgOutputDecoderTest {
     private static final Lsn AT = Lsn.parse("0/16B3748");
     private final PgOutputDecoder decoder = new PgOutputDecoder();
 
-    private PgOutputMessage decode(PgOutputBytes bytes) {
+    private ReplicationMessage decode(PgOutputBytes bytes) {
         return decoder.decode(bytes.buffer(), AT);
     }
 

@@ -10,15 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Column;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.Delete;
-import io.tributary.producer.decoding.PgOutputMessage.Insert;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
-import io.tributary.producer.decoding.PgOutputMessage.Truncate;
-import io.tributary.producer.decoding.PgOutputMessage.Update;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Column;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.Delete;
+import io.tributary.producer.decoding.ReplicationMessage.Insert;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Truncate;
+import io.tributary.producer.decoding.ReplicationMessage.Update;
 import io.tributary.shaping.BuiltinTypes;
 import io.tributary.shaping.TypeNames;
 import io.tributary.shaping.ValueConverter;
@@ -137,7 +137,7 @@ class TestDecodingParserTest {
         List<String> events = new ArrayList<>();
         for (JsonNode line : captured(capture)) {
             Lsn lsn = Lsn.parse(line.get("lsn").asText());
-            for (PgOutputMessage message : decode(line.get("data").asText(), lsn)) {
+            for (ReplicationMessage message : decode(line.get("data").asText(), lsn)) {
                 for (ChangeEvent event : assembler.acceptAsEvents(message, lsn)) {
                     assertEquals(lsn, event.source().lsn());
                     assertEquals(Long.parseLong(line.get("xid").asText()), event.source().xid());
@@ -158,7 +158,7 @@ class TestDecodingParserTest {
         for (JsonNode line : captured(capture)) {
             commitLines += line.get("data").asText().startsWith("COMMIT ") ? 1 : 0;
             Lsn lsn = Lsn.parse(line.get("lsn").asText());
-            for (PgOutputMessage message : decode(line.get("data").asText(), lsn)) {
+            for (ReplicationMessage message : decode(line.get("data").asText(), lsn)) {
                 if (message instanceof Begin begin) {
                     assertEquals(-1, openXid);
                     assertEquals(Lsn.INVALID, begin.finalLsn(), "test_decoding does not tell the commit LSN");
@@ -189,7 +189,7 @@ class TestDecodingParserTest {
     @Test
     void theFirstChangeOfATableComesAfterItsRelationWithTheLoadedKeyFlags() {
         decode("BEGIN 1", Lsn.of(1));
-        List<PgOutputMessage> messages = decode("table public.by_index: INSERT: a[integer]:1 b[integer]:2 c[text]:'x'",
+        List<ReplicationMessage> messages = decode("table public.by_index: INSERT: a[integer]:1 b[integer]:2 c[text]:'x'",
                 Lsn.of(2));
 
         assertEquals(List.of(BY_INDEX, new Insert(1004, tuple(text("1"), text("2"), text("x")))), messages);
@@ -201,7 +201,7 @@ class TestDecodingParserTest {
     void aRowWithOtherColumnsThanItsRelationSendsANewRelationFirst() {
         decode("BEGIN 1", Lsn.of(1));
         decode("table public.by_index: INSERT: a[integer]:1 b[integer]:2 c[text]:'x'", Lsn.of(2));
-        List<PgOutputMessage> messages = decode("table public.by_index: INSERT: a[integer]:1 b[integer]:3"
+        List<ReplicationMessage> messages = decode("table public.by_index: INSERT: a[integer]:1 b[integer]:3"
                 + " c[integer]:7 added[boolean]:false", Lsn.of(3));
 
         Relation reshaped = new Relation(1004, "public", "by_index", 'i', List.of(new Column(true, "a", INT4, -1),
@@ -232,7 +232,7 @@ class TestDecodingParserTest {
     @Test
     void aDeleteAsFirstChangeUsesTheLoadedShapeAndFillsTheOldKey() {
         decode("BEGIN 1", Lsn.of(1));
-        List<PgOutputMessage> messages = decode("table public.by_index: DELETE: a[integer]:1 b[integer]:3", Lsn.of(2));
+        List<ReplicationMessage> messages = decode("table public.by_index: DELETE: a[integer]:1 b[integer]:3", Lsn.of(2));
 
         assertEquals(List.of(BY_INDEX, new Delete(1004, 'K', tuple(text("1"), text("3"), new TupleData.Null()))),
                 messages);
@@ -241,7 +241,7 @@ class TestDecodingParserTest {
     @Test
     void theOldRowUnderFullIdentityIsKindOWithItsLeftOutNullsBack() {
         decode("BEGIN 1", Lsn.of(1));
-        List<PgOutputMessage> messages = decode("table public.full_t: UPDATE: old-key: id[integer]:1 new-tuple:"
+        List<ReplicationMessage> messages = decode("table public.full_t: UPDATE: old-key: id[integer]:1 new-tuple:"
                 + " id[integer]:1 note[text]:'n' big[text]:unchanged-toast-datum", Lsn.of(2));
 
         assertEquals(new Update(1002, 'O', tuple(text("1"), new TupleData.Null(), new TupleData.Null()),
@@ -251,7 +251,7 @@ class TestDecodingParserTest {
     @Test
     void anUpdateWithoutOldKeyHasNoOldTuple() {
         decode("BEGIN 1", Lsn.of(1));
-        List<PgOutputMessage> messages = decode("table public.by_index: UPDATE: a[integer]:1 b[integer]:2"
+        List<ReplicationMessage> messages = decode("table public.by_index: UPDATE: a[integer]:1 b[integer]:2"
                 + " c[text]:null", Lsn.of(2));
 
         assertEquals(new Update(1004, ' ', null, tuple(text("1"), text("2"), new TupleData.Null())), messages.get(1));
@@ -271,7 +271,7 @@ class TestDecodingParserTest {
     @Test
     void truncateOfSeveralTablesKeepsTheStreamedOnesAndItsOptions() {
         decode("BEGIN 1", Lsn.of(1));
-        List<PgOutputMessage> messages = decode("table public.nopk, public.unkeyed, public.full_t: TRUNCATE:"
+        List<ReplicationMessage> messages = decode("table public.nopk, public.unkeyed, public.full_t: TRUNCATE:"
                 + " restart_seqs cascade", Lsn.of(2));
 
         assertEquals(List.of(NOPK, FULL_T, new Truncate(3, List.of(1003, 1002))), messages);
@@ -378,7 +378,7 @@ class TestDecodingParserTest {
         return Arrays.stream(relations).map(relation -> new StreamedTable(relation, Set.of())).toList();
     }
 
-    private List<PgOutputMessage> decode(String text, Lsn lsn) {
+    private List<ReplicationMessage> decode(String text, Lsn lsn) {
         return parser.decodeMessages(bytes(text), lsn);
     }
 

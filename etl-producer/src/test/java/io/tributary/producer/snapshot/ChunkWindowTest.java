@@ -9,7 +9,7 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
-import io.tributary.producer.decoding.PgOutputMessage.Relation;
+import io.tributary.producer.decoding.ReplicationMessage.Relation;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

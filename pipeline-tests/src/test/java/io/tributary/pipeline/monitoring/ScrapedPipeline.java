@@ -4,7 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
-import io.tributary.model.TableId;
 import io.tributary.ops.OperationsHttpServer;
 import io.tributary.ops.ServiceMetrics;
 import io.tributary.pipeline.TestSettings;
@@ -77,10 +76,13 @@ final class ScrapedPipeline implements AutoCloseable {
     }
 
     private void startProducer(RunningKafka kafka) throws SQLException {
-        ProducerSettings settings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse(SCHEMA + ".*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, PARTITIONS), 0);
+        ProducerSettings settings = ProducerSettings.parse("""
+                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = slot_%s, publication = pub_%s }
+                tributary.postgres.tables = ["%s.*"]
+                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = %d }
+                tributary.http.port = 0
+                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, database,
+                SCHEMA, kafka.bootstrapServers(), topic, PARTITIONS));
         PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("etl-producer");
         EtlProducer producer = new EtlProducer(settings, registry);
         producerHttp = serve(registry, producer::isReady);

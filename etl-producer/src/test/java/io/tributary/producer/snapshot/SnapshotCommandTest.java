@@ -1,11 +1,11 @@
-package io.tributary.producer;
+package io.tributary.producer.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
-import io.tributary.producer.SnapshotCommand.StatusLine;
+import io.tributary.producer.snapshot.SnapshotCommand.StatusLine;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.tributary.producer;
+package io.tributary.producer.stream;
 
 /**
  * The topic holds events of this database at LSNs above the server's current WAL position (or this process received
@@ -7,7 +7,7 @@ package io.tributary.producer;
  * LSN than the documents it replaces and be refused as stale.
  * Fatal: the message names both positions and what to do.
  */
-final class ServerBehindTopicException extends RuntimeException {
+public final class ServerBehindTopicException extends RuntimeException {
 
     ServerBehindTopicException(String message) {
         super(message);

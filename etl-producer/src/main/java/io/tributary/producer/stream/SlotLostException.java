@@ -1,10 +1,10 @@
-package io.tributary.producer;
+package io.tributary.producer.stream;
 
 /**
  * The slot is gone although this producer streamed from it before: the changes made while there was no slot are
  * not in Kafka. Fatal under {@code on-slot-loss = fail}; the message says what happened and what to do.
  */
-final class SlotLostException extends RuntimeException {
+public final class SlotLostException extends RuntimeException {
 
     SlotLostException(String message) {
         super(message);

@@ -1,11 +1,12 @@
-package io.tributary.producer;
+package io.tributary.producer.snapshot;
 
 import io.tributary.config.InvalidConfigException;
 import io.tributary.model.TableId;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.shaping.source.TableSelection;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Entry;
 import io.tributary.producer.snapshot.TableSnapshotLedger.Status;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
-import io.tributary.shaping.source.TableSelection;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ public final class SnapshotCommand {
     }
 
     /** Runs one command; returns the exit status. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>(List.of(args));
         Path config = null;
         int configAt = rest.indexOf("--producer-config");
@@ -104,7 +105,7 @@ public final class SnapshotCommand {
             for (String name : names) {
                 TableId table = TableId.parse(name);
                 if (!streamed.contains(table)) {
-                    err.println("snapshot: " + table + " is not one of the tables slot " + settings.source().slot()
+                    err.println("snapshot: " + table + " is not one of the tables slot " + settings.source().slot().name()
                             + " streams (tributary.postgres.tables resolves to " + streamed + ")");
                     return 2;
                 }
@@ -112,8 +113,8 @@ public final class SnapshotCommand {
             }
             wanted = List.copyOf(chosen);
         }
-        List<TableId> requested = ledger.request(settings.source().slot(), wanted, "operator request");
-        out.println("requested an incremental snapshot of " + requested + " for slot " + settings.source().slot()
+        List<TableId> requested = ledger.request(settings.source().slot().name(), wanted, "operator request");
+        out.println("requested an incremental snapshot of " + requested + " for slot " + settings.source().slot().name()
                 + "; the producer starts it within seconds while it streams. Follow it with: scripts/snapshot.sh"
                 + " --producer-config <file> status --follow");
         return 0;
@@ -121,7 +122,7 @@ public final class SnapshotCommand {
 
     private int status(boolean follow) throws SQLException, InterruptedException {
         while (true) {
-            List<Entry> entries = ledger.entries(settings.source().slot());
+            List<Entry> entries = ledger.entries(settings.source().slot().name());
             print(entries);
             boolean working = entries.stream().anyMatch(e -> e.status() == Status.PENDING
                     || e.status() == Status.RUNNING);
@@ -135,11 +136,11 @@ public final class SnapshotCommand {
 
     private void print(List<Entry> entries) {
         if (entries.isEmpty()) {
-            out.println("slot " + settings.source().slot() + ": no table recorded yet (the producer records its tables"
+            out.println("slot " + settings.source().slot().name() + ": no table recorded yet (the producer records its tables"
                     + " when it starts streaming)");
             return;
         }
-        out.println("slot " + settings.source().slot() + ":");
+        out.println("slot " + settings.source().slot().name() + ":");
         for (Entry entry : entries) {
             out.println("  " + StatusLine.of(entry, BAR_WIDTH));
         }

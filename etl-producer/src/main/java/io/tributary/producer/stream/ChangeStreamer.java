@@ -1,30 +1,31 @@
-package io.tributary.producer;
+package io.tributary.producer.stream;
 
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeRecord;
 import io.tributary.model.Lsn;
 import io.tributary.producer.decoding.ChangeAssembler;
 import io.tributary.producer.decoding.MessageDecoder;
-import io.tributary.producer.decoding.PgOutputMessage;
-import io.tributary.producer.decoding.PgOutputMessage.Begin;
-import io.tributary.producer.decoding.PgOutputMessage.Commit;
-import io.tributary.producer.decoding.PgOutputMessage.LogicalMessage;
+import io.tributary.producer.decoding.ReplicationMessage;
+import io.tributary.producer.decoding.ReplicationMessage.Begin;
+import io.tributary.producer.decoding.ReplicationMessage.Commit;
+import io.tributary.producer.decoding.ReplicationMessage.LogicalMessage;
 import io.tributary.producer.publish.AckTracker;
 import io.tributary.producer.publish.AckTracker.InFlightTransaction;
 import io.tributary.producer.publish.KafkaPublisher;
 import io.tributary.producer.replication.WalStream;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
-import java.util.List;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The producer's one loop: read a message from the slot, decode it, publish its events to Kafka, and report as
- * flushed what the {@link AckTracker} allows, nothing more. Each {@link #runOnce} handles at most one message.
+ * One stream session, stepped by {@link StreamLoop}: read a message from the slot, decode it, publish its events to
+ * Kafka, and report as flushed what the {@link AckTracker} allows, nothing more. Each {@link #runOnce} handles at
+ * most one message.
  *
  * <p>Backpressure: when {@code maxUnacknowledgedEvents} events wait for Kafka, the loop stops reading from the slot
  * (PostgreSQL keeps the WAL) and only keeps the connection alive, so memory stays bounded whatever the size of a
@@ -34,12 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * every logical message, starts a chunk when it is due, and publishes a chunk's rows when the chunk's high watermark
  * comes by, through this session's publisher, so the rows stand at that point in every partition.
  *
- * <p>One instance is one stream session: one replication connection and its Kafka producer. After a lost
- * connection the session is closed and a new one starts from the slot's confirmed position.
+ * <p>One instance is one replication connection and its Kafka producer. After a lost connection the session is closed
+ * and {@link StreamLoop} starts a new one from the slot's confirmed position.
  *
  * <p>Not thread-safe: run by the replication thread only.
  */
-final class ChangeStreamer implements AutoCloseable {
+final class ChangeStreamer implements StreamSession {
 
     private static final long IDLE_WAIT_MILLIS = 5;
 
@@ -58,14 +59,13 @@ final class ChangeStreamer implements AutoCloseable {
     private InFlightTransaction transaction;
     private long lastKeepAliveMillis;
 
-    ChangeStreamer(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
-                   AckTracker tracker, IncrementalSnapshots snapshots, StreamingLimits limits, Clock clock,
+    ChangeStreamer(Parts parts, IncrementalSnapshots snapshots, StreamingLimits limits, Clock clock,
                    StreamPositions positions) {
-        this.stream = stream;
-        this.decoder = decoder;
-        this.assembler = assembler;
-        this.publisher = publisher;
-        this.tracker = tracker;
+        this.stream = parts.stream();
+        this.decoder = parts.decoder();
+        this.assembler = parts.assembler();
+        this.publisher = parts.publisher();
+        this.tracker = parts.tracker();
         this.snapshots = snapshots;
         this.maxUnacknowledgedEvents = limits.maxUnacknowledgedEvents();
         this.statusInterval = limits.statusInterval();
@@ -76,19 +76,21 @@ final class ChangeStreamer implements AutoCloseable {
         this.lastKeepAliveMillis = clock.millis();
     }
 
+    /**
+     * What one session is made of, from the slot to Kafka: its replication connection, the decoder of its plugin,
+     * the assembler of change records, and its Kafka publisher with the tracker of what Kafka acknowledged.
+     */
+    record Parts(WalStream stream, MessageDecoder decoder, ChangeAssembler assembler, KafkaPublisher publisher,
+                 AckTracker tracker) {
+    }
+
     /** How much may wait for Kafka, and how often PostgreSQL hears from us. */
     record StreamingLimits(long maxUnacknowledgedEvents, Duration statusInterval) {
     }
 
-    /**
-     * What the metrics show: the last position received, the last reported as flushed, and how far behind the
-     * source the stream was when it received its last transaction (0 when idle).
-     */
-    record StreamPositions(AtomicLong received, AtomicLong flushed, AtomicLong lagMillis) {
-    }
-
     /** Handles at most one message; waits briefly when there is none or when Kafka is behind. */
-    void runOnce() throws SQLException, InterruptedException {
+    @Override
+    public void runOnce() throws SQLException, InterruptedException {
         if (tracker.unacknowledgedEvents() >= maxUnacknowledgedEvents) {
             tracker.awaitCapacity(maxUnacknowledgedEvents, statusInterval.toMillis());
             keepAliveWhileNotReading();
@@ -109,7 +111,7 @@ final class ChangeStreamer implements AutoCloseable {
         }
         Lsn walLsn = stream.lastReceivedLsn();
         receivedLsn.set(walLsn.value());
-        for (PgOutputMessage decoded : decoder.decodeMessages(message, walLsn)) {
+        for (ReplicationMessage decoded : decoder.decodeMessages(message, walLsn)) {
             handle(decoded, walLsn);
         }
         reportFlushed();
@@ -118,7 +120,7 @@ final class ChangeStreamer implements AutoCloseable {
         }
     }
 
-    private void handle(PgOutputMessage message, Lsn walLsn) throws SQLException, InterruptedException {
+    private void handle(ReplicationMessage message, Lsn walLsn) throws SQLException, InterruptedException {
         if (message instanceof Begin begin) {
             transaction = tracker.begin();
             recordLag(begin.commitTimestamp());
@@ -186,7 +188,8 @@ final class ChangeStreamer implements AutoCloseable {
      * Graceful stop: waits for Kafka to acknowledge everything sent, then reports and sends the final flushed
      * position. An open transaction's events stay unflushed; PostgreSQL sends that transaction again next time.
      */
-    void drainAndReportFinalPosition() throws SQLException {
+    @Override
+    public void drainAndReportFinalPosition() throws SQLException {
         publisher.flush();
         reportFlushed();
         stream.sendStatusNow();
@@ -196,7 +199,8 @@ final class ChangeStreamer implements AutoCloseable {
      * Stops publishing at once — the Kafka producer is closed first, failing what it has not sent — then closes the
      * replication connection: for a session whose producer lost the slot's lock.
      */
-    void abandon() {
+    @Override
+    public void abandon() {
         publisher.abort();
         try {
             stream.close();

@@ -1,11 +1,11 @@
-package io.tributary.producer;
+package io.tributary.producer.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.TableId;
-import io.tributary.producer.ProducerSettings.OnSlotLoss;
+import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicHistory;
 import io.tributary.producer.replication.CreatedSlots;
 import io.tributary.producer.replication.ReplicationSlots;
@@ -13,10 +13,11 @@ import io.tributary.producer.replication.ServerChecks;
 import io.tributary.producer.replication.SlotInfo;
 import io.tributary.producer.snapshot.IncrementalSnapshots;
 import io.tributary.producer.snapshot.InitialSnapshot;
-import io.tributary.producer.snapshot.SnapshotCause;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotStateTable;
 import io.tributary.producer.snapshot.TableSnapshotLedger;
+import io.tributary.producer.stream.SlotLossPolicy.Absence;
+import io.tributary.producer.stream.SlotLossPolicy.NewSlot;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,34 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the slot for each stream session and tells a first start from a lost slot.
- *
- * <p>A missing slot is created silently only on a first start: when this process has not streamed it yet and the
- * topic holds no event of this database. Otherwise the slot was lost (dropped, or a failover to a standby that had
- * no copy of it) and the changes made since are not in Kafka: that is never a silent gap. Under
- * {@code on-slot-loss = fail} it stops the producer; under {@code recreate} it logs an error, counts it, and
- * creates a new slot (with an initial snapshot unless the mode is never, whose tables are then swept:
- * {@link SnapshotCause#SLOT_RECREATED}); under {@code resnapshot} it records a pending
- * incremental snapshot of every table in the {@link TableSnapshotLedger} <em>before</em> creating a plain slot (a
- * crash in between finds the slot missing again and repeats both), and the stream sessions re-read every table while
- * they stream, then sweep the documents of rows deleted in the gap.
- *
- * <p>A slot it creates gets an initial snapshot (unless {@code snapshot.mode = never}): see {@link InitialSnapshot}.
- * A slot whose snapshot was interrupted (the producer died or was stopped before Kafka had every row) is dropped and
- * created again with a new snapshot, because an exported snapshot cannot be imported again; a missing slot with an
- * unfinished snapshot is such a redo too, never a loss. A redo sweeps every table ({@link SnapshotCause#REDO}): the
- * first attempt's documents of rows deleted since would stay otherwise. Under {@code snapshot.mode = always} the
- * first slot this process finds already there is refused.
- *
- * <p>A slot PostgreSQL <em>invalidated</em> ({@code wal_status = lost} after {@code max_slot_wal_keep_size}) is lost
- * too: it can never stream again. Under {@code fail} it is left for the operator; otherwise it is dropped and handled
- * like a missing one. The evidence that a slot existed is kept durably in {@link CreatedSlots} (the topic's recent
- * events are sampled too, but after the topic's retention or on a quiet database they may hold nothing of it).
- *
- * <p>Before each session it also refuses a server whose WAL position is below what was already streamed of this
- * database (a restore to an earlier point, see {@link ServerBehindTopicException}): at the first session below the
- * highest LSN the topics' recent events hold (the same sample that tells a lost slot from a first start), at later
- * ones below the WAL position this process received before the session ended, which needs no Kafka read.
+ * Finds the slot for each stream session and tells a first start from a lost slot (docs/design.md, "Sessions,
+ * reconnects, standby and slot loss"). A missing slot is created silently only on a first start: when this process
+ * has not streamed it yet, the topic holds no event of this database and {@link CreatedSlots} has no record of it.
+ * Otherwise, or when PostgreSQL invalidated it, the slot is lost and {@link SlotLossPolicy} decides by
+ * {@code on-slot-loss}; a slot whose initial snapshot was interrupted is dropped and its snapshot taken anew. Before
+ * each session it refuses a server whose WAL is behind what was already streamed ({@link ServerBehindTopicException}).
  *
  * <p>Not thread-safe: used by the replication thread.
  */
@@ -73,21 +52,16 @@ final class SlotKeeper {
     private final List<TableId> tables;
     private boolean streamedBefore;
 
-    /**
-     * @param topics   the topics this producer writes to (one, or one per table)
-     * @param tables   the tables the producer streams, all snapshotted again after a loss under resnapshot
-     * @param snapshot takes the snapshot of a slot it creates (unless the mode is never)
-     */
-    SlotKeeper(ProducerSettings settings, String database, List<String> topics,
-               List<TableId> tables, MeterRegistry metrics, InitialSnapshot snapshot) {
+    /** @param snapshot takes the snapshot of a slot it creates (unless the mode is never) */
+    SlotKeeper(ProducerSettings settings, StreamSetup setup, MeterRegistry metrics, InitialSnapshot snapshot) {
         this.settings = settings;
         this.snapshot = snapshot;
-        this.tables = List.copyOf(tables);
+        this.tables = setup.tables();
         this.ledger = new TableSnapshotLedger(settings.source().endpoint());
         this.createdSlots = new CreatedSlots(settings.source().endpoint());
-        this.topics = List.copyOf(topics);
-        this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().plugin());
-        this.database = database;
+        this.topics = setup.topics();
+        this.slots = new ReplicationSlots(settings.source().endpoint(), settings.source().slot().plugin());
+        this.database = setup.database();
         this.losses = Counter.builder("tributary.producer.slot.losses")
                 .description("Times the slot was found missing although the producer had streamed from it")
                 .register(metrics);
@@ -118,7 +92,7 @@ final class SlotKeeper {
                         + ")");
             }
         }
-        String slot = settings.source().slot();
+        String slot = settings.source().slot().name();
         SnapshotMode mode = settings.snapshot().mode();
         Optional<SlotInfo> existing = slots.find(slot);
         boolean unfinishedSnapshot = mode != SnapshotMode.NEVER && snapshot.isUnfinished(slot);
@@ -144,14 +118,17 @@ final class SlotKeeper {
         }
         Optional<String> lostBecause = unfinishedSnapshot ? Optional.empty()
                 : invalidated.isPresent() ? invalidated : evidenceOfEarlierStreaming(history, slot);
-        if (lostBecause.isPresent()) {
+        Absence absence = unfinishedSnapshot ? Absence.UNFINISHED_SNAPSHOT
+                : lostBecause.isPresent() ? Absence.LOST : Absence.FIRST_START;
+        NewSlot newSlot = SlotLossPolicy.decide(absence, settings.source().slot().onLoss(), mode);
+        if (absence == Absence.LOST) {
             losses.increment();
-            String message = invalidated.isPresent() && !unfinishedSnapshot
+            String message = invalidated.isPresent()
                     ? "replication slot " + slot + " is lost: " + invalidated.get() + "; changes committed since it"
                     + " last streamed are NOT in Kafka"
                     : "replication slot " + slot + " is missing although " + lostBecause.get()
                     + "; changes committed while the slot did not exist are NOT in Kafka";
-            if (settings.source().onSlotLoss() == OnSlotLoss.FAIL) {
+            if (newSlot == NewSlot.REFUSE) {
                 throw new SlotLostException(message + ". " + (invalidated.isPresent()
                         ? "Drop it (SELECT pg_drop_replication_slot('" + slot + "')) and set"
                         + " tributary.postgres.on-slot-loss = resnapshot (or recreate), or set it now: the producer"
@@ -164,28 +141,22 @@ final class SlotKeeper {
                 slots.drop(slot);
             }
             recreations.increment();
-            if (settings.source().onSlotLoss() == OnSlotLoss.RESNAPSHOT) {
+            if (newSlot == NewSlot.PLAIN_THEN_RESNAPSHOT) {
                 LOG.error("{}. Creating a new slot and snapshotting every table again while streaming"
                         + " (tributary.postgres.on-slot-loss = resnapshot); documents of rows deleted in the gap are"
                         + " swept afterwards. Progress: scripts/snapshot.sh status", message);
-                ledger.request(slot, tables,
-                        IncrementalSnapshots.SLOT_LOST_REASON);
-                SlotInfo created = slots.create(slot, settings.source().slotFailover());
-                createdSlots.recordCreated(slot, created.confirmedFlushLsn());
-                streamedBefore = true;
-                return created;
+                ledger.request(slot, tables, IncrementalSnapshots.SLOT_LOST_REASON);
+            } else {
+                LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
+                        newSlot.snapshot().isPresent()
+                                ? "its snapshot re-sends every row, then sweeps the documents of rows deleted in the gap"
+                                : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
             }
-            LOG.error("{}. Creating a new slot (tributary.postgres.on-slot-loss = recreate); {}", message,
-                    settings.snapshot().snapshotsNewSlots()
-                            ? "its snapshot re-sends every row, then sweeps the documents of rows deleted in the gap"
-                            : "repair the gap with a snapshot (tributary.postgres.snapshot.mode is never)");
         }
-        boolean failover = settings.source().slotFailover();
+        boolean failover = settings.source().slot().failover();
         SlotInfo created;
-        if (settings.snapshot().snapshotsNewSlots()) {
-            SnapshotCause cause = unfinishedSnapshot ? SnapshotCause.REDO
-                    : lostBecause.isPresent() ? SnapshotCause.SLOT_RECREATED : SnapshotCause.FIRST_START;
-            created = snapshot.createSlotAndTake(slots, slot, failover, cause, stopRequested);
+        if (newSlot.snapshot().isPresent()) {
+            created = snapshot.createSlotAndTake(slots, slot, failover, newSlot.snapshot().get(), stopRequested);
             ledger.forget(slot); // the snapshot covered every table: nothing is pending any more
         } else {
             created = slots.create(slot, failover);
@@ -230,7 +201,7 @@ final class SlotKeeper {
                     + " it saw, so every change streamed now would be refused as stale. Start over with a new topic"
                     + " and new indices (docs/operations.md, \"Restored database\"): stop the subscribers, delete"
                     + " the tables' indices (or configure new ones), delete the topic (or set a new"
-                    + " tributary.kafka.topic and subscriber group), drop slot " + settings.source().slot()
+                    + " tributary.kafka.topic and subscriber group), drop slot " + settings.source().slot().name()
                     + " if it exists, and start the producer: its initial snapshot re-sends every row");
         }
     }
