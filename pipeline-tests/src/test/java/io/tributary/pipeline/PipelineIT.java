@@ -4,33 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.Poll;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
-import io.tributary.producer.publish.TopicSetup;
-import io.tributary.producer.replication.PostgresEndpoint;
-import io.tributary.subscriber.EsSubscriber;
-import io.tributary.subscriber.SubscriberSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -55,11 +45,9 @@ class PipelineIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String database;
-    private ProducerSettings producerSettings;
+    private PipelineHarness pipeline;
+    private TestDatabase database;
     private EtlProducer producer;
-    private EsSubscriber subscriber;
 
     PipelineIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
         this.postgres = postgres;
@@ -70,44 +58,27 @@ class PipelineIT {
     @BeforeEach
     void startPipeline() throws Exception {
         // Every test writes the same index names: start each from none (the indices behind the aliases searched).
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.customers-000001,shop.order_lines-000001?ignore_unavailable=true")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        database = "pipeline_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop",
+        new DocumentReader(elasticsearch, ChangeEventJson.mapper())
+                .deleteIndices("shop.customers-000001,shop.order_lines-000001");
+        pipeline = PipelineHarness.create(postgres, kafka, elasticsearch, "pipeline", "shop.*");
+        database = pipeline.database();
+        database.createSchema("shop",
             "CREATE TABLE shop.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean, balance bigint)",
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
-        String topic = "pipeline-" + database;
-        // The subscriber starts before the producer, which would create the topic: create it as the producer does.
-        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
-        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse("shop.*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
-        SubscriberSettings subscriberSettings = new SubscriberSettings(kafka.bootstrapServers(), topic,
-                "group-" + database, 500, Map.of(), List.of(URI.create(elasticsearch.url())), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
-        subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
-        subscriber.start();
+        pipeline.startSubscriber();
     }
 
     @AfterEach
     void stopPipeline() throws Exception {
-        if (subscriber != null) {
-            subscriber.close();
-        }
-        if (producer != null) {
-            producer.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     /** Starts the producer of both tables; each test chooses when (rows written before are snapshotted). */
     private void startProducer() throws Exception {
-        producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
-        producer.start();
+        producer = pipeline.startProducer();
     }
 
     @Test
@@ -189,19 +160,19 @@ class PipelineIT {
         awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
 
         producer.close();
-        dropSlot("slot_" + database);
+        dropSlot("slot_" + database.name());
         sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
             "UPDATE shop.customers SET name = 'updated in the gap' WHERE id <= 5",
             "DELETE FROM shop.customers WHERE id BETWEEN 6 AND 10",
             "DELETE FROM shop.order_lines WHERE order_id = 3");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ProducerSettings producerSettings = pipeline.producerSettings();
         ProducerSettings.Source source = producerSettings.source();
-        producer = new EtlProducer(new ProducerSettings(new ProducerSettings.Source(source.endpoint(), source.plugin(),
+        producer = pipeline.startProducer(new ProducerSettings(new ProducerSettings.Source(source.endpoint(), source.plugin(),
                 source.slot(), source.publication(), source.tables(), source.statusInterval(),
                 source.replicaIdentity(), onSlotLoss, source.slotFailover(),
                 source.reconnectBackoff(), source.heartbeatInterval(), source.numericMode()),
                 producerSettings.target(), 0), metrics);
-        producer.start();
         sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
@@ -209,19 +180,13 @@ class PipelineIT {
         assertEquals(1.0, metrics.get("tributary.producer.slot.losses").counter().count());
     }
 
-    private void dropSlot(String slot) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                sql("SELECT pg_drop_replication_slot('" + slot + "')");
-                return;
-            } catch (SQLException stillActive) {
-                if (System.nanoTime() > deadline) {
-                    throw stillActive;
-                }
-                Thread.sleep(200); // the stopped producer's walsender is still ending
-            }
-        }
+    private void dropSlot(String slot) {
+        // the stopped producer's walsender may still be ending: the slot is active until it has
+        Poll.until("slot " + slot + " to be dropped", Duration.ofSeconds(30), Duration.ofMillis(200),
+                () -> {
+                    sql("SELECT pg_drop_replication_slot('" + slot + "')");
+                    return true;
+                });
     }
 
     private void awaitElasticsearchEqualsPostgres(String table, String... keyColumns) throws Exception {
@@ -259,34 +224,15 @@ class PipelineIT {
         return rows;
     }
 
-    /** Every document of {@code index} by id, read with a scroll (a table may hold more than 10,000 rows). */
-    private Map<String, Map<String, Object>> elasticsearchDocuments(String index) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = post("/" + index + "/_search?scroll=1m&size=5000",
-                "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}");
-        if (response.statusCode() == 404) {
-            return Map.of();
-        }
+    /** Every document of {@code index} by id (a table may hold more than 10,000 rows). */
+    private Map<String, Map<String, Object>> elasticsearchDocuments(String index) {
         Map<String, Map<String, Object>> documents = new TreeMap<>();
-        JsonNode page = ChangeEventJson.mapper().readTree(response.body());
-        while (page.path("hits").path("hits").size() > 0) {
-            for (JsonNode hit : page.path("hits").path("hits")) {
-                Map<String, Object> document = new TreeMap<>();
-                ObjectNode source = (ObjectNode) hit.get("_source");
-                source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
-                documents.put(hit.get("_id").asText(), document);
-            }
-            page = ChangeEventJson.mapper().readTree(post("/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\""
-                    + page.path("_scroll_id").asText() + "\"}").body());
-        }
+        pipeline.documents().sources(index).forEach((id, source) -> {
+            Map<String, Object> document = new TreeMap<>();
+            source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
+            documents.put(id, document);
+        });
         return documents;
-    }
-
-    private HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Object plain(JsonNode value) {
@@ -303,24 +249,14 @@ class PipelineIT {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return database.connect();
     }
 
     private void inOneTransaction(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-            connection.commit();
-        }
+        database.inOneTransaction(statements);
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        database.sql(statements);
     }
 }

@@ -1,0 +1,173 @@
+package io.tributary.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.Poll;
+import io.tributary.localstack.RunningElasticsearch;
+import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.EtlProducer;
+import io.tributary.producer.ProducerSettings;
+import io.tributary.producer.publish.TopicSetup;
+import io.tributary.producer.replication.PostgresEndpoint;
+import io.tributary.subscriber.EsSubscriber;
+import io.tributary.subscriber.SubscriberSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * The whole pipeline in-process on the local stack, for one test: a fresh database ({@code <name>_N}), a topic of
+ * {@value #PARTITIONS} partitions ({@code <name>-<database>}) created before anything starts, the settings of an
+ * etl-producer streaming {@code tables} to it and of an es-subscriber applying it, the services started on them, and
+ * documents read back. {@link #close()} stops what was started, last first. Not thread-safe: one per test.
+ */
+public final class PipelineHarness implements AutoCloseable {
+
+    public static final int PARTITIONS = 3;
+
+    private final RunningKafka kafka;
+    private final RunningElasticsearch elasticsearch;
+    private final TestDatabase database;
+    private final String topic;
+    private final String tables;
+    private final DocumentReader documents;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    private PipelineHarness(RunningKafka kafka, RunningElasticsearch elasticsearch, TestDatabase database,
+                            String topic, String tables) {
+        this.kafka = kafka;
+        this.elasticsearch = elasticsearch;
+        this.database = database;
+        this.topic = topic;
+        this.tables = tables;
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
+    }
+
+    /**
+     * Creates the database {@code <name>_N} and the topic; starts nothing.
+     *
+     * @param tables the producer's {@code tributary.postgres.tables} pattern, e.g. {@code shop.*}
+     */
+    public static PipelineHarness create(RunningPostgres postgres, RunningKafka kafka,
+                                         RunningElasticsearch elasticsearch, String name, String tables) {
+        TestDatabase database = TestDatabase.createUnique(postgres, name);
+        String topic = name + "-" + database.name();
+        // The subscriber may start before the producer, which would create the topic: create it as the producer does.
+        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), PARTITIONS, -1,
+                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
+        return new PipelineHarness(kafka, elasticsearch, database, topic, tables);
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Documents of the stack's Elasticsearch, parsed as change data is ({@link ChangeEventJson#mapper()}). */
+    public DocumentReader documents() {
+        return documents;
+    }
+
+    /** The default group: {@code group-<database>}. */
+    public String group() {
+        return "group-" + database.name();
+    }
+
+    /** A producer of {@code tables} to the topic: slot {@code slot_<database>}, publication {@code pub_<database>}. */
+    public ProducerSettings producerSettings() {
+        return new ProducerSettings(ProducerSettings.Source.of(
+                new PostgresEndpoint(database.jdbcUrl(), database.postgres().user(), database.postgres().password()),
+                "slot_" + database.name(), "pub_" + database.name(), List.of(TableId.parse(tables))),
+                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, PARTITIONS), 0);
+    }
+
+    /** A subscriber of the topic in {@link #group()}, writing to the stack's Elasticsearch. */
+    public SubscriberSettings subscriberSettings() {
+        return subscriberSettings(group(), Map.of(), elasticsearch.url());
+    }
+
+    /** A subscriber of the topic in {@code group} with {@code kafkaProperties}, writing to {@code elasticsearchUrl}. */
+    public SubscriberSettings subscriberSettings(String group, Map<String, String> kafkaProperties,
+                                                 String elasticsearchUrl) {
+        return new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500, kafkaProperties,
+                List.of(URI.create(elasticsearchUrl)), "", "",
+                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0);
+    }
+
+    /** Starts a producer with {@link #producerSettings()}. */
+    public EtlProducer startProducer() throws Exception {
+        return startProducer(producerSettings(), new SimpleMeterRegistry());
+    }
+
+    public EtlProducer startProducer(ProducerSettings settings, MeterRegistry metrics) throws Exception {
+        EtlProducer producer = closedWithHarness(new EtlProducer(settings, metrics));
+        producer.start();
+        return producer;
+    }
+
+    /** Starts a subscriber with {@link #subscriberSettings()}. */
+    public EsSubscriber startSubscriber() {
+        return startSubscriber(subscriberSettings(), new SimpleMeterRegistry());
+    }
+
+    public EsSubscriber startSubscriber(SubscriberSettings settings, MeterRegistry metrics) {
+        EsSubscriber subscriber = closedWithHarness(new EsSubscriber(settings, metrics));
+        subscriber.start();
+        return subscriber;
+    }
+
+    /** Closes {@code resource} with the harness, before what was registered earlier; returns it. */
+    public <T extends AutoCloseable> T closedWithHarness(T resource) {
+        started.add(resource);
+        return resource;
+    }
+
+    /**
+     * Waits up to {@code timeout} for document {@code id} of {@code index} whose {@code _source} {@code ready}
+     * accepts (a real-time GET), and returns that {@code _source}.
+     */
+    public JsonNode awaitSource(String index, String id, Predicate<JsonNode> ready, Duration timeout) {
+        AtomicReference<Optional<JsonNode>> last = new AtomicReference<>(Optional.empty());
+        Poll.until("document " + id + " of " + index, timeout, Duration.ofMillis(200), () -> {
+            last.set(documents.get(index, id).filter(document -> document.path("found").asBoolean()));
+            return last.get().map(document -> ready.test(document.path("_source"))).orElse(false);
+        }, () -> ": last read " + last.get().map(JsonNode::toString).orElse("nothing"));
+        return last.get().orElseThrow().get("_source");
+    }
+
+    /** Stops what was started, last first; throws the first failure with the others suppressed. */
+    @Override
+    public void close() throws Exception {
+        Exception failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
