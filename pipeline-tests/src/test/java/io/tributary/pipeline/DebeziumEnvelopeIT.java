@@ -13,6 +13,8 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
@@ -24,11 +26,7 @@ import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
 import io.tributary.subscriber.mapping.DeleteMarker;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -79,9 +77,8 @@ class DebeziumEnvelopeIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<EtlProducer> producers = new ArrayList<>();
-    private String database;
+    private TestDatabase database;
     private String tributaryTopic;
     private String debeziumTopic;
 
@@ -123,9 +120,8 @@ class DebeziumEnvelopeIT {
 
     @BeforeAll
     void streamOneDatabaseInBothEnvelopes() throws Exception {
-        database = "envelope_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop",
+        database = TestDatabase.createUnique(postgres, "envelope");
+        database.createSchema("shop",
             "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), attrs jsonb,"
                     + " tags text[], updated timestamptz)",
             "CREATE TABLE shop.notes (id int PRIMARY KEY, body text)",
@@ -133,11 +129,11 @@ class DebeziumEnvelopeIT {
                     + " ARRAY['t' || i, 'all'], timestamptz '2026-11-22 06:00:00.5+00' + i * interval '1 minute'"
                     + " FROM generate_series(1, 20) i",
             "INSERT INTO shop.notes SELECT i, 'note ' || i FROM generate_series(1, 5) i");
-        tributaryTopic = "envelope-tributary-" + database;
-        debeziumTopic = "envelope-debezium-" + database;
-        producers.add(startProducer("trib_" + database, tributaryTopic, Envelope.TRIBUTARY));
-        producers.add(startProducer("dbz_" + database, debeziumTopic, Envelope.DEBEZIUM));
-        awaitSlots("trib_" + database, "dbz_" + database);
+        tributaryTopic = "envelope-tributary-" + database.name();
+        debeziumTopic = "envelope-debezium-" + database.name();
+        producers.add(startProducer("trib_" + database.name(), tributaryTopic, Envelope.TRIBUTARY));
+        producers.add(startProducer("dbz_" + database.name(), debeziumTopic, Envelope.DEBEZIUM));
+        awaitSlots("trib_" + database.name(), "dbz_" + database.name());
         // Every row is changed after both slots exist, so each document's version comes from the same WAL change in
         // both topics (the two snapshots are taken at two points of their own).
         sql("UPDATE shop.items SET name = name || ' (renamed)'",
@@ -162,7 +158,7 @@ class DebeziumEnvelopeIT {
 
     private EtlProducer startProducer(String slot, String topic, Envelope envelope) throws Exception {
         ProducerSettings settings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
+                new PostgresEndpoint(database.jdbcUrl(), postgres.user(), postgres.password()),
                 slot, "pub_" + slot, List.of(TableId.parse("shop.*"))),
                 ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 2).withEnvelope(envelope), 0);
         EtlProducer producer = new EtlProducer(settings, new SimpleMeterRegistry());
@@ -187,7 +183,7 @@ class DebeziumEnvelopeIT {
             }
             ops.merge(change.op, 1, Integer::sum);
             assertEquals("postgresql", change.source.connector);
-            assertEquals(database, change.source.db);
+            assertEquals(database.name(), change.source.db);
             assertEquals("r".equals(change.op) ? "true" : "false", change.source.snapshot);
             Integer key = keys.deserialize(debeziumTopic, record.key());
             Item after = afterImages.deserialize(debeziumTopic, record.value());
@@ -284,29 +280,24 @@ class DebeziumEnvelopeIT {
         return indices;
     }
 
-    private void deleteIndices() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.items-000001,shop.notes-000001?ignore_unavailable=true")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+    private void deleteIndices() {
+        documents().deleteIndices("shop.items-000001,shop.notes-000001");
     }
 
-    private Map<String, String> documents(String index) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index
-                        + "/_search?version=true&size=1000"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+    private Map<String, String> documents(String index) {
         Map<String, String> documents = new TreeMap<>();
-        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
+        documents().search(index).forEach((id, hit) -> {
             JsonNode source = hit.get("_source");
             if (source.has(DELETED)) { // a marker's own field says when it was written: a time of this run
                 ((ObjectNode) source).put(DELETED, "(when applied)");
             }
-            documents.put(hit.get("_id").asText(), hit.get("_version").asLong() + " " + source);
-        }
+            documents.put(id, hit.get("_version").asLong() + " " + source);
+        });
         return documents;
+    }
+
+    private DocumentReader documents() {
+        return new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     private void awaitCommittedToEnd(String group, String topic) throws Exception {
@@ -422,14 +413,10 @@ class DebeziumEnvelopeIT {
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return database.connect();
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        database.sql(statements);
     }
 }

@@ -14,24 +14,15 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
-import io.tributary.ops.RetryBackoff;
-import io.tributary.producer.EtlProducer;
-import io.tributary.producer.ProducerSettings;
-import io.tributary.producer.publish.TopicSetup;
-import io.tributary.producer.replication.PostgresEndpoint;
-import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -80,11 +71,9 @@ class JoinedDocumentsIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String database;
+    private PipelineHarness pipeline;
+    private TestDatabase database;
     private String topic;
-    private ProducerSettings producerSettings;
-    private final List<AutoCloseable> running = new ArrayList<>();
 
     JoinedDocumentsIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
         this.postgres = postgres;
@@ -94,31 +83,23 @@ class JoinedDocumentsIT {
 
     @BeforeEach
     void createShop() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "-000001,jd.*"
-                + "?ignore_unavailable=true&expand_wildcards=all")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        database = "joined_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA jd",
+        new DocumentReader(elasticsearch, ChangeEventJson.mapper()).deleteIndices(DOCUMENT + "-000001,jd.*");
+        pipeline = PipelineHarness.create(postgres, kafka, elasticsearch, "joined", "jd.*");
+        database = pipeline.database();
+        topic = pipeline.topic();
+        database.createSchema("jd",
             "CREATE TABLE jd.customers (id int PRIMARY KEY, name text, city text)",
             "CREATE TABLE jd.products (sku text PRIMARY KEY, title text)",
             "CREATE TABLE jd.orders (id int PRIMARY KEY, customer_id int, status text, note text)",
             "CREATE TABLE jd.order_items (id int PRIMARY KEY, order_id int, sku text, qty int)",
             "CREATE TABLE jd.tags (id int PRIMARY KEY, label text)",
             "CREATE TABLE jd.order_tags (order_id int, tag_id int, PRIMARY KEY (order_id, tag_id))");
-        topic = "joined-" + database;
-        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                ProducerSettings.Target.DEFAULT_MAX_EVENT_BYTES);
-        producerSettings = new ProducerSettings(ProducerSettings.Source.of(
-                new PostgresEndpoint(postgres.jdbcUrl(database), postgres.user(), postgres.password()),
-                "slot_" + database, "pub_" + database, List.of(TableId.parse("jd.*"))),
-                ProducerSettings.Target.of(kafka.bootstrapServers(), topic, 3), 0);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable service : running) {
-            service.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
         sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
     }
@@ -133,7 +114,7 @@ class JoinedDocumentsIT {
             "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 310) i",
             "INSERT INTO jd.tags VALUES (1, 'gift'), (2, 'express')",
             "INSERT INTO jd.order_tags VALUES (1, 1), (2, 1), (2, 2)");
-        startSubscriber("group-" + database);
+        startSubscriber(pipeline.group());
         startProducer();
         awaitDocumentsEqualTheJoin();
 
@@ -165,16 +146,15 @@ class JoinedDocumentsIT {
         // A document lost behind the pipeline's back comes back with a requested full build. (Deleted by hand, its
         // tombstone is one version above the last rebuild's: a build at a snapshot that saw no newer transaction
         // would be refused, so one commits first.)
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "-000001/_doc/10"))
-                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        pipeline.documents().delete(DOCUMENT + "-000001", "10");
         sql("SELECT txid_current()");
         assertEquals(0, script("scripts/documents.sh", "rebuild", DOCUMENT));
         awaitDocumentsEqualTheJoin();
 
         // A replay from offset 0 (a new group) leaves every document as it is.
-        startSubscriber("replay-" + database);
+        startSubscriber("replay-" + database.name());
         sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
-        awaitCaughtUp("replay-" + database);
+        awaitCaughtUp("replay-" + database.name());
         awaitDocumentsEqualTheJoin();
     }
 
@@ -182,7 +162,7 @@ class JoinedDocumentsIT {
     void aRebuildWaitsUntilTheChangeThatCausedItIsVisible() throws Exception {
         sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders VALUES (1, 1, 'new', null)");
-        startSubscriber("group-" + database);
+        startSubscriber(pipeline.group());
         startProducer();
         awaitDocumentsEqualTheJoin();
 
@@ -210,7 +190,7 @@ class JoinedDocumentsIT {
         sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
-        String group = "group-" + database;
+        String group = pipeline.group();
         Process child = startChildSubscriber(group);
         try {
             awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
@@ -241,7 +221,7 @@ class JoinedDocumentsIT {
             "INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
-        startSubscriber("group-" + database, 5);
+        startSubscriber(pipeline.group(), 5);
         awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
 
         sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
@@ -253,9 +233,7 @@ class JoinedDocumentsIT {
         long renamedWhenOtherArrived = -1;
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> row = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/jd."
-                    + other + "/_doc/1")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (row.statusCode() == 200) {
+            if (pipeline.documents().get("jd." + other, "1").isPresent()) {
                 renamedWhenOtherArrived = count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}");
                 break;
             }
@@ -280,9 +258,9 @@ class JoinedDocumentsIT {
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 20) i",
             "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 20) i");
         startProducer();
-        String group = "group-" + database;
+        String group = pipeline.group();
         SlowBulkProxy slow = new SlowBulkProxy(elasticsearch.url());
-        running.add(slow);
+        pipeline.closedWithHarness(slow);
         SimpleMeterRegistry slowMetrics = new SimpleMeterRegistry();
         startSubscriber(group, 50, slow.url(), slowMetrics, "slow-member");
         startSubscriber(group, 50, elasticsearch.url(), new SimpleMeterRegistry(), "fast-member");
@@ -334,7 +312,7 @@ class JoinedDocumentsIT {
     void aJoinOnAColumnThatDoesNotExistStopsTheSubscriberAtStartupNamingTheJoin() throws Exception {
         sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
         InvalidConfigException error = assertThrows(InvalidConfigException.class,
-                () -> startSubscriber("group-" + database));
+                () -> startSubscriber(pipeline.group()));
         assertTrue(error.getMessage().startsWith("tributary.documents.orders_jd.join.items.on.id names column"
                 + " 'order_id', which table jd.order_items does not have"), error.getMessage());
     }
@@ -391,20 +369,12 @@ class JoinedDocumentsIT {
         }
     }
 
-    private long count(String query) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                        + DOCUMENT + "/_count"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + query + "}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        return ChangeEventJson.mapper().readTree(response.body()).path("count").asLong();
+    private long count(String query) {
+        return pipeline.documents().count(DOCUMENT, query);
     }
 
     private void startProducer() throws Exception {
-        EtlProducer producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
-        producer.start();
-        running.add(0, producer);
+        pipeline.startProducer();
     }
 
     private void startSubscriber(String group) {
@@ -419,13 +389,9 @@ class JoinedDocumentsIT {
                                  String clientId) {
         DocumentSettings documentSettings = DocumentSettings.read(ConfigFactory.parseString(documentsConfig(pageSize))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
-        SubscriberSettings settings = new SubscriberSettings(kafka.bootstrapServers(), topic, group, 500,
+        pipeline.startSubscriber(pipeline.subscriberSettings(group,
                 Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000", "client.id", clientId),
-                List.of(URI.create(elasticsearchUrl)), "", "",
-                new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), 0).withDocuments(documentSettings);
-        EsSubscriber subscriber = new EsSubscriber(settings, metrics);
-        subscriber.start();
-        running.add(subscriber);
+                elasticsearchUrl).withDocuments(documentSettings), metrics);
     }
 
     /** The subscriber's documents configuration, rebuilding {@code pageSize} documents per page. */
@@ -446,7 +412,7 @@ class JoinedDocumentsIT {
                     }
                   }
                 }
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, pageSize);
+                """.formatted(database.jdbcUrl(), postgres.user(), postgres.password(), database.name(), pageSize);
     }
 
     private void awaitDocumentsEqualTheJoin() throws Exception {
@@ -496,33 +462,20 @@ class JoinedDocumentsIT {
 
     /** Every document searchable through the alias, by id, without Tributary's own fields. */
     private Map<String, JsonNode> documents() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                        + DOCUMENT + "/_search?size=10000"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         Map<String, JsonNode> documents = new TreeMap<>();
-        if (response.statusCode() == 404) {
-            return documents;
-        }
-        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
-            ObjectNode source = (ObjectNode) hit.get("_source");
+        for (Map.Entry<String, JsonNode> document : pipeline.documents().sources(DOCUMENT).entrySet()) {
+            ObjectNode source = (ObjectNode) document.getValue();
             source.remove(List.of("_tributary_deleted", "_tributary_table"));
-            documents.put(hit.get("_id").asText(), ChangeEventJson.mapper().readTree(source.toString()));
+            documents.put(document.getKey(), ChangeEventJson.mapper().readTree(source.toString()));
         }
         return documents;
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
+        return database.connect();
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        database.sql(statements);
     }
 }

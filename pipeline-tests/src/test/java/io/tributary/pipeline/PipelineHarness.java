@@ -1,9 +1,7 @@
 package io.tributary.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tributary.localstack.Poll;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
@@ -23,15 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 /**
  * The whole pipeline in-process on the local stack, for one test: a fresh database ({@code <name>_N}), a topic of
  * {@value #PARTITIONS} partitions ({@code <name>-<database>}) created before anything starts, the settings of an
  * etl-producer streaming {@code tables} to it and of an es-subscriber applying it, the services started on them, and
- * documents read back. {@link #close()} stops what was started, last first. Not thread-safe: one per test.
+ * documents read back ({@link DocumentReader#awaitSource} awaits one). {@link #close()} stops what was started, last first. Not thread-safe: one per test.
  */
 public final class PipelineHarness implements AutoCloseable {
 
@@ -115,9 +110,9 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public EtlProducer startProducer(ProducerSettings settings, MeterRegistry metrics) throws Exception {
-        EtlProducer producer = closedWithHarness(new EtlProducer(settings, metrics));
+        EtlProducer producer = new EtlProducer(settings, metrics);
         producer.start();
-        return producer;
+        return closedWithHarness(producer);
     }
 
     /** Starts a subscriber with {@link #subscriberSettings()}. */
@@ -126,28 +121,15 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public EsSubscriber startSubscriber(SubscriberSettings settings, MeterRegistry metrics) {
-        EsSubscriber subscriber = closedWithHarness(new EsSubscriber(settings, metrics));
+        EsSubscriber subscriber = new EsSubscriber(settings, metrics);
         subscriber.start();
-        return subscriber;
+        return closedWithHarness(subscriber);
     }
 
     /** Closes {@code resource} with the harness, before what was registered earlier; returns it. */
     public <T extends AutoCloseable> T closedWithHarness(T resource) {
         started.add(resource);
         return resource;
-    }
-
-    /**
-     * Waits up to {@code timeout} for document {@code id} of {@code index} whose {@code _source} {@code ready}
-     * accepts (a real-time GET), and returns that {@code _source}.
-     */
-    public JsonNode awaitSource(String index, String id, Predicate<JsonNode> ready, Duration timeout) {
-        AtomicReference<Optional<JsonNode>> last = new AtomicReference<>(Optional.empty());
-        Poll.until("document " + id + " of " + index, timeout, Duration.ofMillis(200), () -> {
-            last.set(documents.get(index, id).filter(document -> document.path("found").asBoolean()));
-            return last.get().map(document -> ready.test(document.path("_source"))).orElse(false);
-        }, () -> ": last read " + last.get().map(JsonNode::toString).orElse("nothing"));
-        return last.get().orElseThrow().get("_source");
     }
 
     /** Stops what was started, last first; throws the first failure with the others suppressed. */

@@ -2,6 +2,7 @@ package io.tributary.localstack.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.localstack.Poll;
 import io.tributary.localstack.RunningElasticsearch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Reads documents back from a plain-HTTP Elasticsearch for tests: a real-time GET by id, counts and every document
@@ -46,6 +50,21 @@ public final class DocumentReader {
     public Optional<JsonNode> get(String index, String id) {
         HttpResponse<String> response = send("GET", "/" + index + "/_doc/" + pathSegment(id), "");
         return response.statusCode() == 404 ? Optional.empty() : Optional.of(json(response));
+    }
+
+    /**
+     * Waits up to {@code timeout} for document {@code id} of {@code index} whose {@code _source} {@code ready}
+     * accepts (real-time GETs every 200 ms) and returns that {@code _source}.
+     *
+     * @throws io.tributary.localstack.LocalStackException on timeout, with the last answer
+     */
+    public JsonNode awaitSource(String index, String id, Predicate<JsonNode> ready, Duration timeout) {
+        AtomicReference<Optional<JsonNode>> last = new AtomicReference<>(Optional.empty());
+        Poll.until("document " + id + " of " + index, timeout, Duration.ofMillis(200), () -> {
+            last.set(get(index, id).filter(document -> document.path("found").asBoolean()));
+            return last.get().map(document -> ready.test(document.path("_source"))).orElse(false);
+        }, () -> "; last read: " + last.get().map(JsonNode::toString).orElse("no document"));
+        return last.get().orElseThrow().get("_source");
     }
 
     /** Makes what was written to {@code index} (a name, alias or pattern) searchable; a missing index is fine. */
@@ -100,6 +119,11 @@ public final class DocumentReader {
         Map<String, JsonNode> sources = new TreeMap<>();
         search(index).forEach((id, hit) -> sources.put(id, hit.get("_source")));
         return sources;
+    }
+
+    /** Deletes document {@code id} of {@code index} behind the pipeline's back; a missing one is fine. */
+    public void delete(String index, String id) {
+        send("DELETE", "/" + index + "/_doc/" + pathSegment(id), "");
     }
 
     /** Deletes {@code indices} (names or patterns, comma-separated, hidden ones included); missing ones are fine. */
