@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
@@ -19,10 +20,6 @@ import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.PostgresEndpoint;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +38,7 @@ class ProducerResilienceIT {
     private final RunningKafka kafka;
     private String database;
     private String url;
+    private TestDatabase db;
     private String topic;
     private final List<EtlProducer> producers = new java.util.ArrayList<>();
 
@@ -52,9 +50,10 @@ class ProducerResilienceIT {
     @BeforeEach
     void freshDatabase() throws Exception {
         database = "resilience_" + System.nanoTime() % 1_000_000;
-        url = postgres.createDatabase(database);
+        db = TestDatabase.create(postgres, database);
+        url = db.jdbcUrl();
         topic = "resilience-" + database;
-        sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        db.sqlOnceReachable("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
     }
 
     @AfterEach
@@ -92,12 +91,12 @@ class ProducerResilienceIT {
     void resumesAfterPostgresRestartsWithoutLosingACommittedChange() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(settings(OnSlotLoss.FAIL), metrics);
-        sql("INSERT INTO public.items VALUES (1, 'before the restart')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before the restart')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
         postgres.stop();
         postgres.start();
-        sql("INSERT INTO public.items VALUES (2, 'after the restart')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'after the restart')");
 
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(60));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
@@ -114,10 +113,10 @@ class ProducerResilienceIT {
     @Test
     void slotDroppedWhileStoppedIsAnErrorByDefaultAndRecreatedOnlyWhenAllowed() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
-        sql("SELECT pg_drop_replication_slot('slot_" + database + "')",
+        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')",
             "INSERT INTO public.items VALUES (2, 'committed while there was no slot')");
 
         SlotLostException error = assertThrows(SlotLostException.class,
@@ -127,7 +126,7 @@ class ProducerResilienceIT {
 
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
-        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (3, 'after the new slot')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(30));
         assertEquals(List.of("c 1", "r 1", "r 2", "s", "c 3"), records.stream()
                         .map(r -> (r.event().op().code() + " " + r.event().key().path("id").asText()).trim()).toList(),
@@ -141,24 +140,24 @@ class ProducerResilienceIT {
     @Test
     void aSlotPostgresInvalidatedIsALostSlotFailingByDefaultAndRecreatedWhenAllowed() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
         String slot = "slot_" + database;
-        sql("CREATE TABLE public.filler (id serial PRIMARY KEY, pad text)",
+        db.sqlOnceReachable("CREATE TABLE public.filler (id serial PRIMARY KEY, pad text)",
             "INSERT INTO public.items VALUES (2, 'committed while the producer was stopped')");
         try {
-            sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+            db.sqlOnceReachable("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!"lost".equals(query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+            while (!"lost".equals(db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
                     && System.nanoTime() < deadline) {
-                sql("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
+                db.sqlOnceReachable("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
                     "SELECT pg_switch_wal()", "CHECKPOINT");
             }
         } finally {
-            sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            db.sqlOnceReachable("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
         }
-        assertEquals("lost", query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+        assertEquals("lost", db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
 
         SlotLostException error = assertThrows(SlotLostException.class,
                 () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
@@ -168,7 +167,7 @@ class ProducerResilienceIT {
 
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
-        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (3, 'after the new slot')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(30));
         assertEquals(List.of("c 1", "r 1", "r 2", "s", "c 3"), records.stream()
                         .map(r -> (r.event().op().code() + " " + r.event().key().path("id").asText()).trim()).toList(),
@@ -180,10 +179,10 @@ class ProducerResilienceIT {
     @Test
     void aLostSlotIsRecognisedFromTheDatabaseEvenWhenTheTopicHoldsNothingOfIt() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
-        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')");
         topic = topic + "-after-retention"; // a topic that holds nothing of the database, as after its retention
 
         SlotLostException error = assertThrows(SlotLostException.class,
@@ -198,10 +197,10 @@ class ProducerResilienceIT {
                 .withTakeoverTimeout(Duration.ofSeconds(3)), settings(OnSlotLoss.FAIL).target(), 0);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(quickLock, metrics);
-        sql("INSERT INTO public.items VALUES (1, 'before')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
-        sql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        db.sqlOnceReachable("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (metrics.counter("tributary.producer.reconnects").count() < 1 && System.nanoTime() < deadline) {
@@ -214,9 +213,9 @@ class ProducerResilienceIT {
             Thread.sleep(50);
         }
         assertTrue(producer.isActive(), "the lock was free: it takes it again and streams on");
-        assertEquals("1", query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        assertEquals("1", db.queryOne("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
-        sql("INSERT INTO public.items VALUES (2, 'after')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'after')");
         assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
                 Duration.ofSeconds(30)).stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
     }
@@ -224,7 +223,7 @@ class ProducerResilienceIT {
     @Test
     void startupFailsWhenTheTopicHoldsLsnsAboveTheServersWalPositionAsAfterARestore() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'streamed')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
         ChangeEvent streamed = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30))
                 .get(0).event();
         first.close();
@@ -258,7 +257,7 @@ class ProducerResilienceIT {
         assertFalse(standby.isActive(), "the slot's lock is taken: the second producer must not stream");
         assertTrue(standby.isReady(), "a standby is healthy: ready, so a Deployment of two reports both ready");
 
-        sql("INSERT INTO public.items VALUES (1, 'from the active one')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'from the active one')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         active.close();
 
@@ -267,7 +266,7 @@ class ProducerResilienceIT {
             Thread.sleep(100);
         }
         assertTrue(standby.isActive(), "the standby takes over within seconds");
-        sql("INSERT INTO public.items VALUES (2, 'from the standby')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'from the standby')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());
     }
@@ -281,13 +280,13 @@ class ProducerResilienceIT {
                 "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0"));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(new ProducerSettings(base.source(), impatient, 0), metrics);
-        sql("INSERT INTO public.items VALUES (1, 'before')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
         kafka.stop();
         try {
             for (int i = 2; i <= 20; i++) {
-                sql("INSERT INTO public.items VALUES (" + i + ", 'during the outage')");
+                db.sqlOnceReachable("INSERT INTO public.items VALUES (" + i + ", 'during the outage')");
             }
             Thread.sleep(8_000); // twice the delivery timeout: sends fail, sessions restart, nothing is confirmed
             assertTrue(producer.failure().isEmpty(), "a Kafka outage is retried, not fatal");
@@ -309,7 +308,7 @@ class ProducerResilienceIT {
         ProducerSettings.Target small = new ProducerSettings.Target(base.target().bootstrapServers(),
                 base.target().routing(), -1, 10_000, 256 * 1024, java.util.Map.of());
         EtlProducer producer = started(new ProducerSettings(base.source(), small, 0), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'small')",
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'small')",
                 "INSERT INTO public.items SELECT 2, string_agg(md5(i::text), '') FROM generate_series(1, 20000) i");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -327,10 +326,10 @@ class ProducerResilienceIT {
 
     @Test
     void anInsertIntoATableWithoutKeyStopsTheProducerUntilTheTableHasOneAndTheSlotIsRecreated() throws Exception {
-        sql("CREATE TABLE public.notes (body text)");
+        db.sqlOnceReachable("CREATE TABLE public.notes (body text)");
         List<TableId> tables = List.of(TableId.parse("public.items"), TableId.parse("public.notes"));
         EtlProducer first = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
-        sql("INSERT INTO public.items VALUES (1, 'keyed')", "INSERT INTO public.notes VALUES ('unkeyed')");
+        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'keyed')", "INSERT INTO public.notes VALUES ('unkeyed')");
 
         String stopped = awaitFailure(first).getMessage();
         assertTrue(stopped.startsWith("table public.notes has no primary key and no replica identity columns, so its"
@@ -341,15 +340,15 @@ class ProducerResilienceIT {
                 1, Duration.ofSeconds(30))), "the keyed row before it was sent");
 
         // The fix the message names first: PostgreSQL still decodes the change already in the WAL as the table was.
-        sql("ALTER TABLE public.notes ADD COLUMN id serial PRIMARY KEY");
+        db.sqlOnceReachable("ALTER TABLE public.notes ADD COLUMN id serial PRIMARY KEY");
         EtlProducer second = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
         assertTrue(awaitFailure(second).getMessage().startsWith("table public.notes has no primary key"),
                 "the same change stops the producer again");
 
         // The way out it names next: a new slot, whose snapshot re-sends every row with its new key.
-        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')");
         started(settings(OnSlotLoss.RECREATE, Duration.ZERO, tables), new SimpleMeterRegistry());
-        sql("INSERT INTO public.notes (body) VALUES ('after')");
+        db.sqlOnceReachable("INSERT INTO public.notes (body) VALUES ('after')");
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
                 received -> eventsOf("public.notes", received).contains("c 2"), Duration.ofSeconds(30));
 
@@ -376,50 +375,16 @@ class ProducerResilienceIT {
     void heartbeatMovesTheSlotForwardWithoutAnyWrites() throws Exception {
         started(settings(OnSlotLoss.FAIL, Duration.ofMillis(200)), new SimpleMeterRegistry());
         String confirmed = "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot_" + database + "'";
-        io.tributary.model.Lsn start = io.tributary.model.Lsn.parse(query(confirmed));
+        io.tributary.model.Lsn start = io.tributary.model.Lsn.parse(db.queryOne(confirmed));
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         io.tributary.model.Lsn now = start;
         while (!now.isAfter(start) && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            now = io.tributary.model.Lsn.parse(query(confirmed));
+            now = io.tributary.model.Lsn.parse(db.queryOne(confirmed));
         }
         assertTrue(now.isAfter(start), "heartbeat messages move WAL, and the idle slot is confirmed past them");
         assertEquals(0, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(1)).size(),
                 "heartbeats are not change events");
-    }
-
-    private String query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement();
-             java.sql.ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
-    private void sql(String... statements) throws SQLException {
-        SQLException last = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-                 Statement statement = connection.createStatement()) {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-                return;
-            } catch (SQLException e) {
-                if (e.getSQLState() == null || !e.getSQLState().startsWith("08") && !e.getSQLState().startsWith("57")) {
-                    throw e;
-                }
-                last = e;
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-        throw last;
     }
 }

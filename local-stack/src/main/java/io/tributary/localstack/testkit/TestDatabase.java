@@ -65,6 +65,32 @@ public final class TestDatabase {
         }
     }
 
+    /**
+     * {@link #sql}, retried every 200 ms (up to 50 times) while the server cannot be reached or is shutting down
+     * (SQLSTATE class 08 or 57), for a test that restarts it; other errors are thrown at once.
+     */
+    public void sqlOnceReachable(String... statements) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                sql(statements);
+                return;
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("08") && !e.getSQLState().startsWith("57")) {
+                    throw e;
+                }
+                last = e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
     /** Runs the statements in one transaction, committed after the last. */
     public void inOneTransaction(String... statements) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
