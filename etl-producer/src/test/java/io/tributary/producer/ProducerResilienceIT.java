@@ -53,7 +53,7 @@ class ProducerResilienceIT {
         db = TestDatabase.create(postgres, database);
         url = db.jdbcUrl();
         topic = "resilience-" + database;
-        db.sqlOnceReachable("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
     }
 
     @AfterEach
@@ -91,12 +91,12 @@ class ProducerResilienceIT {
     void resumesAfterPostgresRestartsWithoutLosingACommittedChange() throws Exception {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(settings(OnSlotLoss.FAIL), metrics);
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before the restart')");
+        sql("INSERT INTO public.items VALUES (1, 'before the restart')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
         postgres.stop();
         postgres.start();
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'after the restart')");
+        sql("INSERT INTO public.items VALUES (2, 'after the restart')");
 
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(60));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
@@ -113,10 +113,10 @@ class ProducerResilienceIT {
     @Test
     void slotDroppedWhileStoppedIsAnErrorByDefaultAndRecreatedOnlyWhenAllowed() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
-        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')",
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')",
             "INSERT INTO public.items VALUES (2, 'committed while there was no slot')");
 
         SlotLostException error = assertThrows(SlotLostException.class,
@@ -126,7 +126,7 @@ class ProducerResilienceIT {
 
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(30));
         assertEquals(List.of("c 1", "r 1", "r 2", "s", "c 3"), records.stream()
                         .map(r -> (r.event().op().code() + " " + r.event().key().path("id").asText()).trim()).toList(),
@@ -140,24 +140,26 @@ class ProducerResilienceIT {
     @Test
     void aSlotPostgresInvalidatedIsALostSlotFailingByDefaultAndRecreatedWhenAllowed() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
         String slot = "slot_" + database;
-        db.sqlOnceReachable("CREATE TABLE public.filler (id serial PRIMARY KEY, pad text)",
+        sql("CREATE TABLE public.filler (id serial PRIMARY KEY, pad text)",
             "INSERT INTO public.items VALUES (2, 'committed while the producer was stopped')");
         try {
-            db.sqlOnceReachable("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+            sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!"lost".equals(db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+            while (!"lost".equals(db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '"
+                    + slot + "'"))
                     && System.nanoTime() < deadline) {
-                db.sqlOnceReachable("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
+                sql("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
                     "SELECT pg_switch_wal()", "CHECKPOINT");
             }
         } finally {
-            db.sqlOnceReachable("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
         }
-        assertEquals("lost", db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+        assertEquals("lost", db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot
+                + "'"));
 
         SlotLostException error = assertThrows(SlotLostException.class,
                 () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
@@ -167,7 +169,7 @@ class ProducerResilienceIT {
 
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer recreated = started(settings(OnSlotLoss.RECREATE), metrics);
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (3, 'after the new slot')");
+        sql("INSERT INTO public.items VALUES (3, 'after the new slot')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 5, Duration.ofSeconds(30));
         assertEquals(List.of("c 1", "r 1", "r 2", "s", "c 3"), records.stream()
                         .map(r -> (r.event().op().code() + " " + r.event().key().path("id").asText()).trim()).toList(),
@@ -179,10 +181,10 @@ class ProducerResilienceIT {
     @Test
     void aLostSlotIsRecognisedFromTheDatabaseEvenWhenTheTopicHoldsNothingOfIt() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         first.close();
-        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
         topic = topic + "-after-retention"; // a topic that holds nothing of the database, as after its retention
 
         SlotLostException error = assertThrows(SlotLostException.class,
@@ -197,10 +199,10 @@ class ProducerResilienceIT {
                 .withTakeoverTimeout(Duration.ofSeconds(3)), settings(OnSlotLoss.FAIL).target(), 0);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(quickLock, metrics);
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before')");
+        sql("INSERT INTO public.items VALUES (1, 'before')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
-        db.sqlOnceReachable("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        sql("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (metrics.counter("tributary.producer.reconnects").count() < 1 && System.nanoTime() < deadline) {
@@ -215,7 +217,7 @@ class ProducerResilienceIT {
         assertTrue(producer.isActive(), "the lock was free: it takes it again and streams on");
         assertEquals("1", db.queryOne("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'after')");
+        sql("INSERT INTO public.items VALUES (2, 'after')");
         assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
                 Duration.ofSeconds(30)).stream().map(r -> r.event().key().get("id").asLong()).distinct().toList());
     }
@@ -223,7 +225,7 @@ class ProducerResilienceIT {
     @Test
     void startupFailsWhenTheTopicHoldsLsnsAboveTheServersWalPositionAsAfterARestore() throws Exception {
         EtlProducer first = started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'streamed')");
+        sql("INSERT INTO public.items VALUES (1, 'streamed')");
         ChangeEvent streamed = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30))
                 .get(0).event();
         first.close();
@@ -257,7 +259,7 @@ class ProducerResilienceIT {
         assertFalse(standby.isActive(), "the slot's lock is taken: the second producer must not stream");
         assertTrue(standby.isReady(), "a standby is healthy: ready, so a Deployment of two reports both ready");
 
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'from the active one')");
+        sql("INSERT INTO public.items VALUES (1, 'from the active one')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
         active.close();
 
@@ -266,7 +268,7 @@ class ProducerResilienceIT {
             Thread.sleep(100);
         }
         assertTrue(standby.isActive(), "the standby takes over within seconds");
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (2, 'from the standby')");
+        sql("INSERT INTO public.items VALUES (2, 'from the standby')");
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2, Duration.ofSeconds(30));
         assertEquals(List.of(1L, 2L), records.stream().map(r -> r.event().key().get("id").asLong()).toList());
     }
@@ -280,13 +282,13 @@ class ProducerResilienceIT {
                 "request.timeout.ms", "2000", "max.block.ms", "2000", "linger.ms", "0"));
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         EtlProducer producer = started(new ProducerSettings(base.source(), impatient, 0), metrics);
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'before')");
+        sql("INSERT INTO public.items VALUES (1, 'before')");
         assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
         kafka.stop();
         try {
             for (int i = 2; i <= 20; i++) {
-                db.sqlOnceReachable("INSERT INTO public.items VALUES (" + i + ", 'during the outage')");
+                sql("INSERT INTO public.items VALUES (" + i + ", 'during the outage')");
             }
             Thread.sleep(8_000); // twice the delivery timeout: sends fail, sessions restart, nothing is confirmed
             assertTrue(producer.failure().isEmpty(), "a Kafka outage is retried, not fatal");
@@ -308,7 +310,7 @@ class ProducerResilienceIT {
         ProducerSettings.Target small = new ProducerSettings.Target(base.target().bootstrapServers(),
                 base.target().routing(), -1, 10_000, 256 * 1024, java.util.Map.of());
         EtlProducer producer = started(new ProducerSettings(base.source(), small, 0), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'small')",
+        sql("INSERT INTO public.items VALUES (1, 'small')",
                 "INSERT INTO public.items SELECT 2, string_agg(md5(i::text), '') FROM generate_series(1, 20000) i");
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -326,10 +328,10 @@ class ProducerResilienceIT {
 
     @Test
     void anInsertIntoATableWithoutKeyStopsTheProducerUntilTheTableHasOneAndTheSlotIsRecreated() throws Exception {
-        db.sqlOnceReachable("CREATE TABLE public.notes (body text)");
+        sql("CREATE TABLE public.notes (body text)");
         List<TableId> tables = List.of(TableId.parse("public.items"), TableId.parse("public.notes"));
         EtlProducer first = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.items VALUES (1, 'keyed')", "INSERT INTO public.notes VALUES ('unkeyed')");
+        sql("INSERT INTO public.items VALUES (1, 'keyed')", "INSERT INTO public.notes VALUES ('unkeyed')");
 
         String stopped = awaitFailure(first).getMessage();
         assertTrue(stopped.startsWith("table public.notes has no primary key and no replica identity columns, so its"
@@ -340,15 +342,15 @@ class ProducerResilienceIT {
                 1, Duration.ofSeconds(30))), "the keyed row before it was sent");
 
         // The fix the message names first: PostgreSQL still decodes the change already in the WAL as the table was.
-        db.sqlOnceReachable("ALTER TABLE public.notes ADD COLUMN id serial PRIMARY KEY");
+        sql("ALTER TABLE public.notes ADD COLUMN id serial PRIMARY KEY");
         EtlProducer second = started(settings(OnSlotLoss.FAIL, Duration.ZERO, tables), new SimpleMeterRegistry());
         assertTrue(awaitFailure(second).getMessage().startsWith("table public.notes has no primary key"),
                 "the same change stops the producer again");
 
         // The way out it names next: a new slot, whose snapshot re-sends every row with its new key.
-        db.sqlOnceReachable("SELECT pg_drop_replication_slot('slot_" + database + "')");
+        sql("SELECT pg_drop_replication_slot('slot_" + database + "')");
         started(settings(OnSlotLoss.RECREATE, Duration.ZERO, tables), new SimpleMeterRegistry());
-        db.sqlOnceReachable("INSERT INTO public.notes (body) VALUES ('after')");
+        sql("INSERT INTO public.notes (body) VALUES ('after')");
         List<Received> records = TopicReader.readUntil(kafka.bootstrapServers(), topic,
                 received -> eventsOf("public.notes", received).contains("c 2"), Duration.ofSeconds(30));
 
@@ -386,5 +388,10 @@ class ProducerResilienceIT {
         assertTrue(now.isAfter(start), "heartbeat messages move WAL, and the idle slot is confirmed past them");
         assertEquals(0, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(1)).size(),
                 "heartbeats are not change events");
+    }
+
+    /** Runs the statements, waiting for a restarted server. */
+    private void sql(String... statements) throws java.sql.SQLException {
+        db.sqlOnceReachable(statements);
     }
 }

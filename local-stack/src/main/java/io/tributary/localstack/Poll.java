@@ -25,7 +25,8 @@ public final class Poll {
      * {@code what}, the timeout, the last failure and {@code diagnostics} (e.g. a log tail) when {@code timeout}
      * passes first; throws at once if the thread is interrupted (restoring the flag).
      */
-    public static void until(String what, Duration timeout, Duration interval, Check check, Supplier<String> diagnostics) {
+    public static void until(String what, Duration timeout, Duration interval, Check check,
+                             Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception lastFailure = null;
         while (true) {

@@ -26,7 +26,8 @@ import java.util.Map;
  * The whole pipeline in-process on the local stack, for one test: a fresh database ({@code <name>_N}), a topic of
  * {@value #PARTITIONS} partitions ({@code <name>-<database>}) created before anything starts, the settings of an
  * etl-producer streaming {@code tables} to it and of an es-subscriber applying it, the services started on them, and
- * documents read back ({@link DocumentReader#awaitSource} awaits one). {@link #close()} stops what was started, last first. Not thread-safe: one per test.
+ * documents read back ({@link DocumentReader#awaitSource} awaits one). {@link #close()} stops what was started, last
+ * first. Not thread-safe: one per test.
  */
 public final class PipelineHarness implements AutoCloseable {
 

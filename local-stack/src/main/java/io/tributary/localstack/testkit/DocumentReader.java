@@ -77,7 +77,7 @@ public final class DocumentReader {
         return count(index, "{\"match_all\":{}}");
     }
 
-    /** How many documents of {@code index} {@code query} (a query object) finds after a refresh; 0 when it is missing. */
+    /** How many documents of {@code index} {@code query} (a query object) finds after a refresh; 0 if it is missing. */
     public long count(String index, String query) {
         refresh(index);
         HttpResponse<String> response = send("POST", "/" + index + "/_count", "{\"query\":" + query + "}");
