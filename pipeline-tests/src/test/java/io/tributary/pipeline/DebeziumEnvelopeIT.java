@@ -28,7 +28,6 @@ import io.tributary.subscriber.mapping.DeleteMarker;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,7 +135,7 @@ class DebeziumEnvelopeIT {
         awaitSlots("trib_" + database.name(), "dbz_" + database.name());
         // Every row is changed after both slots exist, so each document's version comes from the same WAL change in
         // both topics (the two snapshots are taken at two points of their own).
-        sql("UPDATE shop.items SET name = name || ' (renamed)'",
+        database.sql("UPDATE shop.items SET name = name || ' (renamed)'",
             "UPDATE shop.notes SET body = body || '!'",
             "INSERT INTO shop.items VALUES (21, 'new', 9.99, '{\"nested\": {\"a\": [1, 2.50]}}', '{}', now())",
             "UPDATE shop.items SET price = 100.00, attrs = attrs || '{\"sale\": true}' WHERE id = 3",
@@ -368,7 +367,7 @@ class DebeziumEnvelopeIT {
     private void awaitSlots(String... slots) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection connection = connect(); Statement statement = connection.createStatement();
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE"
                          + " slot_name IN ('" + String.join("','", slots) + "')")) {
                 result.next();
@@ -384,7 +383,7 @@ class DebeziumEnvelopeIT {
     /** shop.items as PostgreSQL has it, in the form a Debezium consumer gets (see {@link #asComparable}). */
     private Map<Integer, List<Object>> postgresItems() throws Exception {
         Map<Integer, List<Object>> rows = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT id, name, price::text, attrs::text, tags, updated"
                      + " FROM shop.items")) {
             while (result.next()) {
@@ -410,13 +409,5 @@ class DebeziumEnvelopeIT {
 
     private static JsonNode json(String text) throws Exception {
         return text == null ? null : ChangeEventJson.mapper().readTree(text);
-    }
-
-    private Connection connect() throws SQLException {
-        return database.connect();
-    }
-
-    private void sql(String... statements) throws SQLException {
-        database.sql(statements);
     }
 }

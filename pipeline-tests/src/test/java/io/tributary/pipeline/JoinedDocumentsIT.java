@@ -101,13 +101,13 @@ class JoinedDocumentsIT {
         if (pipeline != null) {
             pipeline.close();
         }
-        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
     }
 
     @Test
     void documentsEqualTheJoinWhateverTableChanges() throws Exception {
         // Rows before the pipeline starts: 300 orders of customer 1 (a fan-out of 300 documents, 6 pages of 50).
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'Arlington'), (3, 'Linus', 'Helsinki')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'Arlington'), (3, 'Linus', 'Helsinki')",
             "INSERT INTO jd.products VALUES ('lamp', 'Desk lamp'), ('desk', 'Oak desk'), ('chair', 'Chair')",
             "INSERT INTO jd.orders SELECT i, CASE WHEN i <= 300 THEN 1 ELSE 2 END, 'new', 'internal'"
                     + " FROM generate_series(1, 310) i",
@@ -118,7 +118,7 @@ class JoinedDocumentsIT {
         startProducer();
         awaitDocumentsEqualTheJoin();
 
-        sql("INSERT INTO jd.orders VALUES (400, 3, 'new', 'x')",
+        database.sql("INSERT INTO jd.orders VALUES (400, 3, 'new', 'x')",
             "INSERT INTO jd.order_items VALUES (1000, 400, 'desk', 2), (1001, 400, 'chair', 4)",
             // a child moves to another parent: default replica identity sends only its new row
             "UPDATE jd.order_items SET order_id = 400 WHERE id = 301",
@@ -140,27 +140,27 @@ class JoinedDocumentsIT {
             "UPDATE jd.orders SET customer_id = 99 WHERE id = 8");
         awaitDocumentsEqualTheJoin();
 
-        sql("TRUNCATE jd.order_tags");
+        database.sql("TRUNCATE jd.order_tags");
         awaitDocumentsEqualTheJoin();
 
         // A document lost behind the pipeline's back comes back with a requested full build. (Deleted by hand, its
         // tombstone is one version above the last rebuild's: a build at a snapshot that saw no newer transaction
         // would be refused, so one commits first.)
         pipeline.documents().delete(DOCUMENT + "-000001", "10");
-        sql("SELECT txid_current()");
+        database.sql("SELECT txid_current()");
         assertEquals(0, script("scripts/documents.sh", "rebuild", DOCUMENT));
         awaitDocumentsEqualTheJoin();
 
         // A replay from offset 0 (a new group) leaves every document as it is.
         startSubscriber("replay-" + database.name());
-        sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
+        database.sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
         awaitCaughtUp("replay-" + database.name());
         awaitDocumentsEqualTheJoin();
     }
 
     @Test
     void aRebuildWaitsUntilTheChangeThatCausedItIsVisible() throws Exception {
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders VALUES (1, 1, 'new', null)");
         startSubscriber(pipeline.group());
         startProducer();
@@ -168,17 +168,17 @@ class JoinedDocumentsIT {
 
         // A commit that waits for a synchronous standby nobody serves is decoded and streamed, but new snapshots do
         // not see it until it is released: a rebuild reading now would write the old name.
-        sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
         CompletableFuture<Void> held = CompletableFuture.runAsync(() -> {
             try {
-                sql("SET synchronous_commit = on", "UPDATE jd.customers SET name = 'Held' WHERE id = 1");
+                database.sql("SET synchronous_commit = on", "UPDATE jd.customers SET name = 'Held' WHERE id = 1");
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(3000);
         assertTrue(!held.isDone(), "the commit should wait for the synchronous standby");
-        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
         held.get(30, TimeUnit.SECONDS);
 
         awaitDocumentsEqualTheJoin();
@@ -187,14 +187,14 @@ class JoinedDocumentsIT {
 
     @Test
     void aSubscriberKilledHalfwayThroughAFanOutLeavesItToTheSurvivor() throws Exception {
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
         String group = pipeline.group();
         Process child = startChildSubscriber(group);
         try {
             awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
-            sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
+            database.sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
             long renamed = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (renamed == 0 && System.nanoTime() < deadline) {
@@ -217,19 +217,19 @@ class JoinedDocumentsIT {
                 .filter(name -> TablePartitioner.partitionFor(new TableId("jd", name), 3)
                         != TablePartitioner.partitionFor(new TableId("jd", "customers"), 3))
                 .findFirst().orElseThrow();
-        sql("CREATE TABLE jd." + other + " (id int PRIMARY KEY, text text)",
+        database.sql("CREATE TABLE jd." + other + " (id int PRIMARY KEY, text text)",
             "INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
         startSubscriber(pipeline.group(), 5);
         awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
 
-        sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
+        database.sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        sql("INSERT INTO jd." + other + " VALUES (1, 'while the fan-out runs')");
+        database.sql("INSERT INTO jd." + other + " VALUES (1, 'while the fan-out runs')");
         long renamedWhenOtherArrived = -1;
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
@@ -254,7 +254,7 @@ class JoinedDocumentsIT {
         TopicPartition customers = new TopicPartition(topic,
                 TablePartitioner.partitionFor(new TableId("jd", "customers"), 3));
         assertTrue(items.partition() != customers.partition());
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 20) i",
             "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 20) i");
         startProducer();
@@ -275,9 +275,9 @@ class JoinedDocumentsIT {
         String itemChange = "UPDATE jd.order_items SET qty = qty + 1";
         String customerChange = "UPDATE jd.customers SET name = 'Ada Lovelace'";
         boolean slowOwnsItems = owners.get(items).equals("slow-member");
-        sql(slowOwnsItems ? itemChange : customerChange);
+        database.sql(slowOwnsItems ? itemChange : customerChange);
         Thread.sleep(1000);
-        sql(slowOwnsItems ? customerChange : itemChange);
+        database.sql(slowOwnsItems ? customerChange : itemChange);
 
         awaitDocumentsEqualTheJoin(Duration.ofSeconds(60));
         Thread.sleep(3000);
@@ -310,7 +310,7 @@ class JoinedDocumentsIT {
 
     @Test
     void aJoinOnAColumnThatDoesNotExistStopsTheSubscriberAtStartupNamingTheJoin() throws Exception {
-        sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
+        database.sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
         InvalidConfigException error = assertThrows(InvalidConfigException.class,
                 () -> startSubscriber(pipeline.group()));
         assertTrue(error.getMessage().startsWith("tributary.documents.orders_jd.join.items.on.id names column"
@@ -451,7 +451,7 @@ class JoinedDocumentsIT {
     /** The join as PostgreSQL computes it, by order id; read back through the same JSON parser as documents. */
     private Map<String, JsonNode> expected() throws Exception {
         Map<String, JsonNode> documents = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(EXPECTED)) {
             while (result.next()) {
                 documents.put(result.getString(1), ChangeEventJson.mapper().readTree(result.getString(2)));
@@ -469,13 +469,5 @@ class JoinedDocumentsIT {
             documents.put(document.getKey(), ChangeEventJson.mapper().readTree(source.toString()));
         }
         return documents;
-    }
-
-    private Connection connect() throws SQLException {
-        return database.connect();
-    }
-
-    private void sql(String... statements) throws SQLException {
-        database.sql(statements);
     }
 }

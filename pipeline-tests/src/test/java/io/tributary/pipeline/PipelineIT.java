@@ -42,21 +42,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PipelineIT {
 
-    private final RunningPostgres postgres;
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
     private PipelineHarness pipeline;
     private TestDatabase database;
     private EtlProducer producer;
 
-    PipelineIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.postgres = postgres;
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
-
     @BeforeEach
-    void startPipeline() throws Exception {
+    void startPipeline(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch)
+            throws Exception {
         // Every test writes the same index names: start each from none (the indices behind the aliases searched).
         new DocumentReader(elasticsearch, ChangeEventJson.mapper())
                 .deleteIndices("shop.customers-000001,shop.order_lines-000001");
@@ -85,7 +77,7 @@ class PipelineIT {
     void aRowOfTensOfMegabytesReachesElasticsearchWithDefaultSettings() throws Exception {
         startProducer();
         // 21 M characters: over Kafka's default 1 MB and Jackson's default 20 M-character limit for one value
-        sql("INSERT INTO shop.customers SELECT 7, string_agg(md5(i::text), ''), true, 1"
+        database.sql("INSERT INTO shop.customers SELECT 7, string_agg(md5(i::text), ''), true, 1"
                 + " FROM generate_series(1, 660000) i", "INSERT INTO shop.customers VALUES (8, 'after', false, 2)");
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
@@ -94,14 +86,14 @@ class PipelineIT {
     @Test
     void elasticsearchEndsEqualToPostgresAfterInsertsUpdatesAndDeletesInTwoTables() throws Exception {
         startProducer();
-        sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
+        database.sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
             "INSERT INTO shop.order_lines VALUES (1, 23, 'lamp', 1), (12, 3, 'desk', 2), (12, 4, 'chair', 4)");
-        sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
+        database.sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
             "UPDATE shop.order_lines SET qty = qty * 10 WHERE order_id = 12",
             "DELETE FROM shop.customers WHERE id = 2",
             "DELETE FROM shop.order_lines WHERE order_id = 12 AND line = 4");
         // Many changes to one row in one transaction: only the last may remain.
-        inOneTransaction("UPDATE shop.customers SET balance = 1 WHERE id = 3",
+        database.inOneTransaction("UPDATE shop.customers SET balance = 1 WHERE id = 3",
             "UPDATE shop.customers SET balance = 2 WHERE id = 3",
             "UPDATE shop.customers SET balance = 3 WHERE id = 3");
 
@@ -111,7 +103,7 @@ class PipelineIT {
 
     @Test
     void preExistingRowsAreSnapshottedWhileWritesGoOnAndElasticsearchEndsEqualToPostgres() throws Exception {
-        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i FROM generate_series(1, 3000) i",
+        database.sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i FROM generate_series(1, 3000) i",
             "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, l FROM generate_series(1, 500) o,"
                     + " generate_series(1, 4) l");
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -128,7 +120,7 @@ class PipelineIT {
     /** Updates, deletes and inserts rows, one transaction at a time, until told to stop; returns how many. */
     private int writeWhile(AtomicBoolean writing) {
         int transactions = 0;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             while (writing.get()) {
                 int id = 1 + transactions * 7 % 3000;
                 statement.execute("UPDATE shop.customers SET balance = balance + 1000, name = 'moved "
@@ -153,7 +145,7 @@ class PipelineIT {
     void aSlotDroppedWhileTheProducerIsDownIsRepairedWithTheRowsDeletedInTheGap(ProducerSettings.OnSlotLoss onSlotLoss)
             throws Exception {
         startProducer();
-        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
+        database.sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
             "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, o * l FROM generate_series(1, 10) o,"
                     + " generate_series(1, 3) l");
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
@@ -161,7 +153,7 @@ class PipelineIT {
 
         producer.close();
         dropSlot("slot_" + database.name());
-        sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
+        database.sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
             "UPDATE shop.customers SET name = 'updated in the gap' WHERE id <= 5",
             "DELETE FROM shop.customers WHERE id BETWEEN 6 AND 10",
             "DELETE FROM shop.order_lines WHERE order_id = 3");
@@ -173,7 +165,7 @@ class PipelineIT {
                 source.replicaIdentity(), onSlotLoss, source.slotFailover(),
                 source.reconnectBackoff(), source.heartbeatInterval(), source.numericMode()),
                 producerSettings.target(), 0), metrics);
-        sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
+        database.sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
         awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
@@ -184,7 +176,7 @@ class PipelineIT {
         // the stopped producer's walsender may still be ending: the slot is active until it has
         Poll.until("slot " + slot + " to be dropped", Duration.ofSeconds(30), Duration.ofMillis(200),
                 () -> {
-                    sql("SELECT pg_drop_replication_slot('" + slot + "')");
+                    database.sql("SELECT pg_drop_replication_slot('" + slot + "')");
                     return true;
                 });
     }
@@ -206,7 +198,7 @@ class PipelineIT {
     /** The table's rows keyed the way the subscriber computes document ids (composite keys as a JSON array). */
     private Map<String, Map<String, Object>> postgresRows(String table, String... keyColumns) throws SQLException {
         Map<String, Map<String, Object>> rows = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
             ResultSetMetaData meta = result.getMetaData();
             while (result.next()) {
@@ -246,17 +238,5 @@ class PipelineIT {
             return value.booleanValue();
         }
         return value.asText();
-    }
-
-    private Connection connect() throws SQLException {
-        return database.connect();
-    }
-
-    private void inOneTransaction(String... statements) throws SQLException {
-        database.inOneTransaction(statements);
-    }
-
-    private void sql(String... statements) throws SQLException {
-        database.sql(statements);
     }
 }
