@@ -7,6 +7,7 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.PostgresVersion;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
@@ -15,10 +16,6 @@ import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.PostgresEndpoint;
 import io.tributary.producer.snapshot.SnapshotMode;
 import io.tributary.producer.snapshot.SnapshotSettings;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,12 +92,6 @@ class RestoredServerIT {
     }
 
     private static String currentWalPosition(RunningPostgres server) throws Exception {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(),
-                server.password());
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
-            result.next();
-            return result.getString(1);
-        }
+        return TestDatabase.existing(server, "postgres").queryOne("SELECT pg_current_wal_lsn()");
     }
 }

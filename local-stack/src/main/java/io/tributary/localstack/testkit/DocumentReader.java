@@ -46,10 +46,14 @@ public final class DocumentReader {
         this(elasticsearch.url(), mapper);
     }
 
-    /** Real-time {@code GET /index/_doc/id}: the answer with {@code _version} and {@code _source}; empty on 404. */
+    /**
+     * Real-time {@code GET /index/_doc/id}: the answer with {@code _version} and {@code _source}. Empty when there is
+     * no such document or index (404), or while a just-created index's shard starts (503): nothing to read yet.
+     */
     public Optional<JsonNode> get(String index, String id) {
         HttpResponse<String> response = send("GET", "/" + index + "/_doc/" + pathSegment(id), "");
-        return response.statusCode() == 404 ? Optional.empty() : Optional.of(json(response));
+        int status = response.statusCode();
+        return status == 404 || status == 503 ? Optional.empty() : Optional.of(json(response));
     }
 
     /**
