@@ -76,16 +76,17 @@ public final class DocumentReader {
         send("POST", "/" + index + "/_refresh?ignore_unavailable=true", "");
     }
 
-    /** How many documents {@code index} holds after a refresh; 0 when it does not exist. */
+    /** How many documents {@code index} holds after a refresh; 0 when it does not exist or its shard is starting. */
     public long count(String index) {
         return count(index, "{\"match_all\":{}}");
     }
 
-    /** How many documents of {@code index} {@code query} (a query object) finds after a refresh; 0 if it is missing. */
+    /** How many documents of {@code index} {@code query} (a query object) finds, as {@link #count(String)}. */
     public long count(String index, String query) {
         refresh(index);
         HttpResponse<String> response = send("POST", "/" + index + "/_count", "{\"query\":" + query + "}");
-        return response.statusCode() == 404 ? 0 : json(response).path("count").asLong();
+        int status = response.statusCode();
+        return status == 404 || status == 503 ? 0 : json(response).path("count").asLong();
     }
 
     /**
