@@ -97,12 +97,12 @@ public final class DocumentReader {
     public Map<String, JsonNode> search(String index) {
         refresh(index);
         Map<String, JsonNode> hits = new TreeMap<>();
-        HttpResponse<String> response = send("POST", "/" + index + "/_search?scroll=1m&version=true&size=" + PAGE,
-                "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}");
+        String firstPage = "/" + index + "/_search?scroll=1m&version=true&size=" + PAGE;
+        String everyDocument = "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}";
+        HttpResponse<String> response = send("POST", firstPage, everyDocument);
         for (int attempt = 0; response.statusCode() == 503 && attempt < SHARD_START_ATTEMPTS; attempt++) {
             pause();
-            response = send("POST", "/" + index + "/_search?scroll=1m&version=true&size=" + PAGE,
-                    "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}");
+            response = send("POST", firstPage, everyDocument);
         }
         if (response.statusCode() == 404) {
             return hits;
