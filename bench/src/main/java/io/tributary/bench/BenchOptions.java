@@ -73,20 +73,20 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--small-transactions" -> smallTransactions = number(option, value(option, rest), 0, 100_000_000L);
-                case "--writers" -> writers = (int) number(option, value(option, rest), 1, 64);
-                case "--bulk-rows" -> bulkRows = number(option, value(option, rest), 0, 1_000_000_000L);
-                case "--producer-jar" -> producerJar = Path.of(value(option, rest));
-                case "--producer-heap" -> producerHeap = heapSize(option, value(option, rest));
-                case "--pg-recvlogical" -> recvlogical = Path.of(value(option, rest));
+                case "--small-transactions" -> smallTransactions = OptionParsing.number(option, OptionParsing.value(option, rest), 0, 100_000_000L);
+                case "--writers" -> writers = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 64);
+                case "--bulk-rows" -> bulkRows = OptionParsing.number(option, OptionParsing.value(option, rest), 0, 1_000_000_000L);
+                case "--producer-jar" -> producerJar = Path.of(OptionParsing.value(option, rest));
+                case "--producer-heap" -> producerHeap = OptionParsing.heapSize(option, OptionParsing.value(option, rest));
+                case "--pg-recvlogical" -> recvlogical = Path.of(OptionParsing.value(option, rest));
                 case "--no-debezium" -> debezium = false;
-                case "--debezium-heap" -> debeziumHeap = heapSize(option, value(option, rest));
-                case "--debezium-classpath" -> debeziumClasspath = Path.of(value(option, rest));
-                case "--partitions" -> partitions = (int) number(option, value(option, rest), 1, 10_000);
-                case "--timeout-minutes" -> timeoutMinutes = number(option, value(option, rest), 1, 24 * 60);
+                case "--debezium-heap" -> debeziumHeap = OptionParsing.heapSize(option, OptionParsing.value(option, rest));
+                case "--debezium-classpath" -> debeziumClasspath = Path.of(OptionParsing.value(option, rest));
+                case "--partitions" -> partitions = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 10_000);
+                case "--timeout-minutes" -> timeoutMinutes = OptionParsing.number(option, OptionParsing.value(option, rest), 1, 24 * 60);
                 case "--jfr" -> profiling = Profiling.JFR;
                 case "--producer-first" -> order = DrainOrder.PRODUCER_FIRST;
-                case "--output" -> outputRoot = Path.of(value(option, rest));
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -113,32 +113,5 @@ record BenchOptions(long smallTransactions, int writers, long bulkRows, Path pro
                 debezium ? Optional.of(debeziumClasspath.toAbsolutePath().normalize()) : Optional.empty(), debeziumHeap,
                 profiling, order, Duration.ofMinutes(timeoutMinutes), partitions,
                 outputRoot.toAbsolutePath().normalize());
-    }
-
-    static String value(String option, List<String> rest) {
-        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return rest.remove(0);
-    }
-
-    static long number(String option, String text, long min, long max) {
-        long value;
-        try {
-            value = Long.parseLong(text.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'", e);
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
-    }
-
-    static String heapSize(String option, String text) {
-        if (!text.matches("[1-9][0-9]*[kmgKMG]")) {
-            throw new IllegalArgumentException(option + " must look like 256m or 1g (as for -Xmx), got '" + text + "'");
-        }
-        return text;
     }
 }

@@ -5,8 +5,6 @@ import io.tributary.localstack.RunningPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -98,25 +96,10 @@ final class DocumentServices {
                 "}",
                 "");
         ServiceChild producer = ServiceChild.start(launch, configuration, port);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection connection = shop.connect(); PreparedStatement active = connection.prepareStatement(
-                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
-            active.setString(1, SLOT);
-            while (true) {
-                producer.requireRunningAfter(200, "streaming slot " + SLOT);
-                try (ResultSet result = active.executeQuery()) {
-                    result.next();
-                    if (result.getLong(1) > 0) {
-                        return producer;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    producer.close();
-                    throw new IllegalStateException("the producer did not stream slot " + SLOT + " within "
-                            + timeout.toSeconds() + " s" + producer.logTail());
-                }
-            }
+        try (Connection connection = shop.connect()) {
+            producer.awaitStreaming(connection, SLOT, timeout);
         }
+        return producer;
     }
 
     /**

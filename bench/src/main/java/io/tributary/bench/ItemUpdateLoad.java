@@ -189,12 +189,7 @@ final class ItemUpdateLoad {
                      "UPDATE shop.order_items SET qty = qty % 9 + 1 WHERE id = ?")) {
             connection.setAutoCommit(false);
             for (long due = first; due < end && !Thread.currentThread().isInterrupted(); due += period) {
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                } else if (wait < -100_000_000L) {
-                    late.incrementAndGet();
-                }
+                Pacing.awaitDue(due, late);
                 for (int i = 0; i < settings.updatesPerTransaction(); i++) {
                     long order = 1 + random.nextLong(shop.orders());
                     order = ShopTables.isProbeOrder(order) ? order + 1 : order;

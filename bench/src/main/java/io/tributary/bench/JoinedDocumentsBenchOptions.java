@@ -1,6 +1,5 @@
 package io.tributary.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,34 +89,34 @@ record JoinedDocumentsBenchOptions(double scale, int pageSize, Path subscriberJa
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--scale" -> scale = scale(option, BenchOptions.value(option, rest));
+                case "--scale" -> scale = scale(option, OptionParsing.value(option, rest));
                 case "--page-size" -> pageSize = (int) number(option, rest, 1, 10_000);
                 case "--ceiling-batch" -> ceilingBatch = (int) number(option, rest, 1, 100_000);
                 case "--ceiling-concurrency" -> ceilingConcurrency = (int) number(option, rest, 1, 16);
-                case "--steady-rates" -> steadyRates = rates(option, BenchOptions.value(option, rest));
+                case "--steady-rates" -> steadyRates = rates(option, OptionParsing.value(option, rest));
                 case "--steady-seconds" -> steadySeconds = number(option, rest, 1, 3600);
                 case "--updates-per-transaction" -> updatesPerTransaction = (int) number(option, rest, 1, 1000);
                 case "--writers" -> writers = (int) number(option, rest, 1, 64);
                 case "--probe-millis" -> probeMillis = number(option, rest, 1, 60_000);
                 case "--poll-millis" -> pollMillis = number(option, rest, 1, 10_000);
                 case "--no-fan-out" -> fanOut = false;
-                case "--subscriber-heap" -> subscriberHeap = BenchOptions.heapSize(option,
-                        BenchOptions.value(option, rest));
-                case "--producer-heap" -> producerHeap = BenchOptions.heapSize(option,
-                        BenchOptions.value(option, rest));
-                case "--subscriber-jar" -> subscriberJar = Path.of(BenchOptions.value(option, rest));
-                case "--producer-jar" -> producerJar = Path.of(BenchOptions.value(option, rest));
+                case "--subscriber-heap" -> subscriberHeap = OptionParsing.heapSize(option,
+                        OptionParsing.value(option, rest));
+                case "--producer-heap" -> producerHeap = OptionParsing.heapSize(option,
+                        OptionParsing.value(option, rest));
+                case "--subscriber-jar" -> subscriberJar = Path.of(OptionParsing.value(option, rest));
+                case "--producer-jar" -> producerJar = Path.of(OptionParsing.value(option, rest));
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
                 case "--timeout-minutes" -> timeoutMinutes = number(option, rest, 1, 24 * 60);
-                case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
-                case "--refresh-interval" -> refreshInterval = interval(option, BenchOptions.value(option, rest));
-                case "--set" -> subscriberSettings.add(setting(option, BenchOptions.value(option, rest)));
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
+                case "--refresh-interval" -> refreshInterval = interval(option, OptionParsing.value(option, rest));
+                case "--set" -> subscriberSettings.add(setting(option, OptionParsing.value(option, rest)));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
-        requireJar("--subscriber-jar", subscriberJar, "es-subscriber");
+        OptionParsing.requireJar("--subscriber-jar", subscriberJar, "es-subscriber");
         if (fanOut || !steadyRates.isEmpty()) {
-            requireJar("--producer-jar", producerJar, "etl-producer");
+            OptionParsing.requireJar("--producer-jar", producerJar, "etl-producer");
         }
         return new JoinedDocumentsBenchOptions(scale, pageSize, subscriberJar.toAbsolutePath().normalize(),
                 producerJar.toAbsolutePath().normalize(), subscriberHeap, producerHeap, profiling, ceilingBatch,
@@ -133,7 +132,7 @@ record JoinedDocumentsBenchOptions(double scale, int pageSize, Path subscriberJa
     }
 
     private static long number(String option, List<String> rest, long min, long max) {
-        return BenchOptions.number(option, BenchOptions.value(option, rest), min, max);
+        return OptionParsing.number(option, OptionParsing.value(option, rest), min, max);
     }
 
     private static double scale(String option, String text) {
@@ -164,7 +163,7 @@ record JoinedDocumentsBenchOptions(double scale, int pageSize, Path subscriberJa
         }
         List<Integer> rates = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            rates.add((int) BenchOptions.number(option, part.trim(), 1, 100_000));
+            rates.add((int) OptionParsing.number(option, part.trim(), 1, 100_000));
         }
         return List.copyOf(rates);
     }
@@ -175,12 +174,5 @@ record JoinedDocumentsBenchOptions(double scale, int pageSize, Path subscriberJa
             throw new IllegalArgumentException(option + ": expected tributary.<key>=<value>, got '" + text + "'");
         }
         return text;
-    }
-
-    private static void requireJar(String option, Path jar, String module) {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException(option + ": " + jar.toAbsolutePath() + " does not exist (build it: mvn"
-                    + " -B package -DskipTests -pl " + module + " -am)");
-        }
     }
 }

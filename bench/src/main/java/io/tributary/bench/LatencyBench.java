@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -268,25 +266,10 @@ public final class LatencyBench {
         ServiceChild producer = ServiceChild.start(new ServiceChild.Launch(stage.producerJar(),
                 stage.options().heap(), BenchOptions.Profiling.NONE, stage.directory(), phase.name() + "-producer"),
                 configuration, port);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        try (Connection connection = stage.load().connect(); PreparedStatement active = connection.prepareStatement(
-                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
-            active.setString(1, SLOT);
-            while (true) {
-                producer.requireRunningAfter(200, "streaming slot " + SLOT);
-                try (ResultSet result = active.executeQuery()) {
-                    result.next();
-                    if (result.getLong(1) > 0) {
-                        return producer;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    producer.close();
-                    throw new IllegalStateException("the producer did not stream slot " + SLOT + " within 2 min"
-                            + producer.logTail());
-                }
-            }
+        try (Connection connection = stage.load().connect()) {
+            producer.awaitStreaming(connection, SLOT, Duration.ofMinutes(2));
         }
+        return producer;
     }
 
     /** The report's date line. */

@@ -73,25 +73,25 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
         List<String> rest = new ArrayList<>(List.of(args));
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
-            String value = BenchOptions.value(option, rest);
+            String value = OptionParsing.value(option, rest);
             switch (option) {
                 case "--rates" -> rates = numbers(option, value, 1, 1_000_000);
-                case "--seconds" -> seconds = BenchOptions.number(option, value, 1, 3600);
-                case "--warmup-seconds" -> warmUpSeconds = BenchOptions.number(option, value, 0, 600);
-                case "--first-warmup-seconds" -> firstWarmUpSeconds = BenchOptions.number(option, value, 0, 600);
-                case "--sweep-rate" -> sweepRate = (int) BenchOptions.number(option, value, 0, 1_000_000);
+                case "--seconds" -> seconds = OptionParsing.number(option, value, 1, 3600);
+                case "--warmup-seconds" -> warmUpSeconds = OptionParsing.number(option, value, 0, 600);
+                case "--first-warmup-seconds" -> firstWarmUpSeconds = OptionParsing.number(option, value, 0, 600);
+                case "--sweep-rate" -> sweepRate = (int) OptionParsing.number(option, value, 0, 1_000_000);
                 case "--max-waits" -> maxWaits = durations(option, value);
                 case "--lingers" -> lingers = numbers(option, value, 0, 10_000);
-                case "--changes-per-transaction" -> changesPerTransaction = (int) BenchOptions.number(option, value,
+                case "--changes-per-transaction" -> changesPerTransaction = (int) OptionParsing.number(option, value,
                         1, 10_000);
-                case "--writers" -> writers = (int) BenchOptions.number(option, value, 1, 64);
-                case "--probe-millis" -> probeMillis = BenchOptions.number(option, value, 10, 60_000);
-                case "--poll-millis" -> pollMillis = BenchOptions.number(option, value, 1, 10_000);
-                case "--partitions" -> partitions = (int) BenchOptions.number(option, value, 1, 10_000);
-                case "--heap" -> heap = BenchOptions.heapSize(option, value);
+                case "--writers" -> writers = (int) OptionParsing.number(option, value, 1, 64);
+                case "--probe-millis" -> probeMillis = OptionParsing.number(option, value, 10, 60_000);
+                case "--poll-millis" -> pollMillis = OptionParsing.number(option, value, 1, 10_000);
+                case "--partitions" -> partitions = (int) OptionParsing.number(option, value, 1, 10_000);
+                case "--heap" -> heap = OptionParsing.heapSize(option, value);
                 case "--producer-jar" -> producerJar = Path.of(value);
                 case "--subscriber-jar" -> subscriberJar = Path.of(value);
-                case "--timeout-seconds" -> timeoutSeconds = BenchOptions.number(option, value, 1, 3600);
+                case "--timeout-seconds" -> timeoutSeconds = OptionParsing.number(option, value, 1, 3600);
                 case "--output" -> outputRoot = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
@@ -113,7 +113,7 @@ record LatencyBenchOptions(List<Integer> rates, Duration measured, Duration warm
     private static List<Integer> numbers(String option, String text, long min, long max) {
         List<Integer> values = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            values.add((int) BenchOptions.number(option, part.trim(), min, max));
+            values.add((int) OptionParsing.number(option, part.trim(), min, max));
         }
         return List.copyOf(values);
     }

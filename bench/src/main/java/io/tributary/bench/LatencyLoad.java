@@ -337,12 +337,7 @@ final class LatencyLoad {
             connection.setAutoCommit(false);
             long[] ids = new long[settings.changesPerTransaction()];
             for (long due = first; due < end && !Thread.currentThread().isInterrupted(); due += period) {
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                } else if (wait < -100_000_000L) {
-                    late.incrementAndGet();
-                }
+                Pacing.awaitDue(due, late);
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = 1 + random.nextLong(ITEMS);
                 }

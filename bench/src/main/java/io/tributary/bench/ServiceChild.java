@@ -1,5 +1,7 @@
 package io.tributary.bench;
 
+import io.tributary.localstack.LocalStackException;
+import io.tributary.localstack.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -91,6 +97,31 @@ public final class ServiceChild implements AutoCloseable {
         if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("the " + name + " exited with status " + process.exitValue() + " before "
                     + doing + logTail());
+        }
+    }
+
+    /**
+     * Waits until this producer child streams {@code slot} (the slot is active in {@code connection}'s server),
+     * looking every 200 ms. Throws when the child exits first; kills it and throws when {@code timeout} passes.
+     */
+    void awaitStreaming(Connection connection, String slot, Duration timeout) throws SQLException,
+            InterruptedException {
+        try (PreparedStatement active = connection.prepareStatement(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            active.setString(1, slot);
+            Poll.until("the " + name + " to stream slot " + slot, timeout, Duration.ofMillis(200),
+                    () -> !isAlive() || isActive(active));
+        } catch (LocalStackException e) {
+            close();
+            throw new IllegalStateException("the " + name + " did not stream slot " + slot + " within "
+                    + timeout.toSeconds() + " s" + logTail(), e);
+        }
+        requireRunningAfter(0, "streaming slot " + slot);
+    }
+
+    private static boolean isActive(PreparedStatement slotCount) throws SQLException {
+        try (ResultSet result = slotCount.executeQuery()) {
+            return result.next() && result.getLong(1) > 0;
         }
     }
 

@@ -149,16 +149,9 @@ final class ShopTables {
 
     /** The tables' size on disk (heap, without indexes and TOAST), in bytes. */
     long heapBytes() throws SQLException {
-        long bytes = 0;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String table : TABLES) {
-                try (var result = statement.executeQuery("SELECT pg_relation_size('" + table + "')")) {
-                    result.next();
-                    bytes += result.getLong(1);
-                }
-            }
+        try (Connection connection = connect()) {
+            return HeapSize.ofTables(connection, TABLES);
         }
-        return bytes;
     }
 
     Connection connect() throws SQLException {

@@ -77,25 +77,25 @@ record SnapshotBenchOptions(long rows, int tables, int chunkSize, int parallelis
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--rows" -> rows = BenchOptions.number(option, BenchOptions.value(option, rest), 1,
+                case "--rows" -> rows = OptionParsing.number(option, OptionParsing.value(option, rest), 1,
                         1_000_000_000L);
-                case "--tables" -> tables = (int) BenchOptions.number(option, BenchOptions.value(option, rest), 1,
+                case "--tables" -> tables = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1,
                         1000);
-                case "--chunk-size" -> chunkSize = (int) BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, 1_000_000);
-                case "--parallelism" -> parallelism = (int) BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, 64);
-                case "--producer-heap" -> producerHeap = BenchOptions.heapSize(option, BenchOptions.value(option, rest));
-                case "--producer-jar" -> producerJar = Path.of(BenchOptions.value(option, rest));
+                case "--chunk-size" -> chunkSize = (int) OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, 1_000_000);
+                case "--parallelism" -> parallelism = (int) OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, 64);
+                case "--producer-heap" -> producerHeap = OptionParsing.heapSize(option, OptionParsing.value(option, rest));
+                case "--producer-jar" -> producerJar = Path.of(OptionParsing.value(option, rest));
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
                 case "--no-compare-smaller" -> compareSmaller = false;
                 case "--incremental" -> incremental = true;
-                case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, 24 * 60);
-                case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
-                case "--shape" -> shape = shape(BenchOptions.value(option, rest));
+                case "--timeout-minutes" -> timeoutMinutes = OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, 24 * 60);
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
+                case "--shape" -> shape = shape(OptionParsing.value(option, rest));
                 case "--no-debezium" -> debezium = false;
-                case "--debezium-module" -> debeziumModule = Path.of(BenchOptions.value(option, rest));
+                case "--debezium-module" -> debeziumModule = Path.of(OptionParsing.value(option, rest));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }

@@ -124,16 +124,9 @@ final class SnapshotTables {
 
     /** The tables' size on disk (heap, without indexes and TOAST), in bytes. */
     long heapBytes() throws SQLException {
-        long bytes = 0;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String table : names) {
-                try (var result = statement.executeQuery("SELECT pg_relation_size('" + table + "')")) {
-                    result.next();
-                    bytes += result.getLong(1);
-                }
-            }
+        try (Connection connection = connect()) {
+            return HeapSize.ofTables(connection, names);
         }
-        return bytes;
     }
 
     Connection connect() throws SQLException {

@@ -66,27 +66,27 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--events" -> events = BenchOptions.number(option, BenchOptions.value(option, rest), 1,
+                case "--events" -> events = OptionParsing.number(option, OptionParsing.value(option, rest), 1,
                         100_000_000L);
-                case "--tables" -> tables = (int) BenchOptions.number(option, BenchOptions.value(option, rest), 1, 100);
-                case "--partitions" -> partitions = (int) BenchOptions.number(option, BenchOptions.value(option, rest),
+                case "--tables" -> tables = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 100);
+                case "--partitions" -> partitions = (int) OptionParsing.number(option, OptionParsing.value(option, rest),
                         1, 10_000);
-                case "--max-poll-records" -> maxPollRecords = numbers(option, BenchOptions.value(option, rest),
+                case "--max-poll-records" -> maxPollRecords = numbers(option, OptionParsing.value(option, rest),
                         100_000);
-                case "--subscriber-jar" -> subscriberJar = Path.of(BenchOptions.value(option, rest));
-                case "--subscriber-heap" -> subscriberHeap = BenchOptions.heapSize(option,
-                        BenchOptions.value(option, rest));
-                case "--ceiling-batches" -> ceilingBatchSizes = numbers(option, BenchOptions.value(option, rest),
+                case "--subscriber-jar" -> subscriberJar = Path.of(OptionParsing.value(option, rest));
+                case "--subscriber-heap" -> subscriberHeap = OptionParsing.heapSize(option,
+                        OptionParsing.value(option, rest));
+                case "--ceiling-batches" -> ceilingBatchSizes = numbers(option, OptionParsing.value(option, rest),
                         100_000);
-                case "--ceiling-concurrency" -> ceilingConcurrency = numbers(option, BenchOptions.value(option, rest),
+                case "--ceiling-concurrency" -> ceilingConcurrency = numbers(option, OptionParsing.value(option, rest),
                         16);
-                case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, 24 * 60);
+                case "--timeout-minutes" -> timeoutMinutes = OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, 24 * 60);
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
                 case "--pin" -> pin = CpuPinning.Request.ON;
                 case "--no-pin" -> pin = CpuPinning.Request.OFF;
-                case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
-                case "--set" -> subscriberSettings.add(setting(option, BenchOptions.value(option, rest)));
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
+                case "--set" -> subscriberSettings.add(setting(option, OptionParsing.value(option, rest)));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -113,7 +113,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
     private static List<Integer> numbers(String option, String text, long max) {
         List<Integer> values = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            values.add((int) BenchOptions.number(option, part.trim(), 1, max));
+            values.add((int) OptionParsing.number(option, part.trim(), 1, max));
         }
         return List.copyOf(values);
     }

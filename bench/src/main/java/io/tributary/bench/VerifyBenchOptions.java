@@ -56,18 +56,18 @@ record VerifyBenchOptions(long rows, int chunkSize, String verifierHeap, Path ve
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--rows" -> rows = BenchOptions.number(option, BenchOptions.value(option, rest), MIN_ROWS,
+                case "--rows" -> rows = OptionParsing.number(option, OptionParsing.value(option, rest), MIN_ROWS,
                         1_000_000_000L);
-                case "--chunk-size" -> chunkSize = (int) BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, MAX_CHUNK_SIZE);
-                case "--verifier-heap" -> verifierHeap = BenchOptions.heapSize(option,
-                        BenchOptions.value(option, rest));
-                case "--verifier-jar" -> verifierJar = Path.of(BenchOptions.value(option, rest));
+                case "--chunk-size" -> chunkSize = (int) OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, MAX_CHUNK_SIZE);
+                case "--verifier-heap" -> verifierHeap = OptionParsing.heapSize(option,
+                        OptionParsing.value(option, rest));
+                case "--verifier-jar" -> verifierJar = Path.of(OptionParsing.value(option, rest));
                 case "--compare-smaller" -> compareSmaller = true;
                 case "--jfr" -> profiling = BenchOptions.Profiling.JFR;
-                case "--timeout-minutes" -> timeoutMinutes = BenchOptions.number(option,
-                        BenchOptions.value(option, rest), 1, 24 * 60);
-                case "--output" -> outputRoot = Path.of(BenchOptions.value(option, rest));
+                case "--timeout-minutes" -> timeoutMinutes = OptionParsing.number(option,
+                        OptionParsing.value(option, rest), 1, 24 * 60);
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }

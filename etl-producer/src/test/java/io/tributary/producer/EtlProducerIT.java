@@ -13,12 +13,12 @@ import io.tributary.model.Operation;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -43,6 +43,7 @@ class EtlProducerIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private String database;
+    private TestDatabase db;
     private String topic;
     private ProducerSettings settings;
     private EtlProducer producer;
@@ -57,8 +58,9 @@ class EtlProducerIT {
         int run = RUN.incrementAndGet();
         database = "producer_it_" + run + "_" + System.nanoTime() % 100_000;
         topic = "producer-it-" + database;
-        postgres.createDatabase(database);
-        sql("CREATE TABLE public.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean)",
+        db = TestDatabase.create(postgres, database);
+        db.sql("CREATE SCHEMA sales",
+            "CREATE TABLE public.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean)",
             "CREATE TABLE sales.order_lines (order_id bigint, line int, qty int, price numeric(10,2),"
                     + " PRIMARY KEY (order_id, line))");
         settings = TestSettings.quick(postgres.jdbcUrl(database), postgres.user(), postgres.password(),
@@ -75,29 +77,8 @@ class EtlProducerIT {
         }
     }
 
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement()) {
-            if (statements[0].startsWith("CREATE TABLE")) {
-                statement.execute("CREATE SCHEMA IF NOT EXISTS sales");
-            }
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
-    }
-
-    private String queryOne(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
     private Lsn confirmedFlushLsn() throws SQLException {
-        return Lsn.parse(queryOne("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
+        return Lsn.parse(db.queryOne("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '"
                 + settings.source().slot().name() + "'"));
     }
 
@@ -110,7 +91,7 @@ class EtlProducerIT {
     @Test
     void publishesEveryRowChangeOfEachTableToItsPartitionInCommitOrder() throws Exception {
         producer = startProducer();
-        sql("INSERT INTO public.customers VALUES (1, 'Ada', true), (2, 'Grace', false)",
+        db.sql("INSERT INTO public.customers VALUES (1, 'Ada', true), (2, 'Grace', false)",
             "INSERT INTO sales.order_lines VALUES (10, 1, 3, 9.90), (10, 2, 1, 120.00)",
             "UPDATE public.customers SET name = 'Ada L.' WHERE id = 1",
             "UPDATE sales.order_lines SET qty = 4 WHERE order_id = 10 AND line = 1",
@@ -161,14 +142,14 @@ class EtlProducerIT {
     @Test
     void confirmedFlushLsnAdvancesOnlyAfterKafkaAcknowledged() throws Exception {
         producer = startProducer();
-        sql("INSERT INTO public.customers VALUES (1, 'before the outage', null)");
+        db.sql("INSERT INTO public.customers VALUES (1, 'before the outage', null)");
         await("the first change in Kafka", () -> TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1,
                 Duration.ofSeconds(1)).size() == 1);
 
         Lsn highestDuringOutage = Lsn.INVALID;
         kafka.stop();
         try {
-            sql("INSERT INTO public.customers VALUES (2, 'during the outage', null)");
+            db.sql("INSERT INTO public.customers VALUES (2, 'during the outage', null)");
             for (int i = 0; i < 15; i++) {
                 Lsn confirmed = confirmedFlushLsn();
                 highestDuringOutage = confirmed.isAfter(highestDuringOutage) ? confirmed : highestDuringOutage;
@@ -196,16 +177,16 @@ class EtlProducerIT {
     @Test
     void restartResumesFromTheFlushedPositionWithoutLosingACommittedChange() throws Exception {
         producer = startProducer();
-        sql("INSERT INTO public.customers VALUES (1, 'first run', null)");
+        db.sql("INSERT INTO public.customers VALUES (1, 'first run', null)");
         await("the first run's change is in Kafka", () -> TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1,
                 Duration.ofSeconds(1)).size() == 1);
         producer.close();
         producer = null;
 
-        sql("INSERT INTO public.customers VALUES (2, 'while stopped', null)",
+        db.sql("INSERT INTO public.customers VALUES (2, 'while stopped', null)",
             "UPDATE public.customers SET name = 'updated while stopped' WHERE id = 1");
         producer = startProducer();
-        sql("INSERT INTO public.customers VALUES (3, 'second run', null)");
+        db.sql("INSERT INTO public.customers VALUES (3, 'second run', null)");
 
         List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 4, Duration.ofSeconds(60));
         assertEquals(List.of("c1", "c2", "u1", "c3"), records.stream()
@@ -215,13 +196,13 @@ class EtlProducerIT {
 
     @Test
     void idleSlotConfirmsTheServerPositionWhileOnlyUnpublishedTablesChange() throws Exception {
-        sql("CREATE TABLE public.not_published (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+        db.sql("CREATE TABLE public.not_published (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
         producer = startProducer();
         Lsn start = confirmedFlushLsn();
         Lsn written = Lsn.INVALID;
         for (int i = 0; i < 20; i++) {
-            sql("INSERT INTO public.not_published DEFAULT VALUES");
-            written = Lsn.parse(queryOne("SELECT pg_current_wal_lsn()"));
+            db.sql("INSERT INTO public.not_published DEFAULT VALUES");
+            written = Lsn.parse(db.queryOne("SELECT pg_current_wal_lsn()"));
         }
         Lsn target = written;
 

@@ -10,6 +10,7 @@ import io.tributary.localstack.LocalStack;
 import io.tributary.localstack.PostgresMajor;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Operation;
 import io.tributary.model.Routing;
@@ -19,7 +20,6 @@ import io.tributary.producer.TopicReader.Received;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -47,6 +47,7 @@ class ProducerChangesIT {
     private final List<EtlProducer> producers = new ArrayList<>();
     private RunningPostgres postgres;
     private String url;
+    private TestDatabase db;
     private String topic;
 
     @AfterEach
@@ -59,9 +60,10 @@ class ProducerChangesIT {
     private void freshDatabase(PostgresMajor major, String... tables) throws SQLException {
         postgres = LocalStack.postgres(major);
         String database = "changes_" + major.number() + "_" + System.nanoTime() % 1_000_000;
-        url = postgres.createDatabase(database);
+        db = TestDatabase.create(postgres, database);
+        url = db.jdbcUrl();
         topic = "changes-" + database;
-        sql(tables);
+        db.sql(tables);
     }
 
     private EtlProducer start(List<String> tables, ReplicaIdentity identity, String user) throws Exception {
@@ -107,7 +109,7 @@ class ProducerChangesIT {
     void ddlMidStreamChangesTheEventsFromTheNextRowOn(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY, a text)");
         start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres");
-        sql("INSERT INTO public.t VALUES (1, 'one')",
+        db.sql("INSERT INTO public.t VALUES (1, 'one')",
             "ALTER TABLE public.t ADD COLUMN b int",
             "INSERT INTO public.t VALUES (2, 'two', 5)",
             "ALTER TABLE public.t RENAME COLUMN a TO label",
@@ -132,7 +134,7 @@ class ProducerChangesIT {
     void truncateIsPublishedOncePerTable(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.a (id int PRIMARY KEY)", "CREATE TABLE public.b (id int PRIMARY KEY)");
         start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres");
-        sql("INSERT INTO public.a VALUES (1)", "INSERT INTO public.b VALUES (1)", "TRUNCATE public.a, public.b");
+        db.sql("INSERT INTO public.a VALUES (1)", "INSERT INTO public.b VALUES (1)", "TRUNCATE public.a, public.b");
 
         List<ChangeEvent> events = events(4);
 
@@ -147,7 +149,7 @@ class ProducerChangesIT {
         freshDatabase(major, "CREATE TABLE public.docs (id int PRIMARY KEY, body text, n int)",
                 "ALTER TABLE public.docs ALTER COLUMN body SET STORAGE EXTERNAL");
         start(List.of("public.docs"), ReplicaIdentity.DEFAULT, "postgres");
-        sql("INSERT INTO public.docs VALUES (1, repeat('x', 20000), 0)",
+        db.sql("INSERT INTO public.docs VALUES (1, repeat('x', 20000), 0)",
             "UPDATE public.docs SET n = 1 WHERE id = 1",
             "ALTER TABLE public.docs REPLICA IDENTITY FULL",
             "UPDATE public.docs SET n = 2 WHERE id = 1");
@@ -168,7 +170,7 @@ class ProducerChangesIT {
     void tableWithoutPrimaryKeyIsKeyedByAllColumnsUnderReplicaIdentityFull(PostgresMajor major) throws Exception {
         freshDatabase(major, "CREATE TABLE public.log (at int, msg text)");
         start(List.of("public.log"), ReplicaIdentity.FULL, "postgres");
-        sql("INSERT INTO public.log VALUES (1, 'a')", "UPDATE public.log SET msg = 'b'", "DELETE FROM public.log");
+        db.sql("INSERT INTO public.log VALUES (1, 'a')", "UPDATE public.log SET msg = 'b'", "DELETE FROM public.log");
 
         List<ChangeEvent> events = events(3);
 
@@ -183,7 +185,7 @@ class ProducerChangesIT {
     void primaryKeyStaysTheKeyWhenTheTableTurnsReplicaIdentityFullMidStream() throws Exception {
         freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.items (id int PRIMARY KEY, label text)");
         start(List.of("public.items"), ReplicaIdentity.DEFAULT, "postgres");
-        sql("INSERT INTO public.items VALUES (1, 'before')",
+        db.sql("INSERT INTO public.items VALUES (1, 'before')",
             "ALTER TABLE public.items REPLICA IDENTITY FULL",
             "UPDATE public.items SET label = 'after' WHERE id = 1",
             "UPDATE public.items SET id = 2 WHERE id = 1",
@@ -204,7 +206,7 @@ class ProducerChangesIT {
         freshDatabase(PostgresMajor.configuredDefault(), "CREATE TABLE public.items (id int PRIMARY KEY, label text)",
                 "INSERT INTO public.items VALUES (1, 'snapshotted')");
         start(List.of("public.items"), ReplicaIdentity.FULL, "postgres", Routing.byTable(topic, 2), false, plugin);
-        sql("INSERT INTO public.items VALUES (2, 'streamed')",
+        db.sql("INSERT INTO public.items VALUES (2, 'streamed')",
             "UPDATE public.items SET id = 3 WHERE id = 2",
             "DELETE FROM public.items WHERE id = 3");
 
@@ -223,7 +225,7 @@ class ProducerChangesIT {
                 "CREATE TABLE public.other (id int PRIMARY KEY)");
         start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 2), false,
                 OutputPlugin.TEST_DECODING);
-        sql("INSERT INTO public.t VALUES (1, 'it''s \"quoted\"', '{a,\"b c\",NULL}')",
+        db.sql("INSERT INTO public.t VALUES (1, 'it''s \"quoted\"', '{a,\"b c\",NULL}')",
             "INSERT INTO public.other VALUES (1)",
             "UPDATE public.t SET id = 2, label = NULL WHERE id = 1",
             "DELETE FROM public.t WHERE id = 2");
@@ -236,7 +238,7 @@ class ProducerChangesIT {
         assertEquals("{\"id\":2,\"label\":null,\"tags\":[\"a\",\"b c\",null]}", events.get(1).after().toString());
         assertEquals(Operation.DELETE, events.get(2).op());
         assertTrue(events.stream().noneMatch(e -> e.tableId().table().equals("other")), "only configured tables");
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+        try (Connection connection = db.connect();
              Statement statement = connection.createStatement();
              java.sql.ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_publication")) {
             result.next();
@@ -251,7 +253,7 @@ class ProducerChangesIT {
         String perTable = topic + ".${schema}.${table}";
         start(List.of("public.*"), ReplicaIdentity.DEFAULT, "postgres", new Routing(perTable, 4,
                 Routing.PartitionBy.KEY, java.util.Map.of(TableId.parse("public.pinned"), 3)), false);
-        sql("INSERT INTO public.pinned SELECT generate_series(1, 20)", "INSERT INTO public.spread SELECT generate_series(1, 40)");
+        db.sql("INSERT INTO public.pinned SELECT generate_series(1, 20)", "INSERT INTO public.spread SELECT generate_series(1, 40)");
 
         List<Received> pinned = TopicReader.readAtLeast(kafka.bootstrapServers(), topic + ".public.pinned", 20,
                 Duration.ofSeconds(60));
@@ -270,7 +272,7 @@ class ProducerChangesIT {
         freshDatabase(major, "CREATE TABLE public.t (id int PRIMARY KEY)");
         if (major.number() >= 17) {
             start(List.of("public.t"), ReplicaIdentity.DEFAULT, "postgres", Routing.byTable(topic, 2), true);
-            try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+            try (Connection connection = db.connect();
                  Statement statement = connection.createStatement();
                  java.sql.ResultSet result = statement.executeQuery("SELECT failover FROM pg_replication_slots"
                          + " WHERE slot_name = 'slot_" + topic.replace('-', '_') + "'")) {
@@ -301,7 +303,7 @@ class ProducerChangesIT {
     void allReplicationSlotsInUseIsReportedWithTheSettingToRaise() throws Exception {
         freshDatabase(PostgresMajor.V14, "CREATE TABLE public.t (id int PRIMARY KEY)");
         int free;
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
+        try (Connection connection = db.connect();
              Statement statement = connection.createStatement();
              java.sql.ResultSet result = statement.executeQuery("SELECT current_setting('max_replication_slots')::int"
                      + " - (SELECT count(*) FROM pg_replication_slots)")) {
@@ -312,7 +314,7 @@ class ProducerChangesIT {
         try {
             for (int i = 0; i < free; i++) {
                 String filler = "filler_" + i + "_" + System.nanoTime() % 100_000;
-                sql("SELECT pg_create_logical_replication_slot('" + filler + "', 'test_decoding')");
+                db.sql("SELECT pg_create_logical_replication_slot('" + filler + "', 'test_decoding')");
                 fillers.add(filler);
             }
             IllegalStateException error = assertThrows(IllegalStateException.class,
@@ -321,7 +323,7 @@ class ProducerChangesIT {
                     && error.getMessage().contains("raise max_replication_slots"), error.getMessage());
         } finally {
             for (String filler : fillers) {
-                sql("SELECT pg_drop_replication_slot('" + filler + "')");
+                db.sql("SELECT pg_drop_replication_slot('" + filler + "')");
             }
         }
     }
@@ -350,14 +352,5 @@ class ProducerChangesIT {
 
         assertTrue(error.getMessage().contains("Kafka at 127.0.0.1:1 did not answer")
                 && error.getMessage().contains("tributary.kafka.bootstrap-servers"), error.getMessage());
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
@@ -21,9 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,15 +55,16 @@ class ProducerJarIT {
     void sigtermWaitsForKafkaThenConfirmsTheLastTransactionToPostgres(RunningPostgres postgres, RunningKafka kafka)
             throws Exception {
         String database = "producer_jar_" + System.nanoTime() % 100_000;
-        String url = postgres.createDatabase(database);
-        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        TestDatabase db = TestDatabase.create(postgres, database);
+        String url = db.jdbcUrl();
+        db.sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
         int httpPort = freePort();
         String topic = "producer-jar-" + database;
         Path log = Path.of("target", "producer-jar-" + database + ".log");
         Process process = start(itemsProducer(postgres, database, kafka, topic, httpPort), log);
         try {
             awaitReady(httpPort, process, log);
-            sql(postgres, url, "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 500) g");
+            db.sql("INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 500) g");
             List<Received> records = TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 500, Duration.ofSeconds(60));
             assertEquals(500, records.size());
             Lsn commitOfTheInsert = records.get(0).event().source().commitLsn();
@@ -75,7 +74,7 @@ class ProducerJarIT {
 
             assertEquals(143, process.exitValue(), "a JVM ends on SIGTERM with 128+15 after its shutdown hooks");
             assertTrue(Files.readString(log).contains("stopped streaming slot slot_" + database), "graceful stop logged");
-            Lsn confirmed = Lsn.parse(query(postgres, url, "SELECT confirmed_flush_lsn FROM pg_replication_slots"
+            Lsn confirmed = Lsn.parse(db.queryOne("SELECT confirmed_flush_lsn FROM pg_replication_slots"
                     + " WHERE slot_name = 'slot_" + database + "'"));
             assertTrue(confirmed.isAfter(commitOfTheInsert), "confirmed " + confirmed
                     + " must pass the commit record at " + commitOfTheInsert + " so a restart does not resend it");
@@ -88,8 +87,9 @@ class ProducerJarIT {
     void aTopicAheadOfTheServersWalExitsWithStatus1NamingBothPositions(RunningPostgres postgres, RunningKafka kafka)
             throws Exception {
         String database = "producer_jar_restored_" + System.nanoTime() % 100_000;
-        String url = postgres.createDatabase(database);
-        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY)");
+        TestDatabase db = TestDatabase.create(postgres, database);
+        String url = db.jdbcUrl();
+        db.sql("CREATE TABLE public.items (id int PRIMARY KEY)");
         String topic = "producer-jar-" + database;
         kafka.createTopic(topic, 2);
         Lsn ahead = Lsn.parse("FFFF/0");
@@ -115,8 +115,9 @@ class ProducerJarIT {
     void killMinus9MidWorkloadThenRestartLosesNoCommittedChangeAndKeepsCommitOrder(RunningPostgres postgres,
                                                                                  RunningKafka kafka) throws Exception {
         String database = "producer_kill_" + System.nanoTime() % 100_000;
-        String url = postgres.createDatabase(database);
-        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL)");
+        TestDatabase db = TestDatabase.create(postgres, database);
+        String url = db.jdbcUrl();
+        db.sql("CREATE TABLE public.items (id int PRIMARY KEY, n int NOT NULL)");
         String topic = "producer-kill-" + database;
         Map<String, String> environment = Map.of(
                 "TRIBUTARY_POSTGRES_URL", url,
@@ -130,7 +131,7 @@ class ProducerJarIT {
         int transactions = 1500;
         Process first = start(environment, Path.of("target", "producer-kill-1-" + database + ".log"));
         Process second = null;
-        try (Connection writer = DriverManager.getConnection(url, postgres.user(), postgres.password());
+        try (Connection writer = db.connect();
              Statement statement = writer.createStatement()) {
             awaitReady(Integer.parseInt(environment.get("TRIBUTARY_HTTP_PORT")), first,
                     Path.of("target", "producer-kill-1-" + database + ".log"));
@@ -175,8 +176,9 @@ class ProducerJarIT {
                                                                                          RunningKafka kafka)
             throws Exception {
         String database = "producer_vanish_" + System.nanoTime() % 100_000;
-        String url = postgres.createDatabase(database);
-        sql(postgres, url, "CREATE TABLE public.items (id int PRIMARY KEY, name text)");
+        TestDatabase db = TestDatabase.create(postgres, database);
+        String url = db.jdbcUrl();
+        db.sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
         String topic = "producer-vanish-" + database;
         int activePort = freePort();
         int standbyPort = freePort();
@@ -193,13 +195,13 @@ class ProducerJarIT {
             standby = start(environment, standbyLog);
             awaitStatus(standbyPort, "/health/ready", 200, standby, standbyLog);
             assertEquals(503, status(standbyPort, "/health/active"), "a standby is ready, but not active");
-            sql(postgres, url, "INSERT INTO public.items VALUES (1, 'from the first producer')");
+            db.sql("INSERT INTO public.items VALUES (1, 'from the first producer')");
             assertEquals(1, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(30)).size());
 
-            int lockPort = Integer.parseInt(query(postgres, url, "SELECT a.client_port FROM pg_locks l"
+            int lockPort = Integer.parseInt(db.queryOne("SELECT a.client_port FROM pg_locks l"
                     + " JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted"
                     + " AND a.datname = current_database()"));
-            int streamPort = Integer.parseInt(query(postgres, url, "SELECT a.client_port FROM pg_replication_slots s"
+            int streamPort = Integer.parseInt(db.queryOne("SELECT a.client_port FROM pg_replication_slots s"
                     + " JOIN pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = 'slot_" + database + "'"));
             long vanishedAt;
             try (NetworkStall stall = NetworkStall.of(lockPort, streamPort).orElseThrow(() ->
@@ -209,7 +211,7 @@ class ProducerJarIT {
                 awaitStatus(standbyPort, "/health/active", 200, standby, standbyLog);
                 long takeoverSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - vanishedAt);
                 assertTrue(takeoverSeconds < 20, "took over after " + takeoverSeconds + " s; takeover-timeout is 4 s");
-                sql(postgres, url, "INSERT INTO public.items VALUES (2, 'from the standby')");
+                db.sql("INSERT INTO public.items VALUES (2, 'from the standby')");
                 assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
                         Duration.ofSeconds(30)).stream().map(r -> r.event().key().get("id").asLong()).distinct()
                         .toList());
@@ -310,21 +312,6 @@ class ProducerJarIT {
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sql(RunningPostgres postgres, String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String query(RunningPostgres postgres, String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
         }
     }
 }

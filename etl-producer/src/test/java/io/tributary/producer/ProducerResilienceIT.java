@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
@@ -16,9 +17,9 @@ import io.tributary.model.SourceInfo;
 import io.tributary.model.TableId;
 import io.tributary.producer.ProducerSettings.OnSlotLoss;
 import io.tributary.producer.TopicReader.Received;
+import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.producer.stream.ServerBehindTopicException;
 import io.tributary.producer.stream.SlotLostException;
-import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -41,6 +42,7 @@ class ProducerResilienceIT {
     private final RunningKafka kafka;
     private String database;
     private String url;
+    private TestDatabase db;
     private String topic;
     private final List<EtlProducer> producers = new java.util.ArrayList<>();
 
@@ -52,7 +54,8 @@ class ProducerResilienceIT {
     @BeforeEach
     void freshDatabase() throws Exception {
         database = "resilience_" + System.nanoTime() % 1_000_000;
-        url = postgres.createDatabase(database);
+        db = TestDatabase.create(postgres, database);
+        url = db.jdbcUrl();
         topic = "resilience-" + database;
         sql("CREATE TABLE public.items (id int PRIMARY KEY, name text)");
     }
@@ -156,7 +159,8 @@ class ProducerResilienceIT {
         try {
             sql("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!"lost".equals(query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"))
+            while (!"lost".equals(db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '"
+                    + slot + "'"))
                     && System.nanoTime() < deadline) {
                 sql("INSERT INTO public.filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 2000)",
                     "SELECT pg_switch_wal()", "CHECKPOINT");
@@ -164,7 +168,8 @@ class ProducerResilienceIT {
         } finally {
             sql("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
         }
-        assertEquals("lost", query("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+        assertEquals("lost", db.queryOne("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot
+                + "'"));
 
         SlotLostException error = assertThrows(SlotLostException.class,
                 () -> started(settings(OnSlotLoss.FAIL), new SimpleMeterRegistry()));
@@ -220,7 +225,7 @@ class ProducerResilienceIT {
             Thread.sleep(50);
         }
         assertTrue(producer.isActive(), "the lock was free: it takes it again and streams on");
-        assertEquals("1", query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        assertEquals("1", db.queryOne("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
         sql("INSERT INTO public.items VALUES (2, 'after')");
         assertEquals(List.of(1L, 2L), TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 2,
@@ -379,50 +384,21 @@ class ProducerResilienceIT {
     void heartbeatMovesTheSlotForwardWithoutAnyWrites() throws Exception {
         started(settings(OnSlotLoss.FAIL, Duration.ofMillis(200)), new SimpleMeterRegistry());
         String confirmed = "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'slot_" + database + "'";
-        io.tributary.model.Lsn start = io.tributary.model.Lsn.parse(query(confirmed));
+        io.tributary.model.Lsn start = io.tributary.model.Lsn.parse(db.queryOne(confirmed));
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         io.tributary.model.Lsn now = start;
         while (!now.isAfter(start) && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            now = io.tributary.model.Lsn.parse(query(confirmed));
+            now = io.tributary.model.Lsn.parse(db.queryOne(confirmed));
         }
         assertTrue(now.isAfter(start), "heartbeat messages move WAL, and the idle slot is confirmed past them");
         assertEquals(0, TopicReader.readAtLeast(kafka.bootstrapServers(), topic, 1, Duration.ofSeconds(1)).size(),
                 "heartbeats are not change events");
     }
 
-    private String query(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement();
-             java.sql.ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
-    private void sql(String... statements) throws SQLException {
-        SQLException last = null;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-                 Statement statement = connection.createStatement()) {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-                return;
-            } catch (SQLException e) {
-                if (e.getSQLState() == null || !e.getSQLState().startsWith("08") && !e.getSQLState().startsWith("57")) {
-                    throw e;
-                }
-                last = e;
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-        throw last;
+    /** Runs the statements, waiting for a restarted server. */
+    private void sql(String... statements) throws java.sql.SQLException {
+        db.sqlOnceReachable(statements);
     }
 }

@@ -3,14 +3,17 @@ package io.tributary.producer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
+import io.tributary.model.TableId;
+import io.tributary.ops.RetryBackoff;
+import io.tributary.producer.ProducerSettings.Source;
 import io.tributary.producer.replication.OutputPlugin;
 import io.tributary.producer.snapshot.SnapshotSettings;
 import io.tributary.shaping.source.PostgresEndpoint;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +29,7 @@ final class ProducerTestDatabase implements AutoCloseable {
 
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
+    private final TestDatabase database;
     private final String name;
     private final String topic;
     private final List<EtlProducer> producers = new ArrayList<>();
@@ -36,8 +40,8 @@ final class ProducerTestDatabase implements AutoCloseable {
         this.kafka = kafka;
         this.name = prefix + "_" + RUN.incrementAndGet() + "_" + System.nanoTime() % 100_000;
         this.topic = prefix.replace('_', '-') + "-" + name;
-        postgres.createDatabase(name);
-        sql("CREATE SCHEMA shop");
+        this.database = TestDatabase.create(postgres, name);
+        database.createSchema("shop");
     }
 
     String name() {
@@ -96,24 +100,16 @@ final class ProducerTestDatabase implements AutoCloseable {
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(name), postgres.user(), postgres.password());
+        return database.connect();
     }
 
     void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+        database.sql(statements);
     }
 
     /** The first column of the first row. */
     String queryOne(String sql) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            result.next();
-            return result.getString(1);
-        }
+        return database.queryOne(sql);
     }
 
     @Override

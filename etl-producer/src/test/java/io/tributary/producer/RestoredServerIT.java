@@ -7,6 +7,7 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.PostgresVersion;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
@@ -88,12 +89,6 @@ class RestoredServerIT {
     }
 
     private static String currentWalPosition(RunningPostgres server) throws Exception {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(),
-                server.password());
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
-            result.next();
-            return result.getString(1);
-        }
+        return TestDatabase.existing(server, "postgres").queryOne("SELECT pg_current_wal_lsn()");
     }
 }

@@ -4,15 +4,20 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Waits for a condition by polling it until a deadline. Stateless and thread-safe. */
-final class Poll {
+public final class Poll {
 
     /** One look at the condition; may throw, which counts as "not yet" and is kept as the last failure. */
     @FunctionalInterface
-    interface Check {
+    public interface Check {
         boolean passes() throws Exception;
     }
 
     private Poll() {
+    }
+
+    /** As {@link #until(String, Duration, Duration, Check, Supplier)} with no diagnostics. */
+    public static void until(String what, Duration timeout, Duration interval, Check check) {
+        until(what, timeout, interval, check, () -> "");
     }
 
     /**
@@ -20,7 +25,8 @@ final class Poll {
      * {@code what}, the timeout, the last failure and {@code diagnostics} (e.g. a log tail) when {@code timeout}
      * passes first; throws at once if the thread is interrupted (restoring the flag).
      */
-    static void until(String what, Duration timeout, Duration interval, Check check, Supplier<String> diagnostics) {
+    public static void until(String what, Duration timeout, Duration interval, Check check,
+                             Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception lastFailure = null;
         while (true) {

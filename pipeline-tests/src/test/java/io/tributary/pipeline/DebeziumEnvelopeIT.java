@@ -14,6 +14,8 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Envelope;
 import io.tributary.model.TableId;
@@ -24,13 +26,8 @@ import io.tributary.shaping.source.PostgresEndpoint;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,9 +76,8 @@ class DebeziumEnvelopeIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<EtlProducer> producers = new ArrayList<>();
-    private String database;
+    private TestDatabase database;
     private String tributaryTopic;
     private String debeziumTopic;
 
@@ -123,9 +119,8 @@ class DebeziumEnvelopeIT {
 
     @BeforeAll
     void streamOneDatabaseInBothEnvelopes() throws Exception {
-        database = "envelope_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop",
+        database = TestDatabase.createUnique(postgres, "envelope");
+        database.createSchema("shop",
             "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2), attrs jsonb,"
                     + " tags text[], updated timestamptz)",
             "CREATE TABLE shop.notes (id int PRIMARY KEY, body text)",
@@ -133,14 +128,14 @@ class DebeziumEnvelopeIT {
                     + " ARRAY['t' || i, 'all'], timestamptz '2026-11-22 06:00:00.5+00' + i * interval '1 minute'"
                     + " FROM generate_series(1, 20) i",
             "INSERT INTO shop.notes SELECT i, 'note ' || i FROM generate_series(1, 5) i");
-        tributaryTopic = "envelope-tributary-" + database;
-        debeziumTopic = "envelope-debezium-" + database;
-        producers.add(startProducer("trib_" + database, tributaryTopic, Envelope.TRIBUTARY));
-        producers.add(startProducer("dbz_" + database, debeziumTopic, Envelope.DEBEZIUM));
-        awaitSlots("trib_" + database, "dbz_" + database);
+        tributaryTopic = "envelope-tributary-" + database.name();
+        debeziumTopic = "envelope-debezium-" + database.name();
+        producers.add(startProducer("trib_" + database.name(), tributaryTopic, Envelope.TRIBUTARY));
+        producers.add(startProducer("dbz_" + database.name(), debeziumTopic, Envelope.DEBEZIUM));
+        awaitSlots("trib_" + database.name(), "dbz_" + database.name());
         // Every row is changed after both slots exist, so each document's version comes from the same WAL change in
         // both topics (the two snapshots are taken at two points of their own).
-        sql("UPDATE shop.items SET name = name || ' (renamed)'",
+        database.sql("UPDATE shop.items SET name = name || ' (renamed)'",
             "UPDATE shop.notes SET body = body || '!'",
             "INSERT INTO shop.items VALUES (21, 'new', 9.99, '{\"nested\": {\"a\": [1, 2.50]}}', '{}', now())",
             "UPDATE shop.items SET price = 100.00, attrs = attrs || '{\"sale\": true}' WHERE id = 3",
@@ -166,7 +161,7 @@ class DebeziumEnvelopeIT {
                 tributary.postgres.tables = ["shop.*"]
                 tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 2, envelope = %s }
                 tributary.http.port = 0
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), slot, slot,
+                """.formatted(database.jdbcUrl(), postgres.user(), postgres.password(), slot, slot,
                 kafka.bootstrapServers(), topic, envelope.name().toLowerCase(java.util.Locale.ROOT)));
         EtlProducer producer = new EtlProducer(settings, new SimpleMeterRegistry());
         producer.start();
@@ -190,7 +185,7 @@ class DebeziumEnvelopeIT {
             }
             ops.merge(change.op, 1, Integer::sum);
             assertEquals("postgresql", change.source.connector);
-            assertEquals(database, change.source.db);
+            assertEquals(database.name(), change.source.db);
             assertEquals("r".equals(change.op) ? "true" : "false", change.source.snapshot);
             Integer key = keys.deserialize(debeziumTopic, record.key());
             Item after = afterImages.deserialize(debeziumTopic, record.value());
@@ -286,29 +281,24 @@ class DebeziumEnvelopeIT {
         return indices;
     }
 
-    private void deleteIndices() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.items-000001,shop.notes-000001?ignore_unavailable=true")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+    private void deleteIndices() {
+        documents().deleteIndices("shop.items-000001,shop.notes-000001");
     }
 
-    private Map<String, String> documents(String index) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index
-                        + "/_search?version=true&size=1000"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+    private Map<String, String> documents(String index) {
         Map<String, String> documents = new TreeMap<>();
-        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
+        documents().search(index).forEach((id, hit) -> {
             JsonNode source = hit.get("_source");
             if (source.has(DELETED)) { // a marker's own field says when it was written: a time of this run
                 ((ObjectNode) source).put(DELETED, "(when applied)");
             }
-            documents.put(hit.get("_id").asText(), hit.get("_version").asLong() + " " + source);
-        }
+            documents.put(id, hit.get("_version").asLong() + " " + source);
+        });
         return documents;
+    }
+
+    private DocumentReader documents() {
+        return new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     private void awaitCommittedToEnd(String group, String topic) throws Exception {
@@ -379,7 +369,7 @@ class DebeziumEnvelopeIT {
     private void awaitSlots(String... slots) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            try (Connection connection = connect(); Statement statement = connection.createStatement();
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement();
                  ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE"
                          + " slot_name IN ('" + String.join("','", slots) + "')")) {
                 result.next();
@@ -395,7 +385,7 @@ class DebeziumEnvelopeIT {
     /** shop.items as PostgreSQL has it, in the form a Debezium consumer gets (see {@link #asComparable}). */
     private Map<Integer, List<Object>> postgresItems() throws Exception {
         Map<Integer, List<Object>> rows = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT id, name, price::text, attrs::text, tags, updated"
                      + " FROM shop.items")) {
             while (result.next()) {
@@ -421,17 +411,5 @@ class DebeziumEnvelopeIT {
 
     private static JsonNode json(String text) throws Exception {
         return text == null ? null : ChangeEventJson.mapper().readTree(text);
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

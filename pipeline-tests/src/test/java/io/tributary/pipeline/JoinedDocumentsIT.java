@@ -12,23 +12,15 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.model.TablePartitioner;
-import io.tributary.producer.EtlProducer;
-import io.tributary.producer.ProducerSettings;
-import io.tributary.producer.publish.TopicSetup;
-import io.tributary.shaping.source.PostgresEndpoint;
-import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -77,11 +69,9 @@ class JoinedDocumentsIT {
     private final RunningPostgres postgres;
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String database;
+    private PipelineHarness pipeline;
+    private TestDatabase database;
     private String topic;
-    private ProducerSettings producerSettings;
-    private final List<AutoCloseable> running = new ArrayList<>();
 
     JoinedDocumentsIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
         this.postgres = postgres;
@@ -91,53 +81,42 @@ class JoinedDocumentsIT {
 
     @BeforeEach
     void createShop() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "-000001,jd.*"
-                + "?ignore_unavailable=true&expand_wildcards=all")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        database = "joined_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA jd",
+        new DocumentReader(elasticsearch, ChangeEventJson.mapper()).deleteIndices(DOCUMENT + "-000001,jd.*");
+        pipeline = PipelineHarness.create(postgres, kafka, elasticsearch, "joined", "jd.*");
+        database = pipeline.database();
+        topic = pipeline.topic();
+        database.createSchema("jd",
             "CREATE TABLE jd.customers (id int PRIMARY KEY, name text, city text)",
             "CREATE TABLE jd.products (sku text PRIMARY KEY, title text)",
             "CREATE TABLE jd.orders (id int PRIMARY KEY, customer_id int, status text, note text)",
             "CREATE TABLE jd.order_items (id int PRIMARY KEY, order_id int, sku text, qty int)",
             "CREATE TABLE jd.tags (id int PRIMARY KEY, label text)",
             "CREATE TABLE jd.order_tags (order_id int, tag_id int, PRIMARY KEY (order_id, tag_id))");
-        topic = "joined-" + database;
-        producerSettings = ProducerSettings.parse("""
-                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = slot_%s, publication = pub_%s }
-                tributary.postgres.tables = ["jd.*"]
-                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 3 }
-                tributary.http.port = 0
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, database,
-                kafka.bootstrapServers(), topic));
-        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                producerSettings.target().limits().maxEventBytes());
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable service : running) {
-            service.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
-        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
     }
 
     @Test
     void documentsEqualTheJoinWhateverTableChanges() throws Exception {
         // Rows before the pipeline starts: 300 orders of customer 1 (a fan-out of 300 documents, 6 pages of 50).
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'Arlington'), (3, 'Linus', 'Helsinki')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'Arlington'), (3, 'Linus', 'Helsinki')",
             "INSERT INTO jd.products VALUES ('lamp', 'Desk lamp'), ('desk', 'Oak desk'), ('chair', 'Chair')",
             "INSERT INTO jd.orders SELECT i, CASE WHEN i <= 300 THEN 1 ELSE 2 END, 'new', 'internal'"
                     + " FROM generate_series(1, 310) i",
             "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 310) i",
             "INSERT INTO jd.tags VALUES (1, 'gift'), (2, 'express')",
             "INSERT INTO jd.order_tags VALUES (1, 1), (2, 1), (2, 2)");
-        startSubscriber("group-" + database);
+        startSubscriber(pipeline.group());
         startProducer();
         awaitDocumentsEqualTheJoin();
 
-        sql("INSERT INTO jd.orders VALUES (400, 3, 'new', 'x')",
+        database.sql("INSERT INTO jd.orders VALUES (400, 3, 'new', 'x')",
             "INSERT INTO jd.order_items VALUES (1000, 400, 'desk', 2), (1001, 400, 'chair', 4)",
             // a child moves to another parent: default replica identity sends only its new row
             "UPDATE jd.order_items SET order_id = 400 WHERE id = 301",
@@ -159,46 +138,45 @@ class JoinedDocumentsIT {
             "UPDATE jd.orders SET customer_id = 99 WHERE id = 8");
         awaitDocumentsEqualTheJoin();
 
-        sql("TRUNCATE jd.order_tags");
+        database.sql("TRUNCATE jd.order_tags");
         awaitDocumentsEqualTheJoin();
 
         // A document lost behind the pipeline's back comes back with a requested full build. (Deleted by hand, its
         // tombstone is one version above the last rebuild's: a build at a snapshot that saw no newer transaction
         // would be refused, so one commits first.)
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "-000001/_doc/10"))
-                .DELETE().build(), HttpResponse.BodyHandlers.discarding());
-        sql("SELECT txid_current()");
+        pipeline.documents().delete(DOCUMENT + "-000001", "10");
+        database.sql("SELECT txid_current()");
         assertEquals(0, script("scripts/documents.sh", "rebuild", DOCUMENT));
         awaitDocumentsEqualTheJoin();
 
         // A replay from offset 0 (a new group) leaves every document as it is.
-        startSubscriber("replay-" + database);
-        sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
-        awaitCaughtUp("replay-" + database);
+        startSubscriber("replay-" + database.name());
+        database.sql("UPDATE jd.customers SET city = 'Paris' WHERE id = 3");
+        awaitCaughtUp("replay-" + database.name());
         awaitDocumentsEqualTheJoin();
     }
 
     @Test
     void aRebuildWaitsUntilTheChangeThatCausedItIsVisible() throws Exception {
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders VALUES (1, 1, 'new', null)");
-        startSubscriber("group-" + database);
+        startSubscriber(pipeline.group());
         startProducer();
         awaitDocumentsEqualTheJoin();
 
         // A commit that waits for a synchronous standby nobody serves is decoded and streamed, but new snapshots do
         // not see it until it is released: a rebuild reading now would write the old name.
-        sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
         CompletableFuture<Void> held = CompletableFuture.runAsync(() -> {
             try {
-                sql("SET synchronous_commit = on", "UPDATE jd.customers SET name = 'Held' WHERE id = 1");
+                database.sql("SET synchronous_commit = on", "UPDATE jd.customers SET name = 'Held' WHERE id = 1");
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(3000);
         assertTrue(!held.isDone(), "the commit should wait for the synchronous standby");
-        sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        database.sql("ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
         held.get(30, TimeUnit.SECONDS);
 
         awaitDocumentsEqualTheJoin();
@@ -207,14 +185,14 @@ class JoinedDocumentsIT {
 
     @Test
     void aSubscriberKilledHalfwayThroughAFanOutLeavesItToTheSurvivor() throws Exception {
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
-        String group = "group-" + database;
+        String group = pipeline.group();
         Process child = startChildSubscriber(group);
         try {
             awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
-            sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
+            database.sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
             long renamed = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (renamed == 0 && System.nanoTime() < deadline) {
@@ -237,25 +215,23 @@ class JoinedDocumentsIT {
                 .filter(name -> TablePartitioner.partitionFor(new TableId("jd", name), 3)
                         != TablePartitioner.partitionFor(new TableId("jd", "customers"), 3))
                 .findFirst().orElseThrow();
-        sql("CREATE TABLE jd." + other + " (id int PRIMARY KEY, text text)",
+        database.sql("CREATE TABLE jd." + other + " (id int PRIMARY KEY, text text)",
             "INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 1500) i");
         startProducer();
-        startSubscriber("group-" + database, 5);
+        startSubscriber(pipeline.group(), 5);
         awaitDocumentsEqualTheJoin(Duration.ofSeconds(120));
 
-        sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
+        database.sql("UPDATE jd.customers SET name = 'Renamed' WHERE id = 1");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}") == 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        sql("INSERT INTO jd." + other + " VALUES (1, 'while the fan-out runs')");
+        database.sql("INSERT INTO jd." + other + " VALUES (1, 'while the fan-out runs')");
         long renamedWhenOtherArrived = -1;
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> row = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/jd."
-                    + other + "/_doc/1")).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (row.statusCode() == 200) {
+            if (pipeline.documents().get("jd." + other, "1").isPresent()) {
                 renamedWhenOtherArrived = count("{\"term\":{\"customer.name.keyword\":\"Renamed\"}}");
                 break;
             }
@@ -276,13 +252,13 @@ class JoinedDocumentsIT {
         TopicPartition customers = new TopicPartition(topic,
                 TablePartitioner.partitionFor(new TableId("jd", "customers"), 3));
         assertTrue(items.partition() != customers.partition());
-        sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
+        database.sql("INSERT INTO jd.customers VALUES (1, 'Ada', 'London')",
             "INSERT INTO jd.orders SELECT i, 1, 'new', null FROM generate_series(1, 20) i",
             "INSERT INTO jd.order_items SELECT i, i, 'lamp', 1 FROM generate_series(1, 20) i");
         startProducer();
-        String group = "group-" + database;
+        String group = pipeline.group();
         SlowBulkProxy slow = new SlowBulkProxy(elasticsearch.url());
-        running.add(slow);
+        pipeline.closedWithHarness(slow);
         SimpleMeterRegistry slowMetrics = new SimpleMeterRegistry();
         startSubscriber(group, 50, slow.url(), slowMetrics, "slow-member");
         startSubscriber(group, 50, elasticsearch.url(), new SimpleMeterRegistry(), "fast-member");
@@ -297,9 +273,9 @@ class JoinedDocumentsIT {
         String itemChange = "UPDATE jd.order_items SET qty = qty + 1";
         String customerChange = "UPDATE jd.customers SET name = 'Ada Lovelace'";
         boolean slowOwnsItems = owners.get(items).equals("slow-member");
-        sql(slowOwnsItems ? itemChange : customerChange);
+        database.sql(slowOwnsItems ? itemChange : customerChange);
         Thread.sleep(1000);
-        sql(slowOwnsItems ? customerChange : itemChange);
+        database.sql(slowOwnsItems ? customerChange : itemChange);
 
         awaitDocumentsEqualTheJoin(Duration.ofSeconds(60));
         Thread.sleep(3000);
@@ -332,9 +308,9 @@ class JoinedDocumentsIT {
 
     @Test
     void aJoinOnAColumnThatDoesNotExistStopsTheSubscriberAtStartupNamingTheJoin() throws Exception {
-        sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
+        database.sql("ALTER TABLE jd.order_items RENAME COLUMN order_id TO order_ref");
         InvalidConfigException error = assertThrows(InvalidConfigException.class,
-                () -> startSubscriber("group-" + database));
+                () -> startSubscriber(pipeline.group()));
         assertTrue(error.getMessage().startsWith("tributary.documents.orders_jd.join.items.on.id names column"
                 + " 'order_id', which table jd.order_items does not have"), error.getMessage());
     }
@@ -391,20 +367,12 @@ class JoinedDocumentsIT {
         }
     }
 
-    private long count(String query) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                        + DOCUMENT + "/_count"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":" + query + "}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        return ChangeEventJson.mapper().readTree(response.body()).path("count").asLong();
+    private long count(String query) {
+        return pipeline.documents().count(DOCUMENT, query);
     }
 
     private void startProducer() throws Exception {
-        EtlProducer producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
-        producer.start();
-        running.add(0, producer);
+        pipeline.startProducer();
     }
 
     private void startSubscriber(String group) {
@@ -417,12 +385,9 @@ class JoinedDocumentsIT {
 
     private void startSubscriber(String group, int pageSize, String elasticsearchUrl, SimpleMeterRegistry metrics,
                                  String clientId) {
-        SubscriberSettings settings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearchUrl, topic, group,
-                documentsConfig(pageSize), "tributary.kafka.properties { \"session.timeout.ms\" = \"6000\","
-                        + " \"heartbeat.interval.ms\" = \"1000\", \"client.id\" = \"" + clientId + "\" }");
-        EsSubscriber subscriber = new EsSubscriber(settings, metrics);
-        subscriber.start();
-        running.add(subscriber);
+        pipeline.startSubscriber(pipeline.subscriberSettings(group, elasticsearchUrl, documentsConfig(pageSize),
+                "tributary.kafka.properties { \"session.timeout.ms\" = \"6000\", \"heartbeat.interval.ms\" = \"1000\","
+                        + " \"client.id\" = \"" + clientId + "\" }"), metrics);
     }
 
     /** The subscriber's documents configuration, rebuilding {@code pageSize} documents per page. */
@@ -443,7 +408,7 @@ class JoinedDocumentsIT {
                     }
                   }
                 }
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, pageSize);
+                """.formatted(database.jdbcUrl(), postgres.user(), postgres.password(), database.name(), pageSize);
     }
 
     private void awaitDocumentsEqualTheJoin() throws Exception {
@@ -482,7 +447,7 @@ class JoinedDocumentsIT {
     /** The join as PostgreSQL computes it, by order id; read back through the same JSON parser as documents. */
     private Map<String, JsonNode> expected() throws Exception {
         Map<String, JsonNode> documents = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(EXPECTED)) {
             while (result.next()) {
                 documents.put(result.getString(1), ChangeEventJson.mapper().readTree(result.getString(2)));
@@ -493,33 +458,12 @@ class JoinedDocumentsIT {
 
     /** Every document searchable through the alias, by id, without Tributary's own fields. */
     private Map<String, JsonNode> documents() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                        + DOCUMENT + "/_search?size=10000"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         Map<String, JsonNode> documents = new TreeMap<>();
-        if (response.statusCode() == 404) {
-            return documents;
-        }
-        for (JsonNode hit : ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")) {
-            ObjectNode source = (ObjectNode) hit.get("_source");
+        for (Map.Entry<String, JsonNode> document : pipeline.documents().sources(DOCUMENT).entrySet()) {
+            ObjectNode source = (ObjectNode) document.getValue();
             source.remove(List.of("_tributary_deleted", "_tributary_table"));
-            documents.put(hit.get("_id").asText(), ChangeEventJson.mapper().readTree(source.toString()));
+            documents.put(document.getKey(), ChangeEventJson.mapper().readTree(source.toString()));
         }
         return documents;
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

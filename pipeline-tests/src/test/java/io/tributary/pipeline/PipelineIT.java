@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.LocalStackExtension;
+import io.tributary.localstack.Poll;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
-import io.tributary.model.TableId;
-import io.tributary.ops.RetryBackoff;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.TopicSetup;
@@ -24,11 +24,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,74 +51,42 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PipelineIT {
 
-    private final RunningPostgres postgres;
-    private final RunningKafka kafka;
-    private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String database;
-    private ProducerSettings producerSettings;
-    /** The HOCON of {@link #producerSettings}, for a test to add keys to. */
-    private String producerHocon;
+    private PipelineHarness pipeline;
+    private TestDatabase database;
     private EtlProducer producer;
-    private EsSubscriber subscriber;
-
-    PipelineIT(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch) {
-        this.postgres = postgres;
-        this.kafka = kafka;
-        this.elasticsearch = elasticsearch;
-    }
 
     @BeforeEach
-    void startPipeline() throws Exception {
+    void startPipeline(RunningPostgres postgres, RunningKafka kafka, RunningElasticsearch elasticsearch)
+            throws Exception {
         // Every test writes the same index names: start each from none (the indices behind the aliases searched).
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.customers-000001,shop.order_lines-000001?ignore_unavailable=true")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        database = "pipeline_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop",
+        new DocumentReader(elasticsearch, ChangeEventJson.mapper())
+                .deleteIndices("shop.customers-000001,shop.order_lines-000001");
+        pipeline = PipelineHarness.create(postgres, kafka, elasticsearch, "pipeline", "shop.*");
+        database = pipeline.database();
+        database.createSchema("shop",
             "CREATE TABLE shop.customers (id int PRIMARY KEY, name text NOT NULL, vip boolean, balance bigint)",
             "CREATE TABLE shop.order_lines (order_id bigint, line int, product text, qty int,"
                     + " PRIMARY KEY (order_id, line))");
-        String topic = "pipeline-" + database;
-        // The subscriber starts before the producer, which would create the topic: create it as the producer does.
-        producerHocon = """
-                tributary.postgres { url = "%s", user = "%s", password = "%s", slot = slot_%s, publication = pub_%s }
-                tributary.postgres.tables = ["shop.*"]
-                tributary.kafka { bootstrap-servers = "%s", topic = "%s", partitions = 3 }
-                tributary.http.port = 0
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), database, database,
-                kafka.bootstrapServers(), topic);
-        producerSettings = ProducerSettings.parse(producerHocon);
-        TopicSetup.ensureTopics(kafka.bootstrapServers(), Map.of(), List.of(topic), 3, -1,
-                producerSettings.target().limits().maxEventBytes());
-        SubscriberSettings subscriberSettings = TestSettings.subscriber(kafka.bootstrapServers(), elasticsearch.url(),
-                topic, "group-" + database);
-        subscriber = new EsSubscriber(subscriberSettings, new SimpleMeterRegistry());
-        subscriber.start();
+        pipeline.startSubscriber();
     }
 
     @AfterEach
     void stopPipeline() throws Exception {
-        if (subscriber != null) {
-            subscriber.close();
-        }
-        if (producer != null) {
-            producer.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     /** Starts the producer of both tables; each test chooses when (rows written before are snapshotted). */
     private void startProducer() throws Exception {
-        producer = new EtlProducer(producerSettings, new SimpleMeterRegistry());
-        producer.start();
+        producer = pipeline.startProducer();
     }
 
     @Test
     void aRowOfTensOfMegabytesReachesElasticsearchWithDefaultSettings() throws Exception {
         startProducer();
         // 21 M characters: over Kafka's default 1 MB and Jackson's default 20 M-character limit for one value
-        sql("INSERT INTO shop.customers SELECT 7, string_agg(md5(i::text), ''), true, 1"
+        database.sql("INSERT INTO shop.customers SELECT 7, string_agg(md5(i::text), ''), true, 1"
                 + " FROM generate_series(1, 660000) i", "INSERT INTO shop.customers VALUES (8, 'after', false, 2)");
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
@@ -127,14 +95,14 @@ class PipelineIT {
     @Test
     void elasticsearchEndsEqualToPostgresAfterInsertsUpdatesAndDeletesInTwoTables() throws Exception {
         startProducer();
-        sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
+        database.sql("INSERT INTO shop.customers VALUES (1, 'Ada', true, 100), (2, 'Grace', false, 0), (3, 'Linus', null, -5)",
             "INSERT INTO shop.order_lines VALUES (1, 23, 'lamp', 1), (12, 3, 'desk', 2), (12, 4, 'chair', 4)");
-        sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
+        database.sql("UPDATE shop.customers SET name = 'Ada Lovelace', balance = balance + 1 WHERE id = 1",
             "UPDATE shop.order_lines SET qty = qty * 10 WHERE order_id = 12",
             "DELETE FROM shop.customers WHERE id = 2",
             "DELETE FROM shop.order_lines WHERE order_id = 12 AND line = 4");
         // Many changes to one row in one transaction: only the last may remain.
-        inOneTransaction("UPDATE shop.customers SET balance = 1 WHERE id = 3",
+        database.inOneTransaction("UPDATE shop.customers SET balance = 1 WHERE id = 3",
             "UPDATE shop.customers SET balance = 2 WHERE id = 3",
             "UPDATE shop.customers SET balance = 3 WHERE id = 3");
 
@@ -144,7 +112,7 @@ class PipelineIT {
 
     @Test
     void preExistingRowsAreSnapshottedWhileWritesGoOnAndElasticsearchEndsEqualToPostgres() throws Exception {
-        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i FROM generate_series(1, 3000) i",
+        database.sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i FROM generate_series(1, 3000) i",
             "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, l FROM generate_series(1, 500) o,"
                     + " generate_series(1, 4) l");
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -161,7 +129,7 @@ class PipelineIT {
     /** Updates, deletes and inserts rows, one transaction at a time, until told to stop; returns how many. */
     private int writeWhile(AtomicBoolean writing) {
         int transactions = 0;
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             while (writing.get()) {
                 int id = 1 + transactions * 7 % 3000;
                 statement.execute("UPDATE shop.customers SET balance = balance + 1000, name = 'moved "
@@ -186,42 +154,35 @@ class PipelineIT {
     void aSlotDroppedWhileTheProducerIsDownIsRepairedWithTheRowsDeletedInTheGap(ProducerSettings.OnSlotLoss onSlotLoss)
             throws Exception {
         startProducer();
-        sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
+        database.sql("INSERT INTO shop.customers SELECT i, 'customer ' || i, i % 2 = 0, i * 10 FROM generate_series(1, 40) i",
             "INSERT INTO shop.order_lines SELECT o, l, 'p' || l, o * l FROM generate_series(1, 10) o,"
                     + " generate_series(1, 3) l");
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
         awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
 
         producer.close();
-        dropSlot("slot_" + database);
-        sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
+        dropSlot("slot_" + database.name());
+        database.sql("INSERT INTO shop.customers VALUES (41, 'in the gap', true, 1)",
             "UPDATE shop.customers SET name = 'updated in the gap' WHERE id <= 5",
             "DELETE FROM shop.customers WHERE id BETWEEN 6 AND 10",
             "DELETE FROM shop.order_lines WHERE order_id = 3");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        producer = new EtlProducer(ProducerSettings.parse(producerHocon + "tributary.postgres.on-slot-loss = "
-                + onSlotLoss.name().toLowerCase(java.util.Locale.ROOT)), metrics);
-        producer.start();
-        sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
+        producer = pipeline.startProducer(pipeline.producerSettings(
+                "tributary.postgres.on-slot-loss = " + onSlotLoss.name().toLowerCase(java.util.Locale.ROOT)), metrics);
+        database.sql("UPDATE shop.customers SET vip = NULL WHERE id = 1", "INSERT INTO shop.customers VALUES (42, 'after', false, 2)");
 
         awaitElasticsearchEqualsPostgres("shop.customers", "id");
         awaitElasticsearchEqualsPostgres("shop.order_lines", "order_id", "line");
         assertEquals(1.0, metrics.get("tributary.producer.slot.losses").counter().count());
     }
 
-    private void dropSlot(String slot) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                sql("SELECT pg_drop_replication_slot('" + slot + "')");
-                return;
-            } catch (SQLException stillActive) {
-                if (System.nanoTime() > deadline) {
-                    throw stillActive;
-                }
-                Thread.sleep(200); // the stopped producer's walsender is still ending
-            }
-        }
+    private void dropSlot(String slot) {
+        // the stopped producer's walsender may still be ending: the slot is active until it has
+        Poll.until("slot " + slot + " to be dropped", Duration.ofSeconds(30), Duration.ofMillis(200),
+                () -> {
+                    database.sql("SELECT pg_drop_replication_slot('" + slot + "')");
+                    return true;
+                });
     }
 
     private void awaitElasticsearchEqualsPostgres(String table, String... keyColumns) throws Exception {
@@ -241,7 +202,7 @@ class PipelineIT {
     /** The table's rows keyed the way the subscriber computes document ids (composite keys as a JSON array). */
     private Map<String, Map<String, Object>> postgresRows(String table, String... keyColumns) throws SQLException {
         Map<String, Map<String, Object>> rows = new TreeMap<>();
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
             ResultSetMetaData meta = result.getMetaData();
             while (result.next()) {
@@ -259,34 +220,15 @@ class PipelineIT {
         return rows;
     }
 
-    /** Every document of {@code index} by id, read with a scroll (a table may hold more than 10,000 rows). */
-    private Map<String, Map<String, Object>> elasticsearchDocuments(String index) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = post("/" + index + "/_search?scroll=1m&size=5000",
-                "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}");
-        if (response.statusCode() == 404) {
-            return Map.of();
-        }
+    /** Every document of {@code index} by id (a table may hold more than 10,000 rows). */
+    private Map<String, Map<String, Object>> elasticsearchDocuments(String index) {
         Map<String, Map<String, Object>> documents = new TreeMap<>();
-        JsonNode page = ChangeEventJson.mapper().readTree(response.body());
-        while (page.path("hits").path("hits").size() > 0) {
-            for (JsonNode hit : page.path("hits").path("hits")) {
-                Map<String, Object> document = new TreeMap<>();
-                ObjectNode source = (ObjectNode) hit.get("_source");
-                source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
-                documents.put(hit.get("_id").asText(), document);
-            }
-            page = ChangeEventJson.mapper().readTree(post("/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\""
-                    + page.path("_scroll_id").asText() + "\"}").body());
-        }
+        pipeline.documents().sources(index).forEach((id, source) -> {
+            Map<String, Object> document = new TreeMap<>();
+            source.fields().forEachRemaining(field -> document.put(field.getKey(), plain(field.getValue())));
+            documents.put(id, document);
+        });
         return documents;
-    }
-
-    private HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Object plain(JsonNode value) {
@@ -300,27 +242,5 @@ class PipelineIT {
             return value.booleanValue();
         }
         return value.asText();
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(), postgres.password());
-    }
-
-    private void inOneTransaction(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-            connection.commit();
-        }
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

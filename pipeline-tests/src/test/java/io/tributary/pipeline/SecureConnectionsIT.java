@@ -15,16 +15,14 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.localstack.SaslSslListener;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.producer.EtlProducer;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.replication.ServerChecks;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -58,23 +56,23 @@ class SecureConnectionsIT {
     private final LocalCertificates postgresCertificates = postgres.certificates();
     private final SaslSslListener kafka;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final DocumentReader documents;
     @TempDir
     Path directory;
-    private String database;
+    private TestDatabase database;
     private EtlProducer producer;
     private EsSubscriber subscriber;
 
     SecureConnectionsIT(RunningKafka kafka, RunningElasticsearch elasticsearch) {
         this.kafka = kafka.saslSsl();
         this.elasticsearch = elasticsearch;
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     @BeforeEach
     void createDatabase() throws Exception {
-        database = "secure_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL)",
+        database = TestDatabase.createUnique(postgres, "secure");
+        database.createSchema("shop", "CREATE TABLE shop.items (id int PRIMARY KEY, name text NOT NULL)",
                 "INSERT INTO shop.items VALUES (1, 'read by the snapshot')");
     }
 
@@ -90,15 +88,13 @@ class SecureConnectionsIT {
 
     @Test
     void rowsStreamFromVerifyFullPostgresThroughSaslSslKafkaIntoElasticsearch() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url()
-                        + "/shop.items-000001,items_joined-000001?ignore_unavailable=true")).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+        documents.deleteIndices("shop.items-000001,items_joined-000001");
         producer = new EtlProducer(producerSettings(postgresCertificates.caCertificate(), kafka.password()),
                 new SimpleMeterRegistry());
         producer.start();
         subscriber = new EsSubscriber(subscriberSettings(kafka.password()), new SimpleMeterRegistry());
         subscriber.start();
-        sql("INSERT INTO shop.items VALUES (2, 'streamed')");
+        database.sql("INSERT INTO shop.items VALUES (2, 'streamed')");
 
         assertEquals("read by the snapshot", awaitDocument("shop.items", 1).get("name").asText());
         assertEquals("streamed", awaitDocument("shop.items", 2).get("name").asText());
@@ -180,7 +176,7 @@ class SecureConnectionsIT {
     }
 
     private String postgresUrl() {
-        return postgres.jdbcUrl(database);
+        return database.jdbcUrl();
     }
 
     private String producerConfig(Path postgresCa) {
@@ -204,7 +200,8 @@ class SecureConnectionsIT {
                   }
                   http.port = 0
                 }
-                """.formatted(postgresUrl(), database, database, postgresCa, kafka.bootstrapServers(), database,
+                """.formatted(postgresUrl(), database.name(), database.name(), postgresCa, kafka.bootstrapServers(),
+                database.name(),
                 kafka.username(), kafka.certificates().caCertificate());
     }
 
@@ -235,8 +232,8 @@ class SecureConnectionsIT {
                   documents.items_joined.root = "shop.items"
                   http.port = 0
                 }
-                """.formatted(kafka.bootstrapServers(), database, database, kafka.username(),
-                kafka.certificates().caCertificate(), elasticsearch.url(), postgresUrl(), database,
+                """.formatted(kafka.bootstrapServers(), database.name(), database.name(), kafka.username(),
+                kafka.certificates().caCertificate(), elasticsearch.url(), postgresUrl(), database.name(),
                 postgresCertificates.caCertificate()),
                 Map.of("TRIBUTARY_KAFKA_SASL_PASSWORD", kafkaPassword), SubscriberSettings::load);
     }
@@ -253,23 +250,8 @@ class SecureConnectionsIT {
         }
     }
 
-    private JsonNode awaitDocument(String index, int id) throws Exception {
-        URI uri = URI.create(elasticsearch.url() + "/" + index + "/_doc/" + id);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                JsonNode document = ChangeEventJson.mapper().readTree(response.body());
-                if (document.path("found").asBoolean() && document.path("_source").has("name")) {
-                    return document.get("_source");
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no document " + id + " in " + index + " after 60 s: " + response.body());
-            }
-            Thread.sleep(200);
-        }
+    private JsonNode awaitDocument(String index, int id) {
+        return documents.awaitSource(index, String.valueOf(id), source -> source.has("name"), Duration.ofSeconds(60));
     }
 
     /** Whether each session of {@code applicationName} on the server is TLS, by application name. */
@@ -293,13 +275,5 @@ class SecureConnectionsIT {
         properties.setProperty("password", postgres.password());
         properties.setProperty("sslmode", "disable");
         return DriverManager.getConnection(postgresUrl(), properties);
-    }
-
-    private void sql(String... statements) throws Exception {
-        try (Connection connection = plainConnection(); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

@@ -24,6 +24,8 @@ import io.tributary.index.mapping.DeleteMarker;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.shaping.PgTypes;
@@ -33,9 +35,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +63,10 @@ class DocumentVerifyIT {
 
     private final RunningPostgres postgres;
     private final ElasticsearchHttp http;
+    private final DocumentReader documents;
     private final String elasticsearchUrl;
     private String database;
+    private TestDatabase db;
     private String schema;
     /** The document type, and the alias its documents are searched by. */
     private String name;
@@ -75,6 +77,7 @@ class DocumentVerifyIT {
         this.postgres = postgres;
         this.elasticsearchUrl = elasticsearch.url();
         this.http = new ElasticsearchHttp(elasticsearch.url());
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     @BeforeEach
@@ -82,8 +85,8 @@ class DocumentVerifyIT {
         database = "docverify_" + System.nanoTime() % 1_000_000;
         schema = "shop_" + database;
         name = "orders_" + database;
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA " + schema,
+        db = TestDatabase.create(postgres, database);
+        db.sql("CREATE SCHEMA " + schema,
             "CREATE TABLE " + schema + ".customers (id int PRIMARY KEY, name text NOT NULL, email text)",
             "CREATE TABLE " + schema + ".products (sku text PRIMARY KEY, title text, price numeric(10,2))",
             "CREATE TABLE " + schema + ".orders (id bigint PRIMARY KEY, customer_id int, status text,"
@@ -136,18 +139,18 @@ class DocumentVerifyIT {
         Cli clean = verify();
         assertEquals(Verify.NO_DRIFT, clean.status(), clean.toString());
         http.send("DELETE", "/" + name + "-000001/_doc/3", null);
-        JsonNode five = http.document(name, "5");
+        JsonNode five = document(name, "5");
         ObjectNode damaged = five.get("_source").deepCopy();
         ((ObjectNode) damaged.get("items").get(0)).put("qty", 99);
         http.send("PUT", "/" + name + "-000001/_doc/5?version=" + five.get("_version").asLong()
                 + "&version_type=external_gte", damaged.toString());
-        long versionOfEleven = http.document(name, "11").get("_version").asLong();
+        long versionOfEleven = document(name, "11").get("_version").asLong();
         http.send("PUT", "/" + name + "-000001/_doc/11?version=" + versionOfEleven + "&version_type=external_gte",
                 "{\"" + DeleteMarker.DELETED_FIELD + "\":\"2026-12-02T08:00:00Z\"}");
         http.send("PUT", "/" + name + "-000001/_doc/9999?version=5&version_type=external",
                 "{\"id\":9999,\"status\":\"ghost\",\"items\":[],\"tags\":[],\"customer\":null}");
-        long versionOfSeven = http.document(name, "7").get("_version").asLong();
-        sql("DELETE FROM " + schema + ".order_items WHERE order_id = 7",
+        long versionOfSeven = document(name, "7").get("_version").asLong();
+        db.sql("DELETE FROM " + schema + ".order_items WHERE order_id = 7",
             "DELETE FROM " + schema + ".order_tags WHERE order_id = 7",
             "DELETE FROM " + schema + ".orders WHERE id = 7");
 
@@ -170,11 +173,11 @@ class DocumentVerifyIT {
                 + schema + ".orders, " + (ORDERS - 1) + " documents: in sync\n"), again.out());
         assertTrue(again.out().endsWith("verify: no drift in 1 document types\n"), again.out());
 
-        assertEquals("customer 3", http.document(name, "3").at("/_source/customer/name").asText());
-        assertEquals("customer 1", http.document(name, "11").at("/_source/customer/name").asText());
-        assertEquals(1, http.document(name, "5").at("/_source/items/0/qty").asInt());
+        assertEquals("customer 3", document(name, "3").at("/_source/customer/name").asText());
+        assertEquals("customer 1", document(name, "11").at("/_source/customer/name").asText());
+        assertEquals(1, document(name, "5").at("/_source/items/0/qty").asInt());
         for (String id : List.of("7", "9999")) {
-            JsonNode marker = http.document(name, id);
+            JsonNode marker = document(name, id);
             assertTrue(DeleteMarker.isMarker(marker.get("_source")), marker.toString());
             assertTrue(marker.get("_version").asLong() > versionOfSeven, "a marker of a later snapshot: " + marker);
         }
@@ -261,12 +264,8 @@ class DocumentVerifyIT {
         return Cli.run(args);
     }
 
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private JsonNode document(String index, String id) {
+        return documents.get(index, id).orElseThrow(() -> new IllegalStateException("no document " + id + " in "
+                + index));
     }
 }

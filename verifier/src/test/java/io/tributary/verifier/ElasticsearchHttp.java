@@ -1,7 +1,5 @@
 package io.tributary.verifier;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,7 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-/** Plain HTTP requests to Elasticsearch, for integration tests to plant and inspect documents. */
+/** Plain HTTP requests to Elasticsearch, for integration tests to plant documents (read them with DocumentReader). */
 record ElasticsearchHttp(String url, HttpClient http) {
 
     ElasticsearchHttp(String url) {
@@ -34,15 +32,6 @@ record ElasticsearchHttp(String url, HttpClient http) {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** {@code GET /<index>/_doc/<id>}: the document with its {@code _version} and {@code _source}. */
-    JsonNode document(String index, String id) {
-        try {
-            return ChangeEventJson.mapper().readTree(send("GET", "/" + index + "/_doc/" + id, null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

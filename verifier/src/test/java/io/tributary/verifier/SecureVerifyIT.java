@@ -10,12 +10,9 @@ import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.localstack.SaslSslListener;
+import io.tributary.localstack.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,16 +52,9 @@ class SecureVerifyIT {
         database = "secure_verify_" + System.nanoTime() % 1_000_000;
         schema = "s_" + database;
         topic = "secure-verify-" + database;
-        postgres.createDatabase(database);
-        Properties properties = new Properties();
-        properties.setProperty("user", postgres.user());
-        properties.setProperty("sslmode", "disable");
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), properties);
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-            statement.execute("CREATE TABLE " + schema + ".items (id int PRIMARY KEY, name text NOT NULL)");
-            statement.execute("INSERT INTO " + schema + ".items VALUES (1, 'indexed'), (2, 'missing')");
-        }
+        TestDatabase.create(postgres, database).createSchema(schema,
+                "CREATE TABLE " + schema + ".items (id int PRIMARY KEY, name text NOT NULL)",
+                "INSERT INTO " + schema + ".items VALUES (1, 'indexed'), (2, 'missing')");
         http.send("PUT", "/" + schema + ".items/_doc/1?refresh=true", "{\"id\":1,\"name\":\"indexed\"}");
         kafka.createTopic(topic, 1);
     }

@@ -11,6 +11,8 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.TableId;
 import io.tributary.producer.EtlProducer;
@@ -20,13 +22,8 @@ import io.tributary.subscriber.SubscriberSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +53,9 @@ class VerifyIT {
     private final RunningKafka kafka;
     private final RunningElasticsearch elasticsearch;
     private final ElasticsearchHttp http;
+    private final DocumentReader documents;
     private String database;
+    private TestDatabase db;
     /** The schema of this test's tables, so each test has indices of its own in the shared Elasticsearch. */
     private String schema;
     private String customers;
@@ -71,6 +70,7 @@ class VerifyIT {
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
         this.http = new ElasticsearchHttp(elasticsearch.url());
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     @BeforeEach
@@ -79,8 +79,8 @@ class VerifyIT {
         schema = "shop_" + database;
         customers = schema + ".customers";
         orderLines = schema + ".order_lines";
-        postgres.createDatabase(database);
-        sql("CREATE SCHEMA " + schema,
+        db = TestDatabase.create(postgres, database);
+        db.sql("CREATE SCHEMA " + schema,
             "CREATE TABLE " + customers + " (id int PRIMARY KEY, name text NOT NULL, vip boolean,"
                     + " balance numeric(12,2), since timestamptz, score float8, prefs jsonb)",
             "CREATE TABLE " + orderLines + " (order_id bigint, line int, product text, qty int,"
@@ -109,7 +109,7 @@ class VerifyIT {
         subscriber = new EsSubscriber(SubscriberSettings.load(subscriberConfig, Map.of()), new SimpleMeterRegistry());
         subscriber.start();
 
-        sql("INSERT INTO " + customers + " SELECT i, 'customer ' || i, i % 3 = 0, i * 1.25, "
+        db.sql("INSERT INTO " + customers + " SELECT i, 'customer ' || i, i % 3 = 0, i * 1.25, "
                 + " timestamptz '2026-01-01 00:00:00+00' + i * interval '1 hour', i / 7.0,"
                 + " CASE i % 5 WHEN 0 THEN jsonb_build_object('n', i, 'tags', jsonb_build_array('a', i))"
                 + " WHEN 1 THEN to_jsonb('text ' || i) WHEN 2 THEN jsonb_build_array(i, 'x', jsonb_build_object("
@@ -181,7 +181,7 @@ class VerifyIT {
         assertEquals(version42 + 11, restored.get("_version").asLong(), "one above the stale document's version");
         assertEquals(1, document(customers, "17").get("_version").asLong(), "a missing row comes back at 1");
 
-        sql("UPDATE " + customers + " SET name = 'Ada Lovelace' WHERE id = 42");
+        db.sql("UPDATE " + customers + " SET name = 'Ada Lovelace' WHERE id = 42");
         awaitTrue("a real change after the repair to win over it",
                 () -> "Ada Lovelace".equals(source(customers, "42").path("full_name").asText()));
     }
@@ -197,7 +197,7 @@ class VerifyIT {
                 return;
             }
             try {
-                sql("UPDATE " + customers + " SET name = 'Grace' WHERE id = 42",
+                db.sql("UPDATE " + customers + " SET name = 'Grace' WHERE id = 42",
                     "DELETE FROM " + customers + " WHERE id = 17");
                 awaitTrue("the update to reach Elasticsearch",
                         () -> "Grace".equals(source(customers, "42").path("full_name").asText()));
@@ -251,19 +251,12 @@ class VerifyIT {
     }
 
     private long count(String index) {
-        try {
-            send("POST", "/" + index + "/_refresh", null);
-            return ChangeEventJson.mapper().readTree(send("GET", "/" + index + "/_count", null)).path("count")
-                    .asLong();
-        } catch (IllegalStateException e) {
-            return -1; // the index is not there yet
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return documents.count(index);
     }
 
     private JsonNode document(String index, String id) {
-        return http.document(index, id);
+        return documents.get(index, id).orElseThrow(() -> new IllegalStateException("no document " + id + " in "
+                + index));
     }
 
     private JsonNode source(String index, String id) {
@@ -285,15 +278,6 @@ class VerifyIT {
                 throw new AssertionError("timed out after 90 s waiting for " + what);
             }
             Thread.sleep(300);
-        }
-    }
-
-    private void sql(String... statements) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
         }
     }
 }

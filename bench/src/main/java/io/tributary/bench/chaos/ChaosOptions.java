@@ -1,6 +1,6 @@
 package io.tributary.bench.chaos;
 
-import java.nio.file.Files;
+import io.tributary.bench.OptionParsing;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,42 +61,28 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
         while (!rest.isEmpty()) {
             String option = rest.remove(0);
             switch (option) {
-                case "--cycles" -> cycles = (int) number(option, value(option, rest), 1, 10_000);
-                case "--seed" -> seed = number(option, value(option, rest), Long.MIN_VALUE, Long.MAX_VALUE);
-                case "--pause-seconds" -> pauseSeconds = number(option, value(option, rest), 0, 3600);
-                case "--fault-seconds" -> outageSeconds = number(option, value(option, rest), 0, 3600);
-                case "--rate" -> rate = (int) number(option, value(option, rest), 1, 1000);
-                case "--truncate-one-in" -> truncateOneIn = (int) number(option, value(option, rest), 1, 1_000_000);
-                case "--drain-minutes" -> drainMinutes = number(option, value(option, rest), 1, 120);
-                case "--partition-by" -> partitionBy = choice(option, value(option, rest), List.of("table", "key"));
-                case "--producer-jar" -> producerJar = Path.of(value(option, rest));
-                case "--subscriber-jar" -> subscriberJar = Path.of(value(option, rest));
-                case "--verifier-jar" -> verifierJar = Path.of(value(option, rest));
-                case "--output" -> outputRoot = Path.of(value(option, rest));
+                case "--cycles" -> cycles = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 10_000);
+                case "--seed" -> seed = OptionParsing.number(option, OptionParsing.value(option, rest), Long.MIN_VALUE, Long.MAX_VALUE);
+                case "--pause-seconds" -> pauseSeconds = OptionParsing.number(option, OptionParsing.value(option, rest), 0, 3600);
+                case "--fault-seconds" -> outageSeconds = OptionParsing.number(option, OptionParsing.value(option, rest), 0, 3600);
+                case "--rate" -> rate = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 1000);
+                case "--truncate-one-in" -> truncateOneIn = (int) OptionParsing.number(option, OptionParsing.value(option, rest), 1, 1_000_000);
+                case "--drain-minutes" -> drainMinutes = OptionParsing.number(option, OptionParsing.value(option, rest), 1, 120);
+                case "--partition-by" -> partitionBy = choice(option, OptionParsing.value(option, rest), List.of("table", "key"));
+                case "--producer-jar" -> producerJar = Path.of(OptionParsing.value(option, rest));
+                case "--subscriber-jar" -> subscriberJar = Path.of(OptionParsing.value(option, rest));
+                case "--verifier-jar" -> verifierJar = Path.of(OptionParsing.value(option, rest));
+                case "--output" -> outputRoot = Path.of(OptionParsing.value(option, rest));
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
-        requireJar("--producer-jar", producerJar, "etl-producer");
-        requireJar("--subscriber-jar", subscriberJar, "es-subscriber");
-        requireJar("--verifier-jar", verifierJar, "verifier");
+        OptionParsing.requireJar("--producer-jar", producerJar, "etl-producer");
+        OptionParsing.requireJar("--subscriber-jar", subscriberJar, "es-subscriber");
+        OptionParsing.requireJar("--verifier-jar", verifierJar, "verifier");
         return new ChaosOptions(cycles, seed, Duration.ofSeconds(pauseSeconds), Duration.ofSeconds(outageSeconds),
                 rate, truncateOneIn, Duration.ofMinutes(drainMinutes), partitionBy, producerJar.toAbsolutePath().normalize(),
                 subscriberJar.toAbsolutePath().normalize(), verifierJar.toAbsolutePath().normalize(),
                 outputRoot.toAbsolutePath().normalize());
-    }
-
-    private static void requireJar(String option, Path jar, String module) {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException(option + ": " + jar.toAbsolutePath() + " does not exist (build it: mvn -B"
-                    + " package -DskipTests -pl " + module + " -am)");
-        }
-    }
-
-    private static String value(String option, List<String> rest) {
-        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return rest.remove(0);
     }
 
     private static String choice(String option, String text, List<String> choices) {
@@ -104,18 +90,5 @@ record ChaosOptions(int cycles, long seed, Duration pause, Duration outage, int 
             throw new IllegalArgumentException(option + " must be one of " + choices + ", got '" + text + "'");
         }
         return text;
-    }
-
-    private static long number(String option, String text, long min, long max) {
-        long value;
-        try {
-            value = Long.parseLong(text.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, got '" + text + "'", e);
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(option + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
     }
 }

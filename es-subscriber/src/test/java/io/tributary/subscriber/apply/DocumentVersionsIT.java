@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.documents.DocumentBuilder;
@@ -20,15 +21,11 @@ import io.tributary.index.mapping.TableMappings;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningPostgres;
+import io.tributary.localstack.testkit.DocumentReader;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.SubscriberSettings;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +48,8 @@ class DocumentVersionsIT {
 
     private final RunningPostgres postgres;
     private final RunningElasticsearch elasticsearch;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private String database;
+    private final DocumentReader documents;
+    private TestDatabase database;
     private ElasticsearchClient client;
     private DocumentSource source;
     private DocumentWriter writer;
@@ -60,22 +57,21 @@ class DocumentVersionsIT {
     DocumentVersionsIT(RunningPostgres postgres, RunningElasticsearch elasticsearch) {
         this.postgres = postgres;
         this.elasticsearch = elasticsearch;
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT
-                + "-000001?ignore_unavailable=true")).DELETE().build(), HttpResponse.BodyHandlers.discarding());
-        database = "versions_" + System.nanoTime() % 1_000_000;
-        postgres.createDatabase(database);
-        sql("CREATE TABLE customers (id int PRIMARY KEY, name text)",
+        documents.deleteIndices(DOCUMENT + "-000001");
+        database = TestDatabase.createUnique(postgres, "versions");
+        database.sql("CREATE TABLE customers (id int PRIMARY KEY, name text)",
             "CREATE TABLE orders (id int PRIMARY KEY, customer_id int)",
             "INSERT INTO customers VALUES (1, 'Ada')", "INSERT INTO orders VALUES (1, 1)");
         DocumentSettings settings = DocumentSettings.read(ConfigFactory.parseString("""
                 tributary.postgres { url = "%s", user = "%s", password = "%s", publication = "" }
                 tributary.documents.%s { root = "public.orders",
                                          join { customer { table = "public.customers", on { customer_id = id } } } }
-                """.formatted(postgres.jdbcUrl(database), postgres.user(), postgres.password(), DOCUMENT))
+                """.formatted(database.jdbcUrl(), postgres.user(), postgres.password(), DOCUMENT))
                 .withFallback(ConfigFactory.parseResources(SubscriberSettings.REFERENCE)).resolve());
         ElasticsearchConnection connection = ElasticsearchConnection.basic(List.of(URI.create(elasticsearch.url())), "",
                 "");
@@ -101,7 +97,7 @@ class DocumentVersionsIT {
         DocumentBuilder builder = source.builders().values().iterator().next();
         try (SourceSession slow = source.openSession(); SourceSession fast = source.openSession()) {
             Snapshot older = slow.begin();
-            sql("UPDATE customers SET name = 'Ada Lovelace' WHERE id = 1");
+            database.sql("UPDATE customers SET name = 'Ada Lovelace' WHERE id = 1");
             Snapshot newer = fast.begin();
             assertTrue(newer.version() > older.version(), older + " then " + newer);
 
@@ -114,7 +110,7 @@ class DocumentVersionsIT {
 
             // The root is deleted: its rebuild marks the document deleted; an older rebuild arriving late is refused.
             Snapshot beforeDelete = slow.begin();
-            sql("DELETE FROM orders WHERE id = 1");
+            database.sql("DELETE FROM orders WHERE id = 1");
             Snapshot afterDelete = fast.begin();
             writer.write(fast.connection(), builder, List.of(List.of("1")), afterDelete);
             writer.write(slow.connection(), builder, List.of(List.of("1")), beforeDelete);
@@ -124,7 +120,7 @@ class DocumentVersionsIT {
             fast.end();
 
             // Inserted again with the same key: read by a later snapshot, it replaces the marker.
-            sql("INSERT INTO orders VALUES (1, 1)");
+            database.sql("INSERT INTO orders VALUES (1, 1)");
             Snapshot reinserted = fast.begin();
             writer.write(fast.connection(), builder, List.of(List.of("1")), reinserted);
             fast.end();
@@ -133,28 +129,12 @@ class DocumentVersionsIT {
         }
     }
 
-    private JsonNode stored(String id) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                + DOCUMENT + "/_doc/" + id)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return ChangeEventJson.mapper().readTree(response.body()).path("_source");
+    private JsonNode stored(String id) {
+        return documents.get(DOCUMENT, id).map(document -> document.path("_source"))
+                .orElse(MissingNode.getInstance());
     }
 
-    private boolean searchable(String id) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + DOCUMENT + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                        + DOCUMENT + "/_search"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"ids\":{\"values\":[\"" + id + "\"]}}}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        return ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits").size() == 1;
-    }
-
-    private void sql(String... statements) throws Exception {
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(database), postgres.user(),
-                postgres.password()); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
+    private boolean searchable(String id) {
+        return documents.count(DOCUMENT, "{\"ids\":{\"values\":[\"" + id + "\"]}}") == 1;
     }
 }

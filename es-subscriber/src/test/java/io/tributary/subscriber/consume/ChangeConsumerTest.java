@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.localstack.testkit.MutableClock;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.ChangeRecordEncoder;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
@@ -66,7 +65,7 @@ class ChangeConsumerTest {
             pollTimeouts.add(timeout);
             org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
             if (records.isEmpty()) {
-                nowMillis.addAndGet(timeout.toMillis());
+                clock.advance(timeout);
             }
             return records;
         }
@@ -76,23 +75,7 @@ class ChangeConsumerTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final List<List<ReceivedChange>> applied = new ArrayList<>();
     private final List<List<TopicPartition>> appliedPartitions = new ArrayList<>();
-    private final AtomicLong nowMillis = new AtomicLong(NOW.toEpochMilli());
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(nowMillis.get());
-        }
-    };
+    private final MutableClock clock = new MutableClock(NOW);
     private final AtomicInteger failuresToGo = new AtomicInteger();
     /** How long Elasticsearch takes to accept a batch: the loop's clock moves on by this much in each apply. */
     private long applyMillis;
@@ -113,7 +96,7 @@ class ChangeConsumerTest {
             if (failuresToGo.getAndDecrement() > 0) {
                 throw new ApplyFailedException("connection refused", true, null);
             }
-            nowMillis.addAndGet(applyMillis);
+            clock.advance(Duration.ofMillis(applyMillis));
             applied.add(List.copyOf(events));
             appliedPartitions.add(List.copyOf(partitions));
             List<Rejection> rejections = List.copyOf(rejectNext);
@@ -333,9 +316,9 @@ class ChangeConsumerTest {
         kafka.schedulePollTask(() -> { });
         kafka.schedulePollTask(() -> {
             add(P1, 0, event(2, 11));
-            nowMillis.addAndGet(50);
+            clock.advance(Duration.ofMillis(50));
         });
-        kafka.schedulePollTask(() -> nowMillis.addAndGet(150));
+        kafka.schedulePollTask(() -> clock.advance(Duration.ofMillis(150)));
 
         gathering.runOnce();
 

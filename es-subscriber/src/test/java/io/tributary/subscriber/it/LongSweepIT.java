@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.testkit.DocumentReader;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.subscriber.EsSubscriber;
 import io.tributary.subscriber.SubscriberSettings;
@@ -105,12 +106,8 @@ class LongSweepIT extends SubscriberItSupport {
     }
 
     /** How many documents searches of {@code target} find now (delete markers are not among them). */
-    private long count(String target) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + target + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/"
-                + target + "/_count")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        return ChangeEventJson.mapper().readTree(response.body()).path("count").asLong();
+    private long count(String target) {
+        return new DocumentReader(elasticsearch, ChangeEventJson.mapper()).count(target);
     }
 
     /** The member of the group that owns {@code partition}, as {@code clientId/memberId}; "" when none does. */

@@ -16,6 +16,7 @@ import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningKafka;
 import io.tributary.localstack.RunningPostgres;
 import io.tributary.localstack.SecuredElasticsearch;
+import io.tributary.localstack.testkit.TestDatabase;
 import io.tributary.ops.ServiceLauncher;
 import io.tributary.ops.ServiceMetrics;
 import io.tributary.producer.EtlProducer;
@@ -25,9 +26,6 @@ import io.tributary.subscriber.SubscriberSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -111,11 +109,9 @@ class SecretsNeverShownIT {
     /** The producer's settings and startup, its password from a file. */
     private void runProducer(RunningPostgres postgres) throws Exception {
         String database = "secrets_" + System.nanoTime();
-        String url = postgres.createDatabase(database);
-        try (Connection connection = DriverManager.getConnection(url, postgres.user(), postgres.password());
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE things (id int PRIMARY KEY, name text)");
-        }
+        TestDatabase db = TestDatabase.create(postgres, database);
+        String url = db.jdbcUrl();
+        db.sql("CREATE TABLE things (id int PRIMARY KEY, name text)");
         Map<String, String> environment = new HashMap<>(Map.of(
                 "TRIBUTARY_POSTGRES_URL", url, "TRIBUTARY_POSTGRES_USER", postgres.user(),
                 "TRIBUTARY_POSTGRES_PASSWORD_FILE", secretFile("tributary.postgres.password"),

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.index.mapping.TableMapping;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.testkit.DocumentReader;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,12 +65,14 @@ final class SubscriberHarness implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final DocumentReader documents;
     private final List<EsSubscriber> subscribers = new ArrayList<>();
 
     SubscriberHarness(RunningKafka kafka, RunningElasticsearch elasticsearch, String name, int partitions) {
         this.kafka = kafka;
         this.elasticsearch = elasticsearch;
         this.partitions = partitions;
+        this.documents = new DocumentReader(elasticsearch, ChangeEventJson.mapper());
         String unique = name + "-" + Long.toString(System.nanoTime() % 100_000_000, 36);
         this.topic = "it-" + unique;
         this.group = "group-" + unique;
@@ -240,35 +242,14 @@ final class SubscriberHarness implements AutoCloseable {
     // ---- Elasticsearch --------------------------------------------------------------------------------------------
 
     /** Every document of {@code index} by id: {@code {"version":…,"source":{…}}}; empty when the index is missing. */
-    Map<String, JsonNode> documents(String index) throws Exception {
-        http.send(HttpRequest.newBuilder(URI.create(elasticsearch.url() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        HttpRequest search = HttpRequest.newBuilder(
-                        URI.create(elasticsearch.url() + "/" + index + "/_search?size=10000&version=true"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"match_all\":{}}}"))
-                .header("Content-Type", "application/json").build();
-        HttpResponse<String> response = http.send(search, HttpResponse.BodyHandlers.ofString());
-        // A just-created index answers 503 (no_shard_available_action_exception) until its shard has started.
-        for (int attempt = 0; response.statusCode() == 503 && attempt < 50; attempt++) {
-            Thread.sleep(200);
-            response = http.send(search, HttpResponse.BodyHandlers.ofString());
-        }
-        if (response.statusCode() == 404) {
-            return Map.of();
-        }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("search of " + index + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
+    Map<String, JsonNode> documents(String index) {
         Map<String, JsonNode> documents = new TreeMap<>();
-        for (Iterator<JsonNode> hits = ChangeEventJson.mapper().readTree(response.body()).path("hits").path("hits")
-                .elements(); hits.hasNext(); ) {
-            JsonNode hit = hits.next();
+        this.documents.search(index).forEach((id, hit) -> {
             ObjectNode document = ChangeEventJson.mapper().createObjectNode();
             document.set("version", hit.get("_version"));
             document.set("source", hit.get("_source"));
-            documents.put(hit.get("_id").asText(), document);
-        }
+            documents.put(id, document);
+        });
         return documents;
     }
 

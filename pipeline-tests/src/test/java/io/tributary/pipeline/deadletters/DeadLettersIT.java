@@ -10,6 +10,7 @@ import io.tributary.inspector.Cli;
 import io.tributary.localstack.LocalStackExtension;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
+import io.tributary.localstack.testkit.DocumentReader;
 import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Lsn;
@@ -246,13 +247,8 @@ class DeadLettersIT {
         return document(id).get("_source");
     }
 
-    private JsonNode document(int id) throws Exception {
-        HttpResponse<String> response = http("GET", "/" + index + "/_doc/" + id, null);
-        if (response.statusCode() == 404) {
-            return null;
-        }
-        assertEquals(200, response.statusCode(), response.body());
-        return ChangeEventJson.mapper().readTree(response.body());
+    private JsonNode document(int id) {
+        return new DocumentReader(elasticsearch, ChangeEventJson.mapper()).get(index, String.valueOf(id)).orElse(null);
     }
 
     private HttpResponse<String> http(String method, String path, String body) throws Exception {
