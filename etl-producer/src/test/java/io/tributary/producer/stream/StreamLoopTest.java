@@ -12,11 +12,9 @@ import io.tributary.ops.ServiceLoop;
 import io.tributary.producer.ProducerSettings;
 import io.tributary.producer.publish.KafkaSendFailedException;
 import java.sql.SQLException;
-import java.time.Clock;
+import io.tributary.localstack.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,7 +34,7 @@ class StreamLoopTest {
             """);
     private static final SQLException CONNECTION_LOST = new SQLException("An I/O error occurred", "08006");
 
-    private final FakeClock clock = new FakeClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T05:00:00Z"));
     private final List<Long> sleeps = new ArrayList<>();
     private final FakeSlot slot = new FakeSlot();
     private final StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry(), clock, () -> false,
@@ -44,7 +42,7 @@ class StreamLoopTest {
     private boolean stopRequested;
     private final StreamLoop loop = new StreamLoop(SETTINGS, slot, metrics, clock, millis -> {
         sleeps.add(millis);
-        clock.advance(millis);
+        clock.advance(Duration.ofMillis(millis));
     }, () -> stopRequested);
 
     @Test
@@ -125,7 +123,7 @@ class StreamLoopTest {
 
         slot.lockHeld = false;
         slot.lockFree = false;
-        clock.advance(1_000);
+        clock.advance(Duration.ofSeconds(1));
         loop.runOnce();
         FakeSession lost = slot.sessions.get(0);
         assertTrue(lost.abandoned, "unsent events discarded: another producer may own the slot now");
@@ -209,30 +207,6 @@ class StreamLoopTest {
         }
         assertTrue(loop.isActive());
         return clock.millis() - start;
-    }
-
-    private static final class FakeClock extends Clock {
-
-        private long millis = Instant.parse("2026-12-03T05:00:00Z").toEpochMilli();
-
-        void advance(long by) {
-            millis += by;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
     }
 
     /** The slot's lock and sessions, as the test sets them. */
