@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * One row of PostgreSQL's {@code pg_type} catalog, as much of it as value conversion needs. Built-in types come from
  * {@link BuiltinTypes}; every other type (enums, domains, extension types such as hstore, arrays of them) from the
- * database, loaded by {@code replication.TypeCatalogLoader}.
+ * database, loaded by {@code shaping.source.TypeCatalogLoader}.
  *
  * @param oid         the type's OID, as pgoutput names it in a Relation message
  * @param name        {@code typname}, e.g. {@code int4}, {@code _int4} (its array), {@code hstore}
@@ -36,10 +36,5 @@ public record PgType(int oid, String name, String namespace, char kind, char cat
     /** True for a domain: its values are values of {@link #baseTypeOid()}. */
     public boolean isDomain() {
         return kind == 'd';
-    }
-
-    /** True for an enum. */
-    public boolean isEnum() {
-        return kind == 'e';
     }
 }
