@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -69,7 +70,7 @@ public final class SubscriberBench {
     }
 
     /** One subscriber run, what Elasticsearch and Kafka held after it and what Elasticsearch did meanwhile. */
-    private record SubscriberRun(int maxPollRecords, SubscriberDrain.Figures figures, long documentsInIndex,
+    private record SubscriberRun(String label, boolean compared, SubscriberDrain.Figures figures, long documentsInIndex,
                                  long deadLetters, IndexingWork work, String profile) {
     }
 
@@ -81,6 +82,8 @@ public final class SubscriberBench {
         String machine = describeMachine();
         // A copy: a build running meanwhile may replace the jar under the child's feet.
         Path subscriberJar = Files.copy(options.subscriberJar(), directory.resolve("es-subscriber.jar"));
+        Optional<Path> compareJar = options.compareJar().isEmpty() ? Optional.empty()
+                : Optional.of(Files.copy(options.compareJar().get(), directory.resolve("es-subscriber-compared.jar")));
         progress("run directory " + directory);
         progress("starting Kafka and Elasticsearch (local-stack)");
         RunningKafka kafka = LocalStack.kafka();
@@ -133,9 +136,17 @@ public final class SubscriberBench {
                     1000, 1, servers.elasticsearchPid(), options.timeout());
 
             List<SubscriberRun> runs = new ArrayList<>();
-            for (int maxPollRecords : options.maxPollRecords()) {
-                runs.add(drainWithSubscriber(options, pinning, subscriberJar, directory, kafka, elasticsearch, servers,
-                        admin, endOffsets, indices, maxPollRecords, runs.size() + 1));
+            List<Integer> maxPolls = options.maxPollRecords();
+            for (int i = 0; i < maxPolls.size(); i++) {
+                // With --compare-jar, every other pair runs the compared jar first (A B, B A, ...): Elasticsearch
+                // gets faster from run to run, which would otherwise favour whichever jar runs second.
+                List<Boolean> order = compareJar.isEmpty() ? List.of(false)
+                        : i % 2 == 0 ? List.of(false, true) : List.of(true, false);
+                for (boolean compared : order) {
+                    runs.add(drainWithSubscriber(options, pinning, compared ? compareJar.get() : subscriberJar,
+                            compared, directory, kafka, elasticsearch, servers, admin, endOffsets, indices,
+                            maxPolls.get(i), runs.size() + 1));
+                }
             }
             // The direct runs create the indices as the subscriber did (it may derive mappings from the events).
             Map<String, ObjectNode> layouts = elasticsearch.layouts(indices);
@@ -188,15 +199,15 @@ public final class SubscriberBench {
     }
 
     private static SubscriberRun drainWithSubscriber(SubscriberBenchOptions options, CpuPinning pinning,
-                                                     Path subscriberJar, Path directory,
+                                                     Path subscriberJar, boolean compared, Path directory,
                                                      RunningKafka kafka, ElasticsearchRest elasticsearch,
                                                      SubscriberDrain.Servers servers, Admin admin,
                                                      Map<TopicPartition, Long> endOffsets, List<String> indices,
                                                      int maxPollRecords, int number) throws Exception {
         elasticsearch.deleteIndices(indices);
-        String name = number + "-poll" + maxPollRecords;
+        String name = number + "-poll" + maxPollRecords + (compared ? "-compared" : "");
         String group = "bench-subscriber-" + System.currentTimeMillis() + "-" + name;
-        progress("draining " + TOPIC + " with es-subscriber (-Xmx" + options.subscriberHeap() + ", max-poll-records "
+        progress("draining " + TOPIC + " with es-subscriber" + (compared ? " of --compare-jar" : "") + " (-Xmx" + options.subscriberHeap() + ", max-poll-records "
                 + maxPollRecords + ", group " + group + settingsText(options) + ") into fresh indices");
         SubscriberDrain.Launch launch = new SubscriberDrain.Launch(subscriberJar, options.subscriberHeap(),
                 options.profiling(), pinning, directory, name);
@@ -215,7 +226,7 @@ public final class SubscriberBench {
                 figures.cpu().elasticsearch()));
         String profile = options.profiling() == BenchOptions.Profiling.JFR
                 ? JfrHotSpots.summarize(launch.file(".jfr"), 25) : "";
-        return new SubscriberRun(maxPollRecords, figures, inIndex, deadLetters, work, profile);
+        return new SubscriberRun(maxPollRecords + (compared ? " compared" : ""), compared, figures, inIndex, deadLetters, work, profile);
     }
 
     /** Throws when a run left Elasticsearch or the dead-letter topic other than the events say. */
@@ -228,7 +239,7 @@ public final class SubscriberBench {
             }
         }
         for (SubscriberRun run : runs) {
-            String which = "the run with max-poll-records " + run.maxPollRecords();
+            String which = "the run with max-poll-records " + run.label();
             if (run.documentsInIndex() != finalRows) {
                 problems.add(which + " left " + run.documentsInIndex() + " documents in Elasticsearch, expected "
                         + finalRows);
@@ -294,8 +305,8 @@ public final class SubscriberBench {
             SubscriberDrain.Figures f = run.figures();
             double fromLaunch = events / secondsOf(f.took());
             double streaming = events / secondsOf(f.took().minus(f.startup()));
-            out.append(String.format("%9d %9s %,10.0f %8s %9s %,10.0f %6.2f / %5.2f %8d / %6d%n",
-                    run.maxPollRecords(), seconds(f.took()), fromLaunch, seconds(f.startup()),
+            out.append(String.format("%9s %9s %,10.0f %8s %9s %,10.0f %6.2f / %5.2f %8d / %6d%n",
+                    run.label(), seconds(f.took()), fromLaunch, seconds(f.startup()),
                     seconds(f.took().minus(f.startup())), streaming, fromLaunch / best.rate(),
                     streaming / best.rate(), f.maxHeapUsed() >> 20, f.maxHeapAfterGc() >> 20));
         }
@@ -313,8 +324,8 @@ public final class SubscriberBench {
             SubscriberDrain.Figures f = run.figures();
             SubscriberDrain.Streaming streaming = f.streaming();
             double streamingSeconds = secondsOf(f.took().minus(f.startup()));
-            out.append(String.format("%9d %9.1f s %9.1f %9.1f s %9.1f %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
-                    run.maxPollRecords(), f.cpu().subscriber(), microsPerEvent(f.cpu().subscriber(), events),
+            out.append(String.format("%9s %9.1f s %9.1f %9.1f s %9.1f %9.1f %6.1f s %8.2f %9.2f %6.1f s%n",
+                    run.label(), f.cpu().subscriber(), microsPerEvent(f.cpu().subscriber(), events),
                     streaming.subscriberSeconds(), microsPerEvent(streaming.subscriberSeconds(), streaming.events()),
                     microsPerEvent(streaming.subscriberSeconds() - streaming.compilerSeconds(), streaming.events()),
                     f.cpu().elasticsearch(), f.cpu().elasticsearch() / secondsOf(f.took()),
@@ -322,8 +333,8 @@ public final class SubscriberBench {
                     f.cpu().kafka()));
         }
         for (SubscriberRun run : runs) {
-            out.append(String.format("max-poll-records %d, streaming CPU by thread of the subscriber: %s%n",
-                    run.maxPollRecords(), SubscriberDrain.Streaming.describeThreads(
+            out.append(String.format("max-poll-records %s, streaming CPU by thread of the subscriber: %s%n",
+                    run.label(), SubscriberDrain.Streaming.describeThreads(
                             run.figures().streaming().subscriberThreads())));
             out.append(String.format("  and of Elasticsearch: %s%n", SubscriberDrain.Streaming.describeThreads(
                     run.figures().streaming().elasticsearchThreads())));
@@ -331,13 +342,13 @@ public final class SubscriberBench {
         for (SubscriberRun run : runs) {
             SubscriberDrain.Figures f = run.figures();
             double fromLaunch = events / secondsOf(f.took()) / best.rate();
-            out.append(String.format("max-poll-records %d: target %s (%.2f from launch); to the same final state"
+            out.append(String.format("max-poll-records %s: target %s (%.2f from launch); to the same final state"
                             + " %.2f (direct %s vs %s); %,d bulk requests of %,.0f writes on average, %.1f s of"
                             + " request time in total (%.0f %% of the run; concurrent requests overlap); CPU"
                             + " subscriber %.1f s, Elasticsearch %.1f s, Kafka %.1f s,"
                             + " machine %.1f s of %.1f; %d GC pauses, %.2f s; applied %,d, in Elasticsearch %,d"
                             + " (expected %,d), dead letters %d; exit status after SIGTERM %d%n",
-                    run.maxPollRecords(), fromLaunch >= TARGET_RATIO ? "met" : "NOT met", fromLaunch,
+                    run.label(), fromLaunch >= TARGET_RATIO ? "met" : "NOT met", fromLaunch,
                     secondsOf(best.took()) / secondsOf(f.took()), seconds(best.took()), seconds(f.took()),
                     f.bulks().requests(), (double) f.bulks().operations() / Math.max(1, f.bulks().requests()),
                     f.bulks().seconds(), 100 * f.bulks().seconds() / secondsOf(f.took()), f.cpu().subscriber(),
@@ -350,20 +361,21 @@ public final class SubscriberBench {
                 + " subscriber's time%n", events));
         out.append(String.format("%10s %9s %10s %8s %8s %8s %8s %10s %s%n", "writes/bulk", "time", "writes/s",
                 "ES CPU", "ES JIT", "ES busy", "machine", "documents", "subscriber time / replay time"));
+        List<SubscriberRun> uncompared = runs.stream().filter(run -> !run.compared()).toList();
         for (int i = 0; i < replays.size(); i++) {
             DirectBulkIndexing.Trial trial = replays.get(i).trial();
             out.append(String.format("%10d %9s %,10.0f %6.1f s %6.1f s %8.2f %6.1f s %,10d %.2f%n",
                     trial.batchSize(), seconds(trial.took()), trial.rate(), trial.serverSeconds(),
                     trial.serverCompilerSeconds(),
                     trial.serverSeconds() / secondsOf(trial.took()), trial.machineSeconds(),
-                    replays.get(i).documentsInIndex(), secondsOf(runs.get(i).figures().took())
+                    replays.get(i).documentsInIndex(), secondsOf(uncompared.get(i).figures().took())
                             / secondsOf(trial.took())));
         }
         out.append(String.format("%nwhat Elasticsearch did (_stats deltas; times add up over its threads):%n"));
         out.append(String.format("  ceiling (%d x %d): %s%n", best.batchSize(), best.concurrency(),
                 ceilingWork.describe()));
         for (SubscriberRun run : runs) {
-            out.append(String.format("  subscriber, max-poll-records %d: %s%n", run.maxPollRecords(),
+            out.append(String.format("  subscriber, max-poll-records %s: %s%n", run.label(),
                     run.work().describe()));
         }
         for (Replay replay : replays) {
@@ -372,7 +384,7 @@ public final class SubscriberBench {
         }
         for (SubscriberRun run : runs) {
             if (!run.profile().isEmpty()) {
-                out.append(String.format("%nprofile of the run with max-poll-records %d:%n%s", run.maxPollRecords(),
+                out.append(String.format("%nprofile of the run with max-poll-records %s:%n%s", run.label(),
                         run.profile()));
             }
         }

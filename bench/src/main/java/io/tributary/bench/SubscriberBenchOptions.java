@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The subscriber benchmark's command line, parsed and checked once. A bad option throws naming the option and the
@@ -15,6 +16,8 @@ import java.util.List;
  * @param partitions         the topic's partitions; each table's events go to one of them, as the producer routes
  * @param maxPollRecords     {@code tributary.kafka.max-poll-records} of each subscriber run, one run per value
  * @param subscriberJar      the runnable es-subscriber jar, started as a child JVM
+ * @param compareJar         another es-subscriber jar (a build of an earlier commit), run right after
+ *                           {@code subscriberJar} with each max-poll-records value, so both meet the same machine
  * @param subscriberHeap     the child's {@code -Xmx}, e.g. {@code 256m}
  * @param profiling          whether each subscriber child records a JFR profile (then summarised)
  * @param ceilingBatchSizes  documents per {@code _bulk} request of the direct-indexing runs
@@ -25,7 +28,7 @@ import java.util.List;
  * @param pin                whether Elasticsearch runs on one CPU and everything else on another ({@link CpuPinning})
  */
 record SubscriberBenchOptions(long events, int tables, int partitions, List<Integer> maxPollRecords,
-                              Path subscriberJar, String subscriberHeap, BenchOptions.Profiling profiling,
+                              Path subscriberJar, Optional<Path> compareJar, String subscriberHeap, BenchOptions.Profiling profiling,
                               List<Integer> ceilingBatchSizes, List<Integer> ceilingConcurrency, Duration timeout,
                               Path outputRoot, List<String> subscriberSettings, CpuPinning.Request pin) {
 
@@ -37,6 +40,8 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
             "  --max-poll-records N,...  subscriber runs, one per value (default 2000, the subscriber's default)",
             "  --subscriber-heap SIZE    -Xmx of the subscriber child JVM (default 256m)",
             "  --subscriber-jar PATH     runnable subscriber jar (default ../es-subscriber/target/es-subscriber.jar)",
+            "  --compare-jar PATH        another subscriber jar (e.g. built from an earlier commit), run beside each",
+            "                            run of --subscriber-jar with the same settings, in the order A B, B A, ...",
             "  --ceiling-batches N,...   documents per direct _bulk request (default 500,1000,2000,5000)",
             "  --ceiling-concurrency N,...  concurrent direct _bulk requests (default 1,2)",
             "  --timeout-minutes N       limit for each subscriber run and each direct-indexing run (default 30)",
@@ -54,6 +59,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
         int partitions = 12;
         List<Integer> maxPollRecords = List.of(2000);
         Path subscriberJar = Path.of("../es-subscriber/target/es-subscriber.jar");
+        Optional<Path> compareJar = Optional.empty();
         String subscriberHeap = "256m";
         BenchOptions.Profiling profiling = BenchOptions.Profiling.NONE;
         List<Integer> ceilingBatchSizes = List.of(500, 1000, 2000, 5000);
@@ -74,6 +80,7 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
                 case "--max-poll-records" -> maxPollRecords = numbers(option, OptionParsing.value(option, rest),
                         100_000);
                 case "--subscriber-jar" -> subscriberJar = Path.of(OptionParsing.value(option, rest));
+                case "--compare-jar" -> compareJar = Optional.of(Path.of(OptionParsing.value(option, rest)));
                 case "--subscriber-heap" -> subscriberHeap = OptionParsing.heapSize(option,
                         OptionParsing.value(option, rest));
                 case "--ceiling-batches" -> ceilingBatchSizes = numbers(option, OptionParsing.value(option, rest),
@@ -94,8 +101,13 @@ record SubscriberBenchOptions(long events, int tables, int partitions, List<Inte
             throw new IllegalArgumentException("--subscriber-jar: " + subscriberJar.toAbsolutePath()
                     + " does not exist (build it: mvn -B package -DskipTests -pl es-subscriber -am)");
         }
+        if (compareJar.isPresent() && !Files.isRegularFile(compareJar.get())) {
+            throw new IllegalArgumentException("--compare-jar: " + compareJar.get().toAbsolutePath()
+                    + " does not exist");
+        }
         return new SubscriberBenchOptions(events, tables, partitions, maxPollRecords,
-                subscriberJar.toAbsolutePath().normalize(), subscriberHeap, profiling, ceilingBatchSizes,
+                subscriberJar.toAbsolutePath().normalize(), compareJar.map(jar -> jar.toAbsolutePath().normalize()),
+                subscriberHeap, profiling, ceilingBatchSizes,
                 ceilingConcurrency, Duration.ofMinutes(timeoutMinutes), outputRoot.toAbsolutePath().normalize(),
                 List.copyOf(subscriberSettings), pin);
     }

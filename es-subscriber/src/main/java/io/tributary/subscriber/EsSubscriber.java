@@ -14,6 +14,7 @@ import io.tributary.ops.ServiceLoop;
 import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.DeleteMarkerPurge;
 import io.tributary.index.ElasticsearchConnection;
+import io.tributary.subscriber.consume.ApplyThread;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -110,7 +111,8 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
-        ChangeConsumer consumer = new ChangeConsumer(kafka, applier::apply, applier.parking(),
+        ApplyThread applyThread = ApplyThread.ofOwnThread(applier::apply);
+        ChangeConsumer consumer = new ChangeConsumer(kafka, applyThread, applier.parking(),
                 new DeadLetterPublisher(deadLetterProducer, source.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
                 new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), target.retry(),
@@ -126,11 +128,15 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         LOG.info("consuming {} as group {} into Elasticsearch {}, dead letters to {}", source.topic(),
                 source.groupId(), target.connection().urls(), source.deadLetterTopic());
         loop.start(consumer::runOnce,
-                () -> LOG.info("stopped consuming {}", source.topic()),
+                () -> {
+                    consumer.finish();
+                    LOG.info("stopped consuming {}", source.topic());
+                },
                 () -> {
                     purge.shutdownNow();
                     builds.shutdownNow();
                     kafka.close();
+                    applyThread.close();
                     applier.close();
                     deadLetterProducer.close(Duration.ofSeconds(5));
                     quietlyClose(elasticsearch);

@@ -31,34 +31,43 @@ import org.slf4j.LoggerFactory;
 /**
  * The subscriber's loop: poll a batch, apply it to Elasticsearch, dead-letter what can never be applied, commit its
  * offsets. A batch is what one poll returns and, for up to {@link PollLimits#maxWait()} after it, what further polls
- * return, until it holds {@link PollLimits#enoughRecords()}. Each {@link #runOnce} handles one batch completely
- * before the next batch is polled, so each partition is applied strictly in order (the applier may apply
- * different partitions concurrently, each in order).
+ * return, until it holds {@link PollLimits#enoughRecords()}. The apply runs on the {@link ApplyThread} while this
+ * thread polls and decodes the next batch (up to {@code enoughRecords} more records); each {@link #runOnce} commits
+ * one batch, and when the next is complete by then it starts applying before that commit, so Elasticsearch does not
+ * wait for the consumer between batches ({@link #settle}). A batch is applied only after the batch before it is
+ * applied completely, so each partition is applied strictly in order (the applier may apply different partitions
+ * concurrently, each in order). Memory: two batches at most. {@link #finish} commits the batch in flight before a
+ * stop.
  *
  * <p><b>Invariant:</b> an offset is committed only after every record before it is applied (Elasticsearch accepted
  * it, or holds a newer version) or dead-lettered (Kafka acknowledged its dead letter). A record that is not a change
  * event, or that Elasticsearch rejects for good, goes to the dead-letter topic and its partition moves on. While
- * Elasticsearch is unavailable the batch is retried with exponential backoff, the partitions paused and the
- * consumer still polling (so it keeps its group membership and memory stays at one batch). If partitions are
- * taken away meanwhile, the batch is abandoned uncommitted (nothing dead-lettered) and the partitions still owned
- * are rewound to its start: the new owner, or this consumer, applies those records again, which external
- * versioning makes harmless. Partitions revoked while a batch is being gathered are dropped from it (their records
- * are not applied here; the partitions still or again owned are rewound to the first dropped record).
+ * Elasticsearch is unavailable the batch is retried with exponential backoff, the next batch given back to Kafka, the
+ * partitions paused and the consumer still polling (so it keeps its group membership and memory stays at one batch).
+ * If partitions are taken away meanwhile, the batch is abandoned uncommitted (nothing dead-lettered) and the
+ * partitions still owned are rewound to its start: the new owner, or this consumer, applies those records again,
+ * which external versioning makes harmless. Partitions revoked while a batch is being applied wait, in the rebalance
+ * callback, until it is applied and committed (or, if it failed, abandoned), so their new owner starts after it.
+ * Partitions revoked while a batch is being gathered are dropped from it (their records are not applied here; the
+ * partitions still or again owned are rewound to the first dropped record).
  *
  * <p><b>Parked partitions</b> ({@link Parking}): when an apply leaves a partition's records to background work (joined
- * documents that fan out, a truncate or sweep of a large table), those records are held and the partition paused, and the batch commits every other
- * partition. At each {@link #runOnce} the held records of partitions whose work is ready are applied again — now
- * completely — dead-lettered as needed, committed, and their partitions resumed. A held partition revoked or lost is
- * cancelled and its records dropped (the new owner applies them from the last commit).
+ * documents that fan out, a truncate or sweep of a large table), those records are held and the partition paused
+ * (the next batch's records of it given back), and the batch commits every other partition. At each {@link #runOnce}
+ * the held records of partitions whose work is ready are applied again — now completely — dead-lettered as needed,
+ * committed, and their partitions resumed. A held partition revoked or lost is cancelled and its records dropped (the
+ * new owner applies them from the last commit).
  *
  * <p>Not thread-safe: owned by the consumer thread.
  */
 public final class ChangeConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeConsumer.class);
+    /** How long one poll for the next batch waits while a batch is being applied: the apply's end is not awaited longer. */
+    private static final Duration POLL_WHILE_APPLYING = Duration.ofMillis(2);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final BatchApplier applier;
+    private final ApplyThread applyThread;
     private final ChangeEventReader reader = new ChangeEventReader();
     private final DeadLetterPublisher deadLetters;
     private final ConsumerMetrics metrics;
@@ -67,25 +76,30 @@ public final class ChangeConsumer {
     private final Clock clock;
     private final BooleanSupplier stopRequested;
     private final Parking parking;
+    /** Partitions revoked or lost since the records being gathered were last checked. */
     private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
     /** Records of parked partitions, in offset order, waiting for their background work. */
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
+    /** The batch being applied on the apply thread, if any. */
+    private ApplyThread.Applying inFlight;
+    /** The next batch, gathered while {@link #inFlight} is applied; null when none was. */
+    private Batch next;
     private volatile boolean applying = true;
     private boolean retrying;
 
-    public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, DeadLetterPublisher deadLetters,
+    public ChangeConsumer(Consumer<byte[], byte[]> consumer, ApplyThread applyThread, DeadLetterPublisher deadLetters,
                           ConsumerMetrics metrics, PollLimits limits, RetryBackoff backoff, Clock clock,
                           BooleanSupplier stopRequested) {
-        this(consumer, applier, Parking.NONE, deadLetters, metrics, limits, backoff, clock, stopRequested);
+        this(consumer, applyThread, Parking.NONE, deadLetters, metrics, limits, backoff, clock, stopRequested);
     }
 
     /** @param parking what tells which partitions an apply parked, and when their work is ready */
-    public ChangeConsumer(Consumer<byte[], byte[]> consumer, BatchApplier applier, Parking parking,
+    public ChangeConsumer(Consumer<byte[], byte[]> consumer, ApplyThread applyThread, Parking parking,
                           DeadLetterPublisher deadLetters, ConsumerMetrics metrics, PollLimits limits,
                           RetryBackoff backoff, Clock clock, BooleanSupplier stopRequested) {
         this.parking = parking;
         this.consumer = consumer;
-        this.applier = applier;
+        this.applyThread = applyThread;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.limits = limits;
@@ -96,7 +110,7 @@ public final class ChangeConsumer {
 
     /**
      * Subscribes to {@code topic} — or, when it contains {@code ${schema}}/{@code ${table}}, to every topic matching
-     * it — remembering partitions revoked while a batch is being retried.
+     * it — remembering partitions revoked while a batch is being gathered, applied or retried.
      */
     public void subscribe(String topic) {
         ConsumerRebalanceListener listener = rebalanceListener();
@@ -111,7 +125,8 @@ public final class ChangeConsumer {
         return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // Between batches everything polled is applied and committed; during a retry the batch is abandoned.
+                // A batch being applied is finished first, so the new owner starts after its commit.
+                settleInRebalance();
                 revokedDuringBatch.addAll(partitions);
                 dropHeld(partitions);
                 LOG.info("partitions revoked: {}", partitions);
@@ -130,6 +145,7 @@ public final class ChangeConsumer {
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                settleInRebalance();
                 revokedDuringBatch.addAll(partitions);
                 dropHeld(partitions);
                 LOG.warn("partitions lost: {}", partitions);
@@ -143,46 +159,122 @@ public final class ChangeConsumer {
     }
 
     /**
-     * Polls one batch and applies it completely (retrying while Elasticsearch is unavailable), dead-letters the
-     * records that can never be applied, then commits.
+     * Completes one batch: the one the last call started, else one it gathers (or takes as gathered meanwhile) and
+     * starts. The batch is applied completely (retried while Elasticsearch is unavailable), the records that can
+     * never be applied dead-lettered, then its offsets committed; the next batch may be applying by then.
      *
      * @throws ApplyFailedException when Elasticsearch refuses the batch for a reason of the setup (credentials,
      *                              privileges, URL), not of the records
      * @throws org.apache.kafka.common.KafkaException when Kafka does not take a dead letter (nothing is committed)
      */
     public void runOnce() throws ApplyFailedException, InterruptedException {
-        applyReadyHeld();
-        ConsumerRecords<byte[], byte[]> first = consumer.poll(limits.pollTimeout());
-        metrics.polled(consumer);
-        if (first.isEmpty()) {
-            metrics.caughtUp();
-            return;
+        if (inFlight == null) {
+            applyReadyHeld();
+            Batch batch = next;
+            next = null;
+            if (batch == null) {
+                ConsumerRecords<byte[], byte[]> first = consumer.poll(limits.pollTimeout());
+                metrics.polled(consumer);
+                if (first.isEmpty()) {
+                    metrics.caughtUp();
+                    return;
+                }
+                revokedDuringBatch.clear();
+                batch = new Batch(first, reader);
+            } else {
+                metrics.polled(consumer);
+            }
+            batch = gather(batch);
+            if (batch.isEmpty()) {
+                return;
+            }
+            inFlight = applyThread.start(batch);
         }
-        revokedDuringBatch.clear();
-        List<ConsumerRecord<byte[], byte[]>> records = gather(first);
-        if (records.isEmpty()) {
-            return;
+        gatherNextWhileApplying();
+        if (inFlight != null) { // else a rebalance settled it
+            settle(true, true);
         }
-        applyAndCommit(records);
     }
 
     /**
-     * Applies {@code records} as one batch, holds those of partitions the apply parked, dead-letters what can never
-     * be applied and commits the rest; an abandoned batch is rewound (and its parked work cancelled).
+     * Before the consumer stops: waits for a batch still being applied and commits it (a failed one is left
+     * uncommitted, for the next owner). The next batch, if one was polled, is not applied.
      */
-    private void applyAndCommit(List<ConsumerRecord<byte[], byte[]>> records)
-            throws ApplyFailedException, InterruptedException {
-        Batch batch = new Batch(records, reader);
-        Optional<List<Rejection>> rejections = applyWithRetries(batch);
+    public void finish() throws ApplyFailedException, InterruptedException {
+        if (inFlight != null) {
+            settle(false, false);
+        }
+    }
+
+    /**
+     * Applies {@code batch} on the apply thread while gathering the next, then completes it ({@link #settle}); the
+     * batch after it is not started meanwhile.
+     */
+    private void applyAndCommit(Batch batch) throws ApplyFailedException, InterruptedException {
+        inFlight = applyThread.start(batch);
+        gatherNextWhileApplying();
+        if (inFlight != null) { // else a rebalance settled it
+            settle(true, false);
+        }
+    }
+
+    /** Polls the next batch, up to enough records, until the batch in flight is applied. */
+    private void gatherNextWhileApplying() {
+        while (inFlight != null && !inFlight.isDone()
+                && (next == null || next.size() < limits.enoughRecords())) {
+            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL_WHILE_APPLYING);
+            if (!polled.isEmpty()) {
+                if (next == null) {
+                    next = new Batch(reader);
+                }
+                polled.forEach(next::add);
+            }
+            if (next != null) {
+                next = dropRevoked(next);
+            } else {
+                revokedDuringBatch.clear();
+            }
+        }
+    }
+
+    /**
+     * Waits for the batch in flight and completes it: commits what was applied, holds what was parked, or — when
+     * the apply failed and {@code mayRetry} — retries it (giving the next batch back to Kafka first); otherwise
+     * abandons it, uncommitted and rewound. When {@code mayStartNext}, no partition is held and the next batch is
+     * complete (enough records, or its wait is over), the next batch starts applying as soon as this one is applied
+     * — before this one's dead letters and commit, which it does not depend on — so Elasticsearch gets its next
+     * requests without waiting for Kafka; the next {@link #runOnce} completes it.
+     */
+    private void settle(boolean mayRetry, boolean mayStartNext) throws ApplyFailedException, InterruptedException {
+        ApplyThread.Applying settling = inFlight;
+        inFlight = null;
+        Batch batch = settling.batch();
+        Optional<List<Rejection>> rejections;
+        try {
+            rejections = Optional.of(settling.await());
+            applying = true;
+        } catch (ApplyFailedException e) {
+            if (!mayRetry) {
+                rejections = Optional.empty();
+            } else {
+                giveBackNext();
+                rejections = retry(batch, e);
+            }
+        }
         long appliedAtMillis = clock.millis();
         if (rejections.isEmpty()) {
+            giveBackNext();
             parking.cancel(batch.firstOffsets().keySet());
             rewind(batch.firstOffsets());
             return;
         }
         Set<TopicPartition> parked = parking.parkedByLastApply();
         if (!parked.isEmpty()) {
-            hold(records, parked);
+            hold(batch, parked);
+        }
+        if (mayStartNext && held.isEmpty() && nextIsComplete()) {
+            inFlight = applyThread.start(next);
+            next = null;
         }
         deadLetters.publish(batch.deadLetters(rejections.get(), parked));
         Map<TopicPartition, OffsetAndMetadata> offsets = batch.nextOffsets();
@@ -191,17 +283,49 @@ public final class ChangeConsumer {
         metrics.applied(parked.isEmpty() ? batch.events() : batch.eventsOutside(parked), appliedAtMillis);
     }
 
+    /** True when the next batch holds enough records, or its wait for more is over. */
+    private boolean nextIsComplete() {
+        if (next == null || next.isEmpty()) {
+            return false;
+        }
+        long now = clock.millis();
+        return next.size() >= limits.enoughRecords() || limits.maxWait().isZero()
+                || limits.deadline(now, next.oldestTimestamp()) <= now;
+    }
+
+    /**
+     * In a rebalance callback: the batch in flight is waited for and committed before partitions change hands; if
+     * its apply failed it is abandoned (its records are polled, and applied, again). Nothing is retried here.
+     */
+    private void settleInRebalance() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            settle(false, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            giveBackNext();
+            LOG.info("interrupted while the batch in flight was applied; it is abandoned");
+        } catch (ApplyFailedException e) {
+            throw new IllegalStateException("unreachable: no retry in a rebalance", e);
+        }
+    }
+
     /** Holds the records of {@code parked} partitions and pauses them until their background work is ready. */
-    private void hold(List<ConsumerRecord<byte[], byte[]>> records, Set<TopicPartition> parked) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            if (parked.contains(partition)) {
-                held.computeIfAbsent(partition, p -> new ArrayList<>()).add(record);
-            }
+    private void hold(Batch batch, Set<TopicPartition> parked) {
+        for (ConsumerRecord<byte[], byte[]> record : batch.recordsOf(parked)) {
+            held.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), p -> new ArrayList<>())
+                    .add(record);
         }
         consumer.pause(parked);
+        if (next != null) { // its records of these partitions come after the held ones: fetch them again later
+            Map<TopicPartition, Long> givenBack = new HashMap<>();
+            next = next.without(parked, givenBack);
+            rewind(givenBack);
+        }
         LOG.info("partitions {} wait for their background work ({} records held, uncommitted)", parked,
-                parked.stream().mapToInt(p -> held.get(p).size()).sum());
+                parked.stream().mapToInt(p -> held.getOrDefault(p, List.of()).size()).sum());
     }
 
     /** Applies, as one batch, the held records of every partition whose background work is ready, then resumes them. */
@@ -219,7 +343,7 @@ public final class ChangeConsumer {
             records.addAll(held.remove(partition));
         }
         revokedDuringBatch.clear();
-        applyAndCommit(records);
+        applyAndCommit(new Batch(records, reader));
         Set<TopicPartition> resume = new HashSet<>(ready);
         resume.removeAll(held.keySet());
         resume.retainAll(consumer.assignment());
@@ -240,76 +364,69 @@ public final class ChangeConsumer {
      * Polls again until the batch holds enough records or the wait is over ({@link PollLimits#deadline}: counted from
      * when the oldest record was written to Kafka, so records that already waited in the topic during the previous
      * batch do not wait again); after the deadline it still takes, without waiting, what the consumer has already
-     * fetched, so a backlog fills batches by count. Records of partitions revoked meanwhile are dropped, and those
-     * partitions, if owned again, rewound to their first dropped record: their owner applies them from there.
+     * fetched, so a backlog fills batches by count. Records of partitions revoked meanwhile are dropped.
      */
-    private List<ConsumerRecord<byte[], byte[]>> gather(ConsumerRecords<byte[], byte[]> first) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(first.count());
-        long oldest = Long.MAX_VALUE;
-        for (ConsumerRecord<byte[], byte[]> record : first) {
-            records.add(record);
-            if (record.timestamp() >= 0) {
-                oldest = Math.min(oldest, record.timestamp());
-            }
-        }
-        long deadline = limits.deadline(clock.millis(), oldest == Long.MAX_VALUE ? OptionalLong.empty()
-                : OptionalLong.of(oldest));
+    private Batch gather(Batch batch) {
+        long deadline = limits.deadline(clock.millis(), batch.oldestTimestamp());
         boolean more = !limits.maxWait().isZero(); // zero: one poll is one batch
-        while (records.size() < limits.enoughRecords() && revokedDuringBatch.isEmpty() && more) {
+        while (batch.size() < limits.enoughRecords() && revokedDuringBatch.isEmpty() && more) {
             long left = Math.max(0, deadline - clock.millis());
-            int before = records.size();
-            consumer.poll(Duration.ofMillis(left)).forEach(records::add);
-            more = left > 0 || records.size() > before;
+            int before = batch.size();
+            consumer.poll(Duration.ofMillis(left)).forEach(batch::add);
+            more = left > 0 || batch.size() > before;
         }
+        return dropRevoked(batch);
+    }
+
+    /**
+     * {@code batch} without the records of partitions revoked since it was last checked; those partitions, if still
+     * or again owned, are rewound to their first dropped record: their owner applies them from there.
+     */
+    private Batch dropRevoked(Batch batch) {
         if (revokedDuringBatch.isEmpty()) {
-            return records;
+            return batch;
         }
         Map<TopicPartition, Long> dropped = new HashMap<>();
-        records.removeIf(record -> {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            if (!revokedDuringBatch.contains(partition)) {
-                return false;
-            }
-            dropped.merge(partition, record.offset(), Math::min);
-            return true;
-        });
+        Batch kept = batch.without(revokedDuringBatch, dropped);
         LOG.info("partitions {} revoked while gathering a batch; the records of {} dropped from it",
                 revokedDuringBatch, dropped.keySet());
         rewind(dropped);
         revokedDuringBatch.clear();
-        return records;
+        return kept;
     }
 
-    /** @return the rejected events when applied; empty when abandoned (partitions revoked or a stop requested) */
-    private Optional<List<Rejection>> applyWithRetries(Batch batch) throws ApplyFailedException {
-        List<ReceivedChange> events = batch.events();
-        if (events.isEmpty()) {
-            return Optional.of(List.of());
-        }
+    /**
+     * Applies {@code batch} again after {@code failure} until it is applied or rejected for good, with backoff.
+     *
+     * @return the rejected events when applied; empty when abandoned (partitions revoked or a stop requested)
+     */
+    private Optional<List<Rejection>> retry(Batch batch, ApplyFailedException failure)
+            throws ApplyFailedException, InterruptedException {
         int attempt = 0;
         try {
             while (true) {
+                if (!failure.retriable()) {
+                    throw failure;
+                }
+                applying = false;
+                metrics.retried();
+                Duration delay = backoff.delayAfter(attempt++);
+                LOG.warn("applying {} events failed (attempt {}), retrying in {} ms: {}", batch.events().size(),
+                        attempt, delay.toMillis(), failure.getMessage());
+                retrying = true;
+                consumer.pause(consumer.assignment());
+                giveBack(consumer.poll(delay));
+                if (!revokedDuringBatch.isEmpty() || stopRequested.getAsBoolean()) {
+                    LOG.info("abandoning the uncommitted batch (revoked: {}, stopping: {})", revokedDuringBatch,
+                            stopRequested.getAsBoolean());
+                    return Optional.empty();
+                }
                 try {
-                    List<Rejection> rejections = applier.apply(events, batch.eventPartitions());
+                    List<Rejection> rejections = applyThread.start(batch).await();
                     applying = true;
                     return Optional.of(rejections);
                 } catch (ApplyFailedException e) {
-                    if (!e.retriable()) {
-                        throw e;
-                    }
-                    applying = false;
-                    metrics.retried();
-                    Duration delay = backoff.delayAfter(attempt++);
-                    LOG.warn("applying {} events failed (attempt {}), retrying in {} ms: {}", events.size(), attempt,
-                            delay.toMillis(), e.getMessage());
-                    retrying = true;
-                    consumer.pause(consumer.assignment());
-                    giveBack(consumer.poll(delay));
-                    if (!revokedDuringBatch.isEmpty() || stopRequested.getAsBoolean()) {
-                        LOG.info("abandoning the uncommitted batch (revoked: {}, stopping: {})", revokedDuringBatch,
-                                stopRequested.getAsBoolean());
-                        return Optional.empty();
-                    }
+                    failure = e;
                 }
             }
         } finally {
@@ -317,6 +434,14 @@ public final class ChangeConsumer {
             Set<TopicPartition> resume = new HashSet<>(consumer.paused());
             resume.removeAll(held.keySet());
             consumer.resume(resume);
+        }
+    }
+
+    /** The next batch, gathered while this one was applied, is not applied now: fetch its records again later. */
+    private void giveBackNext() {
+        if (next != null) {
+            rewind(next.firstOffsets());
+            next = null;
         }
     }
 

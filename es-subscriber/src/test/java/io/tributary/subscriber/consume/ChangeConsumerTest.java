@@ -47,6 +47,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ChangeConsumerTest {
 
@@ -69,7 +70,31 @@ class ChangeConsumerTest {
             }
             return records;
         }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+            Map<TopicPartition, Long> committed = new java.util.HashMap<>();
+            offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+            commits.add(Map.entry(Set.copyOf(assignment()), committed));
+            super.commitSync(offsets);
+        }
     };
+    private boolean deferNextApply;
+    private final java.util.Deque<Runnable> deferred = new java.util.ArrayDeque<>();
+    /**
+     * Where batches are applied: at once, on the consumer thread, unless {@link #deferNextApply} is set; then the next
+     * apply waits in {@link #deferred} until the test (in a poll task) runs it, as if it were still being applied.
+     */
+    private final java.util.concurrent.Executor applyExecutor = task -> {
+        if (deferNextApply) {
+            deferNextApply = false;
+            deferred.add(task);
+        } else {
+            task.run();
+        }
+    };
+    /** Each commit's offsets, with the partitions assigned when it was made, in order. */
+    private final List<Map.Entry<Set<TopicPartition>, Map<TopicPartition, Long>>> commits = new ArrayList<>();
     private final MockProducer<byte[], byte[]> deadLetterProducer = new MockProducer<>(true, null,
             new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -89,7 +114,7 @@ class ChangeConsumerTest {
     }
 
     private ChangeConsumer newLoop(MockProducer<byte[], byte[]> producer, PollLimits limits) {
-        return new ChangeConsumer(kafka, (events, partitions) -> {
+        return new ChangeConsumer(kafka, new ApplyThread((events, partitions) -> {
             if (failForGood) {
                 throw new ApplyFailedException("security_exception: unable to authenticate", false, null);
             }
@@ -102,7 +127,7 @@ class ChangeConsumerTest {
             List<Rejection> rejections = List.copyOf(rejectNext);
             rejectNext.clear();
             return rejections;
-        }, new DeadLetterPublisher(producer, DLQ, metrics), new ConsumerMetrics(metrics, Clock.fixed(NOW,
+        }, applyExecutor), new DeadLetterPublisher(producer, DLQ, metrics), new ConsumerMetrics(metrics, Clock.fixed(NOW,
                 ZoneOffset.UTC)), limits, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock,
                 () -> false);
     }
@@ -422,7 +447,7 @@ class ChangeConsumerTest {
                 cancelled.addAll(partitions);
             }
         };
-        ChangeConsumer consumer = new ChangeConsumer(kafka, (events, partitions) -> {
+        ChangeConsumer consumer = new ChangeConsumer(kafka, new ApplyThread((events, partitions) -> {
             parkedByLast = Set.copyOf(parkNext);
             parkNext.clear();
             List<ReceivedChange> kept = new ArrayList<>();
@@ -436,7 +461,7 @@ class ChangeConsumerTest {
             applied.add(kept);
             appliedPartitions.add(keptPartitions);
             return List.of();
-        }, parking, new DeadLetterPublisher(deadLetterProducer, DLQ, metrics), new ConsumerMetrics(metrics,
+        }, applyExecutor), parking, new DeadLetterPublisher(deadLetterProducer, DLQ, metrics), new ConsumerMetrics(metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC)), new PollLimits(Duration.ZERO, 100, Duration.ZERO),
                 new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock, () -> false);
         consumer.subscribe(TOPIC);
@@ -490,5 +515,86 @@ class ChangeConsumerTest {
         assertTrue(cancelled.contains(P1), "its background work is cancelled");
         assertNull(committed(P1), "nothing of it is committed here: the new owner applies it from the last commit");
         assertTrue(applied.stream().flatMap(List::stream).noneMatch(e -> e.key().get("id").asLong() == 2));
+    }
+
+    @Test
+    @Timeout(10) // a batch whose apply never ends would hang here
+    void whileABatchIsAppliedTheNextIsPolledAndItIsAppliedOnlyAfterTheFirstIsCommitted() throws Exception {
+        add(P0, 0, event(1, 10));
+        deferNextApply = true;
+        kafka.schedulePollTask(() -> { }); // the batch's own poll
+        kafka.schedulePollTask(() -> add(P0, 1, event(2, 11))); // polled while the batch is applied
+        kafka.schedulePollTask(() -> deferred.poll().run()); // Elasticsearch answers
+
+        loop.runOnce();
+
+        assertEquals(List.of(1L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList());
+        assertEquals(List.of(2L), applied.get(1).stream().map(e -> e.key().get("id").asLong()).toList(),
+                "the record polled meanwhile is the next batch, started once the first was applied");
+        assertEquals(1, committed(P0), "the first batch is committed");
+
+        loop.runOnce();
+
+        assertEquals(2, applied.size(), "nothing applied twice");
+        assertEquals(2, committed(P0), "the next call commits the batch it started");
+    }
+
+    @Test
+    @Timeout(10)
+    void aBatchStillBeingAppliedWhenTheConsumerStopsIsCommittedByFinish() throws Exception {
+        add(P0, 0, event(1, 10));
+        deferNextApply = true;
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> add(P0, 1, event(2, 11)));
+        kafka.schedulePollTask(() -> {
+            deferred.poll().run();
+            deferNextApply = true; // the next batch will still be applying when runOnce returns
+        });
+        loop.runOnce();
+        assertEquals(1, committed(P0));
+        assertEquals(1, deferred.size(), "the next batch started");
+
+        new Thread(() -> deferred.poll().run()).start(); // Elasticsearch answers later
+        loop.finish();
+
+        assertEquals(2, committed(P0), "committed before the stop");
+    }
+
+    @Test
+    @Timeout(10) // a batch whose apply never ends would hang here
+    void whenTheBatchInFlightFailsTheNextIsGivenBackAndTheFailedOneRetriedFirst() throws Exception {
+        add(P0, 0, event(1, 10));
+        deferNextApply = true;
+        failuresToGo.set(1);
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> add(P0, 1, event(2, 11)));
+        kafka.schedulePollTask(() -> deferred.poll().run()); // fails: Elasticsearch is unavailable
+
+        loop.runOnce();
+
+        assertEquals(1, applied.size());
+        assertEquals(List.of(1L), applied.get(0).stream().map(e -> e.key().get("id").asLong()).toList(),
+                "the failed batch alone, retried");
+        assertEquals(1, committed(P0));
+        assertEquals(1, kafka.position(P0), "the record polled during the failed apply is fetched again, not lost");
+    }
+
+    @Test
+    @Timeout(10) // a batch whose apply never ends would hang here
+    void partitionsRevokedWhileABatchIsAppliedAreCommittedBeforeTheyChangeHands() throws Exception {
+        add(P0, 0, event(1, 10));
+        add(P1, 0, event(2, 11));
+        deferNextApply = true;
+        kafka.schedulePollTask(() -> { });
+        kafka.schedulePollTask(() -> {
+            deferred.poll().run();
+            kafka.rebalance(List.of(P0)); // P1 goes to another consumer
+        });
+
+        loop.runOnce();
+
+        assertEquals(1, applied.size());
+        assertEquals(List.of(Map.entry(Set.of(P0, P1), Map.of(P0, 1L, P1, 1L))), commits,
+                "committed in the rebalance callback, while P1 was still ours");
     }
 }

@@ -1,0 +1,79 @@
+package io.tributary.subscriber.consume;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.model.ChangeEvent;
+import io.tributary.model.ChangeEventJson;
+import io.tributary.model.Lsn;
+import io.tributary.model.Operation;
+import io.tributary.model.SourceInfo;
+import io.tributary.subscriber.apply.ApplyFailedException;
+import io.tributary.subscriber.apply.Rejection;
+import io.tributary.subscriber.events.ChangeEventReader;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class ApplyThreadTest {
+
+    private static byte[] event() {
+        ObjectNode row = ChangeEventJson.mapper().createObjectNode().put("id", 1);
+        return ChangeEventJson.encode(new ChangeEvent(Operation.CREATE, new SourceInfo("app", "public", "t",
+                Lsn.of(10), Lsn.of(10), 1, Instant.parse("2026-11-22T06:00:00Z")), row, null, row));
+    }
+
+    private static Batch oneEvent() {
+        Batch batch = new Batch(List.of(new ConsumerRecord<>("changes", 0, 0, "k".getBytes(), event())),
+                new ChangeEventReader());
+        assertEquals(1, batch.events().size(), "the test's record is a change event");
+        return batch;
+    }
+
+    @Test
+    void appliesOnItsOwnThreadAndOneBatchAtATime() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicReference<String> appliedOn = new AtomicReference<>();
+        List<Rejection> rejections = List.of(new Rejection(0, "public.t", "1", "mapper_parsing_exception", "bad"));
+        try (ApplyThread thread = ApplyThread.ofOwnThread((events, partitions) -> {
+            appliedOn.set(Thread.currentThread().getName());
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return rejections;
+        })) {
+            ApplyThread.Applying applying = thread.start(oneEvent());
+
+            assertFalse(applying.isDone(), "still waiting for Elasticsearch");
+            assertThrows(IllegalStateException.class, () -> thread.start(oneEvent()),
+                    "no second batch before the first is awaited");
+            answer.countDown();
+            assertSame(rejections, applying.await());
+            assertEquals("tributary-apply", appliedOn.get());
+            answer.countDown();
+            assertEquals(List.of(), thread.start(new Batch(new ChangeEventReader())).await(),
+                    "the next batch may start once the first is awaited");
+        }
+    }
+
+    @Test
+    void aFailedApplyIsThrownByAwaitAsItWasThrown() {
+        ApplyFailedException unavailable = new ApplyFailedException("connection refused", true, null);
+        ApplyThread thread = new ApplyThread((events, partitions) -> {
+            throw unavailable;
+        }, Runnable::run);
+
+        ApplyFailedException thrown = assertThrows(ApplyFailedException.class, () -> thread.start(oneEvent()).await());
+
+        assertSame(unavailable, thrown);
+    }
+}
