@@ -4,7 +4,6 @@ import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
 import io.tributary.subscriber.apply.Rejection;
 import io.tributary.subscriber.events.ChangeEventReader;
-import io.tributary.subscriber.events.ReceivedChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +13,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -48,8 +45,7 @@ import org.slf4j.LoggerFactory;
  * partitions still owned are rewound to its start: the new owner, or this consumer, applies those records again,
  * which external versioning makes harmless. Partitions revoked while a batch is being applied wait, in the rebalance
  * callback, until it is applied and committed (or, if it failed, abandoned), so their new owner starts after it.
- * Partitions revoked while a batch is being gathered are dropped from it (their records are not applied here; the
- * partitions still or again owned are rewound to the first dropped record).
+ * Partitions revoked while a batch is being gathered are dropped from it ({@link BatchGathering}).
  *
  * <p><b>Parked partitions</b> ({@link Parking}): when an apply leaves a partition's records to background work (joined
  * documents that fan out, a truncate or sweep of a large table), those records are held and the partition paused
@@ -63,12 +59,11 @@ import org.slf4j.LoggerFactory;
 public final class ChangeConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeConsumer.class);
-    /** How long one poll for the next batch waits while a batch is being applied: the apply's end is not awaited longer. */
-    private static final Duration POLL_WHILE_APPLYING = Duration.ofMillis(2);
 
     private final Consumer<byte[], byte[]> consumer;
     private final ApplyThread applyThread;
     private final ChangeEventReader reader = new ChangeEventReader();
+    private final BatchGathering gathering;
     private final DeadLetterPublisher deadLetters;
     private final ConsumerMetrics metrics;
     private final PollLimits limits;
@@ -76,14 +71,10 @@ public final class ChangeConsumer {
     private final Clock clock;
     private final BooleanSupplier stopRequested;
     private final Parking parking;
-    /** Partitions revoked or lost since the records being gathered were last checked. */
-    private final Set<TopicPartition> revokedDuringBatch = new HashSet<>();
     /** Records of parked partitions, in offset order, waiting for their background work. */
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> held = new HashMap<>();
     /** The batch being applied on the apply thread, if any. */
     private ApplyThread.Applying inFlight;
-    /** The next batch, gathered while {@link #inFlight} is applied; null when none was. */
-    private Batch next;
     private volatile boolean applying = true;
     private boolean retrying;
 
@@ -106,6 +97,7 @@ public final class ChangeConsumer {
         this.backoff = backoff;
         this.clock = clock;
         this.stopRequested = stopRequested;
+        this.gathering = new BatchGathering(consumer, reader, limits, clock);
     }
 
     /**
@@ -127,7 +119,7 @@ public final class ChangeConsumer {
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                 // A batch being applied is finished first, so the new owner starts after its commit.
                 settleInRebalance();
-                revokedDuringBatch.addAll(partitions);
+                gathering.revoked(partitions);
                 dropHeld(partitions);
                 LOG.info("partitions revoked: {}", partitions);
             }
@@ -146,7 +138,7 @@ public final class ChangeConsumer {
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
                 settleInRebalance();
-                revokedDuringBatch.addAll(partitions);
+                gathering.revoked(partitions);
                 dropHeld(partitions);
                 LOG.warn("partitions lost: {}", partitions);
             }
@@ -170,25 +162,16 @@ public final class ChangeConsumer {
     public void runOnce() throws ApplyFailedException, InterruptedException {
         if (inFlight == null) {
             applyReadyHeld();
-            Batch batch = next;
-            next = null;
-            if (batch == null) {
-                ConsumerRecords<byte[], byte[]> first = consumer.poll(limits.pollTimeout());
-                metrics.polled(consumer);
-                if (first.isEmpty()) {
-                    metrics.caughtUp();
-                    return;
-                }
-                revokedDuringBatch.clear();
-                batch = new Batch(first, reader);
-            } else {
-                metrics.polled(consumer);
-            }
-            batch = gather(batch);
-            if (batch.isEmpty()) {
+            Optional<Batch> polled = gathering.nextBatch();
+            metrics.polled(consumer);
+            if (polled.isEmpty()) {
+                metrics.caughtUp();
                 return;
             }
-            inFlight = applyThread.start(batch);
+            if (polled.get().isEmpty()) {
+                return;
+            }
+            inFlight = applyThread.start(polled.get());
         }
         gatherNextWhileApplying();
         if (inFlight != null) { // else a rebalance settled it
@@ -220,21 +203,7 @@ public final class ChangeConsumer {
 
     /** Polls the next batch, up to enough records, until the batch in flight is applied. */
     private void gatherNextWhileApplying() {
-        while (inFlight != null && !inFlight.isDone()
-                && (next == null || next.size() < limits.enoughRecords())) {
-            ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL_WHILE_APPLYING);
-            if (!polled.isEmpty()) {
-                if (next == null) {
-                    next = new Batch(reader);
-                }
-                polled.forEach(next::add);
-            }
-            if (next != null) {
-                next = dropRevoked(next);
-            } else {
-                revokedDuringBatch.clear();
-            }
-        }
+        gathering.gatherNextWhile(() -> inFlight != null && !inFlight.isDone());
     }
 
     /**
@@ -257,40 +226,29 @@ public final class ChangeConsumer {
             if (!mayRetry) {
                 rejections = Optional.empty();
             } else {
-                giveBackNext();
+                gathering.giveBackNext();
                 rejections = retry(batch, e);
             }
         }
         long appliedAtMillis = clock.millis();
         if (rejections.isEmpty()) {
-            giveBackNext();
+            gathering.giveBackNext();
             parking.cancel(batch.firstOffsets().keySet());
-            rewind(batch.firstOffsets());
+            gathering.rewind(batch.firstOffsets());
             return;
         }
         Set<TopicPartition> parked = parking.parkedByLastApply();
         if (!parked.isEmpty()) {
             hold(batch, parked);
         }
-        if (mayStartNext && held.isEmpty() && nextIsComplete()) {
-            inFlight = applyThread.start(next);
-            next = null;
+        if (mayStartNext && held.isEmpty() && gathering.nextIsComplete()) {
+            inFlight = applyThread.start(gathering.takeNext());
         }
         deadLetters.publish(batch.deadLetters(rejections.get(), parked));
         Map<TopicPartition, OffsetAndMetadata> offsets = batch.nextOffsets();
         offsets.keySet().removeAll(parked);
         commit(offsets);
         metrics.applied(parked.isEmpty() ? batch.events() : batch.eventsOutside(parked), appliedAtMillis);
-    }
-
-    /** True when the next batch holds enough records, or its wait for more is over. */
-    private boolean nextIsComplete() {
-        if (next == null || next.isEmpty()) {
-            return false;
-        }
-        long now = clock.millis();
-        return next.size() >= limits.enoughRecords() || limits.maxWait().isZero()
-                || limits.deadline(now, next.oldestTimestamp()) <= now;
     }
 
     /**
@@ -305,7 +263,7 @@ public final class ChangeConsumer {
             settle(false, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            giveBackNext();
+            gathering.giveBackNext();
             LOG.info("interrupted while the batch in flight was applied; it is abandoned");
         } catch (ApplyFailedException e) {
             throw new IllegalStateException("unreachable: no retry in a rebalance", e);
@@ -319,11 +277,7 @@ public final class ChangeConsumer {
                     .add(record);
         }
         consumer.pause(parked);
-        if (next != null) { // its records of these partitions come after the held ones: fetch them again later
-            Map<TopicPartition, Long> givenBack = new HashMap<>();
-            next = next.without(parked, givenBack);
-            rewind(givenBack);
-        }
+        gathering.giveBackNextOf(parked);
         LOG.info("partitions {} wait for their background work ({} records held, uncommitted)", parked,
                 parked.stream().mapToInt(p -> held.getOrDefault(p, List.of()).size()).sum());
     }
@@ -342,7 +296,7 @@ public final class ChangeConsumer {
         for (TopicPartition partition : ready) {
             records.addAll(held.remove(partition));
         }
-        revokedDuringBatch.clear();
+        gathering.forgetRevoked();
         applyAndCommit(new Batch(records, reader));
         Set<TopicPartition> resume = new HashSet<>(ready);
         resume.removeAll(held.keySet());
@@ -358,41 +312,6 @@ public final class ChangeConsumer {
                 LOG.info("held records of {} dropped: the partition is no longer applied here", partition);
             }
         }
-    }
-
-    /**
-     * Polls again until the batch holds enough records or the wait is over ({@link PollLimits#deadline}: counted from
-     * when the oldest record was written to Kafka, so records that already waited in the topic during the previous
-     * batch do not wait again); after the deadline it still takes, without waiting, what the consumer has already
-     * fetched, so a backlog fills batches by count. Records of partitions revoked meanwhile are dropped.
-     */
-    private Batch gather(Batch batch) {
-        long deadline = limits.deadline(clock.millis(), batch.oldestTimestamp());
-        boolean more = !limits.maxWait().isZero(); // zero: one poll is one batch
-        while (batch.size() < limits.enoughRecords() && revokedDuringBatch.isEmpty() && more) {
-            long left = Math.max(0, deadline - clock.millis());
-            int before = batch.size();
-            consumer.poll(Duration.ofMillis(left)).forEach(batch::add);
-            more = left > 0 || batch.size() > before;
-        }
-        return dropRevoked(batch);
-    }
-
-    /**
-     * {@code batch} without the records of partitions revoked since it was last checked; those partitions, if still
-     * or again owned, are rewound to their first dropped record: their owner applies them from there.
-     */
-    private Batch dropRevoked(Batch batch) {
-        if (revokedDuringBatch.isEmpty()) {
-            return batch;
-        }
-        Map<TopicPartition, Long> dropped = new HashMap<>();
-        Batch kept = batch.without(revokedDuringBatch, dropped);
-        LOG.info("partitions {} revoked while gathering a batch; the records of {} dropped from it",
-                revokedDuringBatch, dropped.keySet());
-        rewind(dropped);
-        revokedDuringBatch.clear();
-        return kept;
     }
 
     /**
@@ -415,9 +334,10 @@ public final class ChangeConsumer {
                         attempt, delay.toMillis(), failure.getMessage());
                 retrying = true;
                 consumer.pause(consumer.assignment());
-                giveBack(consumer.poll(delay));
-                if (!revokedDuringBatch.isEmpty() || stopRequested.getAsBoolean()) {
-                    LOG.info("abandoning the uncommitted batch (revoked: {}, stopping: {})", revokedDuringBatch,
+                gathering.giveBack(consumer.poll(delay));
+                Set<TopicPartition> revoked = gathering.revokedSinceChecked();
+                if (!revoked.isEmpty() || stopRequested.getAsBoolean()) {
+                    LOG.info("abandoning the uncommitted batch (revoked: {}, stopping: {})", revoked,
                             stopRequested.getAsBoolean());
                     return Optional.empty();
                 }
@@ -437,21 +357,6 @@ public final class ChangeConsumer {
         }
     }
 
-    /** The next batch, gathered while this one was applied, is not applied now: fetch its records again later. */
-    private void giveBackNext() {
-        if (next != null) {
-            rewind(next.firstOffsets());
-            next = null;
-        }
-    }
-
-    /** Records a poll returned while the batch is being retried are not ours to apply yet: fetch them again later. */
-    private void giveBack(ConsumerRecords<byte[], byte[]> records) {
-        for (TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).get(0).offset());
-        }
-    }
-
     private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             consumer.commitSync(offsets);
@@ -459,14 +364,5 @@ public final class ChangeConsumer {
             LOG.warn("offsets {} not committed ({}); their records will be applied again, harmlessly",
                     offsets, e.getMessage());
         }
-    }
-
-    private void rewind(Map<TopicPartition, Long> firstOffsets) {
-        Set<TopicPartition> owned = consumer.assignment();
-        firstOffsets.forEach((partition, offset) -> {
-            if (owned.contains(partition)) {
-                consumer.seek(partition, offset);
-            }
-        });
     }
 }
