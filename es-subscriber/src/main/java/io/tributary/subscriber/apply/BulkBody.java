@@ -15,7 +15,7 @@ import org.apache.http.entity.ContentType;
  * ({@code {"index":{"_index":…,"_id":…,"routing":…,"version":…,"version_type":"external"}}}, plus
  * {@code "require_alias":true} for a target that is an alias, so a write never creates a deleted index again with
  * dynamic mappings) and, for an index, the document's bytes as they are
- * ({@link io.tributary.subscriber.events.RowJson#json()}, one line by its invariant). Stateless.
+ * ({@link io.tributary.subscriber.events.RowJson#writeTo}, one line by its invariant). Stateless.
  */
 final class BulkBody {
 
@@ -112,14 +112,14 @@ final class BulkBody {
         }
         body.writeBytes(END);
         if (action.isIndex()) {
-            body.writeBytes(action.document().json());
+            action.document().writeTo(body);
             body.write('\n');
         }
     }
 
     /** About how many bytes {@code action} takes: its action line, and its document's line for an index. */
     static long estimatedBytes(BulkAction action) {
-        return estimatedActionLineBytes(action) + (action.isIndex() ? action.document().json().length + 1 : 0);
+        return estimatedActionLineBytes(action) + (action.isIndex() ? action.document().length() + 1 : 0);
     }
 
     /** About how many bytes the action line of {@code action} takes (exactly, for ASCII names). */

@@ -18,11 +18,20 @@ import java.io.UncheckedIOException;
  */
 public final class RowJson {
 
-    private final byte[] json;
+    /** The row is {@code source[from, from + length)}: a row read from a record stays in the record's bytes. */
+    private final byte[] source;
+    private final int from;
+    private final int length;
     private ObjectNode tree;
 
     private RowJson(byte[] json, ObjectNode tree) {
-        this.json = json;
+        this(json, 0, json.length, tree);
+    }
+
+    private RowJson(byte[] source, int from, int length, ObjectNode tree) {
+        this.source = source;
+        this.from = from;
+        this.length = length;
         this.tree = tree;
     }
 
@@ -37,7 +46,8 @@ public final class RowJson {
 
     /**
      * The row whose JSON object is {@code source[from, to)}, already checked to be well-formed JSON by the caller's
-     * parser. A pretty-printed object is read and written again, so the bytes hold no line break.
+     * parser; {@code source} is kept, not copied, so it must not change. A pretty-printed object is read and written
+     * again, so the bytes hold no line break.
      */
     static RowJson ofWellFormed(byte[] source, int from, int to) throws IOException {
         for (int i = from; i < to; i++) {
@@ -45,9 +55,7 @@ public final class RowJson {
                 return of((ObjectNode) ChangeEventJson.mapper().readTree(source, from, to - from));
             }
         }
-        byte[] json = new byte[to - from];
-        System.arraycopy(source, from, json, 0, json.length);
-        return new RowJson(json, null);
+        return new RowJson(source, from, to - from, null);
     }
 
     /**
@@ -68,12 +76,13 @@ public final class RowJson {
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         byte[] quotedName = encoder.quoteAsUTF8(name);
         byte[] quotedValue = encoder.quoteAsUTF8(value);
-        int rest = 1;
-        while (rest < json.length && (json[rest] == ' ' || json[rest] == '\t')) {
+        int end = from + length;
+        int rest = from + 1;
+        while (rest < end && (source[rest] == ' ' || source[rest] == '\t')) {
             rest++;
         }
-        boolean empty = rest < json.length && json[rest] == '}';
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length + quotedName.length
+        boolean empty = rest < end && source[rest] == '}';
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length + quotedName.length
                 + quotedValue.length + 8);
         out.write('{');
         out.write('"');
@@ -84,20 +93,30 @@ public final class RowJson {
         if (!empty) {
             out.write(',');
         }
-        out.write(json, rest, json.length - rest);
+        out.write(source, rest, end - rest);
         return new RowJson(out.toByteArray(), null);
     }
 
-    /** The compact JSON bytes; do not modify them. */
+    /** The compact JSON bytes (a copy when the row is part of a record's bytes); do not modify them. */
     public byte[] json() {
-        return json;
+        return from == 0 && length == source.length ? source : java.util.Arrays.copyOfRange(source, from, from + length);
+    }
+
+    /** How many bytes the compact JSON takes. */
+    public int length() {
+        return length;
+    }
+
+    /** Writes the compact JSON bytes to {@code out}, without copying them first. */
+    public void writeTo(java.io.ByteArrayOutputStream out) {
+        out.write(source, from, length);
     }
 
     /** The row's values; treat the tree as immutable. */
     public ObjectNode tree() {
         if (tree == null) {
             try {
-                tree = (ObjectNode) ChangeEventJson.mapper().readTree(json);
+                tree = (ObjectNode) ChangeEventJson.mapper().readTree(source, from, length);
             } catch (IOException e) {
                 throw new UncheckedIOException("a row's JSON no longer parses", e);
             }
@@ -107,6 +126,6 @@ public final class RowJson {
 
     @Override
     public String toString() {
-        return new String(json, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(source, from, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

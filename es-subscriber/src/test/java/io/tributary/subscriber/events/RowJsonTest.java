@@ -27,4 +27,22 @@ class RowJsonTest {
 
         assertEquals("{\"t\":\"new\",\"id\":1}", row.withLeadingField("t", "new").toString());
     }
+
+    @Test
+    void aRowInsideARecordsBytesIsWrittenReadAndSplicedAsExactlyItsOwnBytes() throws Exception {
+        byte[] record = "{\"op\":\"u\",\"after\":{\"id\":7,\"n\":\"b\"},\"x\":1}".getBytes(StandardCharsets.UTF_8);
+        int from = new String(record, StandardCharsets.UTF_8).indexOf("{\"id\"");
+        int to = new String(record, StandardCharsets.UTF_8).indexOf("},\"x\"") + 1;
+
+        RowJson row = RowJson.ofWellFormed(record, from, to);
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        row.writeTo(out);
+        assertEquals("{\"id\":7,\"n\":\"b\"}", out.toString(StandardCharsets.UTF_8));
+        assertEquals(out.size(), row.length());
+        assertEquals("{\"id\":7,\"n\":\"b\"}", new String(row.json(), StandardCharsets.UTF_8));
+        assertEquals("{\"t\":\"v\",\"id\":7,\"n\":\"b\"}", row.withLeadingField("t", "v").toString(),
+                "spliced into the row's bytes only");
+        assertEquals(7, row.tree().get("id").asInt());
+    }
 }
