@@ -13,8 +13,9 @@ import java.util.concurrent.FutureTask;
 /**
  * Applies batches on a thread of their own, so that the consumer thread polls and decodes the next batch while
  * Elasticsearch works on this one ({@link ChangeConsumer}). One batch at a time: {@link #start} refuses a second
- * before the first is {@linkplain Applying#await() awaited}, so the {@link BatchApplier} is never called
- * concurrently and a batch is applied only after every batch before it.
+ * while the first is still applying, so the {@link BatchApplier} is never called concurrently; the consumer starts a
+ * batch only after {@linkplain Applying#await() awaiting} the one before, so a batch is applied only after every
+ * batch before it.
  */
 public final class ApplyThread implements AutoCloseable {
 
@@ -46,7 +47,7 @@ public final class ApplyThread implements AutoCloseable {
 
     /** Starts applying {@code batch}'s events; only one batch at a time. */
     Applying start(Batch batch) {
-        if (current != null && !current.awaited) {
+        if (current != null && !current.isDone()) {
             throw new IllegalStateException("a batch is still being applied");
         }
         FutureTask<List<Rejection>> result;
@@ -72,7 +73,6 @@ public final class ApplyThread implements AutoCloseable {
 
         private final Batch batch;
         private final FutureTask<List<Rejection>> result;
-        private boolean awaited;
 
         private Applying(Batch batch, FutureTask<List<Rejection>> result) {
             this.batch = batch;
@@ -114,8 +114,6 @@ public final class ApplyThread implements AutoCloseable {
                     throw error;
                 }
                 throw new IllegalStateException(cause);
-            } finally {
-                awaited = result.isDone();
             }
         }
     }

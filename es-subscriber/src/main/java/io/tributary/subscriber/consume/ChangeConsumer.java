@@ -224,6 +224,8 @@ public final class ChangeConsumer {
             applying = true;
         } catch (ApplyFailedException e) {
             if (!mayRetry) {
+                LOG.warn("applying {} events failed ({}); the batch is abandoned uncommitted, its records are applied"
+                        + " again from the last commit", batch.events().size(), e.getMessage());
                 rejections = Optional.empty();
             } else {
                 gathering.giveBackNext();
