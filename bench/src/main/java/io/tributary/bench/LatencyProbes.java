@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.model.ChangeEventJson;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * first saw it; one watcher per stage fills that in.
  */
 final class LatencyProbes {
+
+    /** Probes an Elasticsearch poll asks for at most: the oldest not seen yet (50 = 5 s of probes). */
+    static final int POLLED_AT_MOST = 50;
 
     private LatencyProbes() {
     }
@@ -103,15 +107,22 @@ final class LatencyProbes {
     }
 
     /**
-     * Every {@code pollEvery}, asks Elasticsearch ({@code lookup}) for the probes {@code stage} has not seen yet, until
-     * probing stopped and every probe was seen. Until the subscriber's probe index is created and started, nothing is
-     * found.
+     * Every {@code pollEvery}, asks Elasticsearch ({@code lookup}) for the oldest {@value #POLLED_AT_MOST} probes
+     * {@code stage} has not seen yet, until probing stopped and every probe was seen. Until the subscriber's probe index
+     * is created and started, nothing is found.
+     *
+     * <p>Only the oldest are asked for, so that a backlog does not make the measuring itself load Elasticsearch more
+     * (every waiting probe every 10 ms is hundreds of ids per request once the subscriber is seconds behind). The
+     * probes are one table's rows, applied in commit order (one partition), so a newer probe is not there before the
+     * older ones; when more than that many become visible at once, the rest are found by the next polls, each a poll
+     * interval later: late, never early.
      */
     static Void pollElasticsearch(Duration pollEvery, Map<Long, Probe> probes, AtomicBoolean probing, Stage stage,
                                    Lookup lookup) throws Exception {
         while (true) {
             long polled = System.nanoTime();
-            List<Probe> waiting = probes.values().stream().filter(p -> p.seenAt(stage) == 0).toList();
+            List<Probe> waiting = probes.values().stream().filter(p -> p.seenAt(stage) == 0)
+                    .sorted(Comparator.comparingLong(p -> p.id)).limit(POLLED_AT_MOST).toList();
             if (waiting.isEmpty() && !probing.get()) {
                 return null;
             }
