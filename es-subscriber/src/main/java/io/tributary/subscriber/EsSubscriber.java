@@ -15,6 +15,7 @@ import io.tributary.subscriber.apply.BulkApplier;
 import io.tributary.subscriber.apply.DeleteMarkerPurge;
 import io.tributary.index.ElasticsearchConnection;
 import io.tributary.subscriber.consume.ApplyThread;
+import io.tributary.subscriber.consume.BatchApplier;
 import io.tributary.subscriber.consume.ChangeConsumer;
 import io.tributary.subscriber.consume.ConsumerMetrics;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
@@ -111,7 +112,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
             quietlyClose(elasticsearch);
             throw e;
         }
-        ApplyThread applyThread = ApplyThread.ofOwnThread(applier::apply);
+        ApplyThread applyThread = ApplyThread.ofOwnThread(BatchApplier.of(applier));
         ChangeConsumer consumer = new ChangeConsumer(kafka, applyThread, applier.parking(),
                 new DeadLetterPublisher(deadLetterProducer, source.deadLetterTopic(), metrics),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -132,8 +133,17 @@ public final class BulkApplier implements AutoCloseable {
      */
     public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions)
             throws ApplyFailedException {
+        return apply(events, partitions, Optional.empty());
+    }
+
+    /**
+     * {@link #apply(List, List)} with the writes {@link #planAhead planned ahead} for {@code events}, if they were:
+     * the batch's turn then starts with its requests.
+     */
+    public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions,
+                                 Optional<PlannedAhead> ahead) throws ApplyFailedException {
         try {
-            return applyOnce(events, partitions);
+            return applyOnce(events, partitions, ahead.map(planned -> planned.planFor(events)).orElse(null));
         } catch (ApplyFailedException e) {
             e.unavailableIndex().ifPresent(this::noteUnavailable);
             throw e;
@@ -151,18 +161,46 @@ public final class BulkApplier implements AutoCloseable {
         }
     }
 
-    private List<Rejection> applyOnce(List<ReceivedChange> events, List<TopicPartition> partitions)
-            throws ApplyFailedException {
+    /**
+     * Plans the writes of {@code events} now, on the caller's thread, while another batch is being applied — when the
+     * plan needs nothing Elasticsearch holds, so the batch before cannot change it: no stored documents to read
+     * (updates with unchanged columns), no joined documents, no truncate or sweep. Touches only what is safe to share
+     * with the apply thread (the table mappings and the clock).
+     *
+     * @return the plan, for {@link #apply(List, List, Optional)}; empty when the batch must be planned in its turn
+     */
+    public Optional<PlannedAhead> planAhead(List<ReceivedChange> events) {
+        if (documents != null || !BatchPlan.lookups(events, tables).isEmpty()) {
+            return Optional.empty();
+        }
+        BatchPlan plan = BatchPlan.of(events, Map.of(), tables, clock.instant());
+        for (PlannedWrite write : plan.writes()) {
+            if (write.isBarrier()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new PlannedAhead(events, plan));
+    }
+
+    /** @param planned the batch's plan made ahead ({@link #planAhead}), or null to plan it now */
+    private List<Rejection> applyOnce(List<ReceivedChange> events, List<TopicPartition> partitions,
+                                      BatchPlan planned) throws ApplyFailedException {
         if (events.size() != partitions.size()) {
             throw new IllegalArgumentException(events.size() + " events but " + partitions.size() + " partitions");
         }
-        Set<DocumentAddress> lookups = BatchPlan.lookups(events, tables);
-        if (documents != null) {
-            lookups = new LinkedHashSet<>(lookups);
-            lookups.addAll(documents.lookups(events, tables));
+        BatchPlan plan;
+        Map<DocumentAddress, ObjectNode> stored = Map.of();
+        if (planned != null && documents == null) {
+            plan = planned;
+        } else {
+            Set<DocumentAddress> lookups = BatchPlan.lookups(events, tables);
+            if (documents != null) {
+                lookups = new LinkedHashSet<>(lookups);
+                lookups.addAll(documents.lookups(events, tables));
+            }
+            stored = StoredDocuments.read(client, lookups);
+            plan = BatchPlan.of(events, stored, tables, clock.instant());
         }
-        Map<DocumentAddress, ObjectNode> stored = StoredDocuments.read(client, lookups);
-        BatchPlan plan = BatchPlan.of(events, stored, tables, clock.instant());
         Set<TopicPartition> parked = new HashSet<>(documents == null ? Set.of()
                 : documents.rebuild(events, partitions, stored, tables));
         List<Rejection> rejections = new ArrayList<>(plan.rejections());

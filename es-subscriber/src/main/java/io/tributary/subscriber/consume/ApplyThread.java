@@ -55,11 +55,23 @@ public final class ApplyThread implements AutoCloseable {
             result = new FutureTask<>(List::of);
             result.run();
         } else {
-            result = new FutureTask<>(() -> applier.apply(batch.events(), batch.eventPartitions()));
+            result = new FutureTask<>(() -> applier.apply(batch.events(), batch.eventPartitions(),
+                    batch.plannedAhead()));
             executor.execute(result);
         }
         current = new Applying(batch, result);
         return current;
+    }
+
+    /**
+     * Plans {@code batch}'s writes now, on the caller's thread, while the batch before it is applying, when the applier
+     * can ({@link BatchApplier#planAhead}); the plan is used when the batch starts, unless the batch changes before.
+     * Planned once: a batch already planned, or that could not be, is left as it is.
+     */
+    void planAhead(Batch batch) {
+        if (!batch.plannedAheadTried()) {
+            batch.plannedAhead(applier.planAhead(batch.events()));
+        }
     }
 
     /** Stops the thread; an apply running now is interrupted. */

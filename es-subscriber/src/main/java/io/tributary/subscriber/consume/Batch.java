@@ -1,6 +1,7 @@
 package io.tributary.subscriber.consume;
 
 import io.tributary.model.MalformedChangeEventException;
+import io.tributary.subscriber.apply.PlannedAhead;
 import io.tributary.subscriber.apply.Rejection;
 import io.tributary.subscriber.events.ChangeEventReader;
 import io.tributary.subscriber.events.ReceivedChange;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +39,8 @@ final class Batch {
     private final Map<TopicPartition, Long> lastOffsets = new HashMap<>();
     private TopicPartition lastPartition;
     private long oldestTimestamp = Long.MAX_VALUE;
+    /** The writes planned ahead for exactly these events; null until tried, and again after any change. */
+    private Optional<PlannedAhead> plannedAhead;
 
     /** An empty batch. */
     Batch(ChangeEventReader reader) {
@@ -51,6 +55,7 @@ final class Batch {
 
     /** Adds and decodes {@code record}, which follows the batch's records of its partition. */
     void add(ConsumerRecord<byte[], byte[]> record) {
+        plannedAhead = null; // planned for fewer events
         records.add(record);
         TopicPartition partition = lastPartition;
         if (partition == null || partition.partition() != record.partition()
@@ -70,6 +75,21 @@ final class Batch {
         } catch (MalformedChangeEventException e) {
             undecodable.add(new DeadLetter(record, NOT_A_CHANGE_EVENT, e.getMessage(), "", "", keyText(record)));
         }
+    }
+
+    /** Keeps {@code plan}, made ahead for this batch's events as they are now ({@link ApplyThread#planAhead}). */
+    void plannedAhead(Optional<PlannedAhead> plan) {
+        plannedAhead = plan;
+    }
+
+    /** True once a plan ahead was tried for the events as they are now, whether one was made or not. */
+    boolean plannedAheadTried() {
+        return plannedAhead != null;
+    }
+
+    /** The writes planned ahead for the events as they are now; empty when none was made. */
+    Optional<PlannedAhead> plannedAhead() {
+        return plannedAhead == null ? Optional.empty() : plannedAhead;
     }
 
     /** Records in the batch, change events or not. */

@@ -121,6 +121,11 @@ final class BatchGathering {
         }
     }
 
+    /** The next batch when it holds enough records: it takes no more, so it can be planned ahead. */
+    Optional<Batch> fullNext() {
+        return next != null && next.size() >= limits.enoughRecords() ? Optional.of(next) : Optional.empty();
+    }
+
     /** True when the next batch holds enough records, or its wait for more is over. */
     boolean nextIsComplete() {
         if (next == null || next.isEmpty()) {

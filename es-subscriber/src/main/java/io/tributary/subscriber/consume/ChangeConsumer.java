@@ -201,9 +201,15 @@ public final class ChangeConsumer {
         }
     }
 
-    /** Polls the next batch, up to enough records, until the batch in flight is applied. */
+    /**
+     * Polls the next batch, up to enough records, until the batch in flight is applied; a next batch that filled up
+     * meanwhile is planned now, so that its turn starts with its requests.
+     */
     private void gatherNextWhileApplying() {
         gathering.gatherNextWhile(() -> inFlight != null && !inFlight.isDone());
+        if (inFlight != null && !inFlight.isDone()) {
+            gathering.fullNext().ifPresent(applyThread::planAhead);
+        }
     }
 
     /**

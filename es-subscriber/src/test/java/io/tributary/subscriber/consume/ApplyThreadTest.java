@@ -12,14 +12,20 @@ import io.tributary.model.Lsn;
 import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.subscriber.apply.ApplyFailedException;
+import io.tributary.subscriber.apply.PlannedAhead;
+import io.tributary.subscriber.apply.PlansAhead;
 import io.tributary.subscriber.apply.Rejection;
 import io.tributary.subscriber.events.ChangeEventReader;
+import io.tributary.subscriber.events.ReceivedChange;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class ApplyThreadTest {
@@ -62,6 +68,50 @@ class ApplyThreadTest {
             assertSame(rejections, thread.start(oneEvent()).await(),
                     "the next batch may start once the first is applied");
         }
+    }
+
+    /** An applier that plans every batch ahead and keeps, per apply, the plan it was given. */
+    private static final class PlanningApplier implements BatchApplier {
+        final List<Optional<PlannedAhead>> given = new ArrayList<>();
+        final List<PlannedAhead> made = new ArrayList<>();
+
+        @Override
+        public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions) {
+            throw new AssertionError("applied without the plan argument");
+        }
+
+        @Override
+        public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions,
+                                     Optional<PlannedAhead> ahead) {
+            given.add(ahead);
+            return List.of();
+        }
+
+        @Override
+        public Optional<PlannedAhead> planAhead(List<ReceivedChange> events) {
+            PlannedAhead plan = PlansAhead.of(events);
+            made.add(plan);
+            return Optional.of(plan);
+        }
+    }
+
+    @Test
+    void aBatchPlannedAheadIsAppliedWithItsPlanOnceAndOneChangedSinceIsPlannedInItsTurn() throws Exception {
+        PlanningApplier applier = new PlanningApplier();
+        ApplyThread thread = new ApplyThread(applier, Runnable::run);
+        Batch planned = oneEvent();
+        Batch changed = oneEvent();
+
+        thread.planAhead(planned);
+        thread.planAhead(planned);
+        thread.planAhead(changed);
+        changed.add(new ConsumerRecord<>("changes", 0, 1, "k".getBytes(), event()));
+        thread.start(planned).await();
+        thread.start(changed).await();
+
+        assertEquals(2, applier.made.size(), "a batch is planned ahead once");
+        assertSame(applier.made.get(0), applier.given.get(0).orElseThrow(), "the plan made for the batch");
+        assertEquals(Optional.empty(), applier.given.get(1), "a record added after planning: no plan ahead");
     }
 
     @Test

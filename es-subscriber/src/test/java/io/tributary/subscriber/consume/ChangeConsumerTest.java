@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,8 @@ import io.tributary.model.Operation;
 import io.tributary.model.SourceInfo;
 import io.tributary.ops.RetryBackoff;
 import io.tributary.subscriber.apply.ApplyFailedException;
+import io.tributary.subscriber.apply.PlannedAhead;
+import io.tributary.subscriber.apply.PlansAhead;
 import io.tributary.subscriber.apply.Rejection;
 import io.tributary.subscriber.events.ReceivedChange;
 import java.nio.charset.StandardCharsets;
@@ -537,6 +540,67 @@ class ChangeConsumerTest {
 
         assertEquals(2, applied.size(), "nothing applied twice");
         assertEquals(2, committed(P0), "the next call commits the batch it started");
+    }
+
+    @Test
+    @Timeout(10)
+    void aFullNextBatchIsPlannedAheadOnTheConsumerThreadWhileOneAppliesAndStartsWithThatPlan() throws Exception {
+        List<String> plannedOn = new ArrayList<>();
+        List<List<Long>> plannedIds = new ArrayList<>();
+        List<PlannedAhead> made = new ArrayList<>();
+        List<Optional<PlannedAhead>> given = new ArrayList<>();
+        BatchApplier planning = new BatchApplier() {
+            @Override
+            public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions) {
+                throw new AssertionError("applied without the plan argument");
+            }
+
+            @Override
+            public List<Rejection> apply(List<ReceivedChange> events, List<TopicPartition> partitions,
+                                         Optional<PlannedAhead> ahead) {
+                given.add(ahead);
+                applied.add(List.copyOf(events));
+                return List.of();
+            }
+
+            @Override
+            public Optional<PlannedAhead> planAhead(List<ReceivedChange> events) {
+                plannedOn.add(Thread.currentThread().getName());
+                plannedIds.add(events.stream().map(e -> e.key().get("id").asLong()).toList());
+                PlannedAhead plan = PlansAhead.of(events);
+                made.add(plan);
+                deferred.poll().run(); // Elasticsearch answers the batch in flight
+                return Optional.of(plan);
+            }
+        };
+        ChangeConsumer planningLoop = new ChangeConsumer(kafka, new ApplyThread(planning, applyExecutor),
+                new DeadLetterPublisher(deadLetterProducer, DLQ, metrics),
+                new ConsumerMetrics(metrics, Clock.fixed(NOW, ZoneOffset.UTC)),
+                new PollLimits(Duration.ZERO, 2, Duration.ZERO), new RetryBackoff(Duration.ofMillis(1),
+                Duration.ofMillis(2)), clock, () -> false);
+        planningLoop.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0, P1));
+        add(P0, 0, event(1, 10));
+        add(P0, 1, event(2, 11));
+        deferNextApply = true;
+        kafka.schedulePollTask(() -> { }); // the first batch's poll: two records, enough
+        kafka.schedulePollTask(() -> { // polled while it is applied: the next batch, full
+            add(P0, 2, event(3, 12));
+            add(P0, 3, event(4, 13));
+        });
+
+        planningLoop.runOnce();
+
+        assertEquals(List.of(List.of(3L, 4L)), plannedIds, "the full next batch is planned while the first applies");
+        assertEquals(List.of(Thread.currentThread().getName()), plannedOn, "on the consumer thread");
+        assertEquals(Optional.empty(), given.get(0), "the first batch was planned in its turn");
+        assertSame(made.get(0), given.get(1).orElseThrow(), "the next batch starts with the plan made for it");
+        assertEquals(2, committed(P0), "the first batch is committed");
+
+        planningLoop.runOnce();
+
+        assertEquals(4, committed(P0));
+        assertEquals(2, applied.size(), "each batch applied once");
     }
 
     @Test
