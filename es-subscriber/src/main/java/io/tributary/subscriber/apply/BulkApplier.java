@@ -165,7 +165,9 @@ public final class BulkApplier implements AutoCloseable {
      * Plans the writes of {@code events} now, on the caller's thread, while another batch is being applied — when the
      * plan needs nothing Elasticsearch holds, so the batch before cannot change it: no stored documents to read
      * (updates with unchanged columns), no joined documents, no truncate or sweep. Touches only what is safe to share
-     * with the apply thread (the table mappings and the clock).
+     * with the apply thread (the table mappings and the clock). The plan is kept for the batch's retries too, so its
+     * delete markers record the planning time: still later than their records' writing to Kafka, which is what
+     * their keeping counts from ({@link DeleteMarkerPurge}).
      *
      * @return the plan, for {@link #apply(List, List, Optional)}; empty when the batch must be planned in its turn
      */
