@@ -111,7 +111,7 @@ public final class BulkApplier implements AutoCloseable {
         this.concurrentPartitions = new ConcurrentPartitions(bulk.concurrency(), "tributary-bulk");
         this.metrics = new ApplyMetrics(metrics);
         this.tables = tables;
-        this.targets = new TargetIndexes(client, engine);
+        this.targets = new TargetIndexes(client, engine, concurrentPartitions);
         this.sender = new BulkRequestSender(restClient, this.metrics, targets::isAlias);
         int sweepPage = Math.min(bulk.maxActions(), sweeps.pageSize());
         this.sweeps = new BackgroundSweeps(

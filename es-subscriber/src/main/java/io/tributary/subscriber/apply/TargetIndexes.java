@@ -47,7 +47,12 @@ import org.slf4j.LoggerFactory;
  * alias's name with dynamic mappings; the write is retried ({@link UnavailableIndex}) after {@link #forget}, so the
  * next {@link #prepare} creates index and alias again, as at the first write.
  *
- * <p>Used by the consumer thread; {@link #isAlias} and {@link #forget} also by bulk request threads.
+ * <p><b>Several at once:</b> the targets of one {@link #prepare} that need requests are prepared concurrently, on the
+ * bulk request threads (a batch that first sees three tables creates their indices together, instead of waiting
+ * for each creation, shard start included, in turn); each target's own requests stay in order.
+ *
+ * <p>{@link #prepare} is called by one thread at a time (the one applying batches), never while that thread's bulk
+ * requests run; {@link #isAlias} and {@link #forget} also by bulk request threads.
  */
 final class TargetIndexes {
 
@@ -63,9 +68,13 @@ final class TargetIndexes {
     /** Targets known to be aliases: their writes must not create an index. */
     private final Set<String> aliases = ConcurrentHashMap.newKeySet();
 
-    TargetIndexes(ElasticsearchClient client, SearchEngine engine) {
+    private final ConcurrentPartitions lanes;
+
+    /** @param lanes where the targets of one {@link #prepare} are prepared, several at once; not closed here */
+    TargetIndexes(ElasticsearchClient client, SearchEngine engine, ConcurrentPartitions lanes) {
         this.client = client;
         this.engine = engine;
+        this.lanes = lanes;
     }
 
     /**
@@ -95,29 +104,48 @@ final class TargetIndexes {
             distinct.forEach(types -> types.forEach(fields::putIfAbsent));
             fieldTypes.put(index, fields);
         });
-        Map<String, Refusal> refused = new HashMap<>();
-        for (Map.Entry<String, TableMapping> target : tables.entrySet()) {
-            String name = target.getKey();
-            Map<String, String> fields = fieldTypes.get(name);
-            Set<String> mapped = mappedFields.get(name);
-            if (mapped == null) {
-                Optional<Refusal> refusal = ensureExists(target.getValue(), fields);
-                if (refusal.isPresent()) {
-                    refused.put(name, refusal.get());
-                    continue;
-                }
-                mapped = mappedFields.get(name);
+        // Only targets not seen yet, or with fields not mapped yet, need requests; several of them (a batch's first
+        // sight of several tables) are prepared at once, each target's requests in order.
+        Map<String, List<TableMapping>> unprepared = new LinkedHashMap<>();
+        tables.forEach((name, table) -> {
+            if (needsPreparing(table, fieldTypes.get(name))) {
+                unprepared.put(name, List.of(table));
             }
-            if (target.getValue().mappingFile().isEmpty()) {
-                Map<String, String> missing = new LinkedHashMap<>(fields);
-                missing.keySet().removeAll(mapped);
-                if (!missing.isEmpty()) {
-                    putMapping(target.getValue(), missing);
-                    mapped.addAll(missing.keySet());
-                }
-            }
+        });
+        Map<String, Refusal> refused = new ConcurrentHashMap<>();
+        if (!unprepared.isEmpty()) {
+            lanes.runInOrder(unprepared, (name, table) -> prepare(table, fieldTypes.get(name))
+                    .ifPresent(refusal -> refused.put(name, refusal)));
         }
         return refused;
+    }
+
+    private boolean needsPreparing(TableMapping table, Map<String, String> fieldTypes) {
+        Set<String> mapped = mappedFields.get(table.target());
+        return mapped == null || table.mappingFile().isEmpty() && !mapped.containsAll(fieldTypes.keySet());
+    }
+
+    /** Creates or adopts {@code table}'s target if it is not known yet, then maps the fields it lacks. */
+    private Optional<Refusal> prepare(TableMapping table, Map<String, String> fieldTypes)
+            throws ApplyFailedException {
+        String name = table.target();
+        Set<String> mapped = mappedFields.get(name);
+        if (mapped == null) {
+            Optional<Refusal> refusal = ensureExists(table, fieldTypes);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+            mapped = mappedFields.get(name);
+        }
+        if (table.mappingFile().isEmpty()) {
+            Map<String, String> missing = new LinkedHashMap<>(fieldTypes);
+            missing.keySet().removeAll(mapped);
+            if (!missing.isEmpty()) {
+                putMapping(table, missing);
+                mapped.addAll(missing.keySet());
+            }
+        }
+        return Optional.empty();
     }
 
     /** True when {@code target} is an alias (as far as {@link #prepare} found): its writes carry {@code require_alias}. */

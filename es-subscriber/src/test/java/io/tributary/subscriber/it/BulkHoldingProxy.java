@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * An HTTP proxy in front of Elasticsearch for a subscriber under test that lets the test hold its bulk requests:
  * first unsent ({@link #holdBulksUnsent}), then, once {@link #sendHeldBulksThenHoldAnswers released}, the held ones
  * go through and every later bulk reaches Elasticsearch but never gets its answer back; or that slows every bulk
- * request down ({@link #delayBulks}) and counts them. Every other request passes straight through. Handlers run on
+ * request down ({@link #delayBulks}) and counts them; or that slows index creations down
+ * ({@link #delayIndexCreations}) and records how many ran at once. Every other request passes straight through. Handlers run on
  * daemon threads; {@link #close} lets the held ones go.
  */
 final class BulkHoldingProxy implements AutoCloseable {
@@ -48,6 +49,11 @@ final class BulkHoldingProxy implements AutoCloseable {
     private volatile boolean holdAnswers;
     private volatile Duration bulkDelay = Duration.ZERO;
     private final java.util.concurrent.atomic.AtomicLong bulks = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Duration creationDelay = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger creationsRunning =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostCreationsAtOnce =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     BulkHoldingProxy(String elasticsearchUrl) throws IOException {
         this.target = elasticsearchUrl.replaceAll("/+$", "");
@@ -64,6 +70,16 @@ final class BulkHoldingProxy implements AutoCloseable {
     /** From now on every bulk request waits this long before it is sent. */
     void delayBulks(Duration delay) {
         bulkDelay = delay;
+    }
+
+    /** From now on every index creation ({@code PUT /<index>}) waits this long before it is sent. */
+    void delayIndexCreations(Duration delay) {
+        creationDelay = delay;
+    }
+
+    /** The most index creations that were in the proxy at the same time so far. */
+    int mostIndexCreationsAtOnce() {
+        return mostCreationsAtOnce.get();
     }
 
     /** The bulk requests that reached the proxy so far. */
@@ -99,7 +115,18 @@ final class BulkHoldingProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
-            boolean bulk = exchange.getRequestURI().getPath().endsWith("/_bulk");
+            String path = exchange.getRequestURI().getPath();
+            boolean bulk = path.endsWith("/_bulk");
+            if ("PUT".equals(exchange.getRequestMethod()) && path.matches("/[^/_][^/]*")) {
+                mostCreationsAtOnce.accumulateAndGet(creationsRunning.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(creationDelay.toMillis());
+                    relay(exchange, forward(exchange));
+                } finally {
+                    creationsRunning.decrementAndGet();
+                }
+                return;
+            }
             if (bulk) {
                 bulks.incrementAndGet();
                 Thread.sleep(bulkDelay.toMillis());
@@ -115,12 +142,7 @@ final class BulkHoldingProxy implements AutoCloseable {
                 closed.await();
                 return;
             }
-            answer.headers().map().forEach((name, values) -> {
-                if (!SERVER_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) {
-                    exchange.getResponseHeaders().put(name, values);
-                }
-            });
-            respond(exchange, answer.statusCode(), answer.body());
+            relay(exchange, answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
@@ -128,6 +150,15 @@ final class BulkHoldingProxy implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    private static void relay(HttpExchange exchange, HttpResponse<byte[]> answer) throws IOException {
+        answer.headers().map().forEach((name, values) -> {
+            if (!SERVER_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+            }
+        });
+        respond(exchange, answer.statusCode(), answer.body());
     }
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {

@@ -106,6 +106,30 @@ class IndexMappingIT extends SubscriberItSupport {
         assertEquals(2, harness.sources(index).size());
     }
 
+    /**
+     * The first batch brings rows of three tables: their indices are created together (two at once with the default
+     * two lanes), not one after another, each creation held 300 ms by a proxy; and each gets its row.
+     */
+    @Test
+    void aBatchThatFirstSeesSeveralTablesCreatesTheirIndicesAtOnce() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "together", 1);
+        List<String> tables = List.of(unique("first"), unique("second"), unique("third"));
+        Map<String, String> types = types("id", "int8", "name", "text");
+        for (int i = 0; i < tables.size(); i++) {
+            harness.send(0, insert(tables.get(i), 10 + i, "{\"id\":1,\"name\":\"n\"}", types));
+        }
+        try (BulkHoldingProxy proxy = new BulkHoldingProxy(elasticsearch.url())) {
+            proxy.delayIndexCreations(Duration.ofMillis(300));
+            harness.startSubscriber(harness.settings("tributary.elasticsearch.urls = \"" + proxy.url() + "\""));
+            harness.awaitCaughtUp(harness.group, WAIT);
+
+            for (String table : tables) {
+                assertEquals(1, harness.sources(SCHEMA + "." + table).size(), table);
+            }
+            assertEquals(2, proxy.mostIndexCreationsAtOnce(), "as many creations at once as bulk lanes");
+        }
+    }
+
     @Test
     void jsonOfEveryShapeInOneColumnReachesElasticsearchAndStaysSearchable() throws Exception {
         harness = new SubscriberHarness(kafka, elasticsearch, "json", 1);
