@@ -13,7 +13,7 @@ public final class HistogramBuckets {
     private static final Duration[] REQUEST = millis(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000);
 
     private static final Duration[] COMMIT_TO_STAGE = millis(10, 25, 50, 100, 200, 300, 500, 1_000, 2_000, 5_000,
-            10_000, 30_000, 60_000, 300_000);
+            10_000, 30_000, 60_000, 300_000, 900_000, 3_600_000, 21_600_000);
 
     private static final double[] BULK_OPERATIONS = {1, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000};
 
@@ -26,8 +26,9 @@ public final class HistogramBuckets {
     }
 
     /**
-     * Commit in PostgreSQL to a stage of the pipeline: 10 ms to 5 min (14 bounds), with a bound at 300 ms, the target
-     * for commit to applied.
+     * Commit in PostgreSQL to a stage of the pipeline: 10 ms to 6 h (17 bounds), with a bound at 300 ms, the target
+     * for commit to applied, and bounds of 15 min, 1 h and 6 h so that a backlog being worked off (a subscriber
+     * back after an outage, a replay) reports its age instead of piling up past the last bound.
      */
     public static Duration[] commitToStage() {
         return COMMIT_TO_STAGE.clone();

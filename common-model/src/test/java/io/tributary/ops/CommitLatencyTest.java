@@ -55,4 +55,13 @@ class CommitLatencyTest {
         assertFalse(scrape.contains("quantile="), scrape);
         assertTrue(scrape.contains("PostgreSQL (its clock)"), "the description names whose clocks: " + scrape);
     }
+
+    @Test
+    void aChangeFromAnHourOldBacklogLandsInABoundedBucketNotPastTheLast() {
+        latency.reachedNow(NOW.minusSeconds(40 * 60));
+
+        String scrape = registry.scrape();
+        assertTrue(scrape.contains(BUCKET + "{service=\"test-service\",le=\"900.0\"} 0"), scrape);
+        assertTrue(scrape.contains(BUCKET + "{service=\"test-service\",le=\"3600.0\"} 1"), scrape);
+    }
 }
