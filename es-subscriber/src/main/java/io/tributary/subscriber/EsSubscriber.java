@@ -114,7 +114,7 @@ public final class EsSubscriber implements ServiceLauncher.Service {
         }
         ApplyThread applyThread = ApplyThread.ofOwnThread(BatchApplier.of(applier));
         ChangeConsumer consumer = new ChangeConsumer(kafka, applyThread, applier.parking(),
-                new DeadLetterPublisher(deadLetterProducer, source.deadLetterTopic(), metrics),
+                new DeadLetterPublisher(deadLetterProducer, source.deadLetterTopic(), metrics, source.maxEventBytes()),
                 new ConsumerMetrics(metrics, Clock.systemUTC()),
                 new PollLimits(POLL_TIMEOUT, enoughRecords(bulk), bulk.maxWait()), target.retry(),
                 Clock.systemUTC(), loop::stopRequested);

@@ -55,11 +55,14 @@ public record SubscriberSettings(Kafka kafka, Elasticsearch elasticsearch, Map<T
      * @param topic           one topic, or a {@code ${schema}}/{@code ${table}} pattern ({@link TopicNames})
      * @param deadLetterTopic where records that cannot be applied go; never the consumed topic nor matched by its
      *                        pattern (the subscriber would read its own dead letters)
+     * @param maxEventBytes   the largest change event a dead letter must carry ({@code max-event-bytes}, as the
+     *                        producer's): the dead-letter producer's and a created dead-letter topic's limit, with
+     *                        room for the headers
      * @param properties      the client properties of every Kafka client: {@link KafkaSecurity}'s, with
      *                        {@code tributary.kafka.properties} over them; its {@code toString} hides logins
      */
     public record Kafka(String bootstrapServers, String topic, String deadLetterTopic, String groupId,
-                        int maxPollRecords, Map<String, String> properties) {
+                        int maxPollRecords, int maxEventBytes, Map<String, String> properties) {
 
         public Kafka {
             properties = KafkaSecurity.hidingSecrets(properties);
@@ -151,7 +154,9 @@ public record SubscriberSettings(Kafka kafka, Elasticsearch elasticsearch, Map<T
         String topic = read.requiredString("tributary.kafka.topic");
         return new Kafka(read.requiredString("tributary.kafka.bootstrap-servers"), topic,
                 deadLetterTopic(read, topic), read.requiredString("tributary.kafka.group-id"),
-                read.intBetween("tributary.kafka.max-poll-records", 1, 100_000), KafkaSecurity.clientProperties(read));
+                read.intBetween("tributary.kafka.max-poll-records", 1, 100_000),
+                (int) read.bytesBetween("tributary.kafka.max-event-bytes", 64 * 1024, 1024 * 1024 * 1024),
+                KafkaSecurity.clientProperties(read));
     }
 
     private static RetryBackoff retry(SettingsReader read) {

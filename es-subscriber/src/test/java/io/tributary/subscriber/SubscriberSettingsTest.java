@@ -42,6 +42,16 @@ class SubscriberSettingsTest {
     }
 
     @Test
+    void deadLettersCarryChangeEventsOfTheProducersDefaultLimitUnlessSaidOtherwise() {
+        assertEquals(64 * 1024 * 1024, SubscriberSettings.load(null, requiredEnvironment()).kafka().maxEventBytes());
+        Map<String, String> environment = requiredEnvironment();
+        environment.put("TRIBUTARY_KAFKA_MAX_EVENT_BYTES", "200MiB");
+        assertEquals(200 * 1024 * 1024, SubscriberSettings.load(null, environment).kafka().maxEventBytes());
+        assertEquals("tributary.kafka.max-event-bytes must be between 65536 and 1073741824 bytes, got 1000",
+                bulkError("TRIBUTARY_KAFKA_MAX_EVENT_BYTES", "1000"));
+    }
+
+    @Test
     void aPatternTopicNeedsADeadLetterTopicItDoesNotMatch() {
         Map<String, String> environment = requiredEnvironment();
         environment.put("TRIBUTARY_KAFKA_TOPIC", "cdc.${schema}.${table}");

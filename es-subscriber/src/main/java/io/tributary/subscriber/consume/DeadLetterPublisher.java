@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -39,11 +40,15 @@ public final class DeadLetterPublisher {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final MeterRegistry metrics;
+    private final int maxEventBytes;
 
-    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, MeterRegistry metrics) {
+    /** @param maxEventBytes {@code tributary.kafka.max-event-bytes}, named when a letter is too large for Kafka */
+    public DeadLetterPublisher(Producer<byte[], byte[]> producer, String topic, MeterRegistry metrics,
+                               int maxEventBytes) {
         this.producer = producer;
         this.topic = topic;
         this.metrics = metrics;
+        this.maxEventBytes = maxEventBytes;
     }
 
     /**
@@ -81,8 +86,16 @@ public final class DeadLetterPublisher {
     }
 
     private KafkaException notWritten(DeadLetter letter, Throwable cause) {
-        return new KafkaException("could not write record " + letter.source() + " (" + letter.row() + ") to the"
-                + " dead-letter topic " + topic + ": " + cause.getMessage() + "; its offset stays uncommitted", cause);
+        String advice = cause instanceof RecordTooLargeException
+                ? "; " + DeadLetterTopic.raiseTheLimit(topic, maxEventBytes) : "";
+        int bytes = size(letter.record().key()) + size(letter.record().value());
+        return new KafkaException("could not write record " + letter.source() + " (" + letter.row() + ", " + bytes
+                + " bytes of key and value) to the dead-letter topic " + topic + ": " + cause.getMessage()
+                + "; its offset stays uncommitted" + advice, cause);
+    }
+
+    private static int size(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {

@@ -43,6 +43,7 @@ import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,6 +57,7 @@ class ChangeConsumerTest {
 
     private static final String TOPIC = "changes";
     private static final String DLQ = "changes.dlq";
+    private static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
     private static final Instant NOW = Instant.parse("2026-11-22T06:00:10Z");
@@ -130,7 +132,7 @@ class ChangeConsumerTest {
             List<Rejection> rejections = List.copyOf(rejectNext);
             rejectNext.clear();
             return rejections;
-        }, applyExecutor), new DeadLetterPublisher(producer, DLQ, metrics), new ConsumerMetrics(metrics, Clock.fixed(NOW,
+        }, applyExecutor), new DeadLetterPublisher(producer, DLQ, metrics, MAX_EVENT_BYTES), new ConsumerMetrics(metrics, Clock.fixed(NOW,
                 ZoneOffset.UTC)), limits, new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock,
                 () -> false);
     }
@@ -328,6 +330,27 @@ class ChangeConsumerTest {
     }
 
     @Test
+    void aDeadLetterTooLargeForKafkaNamesItsSizeAndTheKeyThatRaisesTheLimit() {
+        MockProducer<byte[], byte[]> failing = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        failing.sendException = new RecordTooLargeException("The message is 2000000 bytes when serialized");
+        ChangeConsumer withSmallTopic = newLoop(failing);
+        withSmallTopic.subscribe(TOPIC);
+        kafka.rebalance(List.of(P0));
+        kafka.updateBeginningOffsets(Map.of(P0, 0L));
+        add(P0, 0, "garbage".getBytes());
+
+        KafkaException error = assertThrows(KafkaException.class, withSmallTopic::runOnce);
+
+        assertTrue(error.getMessage().contains("9 bytes of key and value"), error.getMessage());
+        assertTrue(error.getMessage().contains("raise tributary.kafka.max-event-bytes (now 67108864 bytes)"),
+                error.getMessage());
+        assertTrue(error.getMessage().contains("--entity-name " + DLQ + " --add-config max.message.bytes="),
+                error.getMessage());
+        assertNull(committed(P0));
+    }
+
+    @Test
     void consumerLagIsReportedPerOwnedPartition() throws Exception {
         kafka.updateEndOffsets(Map.of(P0, 5L, P1, 0L));
         add(P0, 0, event(1, 10));
@@ -464,7 +487,7 @@ class ChangeConsumerTest {
             applied.add(kept);
             appliedPartitions.add(keptPartitions);
             return List.of();
-        }, applyExecutor), parking, new DeadLetterPublisher(deadLetterProducer, DLQ, metrics), new ConsumerMetrics(metrics,
+        }, applyExecutor), parking, new DeadLetterPublisher(deadLetterProducer, DLQ, metrics, MAX_EVENT_BYTES), new ConsumerMetrics(metrics,
                 Clock.fixed(NOW, ZoneOffset.UTC)), new PollLimits(Duration.ZERO, 100, Duration.ZERO),
                 new RetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)), clock, () -> false);
         consumer.subscribe(TOPIC);
@@ -574,7 +597,7 @@ class ChangeConsumerTest {
             }
         };
         ChangeConsumer planningLoop = new ChangeConsumer(kafka, new ApplyThread(planning, applyExecutor),
-                new DeadLetterPublisher(deadLetterProducer, DLQ, metrics),
+                new DeadLetterPublisher(deadLetterProducer, DLQ, metrics, MAX_EVENT_BYTES),
                 new ConsumerMetrics(metrics, Clock.fixed(NOW, ZoneOffset.UTC)),
                 new PollLimits(Duration.ZERO, 2, Duration.ZERO), new RetryBackoff(Duration.ofMillis(1),
                 Duration.ofMillis(2)), clock, () -> false);

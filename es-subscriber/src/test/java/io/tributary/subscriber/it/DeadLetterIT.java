@@ -92,4 +92,30 @@ class DeadLetterIT extends SubscriberItSupport {
         assertEquals(4, harness.metrics.get("tributary.subscriber.dead.letters").counters().stream()
                 .mapToDouble(c -> c.count()).sum());
     }
+
+    /**
+     * A poison record of 3MiB (the change topic takes it, as a topic the producer creates takes 64MiB) is dead-lettered
+     * with default settings: the subscriber creates the dead-letter topic, and its producer, for change events of
+     * the producer's default limit; the next record is applied.
+     */
+    @Test
+    void aPoisonRecordOfMegabytesIsDeadLetteredWithDefaultSettings() throws Exception {
+        harness = new SubscriberHarness(kafka, elasticsearch, "large-poison", 1);
+        String table = "large_poison";
+        harness.acceptRecordsOf(4 * 1024 * 1024);
+        harness.createIndex(index(table), "{\"mappings\":{\"properties\":{\"qty\":{\"type\":\"long\"}}}}");
+        ChangeEvent large = upsert(table, 10, "{\"id\":1,\"qty\":\"lots\",\"note\":\"" + "n".repeat(3 << 20)
+                + "\"}");
+        harness.send(0, large);
+        harness.send(0, upsert(table, 11, "{\"id\":2,\"qty\":2}"));
+        harness.startSubscriber(harness.group, 100);
+
+        List<ConsumerRecord<byte[], byte[]>> letters = harness.readDeadLetters(1, WAIT);
+        harness.awaitCaughtUp(harness.group, WAIT);
+
+        assertEquals(1, letters.size(), "the large record with the mapping conflict");
+        assertArrayEquals(ChangeEventJson.encode(large), letters.get(0).value());
+        assertTrue(header(letters.get(0), DeadLetterPublisher.REASON).contains("qty"));
+        assertEquals(Map.of("2", json("{\"id\":2,\"qty\":2}")), harness.sources(index(table)));
+    }
 }
