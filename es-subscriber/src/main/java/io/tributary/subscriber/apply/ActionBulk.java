@@ -2,7 +2,6 @@ package io.tributary.subscriber.apply;
 
 import java.io.IOException;
 import java.util.List;
-import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
@@ -43,7 +42,7 @@ final class ActionBulk {
         String sending = what + ": " + actions.size() + " documents (" + actions.get(0).address() + " …)";
         Request request = new Request("POST", "/_bulk");
         request.addParameter("filter_path", BulkAnswer.FILTER_PATH);
-        request.setEntity(new ByteArrayEntity(BulkBody.ofActions(actions), NDJSON));
+        request.setEntity(BulkBody.entityOfActions(actions, NDJSON));
         long start = System.nanoTime();
         BulkAnswer answer;
         try {

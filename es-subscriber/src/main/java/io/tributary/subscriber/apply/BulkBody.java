@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.http.HttpEntity;
-import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 
 /**
@@ -44,20 +43,15 @@ final class BulkBody {
     }
 
     /**
-     * {@link #of} as a request entity over the bytes as written: the body of a bulk request (megabytes) is not
-     * copied once more.
+     * {@link #of} as a request entity over the bytes as written ({@link ChunkedBody}): the body of a bulk request
+     * (megabytes) is neither copied once more nor one humongous array.
      */
     static HttpEntity entity(List<PlannedWrite> writes, Predicate<String> isAlias, ContentType contentType) {
-        Buffer body = write(writes, isAlias);
-        return new ByteArrayEntity(body.written(), 0, body.size(), contentType);
+        return write(writes, isAlias).entity(contentType);
     }
 
-    private static Buffer write(List<PlannedWrite> writes, Predicate<String> isAlias) {
-        long estimate = 0;
-        for (PlannedWrite write : writes) {
-            estimate += write.estimatedBytes();
-        }
-        Buffer body = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
+    private static ChunkedBody write(List<PlannedWrite> writes, Predicate<String> isAlias) {
+        ChunkedBody body = new ChunkedBody();
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         for (PlannedWrite write : writes) {
             boolean requireAlias = isAlias.test(write.index());
@@ -68,29 +62,23 @@ final class BulkBody {
         return body;
     }
 
-    /** A byte stream whose bytes can be handed on without a copy; its first {@link #size()} bytes are the body. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int capacity) {
-            super(capacity);
-        }
-
-        byte[] written() {
-            return buf;
-        }
-    }
-
     /** The body for {@code actions}, in order. */
     static byte[] ofActions(List<BulkAction> actions) {
-        long estimate = 0;
-        for (BulkAction action : actions) {
-            estimate += estimatedBytes(action);
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, estimate + 64));
+        return writeActions(actions).toByteArray();
+    }
+
+    /** {@link #ofActions} as a request entity, as {@link #entity} is. */
+    static HttpEntity entityOfActions(List<BulkAction> actions, ContentType contentType) {
+        return writeActions(actions).entity(contentType);
+    }
+
+    private static ChunkedBody writeActions(List<BulkAction> actions) {
+        ChunkedBody body = new ChunkedBody();
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         for (BulkAction action : actions) {
             write(action, false, body, encoder);
         }
-        return body.toByteArray();
+        return body;
     }
 
     private static void write(BulkAction action, boolean requireAlias, ByteArrayOutputStream body,
