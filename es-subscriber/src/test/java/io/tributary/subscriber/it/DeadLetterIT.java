@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.localstack.RunningElasticsearch;
 import io.tributary.localstack.RunningKafka;
@@ -15,6 +19,7 @@ import io.tributary.model.ChangeEvent;
 import io.tributary.model.ChangeEventJson;
 import io.tributary.model.Operation;
 import io.tributary.subscriber.consume.DeadLetterPublisher;
+import io.tributary.subscriber.consume.DeadLetterTopic;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** Poison records go to the dead-letter topic, whole and with the reason, and the partition moves on. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -117,5 +123,32 @@ class DeadLetterIT extends SubscriberItSupport {
         assertArrayEquals(ChangeEventJson.encode(large), letters.get(0).value());
         assertTrue(header(letters.get(0), DeadLetterPublisher.REASON).contains("qty"));
         assertEquals(Map.of("2", json("{\"id\":2,\"qty\":2}")), harness.sources(index(table)));
+    }
+
+    /**
+     * A dead-letter topic created before, with the broker's default size limit (1 MB), cannot take a poison record of
+     * the producer's largest size: the subscriber says so at startup, with the command that raises it.
+     */
+    @Test
+    void anExistingDeadLetterTopicThatTakesLessThanAChangeEventIsWarnedAboutAtStartup() {
+        harness = new SubscriberHarness(kafka, elasticsearch, "small-dlq", 1);
+        kafka.createTopic(harness.deadLetterTopic(), 1);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(DeadLetterTopic.class);
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            harness.startSubscriber(harness.group, 100);
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        List<String> warnings = logs.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("the dead-letter topic " + harness.deadLetterTopic()
+                + " takes records of at most "), warnings.get(0));
+        assertTrue(warnings.get(0).endsWith("--entity-name " + harness.deadLetterTopic()
+                + " --add-config max.message.bytes=" + DeadLetterTopic.maxLetterBytes(64 << 20)), warnings.get(0));
     }
 }
