@@ -114,7 +114,7 @@ final class TargetIndexes {
         });
         Map<String, Refusal> refused = new ConcurrentHashMap<>();
         if (!unprepared.isEmpty()) {
-            lanes.runInOrder(unprepared, (name, table) -> prepare(table, fieldTypes.get(name))
+            lanes.runInOrder(unprepared, (name, table) -> prepareTarget(table, fieldTypes.get(name))
                     .ifPresent(refusal -> refused.put(name, refusal)));
         }
         return refused;
@@ -126,7 +126,7 @@ final class TargetIndexes {
     }
 
     /** Creates or adopts {@code table}'s target if it is not known yet, then maps the fields it lacks. */
-    private Optional<Refusal> prepare(TableMapping table, Map<String, String> fieldTypes)
+    private Optional<Refusal> prepareTarget(TableMapping table, Map<String, String> fieldTypes)
             throws ApplyFailedException {
         String name = table.target();
         Set<String> mapped = mappedFields.get(name);
